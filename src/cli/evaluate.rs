@@ -1,0 +1,44 @@
+//! `traincredit evaluate --data DIR --quarter 2026Q3 --out DIR`: one quarter's evaluation run.
+
+use super::{KeyArgs, PolicyArgs};
+use clap::Args;
+use std::path::PathBuf;
+use traincredit::pipeline::{self, EvaluateOptions};
+use traincredit::Quarter;
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// The export folder.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// The quarter to evaluate, e.g. 2026Q3.
+    #[arg(long)]
+    pub quarter: Quarter,
+    /// The run folder to write (default reports/QUARTER).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The previous quarter's run folder: previous tiers and the sanctions ledger.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
+pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
+    let policy = args.policy.load()?;
+    let key = args.key.resolve()?;
+    let out = args.out.unwrap_or_else(|| super::default_run_folder(&args.quarter));
+    let outcome = pipeline::evaluate(&EvaluateOptions {
+        data: &args.data,
+        quarter: args.quarter,
+        out: &out,
+        policy: &policy,
+        key: &key.pseudonymiser,
+        demo_key: key.is_demo,
+        previous: args.previous.as_deref(),
+    })?;
+    println!("run written to {}", outcome.folder.display());
+    Ok(())
+}

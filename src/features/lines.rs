@@ -1,0 +1,137 @@
+//! The claim-line fact table: one row per kept claim line of any quarter, joined with what every
+//! rule needs. Lines whose enrollment is missing or was rejected keep their row with
+//! `enrollment_found = false` (rule R07), never dropped.
+
+use super::attended_seconds;
+use crate::columns as c;
+use crate::error::{Error, PolarsContext, Result};
+use crate::ingest::contract::Table;
+use crate::ingest::Export;
+use crate::policy::Policy;
+use crate::quarter::Quarter;
+use polars::prelude::*;
+
+/// Line facts of every claim line, sorted in line order (`submitted_on`, `claim_id`,
+/// `enrollment_id`), so that window functions over it see earlier lines first.
+pub fn line_facts(export: &Export, policy: &Policy, quarter: Quarter) -> Result<LazyFrame> {
+    let wages = minimum_wages(export, policy)?;
+    let institutions = export.frame(Table::Institutions).clone().lazy();
+    let claims = export
+        .frame(Table::Claims)
+        .clone()
+        .lazy()
+        .select([
+            col(c::CLAIM_ID),
+            col(c::INSTITUTION_ID),
+            col(c::CLASS_ID).alias(c::CLAIM_CLASS_ID),
+            col(c::CLAIM_TYPE),
+            col(c::SUBMITTED_ON),
+            col(c::STATUS).alias(c::CLAIM_STATUS),
+            col(c::PAYMENT_MODE),
+            col(&c::fen(c::AMOUNT)).alias(c::CLAIM_AMOUNT_FEN),
+            col(&c::fen(c::PAID_AMOUNT)).alias(c::PAID_AMOUNT_FEN),
+        ])
+        .left_join(wages, col(c::INSTITUTION_ID), col(c::INSTITUTION_ID));
+    let enrollments = export.frame(Table::Enrollments).clone().lazy().select([
+        col(c::ENROLLMENT_ID),
+        col(c::CLASS_ID).alias(c::ENROLLMENT_CLASS_ID),
+        col(c::PERSON_ID),
+        col(c::PERSON_ID_FORM),
+        col(c::GROUP),
+        col(c::ENROLLED_ON),
+        col(c::COMPLETED),
+        col(c::BIRTH_DATE),
+        col(c::MALE),
+        lit(true).alias(c::ENROLLMENT_FOUND),
+    ]);
+    let licences = institutions.select([col(c::INSTITUTION_ID).alias(c::CLASS_INSTITUTION_ID), col(c::LICENSED_ON).alias(c::CLASS_LICENSED_ON)]);
+    let classes = export
+        .frame(Table::Classes)
+        .clone()
+        .lazy()
+        .select([
+            col(c::CLASS_ID).alias(c::ENROLLMENT_CLASS_ID),
+            col(c::INSTITUTION_ID).alias(c::CLASS_INSTITUTION_ID),
+            col(c::OCCUPATION_CODE),
+            col(c::LEVEL),
+            col(c::START_DATE),
+            col(c::END_DATE),
+            col(c::PLANNED_HOURS),
+            col(&c::fen(c::SUBSIDY_PER_HEAD)).alias(c::SUBSIDY_PER_HEAD_FEN),
+            col(c::KEY_INDUSTRY),
+        ])
+        .left_join(licences, col(c::CLASS_INSTITUTION_ID), col(c::CLASS_INSTITUTION_ID));
+
+    let first_day = lit(quarter.first_day());
+    let last_day = lit(quarter.last_day());
+    let facts = export
+        .frame(Table::ClaimLines)
+        .clone()
+        .lazy()
+        .select([
+            col(c::CLAIM_ID),
+            col(c::ENROLLMENT_ID),
+            col(&c::fen(c::AMOUNT)).alias(c::LINE_AMOUNT_FEN),
+            col(c::DAYS),
+        ])
+        // Validation rejected lines of unknown claims, so every line finds its claim.
+        .inner_join(claims, col(c::CLAIM_ID), col(c::CLAIM_ID))
+        .left_join(enrollments, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
+        .left_join(classes, col(c::ENROLLMENT_CLASS_ID), col(c::ENROLLMENT_CLASS_ID))
+        .left_join(attended_seconds(export, policy), col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
+        .with_columns([
+            concat_str([col(c::CLAIM_ID), lit("/"), col(c::ENROLLMENT_ID)], "", false).alias(c::LINE_ID),
+            col(c::ENROLLMENT_FOUND).fill_null(lit(false)),
+            col(c::ATTENDED_SECONDS).fill_null(lit(0i64)),
+            col(c::SUBMITTED_ON).gt_eq(first_day).and(col(c::SUBMITTED_ON).lt_eq(last_day)).alias(c::IN_SCOPE),
+            col(c::CLAIM_STATUS).neq(lit("rejected")).alias(c::COUNTS_AS_EARLIER),
+        ]);
+    Ok(in_line_order(facts))
+}
+
+/// Sorts claim lines in line order: `submitted_on`, then `claim_id`, then `enrollment_id` (the
+/// policy's order wherever "earlier" matters). Joins do not keep order, so sort after them.
+pub fn in_line_order(lines: LazyFrame) -> LazyFrame {
+    lines.sort_by_exprs(
+        [col(c::SUBMITTED_ON), col(c::CLAIM_ID), col(c::ENROLLMENT_ID)],
+        SortMultipleOptions::default().with_maintain_order(true),
+    )
+}
+
+/// `institution_id`, `minimum_wage_fen` of every institution; an institution in a district the
+/// policy lacks is an error naming the district (never a silent default).
+fn minimum_wages(export: &Export, policy: &Policy) -> Result<LazyFrame> {
+    let institutions = export.frame(Table::Institutions);
+    let ids = institutions.column(c::INSTITUTION_ID).context("institution ids")?.str().context("institution ids")?;
+    let districts = institutions.column(c::DISTRICT).context("districts")?.str().context("districts")?;
+    let mut wage_ids = Vec::with_capacity(ids.len());
+    let mut wages = Vec::with_capacity(ids.len());
+    let mut unknown: Vec<String> = Vec::new();
+    for (id, district) in ids.iter().zip(districts.iter()) {
+        let (Some(id), Some(district)) = (id, district) else { continue };
+        match policy.minimum_wage_fen.get(district) {
+            Some(wage) => {
+                wage_ids.push(id.to_string());
+                wages.push(*wage);
+            }
+            None => {
+                if !unknown.iter().any(|d| d == district) {
+                    unknown.push(district.to_string());
+                }
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(Error::invalid(format!(
+            "policy.toml: district(s) {} of the export's institutions have no minimum wage in [minimum_wage] (known: {})",
+            unknown.iter().map(|d| format!("'{d}'")).collect::<Vec<_>>().join(", "),
+            policy.minimum_wage_fen.keys().cloned().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let frame = DataFrame::new(
+        wage_ids.len(),
+        vec![Column::new(c::INSTITUTION_ID.into(), wage_ids), Column::new(c::MINIMUM_WAGE_FEN.into(), wages)],
+    )
+    .context("building the minimum-wage table")?;
+    Ok(frame.lazy())
+}

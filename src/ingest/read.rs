@@ -1,0 +1,331 @@
+//! Reading one contract table from an export folder: find its file or folder of files (hive
+//! partitions included), check every contract column's physical type against what the contract
+//! tolerates, and coerce it to the engine's one canonical type (strings trimmed, integers Int64,
+//! dates Date, timestamps local microseconds, money integer fen in `NAME_fen`).
+//!
+//! Each file is read on its own, so files of one table written by different tools (int32 in one,
+//! int64 in another) still agree, and every error names the exact file. Validation of values
+//! (rejects) happens after this, in `validate`.
+
+use super::contract::{ColumnSpec, Logical, Table};
+use crate::columns as c;
+use crate::error::{Error, ErrorKind, PolarsContext, Result};
+use crate::money;
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// The local time zone of every export (data contract: timestamps are Asia/Shanghai).
+pub const LOCAL_TIME_ZONE: &str = "Asia/Shanghai";
+
+/// One Parquet file of a table, with the hive partition values found in its path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableFile {
+    pub path: PathBuf,
+    pub partitions: Vec<(String, String)>,
+}
+
+/// A table as read: canonical columns, the files it came from and what was coerced.
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    pub table: Table,
+    pub files: Vec<TableFile>,
+    pub frame: DataFrame,
+    /// Readable notes on tolerated differences, e.g. "amount: double rounded half-up to the fen".
+    pub coercions: Vec<String>,
+}
+
+/// Finds the file(s) of `table` in `dir`: `NAME.parquet`, or every `*.parquet` below `NAME/`
+/// (sorted by path, so reading order never depends on the file system). `None` when absent.
+pub fn locate(dir: &Path, table: Table) -> Result<Option<Vec<TableFile>>> {
+    let single = dir.join(format!("{}.parquet", table.name()));
+    let folder = dir.join(table.name());
+    if single.is_file() {
+        return Ok(Some(vec![TableFile { path: single, partitions: Vec::new() }]));
+    }
+    if !folder.is_dir() {
+        return Ok(None);
+    }
+    let mut files = Vec::new();
+    collect_parquet_files(&folder, &folder, &mut files)?;
+    if files.is_empty() {
+        return Err(ErrorKind::EmptyTableFolder { table: table.name().into(), dir: folder }.into());
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Some(files))
+}
+
+fn collect_parquet_files(root: &Path, dir: &Path, files: &mut Vec<TableFile>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("listing a table folder", dir, e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io("listing a table folder", dir, e))?.path();
+        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(['.', '_']));
+        if hidden {
+            // Writers leave `_SUCCESS`, `_metadata` and `.crc` files beside their data.
+            continue;
+        }
+        if path.is_dir() {
+            collect_parquet_files(root, &path, files)?;
+        } else if path.extension().is_some_and(|e| e == "parquet") {
+            let partitions = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .parent()
+                .into_iter()
+                .flat_map(|parent| parent.components())
+                .filter_map(|component| {
+                    let text = component.as_os_str().to_str()?;
+                    let (key, value) = text.split_once('=')?;
+                    Some((key.to_string(), value.to_string()))
+                })
+                .collect();
+            files.push(TableFile { path, partitions });
+        }
+    }
+    Ok(())
+}
+
+/// Reads every file of a table and stacks them in file order.
+pub fn read_table(table: Table, files: Vec<TableFile>) -> Result<RawTable> {
+    let mut frame: Option<DataFrame> = None;
+    let mut coercions = Vec::new();
+    for file in &files {
+        let (part, notes) = read_file(table, file)?;
+        for note in notes {
+            if !coercions.contains(&note) {
+                coercions.push(note);
+            }
+        }
+        match frame.as_mut() {
+            None => frame = Some(part),
+            Some(stacked) => {
+                stacked.vstack_mut_owned(part).context(&format!("table {}: stacking its files", table.name()))?;
+            }
+        }
+    }
+    let mut frame = frame.unwrap_or_else(|| DataFrame::empty_with_schema(&canonical_schema(table)));
+    frame.rechunk_mut_par();
+    Ok(RawTable { table, files, frame, coercions })
+}
+
+/// The schema of a table after reading.
+pub fn canonical_schema(table: Table) -> Schema {
+    table.columns().iter().map(|spec| (canonical_name(spec).into(), canonical_dtype(spec.logical))).collect()
+}
+
+/// The column name after reading: money columns gain the `_fen` suffix.
+pub fn canonical_name(spec: &ColumnSpec) -> String {
+    match spec.logical {
+        Logical::Money => c::fen(spec.name),
+        _ => spec.name.to_string(),
+    }
+}
+
+fn canonical_dtype(logical: Logical) -> DataType {
+    match logical {
+        Logical::Text => DataType::String,
+        Logical::Integer | Logical::Money => DataType::Int64,
+        Logical::Boolean => DataType::Boolean,
+        Logical::Date => DataType::Date,
+        Logical::Timestamp => DataType::Datetime(TimeUnit::Microseconds, None),
+        Logical::Real => DataType::Float64,
+    }
+}
+
+fn local_zone() -> TimeZone {
+    TimeZone::opt_try_new(Some(LOCAL_TIME_ZONE)).ok().flatten().expect("Asia/Shanghai is a known zone")
+}
+
+/// A zoned timestamp expressed as local wall-clock time without zone.
+fn to_local_naive(expr: Expr, zone: &Option<TimeZone>) -> Expr {
+    match zone {
+        None => expr,
+        Some(_) => expr
+            .dt()
+            .convert_time_zone(local_zone())
+            .dt()
+            .replace_time_zone(None, lit("raise"), NonExistent::Raise),
+    }
+}
+
+/// How a file's column becomes the canonical column, or why it cannot.
+enum Plan {
+    /// A lazy expression producing the canonical column.
+    Expr(Expr),
+    /// Money: the raw column is collected, then converted to fen exactly (see `money`).
+    Money,
+}
+
+fn plan_column(spec: &ColumnSpec, found: &DataType, notes: &mut Vec<String>) -> Option<Plan> {
+    let name = spec.name;
+    let source = col(name);
+    let plan = match (spec.logical, found) {
+        (_, DataType::Null) => {
+            if spec.logical == Logical::Money {
+                Plan::Money
+            } else {
+                Plan::Expr(source.cast(canonical_dtype(spec.logical)))
+            }
+        }
+        (Logical::Text, DataType::String) => Plan::Expr(source),
+        (Logical::Text, DataType::Categorical(..) | DataType::Enum(..) | DataType::Binary) => {
+            Plan::Expr(source.cast(DataType::String))
+        }
+        (Logical::Integer, dtype) if dtype.is_integer() => Plan::Expr(source.cast(DataType::Int64)),
+        (Logical::Boolean, DataType::Boolean) => Plan::Expr(source),
+        (Logical::Date, DataType::Date) => Plan::Expr(source),
+        (Logical::Date, DataType::Datetime(_, zone)) => {
+            notes.push(format!("{name}: timestamp read as a date"));
+            Plan::Expr(to_local_naive(source, zone).dt().date())
+        }
+        (Logical::Timestamp, DataType::Datetime(_, zone)) => {
+            if let Some(zone) = zone {
+                notes.push(format!("{name}: timestamps in {zone} converted to {LOCAL_TIME_ZONE}"));
+            }
+            Plan::Expr(to_local_naive(source, zone).cast(DataType::Datetime(TimeUnit::Microseconds, None)))
+        }
+        (Logical::Money, DataType::Decimal(..)) => Plan::Money,
+        (Logical::Money, DataType::Float32 | DataType::Float64) => {
+            notes.push(format!("{name}: double rounded half-up to the fen"));
+            Plan::Money
+        }
+        (Logical::Real, dtype) if dtype.is_primitive_numeric() || matches!(dtype, DataType::Decimal(..)) => {
+            Plan::Expr(source.cast(DataType::Float64))
+        }
+        _ => return None,
+    };
+    Some(plan)
+}
+
+/// A hive partition value standing in for a column the file lacks.
+fn partition_literal(spec: &ColumnSpec, value: &str) -> Option<Expr> {
+    let text = lit(value.to_string());
+    let expr = match spec.logical {
+        Logical::Text => text,
+        Logical::Integer => lit(value.parse::<i64>().ok()?),
+        Logical::Boolean => lit(value.parse::<bool>().ok()?),
+        Logical::Date => {
+            let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
+            lit(date).cast(DataType::Date)
+        }
+        Logical::Timestamp | Logical::Money | Logical::Real => return None,
+    };
+    Some(expr)
+}
+
+fn read_file(table: Table, file: &TableFile) -> Result<(DataFrame, Vec<String>)> {
+    let unreadable = |error: PolarsError| -> Error {
+        ErrorKind::Unreadable { table: table.name().into(), file: file.path.clone(), detail: error.to_string() }.into()
+    };
+    let path_text = file.path.to_string_lossy().to_string();
+    let args = ScanArgsParquet {
+        hive_options: HiveOptions { enabled: Some(false), ..Default::default() },
+        ..Default::default()
+    };
+    let mut scan = LazyFrame::scan_parquet(PlRefPath::from(path_text.as_str()), args).map_err(unreadable)?;
+    let schema = scan.collect_schema().map_err(unreadable)?;
+
+    let mut notes = Vec::new();
+    let mut selections = Vec::new();
+    let mut money_columns = Vec::new();
+    for spec in table.columns() {
+        let found = schema.get(spec.name);
+        let plan = match found {
+            Some(dtype) => plan_column(spec, dtype, &mut notes).ok_or_else(|| -> Error {
+                ErrorKind::WrongType {
+                    table: table.name().into(),
+                    column: spec.name.into(),
+                    file: file.path.clone(),
+                    expected: spec.logical.expected().into(),
+                    found: dtype.to_string(),
+                }
+                .into()
+            })?,
+            None => {
+                let partition = file.partitions.iter().find(|(key, _)| key == spec.name);
+                let literal = partition.and_then(|(_, value)| partition_literal(spec, value));
+                match literal {
+                    Some(expr) => {
+                        notes.push(format!("{}: taken from the folder's hive partition", spec.name));
+                        Plan::Expr(expr)
+                    }
+                    None => {
+                        return Err(ErrorKind::MissingColumn {
+                            table: table.name().into(),
+                            column: spec.name.into(),
+                            file: file.path.clone(),
+                            expected: spec.logical.expected().into(),
+                        }
+                        .into())
+                    }
+                }
+            }
+        };
+        match plan {
+            Plan::Expr(expr) => selections.push(normalise_text(spec, expr).alias(canonical_name(spec))),
+            Plan::Money => {
+                money_columns.push(*spec);
+                selections.push(col(spec.name));
+            }
+        }
+    }
+    let mut frame = scan
+        .select(selections)
+        .collect_with_engine(Engine::Streaming)
+        .map_err(unreadable)?
+        .unwrap_single();
+    for spec in money_columns {
+        let fen = money_to_fen(&frame, &spec, table, &file.path)?;
+        frame = frame.drop(spec.name).context("dropping a converted money column")?;
+        frame.with_column(fen).context("adding a money column in fen")?;
+    }
+    // Stacking needs the canonical column order.
+    let order: Vec<String> = table.columns().iter().map(canonical_name).collect();
+    let frame = frame.select(order).context("ordering columns")?;
+    Ok((frame, notes))
+}
+
+/// Text is trimmed, blanks become missing, and enum values are compared in lower case.
+fn normalise_text(spec: &ColumnSpec, expr: Expr) -> Expr {
+    if spec.logical != Logical::Text {
+        return expr;
+    }
+    let trimmed = expr.str().strip_chars(lit(NULL));
+    let trimmed = if spec.allowed.is_empty() { trimmed } else { trimmed.str().to_lowercase() };
+    when(trimmed.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(trimmed)
+}
+
+/// Converts a money column (decimal of any precision and scale, or double) to integer fen.
+fn money_to_fen(frame: &DataFrame, spec: &ColumnSpec, table: Table, path: &Path) -> Result<Column> {
+    let column = frame.column(spec.name).context("reading a money column")?;
+    let name = c::fen(spec.name);
+    let overflow = || -> Error {
+        Error::invalid(format!(
+            "table {}, column {}: an amount in {} does not fit in 64-bit fen",
+            table.name(),
+            spec.name,
+            path.display()
+        ))
+    };
+    let values: Vec<Option<i64>> = match column.dtype() {
+        DataType::Decimal(_, scale) => {
+            let scale = *scale;
+            let decimals = column.decimal().context("reading decimals")?;
+            decimals
+                .physical()
+                .iter()
+                .map(|value| value.map(|unscaled| money::fen_from_unscaled(unscaled, scale).ok_or_else(overflow)).transpose())
+                .collect::<Result<_>>()?
+        }
+        DataType::Null => vec![None; column.len()],
+        _ => {
+            let doubles = column.cast(&DataType::Float64).context("reading doubles")?;
+            doubles
+                .f64()
+                .context("reading doubles")?
+                .iter()
+                .map(|value| value.and_then(money::fen_from_f64))
+                .collect()
+        }
+    };
+    Ok(Column::new(name.into(), values))
+}

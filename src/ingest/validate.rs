@@ -1,0 +1,230 @@
+//! Row validation: every row of a table is either used or rejected with a reason, never dropped
+//! silently. A row is rejected (data contract, "Rules of reading") when a required value is
+//! missing, an enum value is unknown, a value is impossible, its primary key is duplicated
+//! (every copy), or a foreign key points at no kept row of its parent. The first reason in that
+//! order is the one recorded.
+//!
+//! Two dangling references are findings, not rejects, and so are not checked here: a claim line
+//! whose enrollment is missing or rejected (rule R07) and a malformed person id (rule R03).
+
+use super::contract::{Logical, Table};
+use crate::columns as c;
+use crate::error::{PolarsContext, Result};
+use crate::quarter::Quarter;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+
+/// Internal column holding a row's reject reason while validating.
+const REASON_COLUMN: &str = "__reject_reason";
+
+/// The outcome of validating one table.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    /// The rows kept, with the canonical columns.
+    pub kept: DataFrame,
+    /// `table`, `row_key`, `reason` for every rejected row.
+    pub rejects: DataFrame,
+}
+
+/// A named check: where `failed` holds, the row is rejected with `reason` (a string expression).
+struct Check {
+    failed: Expr,
+    reason: Expr,
+}
+
+fn check(failed: Expr, reason: impl Into<String>) -> Check {
+    Check { failed, reason: lit(reason.into()) }
+}
+
+/// Validates `frame` (canonical columns of `table`) against the contract; `parent_keys` holds
+/// the kept primary keys of every parent table validated before.
+pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Series>) -> Result<Validated> {
+    let frame = with_eager_checks(table, frame)?;
+    let mut checks = Vec::new();
+    for spec in table.columns() {
+        let name = super::read::canonical_name(spec);
+        if spec.required {
+            checks.push(check(col(&name).is_null(), format!("missing required value: {}", spec.name)));
+        }
+    }
+    for spec in table.columns().iter().filter(|spec| !spec.allowed.is_empty()) {
+        let allowed = Series::new("allowed".into(), spec.allowed);
+        let unknown = col(spec.name).is_not_null().and(col(spec.name).is_in(lit(allowed).implode(false), false).not());
+        let reason = concat_str(
+            [
+                lit("unknown value '"),
+                col(spec.name),
+                lit(format!("' in {} (expected one of: {})", spec.name, spec.allowed.join(", "))),
+            ],
+            "",
+            false,
+        );
+        checks.push(Check { failed: unknown, reason });
+    }
+    checks.extend(impossible_values(table));
+    let key = table.primary_key();
+    let key_present = key.iter().map(|k| col(*k).is_not_null()).reduce(|a, b| a.and(b)).expect("keys are not empty");
+    let copies = len().over(key.iter().map(|k| col(*k)).collect::<Vec<_>>()).context("counting key copies")?;
+    checks.push(Check {
+        failed: key_present.and(copies.clone().gt(lit(1))),
+        reason: concat_str(
+            [lit(format!("duplicate primary key ({}): ", key.join(", "))), copies.cast(DataType::String), lit(" copies")],
+            "",
+            false,
+        ),
+    });
+    for foreign in table.foreign_keys() {
+        let Some(parents) = parent_keys.get(&foreign.parent) else { continue };
+        let dangling =
+            col(foreign.column).is_not_null().and(col(foreign.column).is_in(lit(parents.clone()).implode(false), false).not());
+        let reason = concat_str(
+            [
+                lit(format!("unknown {} '", foreign.column)),
+                col(foreign.column),
+                lit(format!("' (no kept row in {})", foreign.parent.name())),
+            ],
+            "",
+            false,
+        );
+        checks.push(Check { failed: dangling, reason });
+    }
+
+    let reasons: Vec<Expr> =
+        checks.into_iter().map(|check| when(check.failed).then(check.reason).otherwise(lit(NULL).cast(DataType::String))).collect();
+    let marked = frame
+        .lazy()
+        .with_column(coalesce(&reasons).alias(REASON_COLUMN))
+        .collect()
+        .context(&format!("validating table {}", table.name()))?;
+
+    let kept = marked
+        .clone()
+        .lazy()
+        .filter(col(REASON_COLUMN).is_null())
+        .select(canonical_columns(table))
+        .collect()
+        .context("keeping valid rows")?;
+    let rejects = marked
+        .lazy()
+        .filter(col(REASON_COLUMN).is_not_null())
+        .select([lit(table.name()).alias(c::TABLE), row_key(table).alias(c::ROW_KEY), col(REASON_COLUMN).alias(c::REASON)])
+        .collect()
+        .context("collecting rejected rows")?;
+    Ok(Validated { kept, rejects })
+}
+
+fn canonical_columns(table: Table) -> Vec<Expr> {
+    let mut columns: Vec<Expr> = table.columns().iter().map(|spec| col(super::read::canonical_name(spec))).collect();
+    if table.columns().iter().any(|spec| spec.name == c::PERSON_ID) {
+        columns.push(col(c::PERSON_ID_FORM));
+        if table == Table::Enrollments {
+            columns.push(col(c::BIRTH_DATE));
+            columns.push(col(c::MALE));
+        }
+    }
+    columns
+}
+
+/// `name=value, name=value` of the primary key; person ids in it are already pseudonymised.
+pub fn row_key(table: Table) -> Expr {
+    let parts: Vec<Expr> = table
+        .primary_key()
+        .iter()
+        .enumerate()
+        .map(|(index, key)| {
+            let logical = table.columns().iter().find(|spec| spec.name == *key).map(|spec| spec.logical);
+            let value = match logical {
+                Some(Logical::Timestamp) => col(*key).dt().strftime("%Y-%m-%d %H:%M:%S"),
+                _ => col(*key).cast(DataType::String),
+            };
+            let separator = if index == 0 { "" } else { ", " };
+            concat_str([lit(format!("{separator}{key}=")), value.fill_null(lit("null"))], "", false)
+        })
+        .collect();
+    concat_str(parts, "", false)
+}
+
+fn negative(column: &str) -> Check {
+    check(col(column).lt(lit(0)), format!("impossible value: {} is negative", column.trim_end_matches(c::FEN_SUFFIX)))
+}
+
+fn outside(column: &str, low: i64, high: i64) -> Check {
+    check(
+        col(column).lt(lit(low)).or(col(column).gt(lit(high))),
+        format!("impossible value: {column} outside {low}–{high}"),
+    )
+}
+
+/// The impossible values of each table: negative amounts and counts, reversed intervals and
+/// values outside their scales.
+fn impossible_values(table: Table) -> Vec<Check> {
+    let fen = c::fen;
+    match table {
+        Table::Institutions => vec![negative(c::CAPACITY)],
+        Table::Classes => vec![
+            outside(c::LEVEL, 0, 5),
+            check(col(c::END_DATE).lt(col(c::START_DATE)), "impossible value: end_date before start_date"),
+            check(col(c::PLANNED_HOURS).lt_eq(lit(0)), "impossible value: planned_hours is not positive"),
+            negative(c::CAPACITY),
+            negative(&fen(c::SUBSIDY_PER_HEAD)),
+        ],
+        Table::Attendance => {
+            vec![check(col(c::CHECK_OUT).lt(col(c::CHECK_IN)), "impossible value: check_out before check_in")]
+        }
+        Table::Assessments => vec![
+            outside(c::LEVEL, 0, 5),
+            check(
+                col(c::SCORE).lt(lit(0.0)).or(col(c::SCORE).gt(lit(100.0))).or(col(c::SCORE).is_nan()),
+                "impossible value: score outside 0–100",
+            ),
+            negative(&fen(c::FEE)),
+        ],
+        Table::Employment => vec![negative(&fen(c::CONTRIBUTION))],
+        Table::Claims => vec![negative(c::HEADCOUNT), negative(&fen(c::AMOUNT)), negative(&fen(c::PAID_AMOUNT))],
+        Table::ClaimLines => vec![negative(&fen(c::AMOUNT)), negative(c::DAYS)],
+        Table::Surveys => vec![outside(c::SCORE, 1, 5)],
+        Table::CaseDecisions => vec![negative(&fen(c::AMOUNT_DEFRAUDED))],
+        Table::Sanctions => vec![
+            check(col(BAD_FROM_QUARTER), "impossible value: from_quarter is not a quarter (expected YYYYQn, e.g. 2026Q1)"),
+            check(col(BAD_UNTIL_QUARTER), "impossible value: until_quarter is not a quarter (expected YYYYQn, e.g. 2026Q1)"),
+            check(col(UNTIL_BEFORE_FROM), "impossible value: until_quarter before from_quarter"),
+        ],
+        Table::Enrollments | Table::Appeals => Vec::new(),
+    }
+}
+
+const BAD_FROM_QUARTER: &str = "__bad_from_quarter";
+const BAD_UNTIL_QUARTER: &str = "__bad_until_quarter";
+const UNTIL_BEFORE_FROM: &str = "__until_before_from";
+
+/// Checks easier to state in Rust than as expressions, added as boolean helper columns.
+fn with_eager_checks(table: Table, mut frame: DataFrame) -> Result<DataFrame> {
+    if table != Table::Sanctions {
+        return Ok(frame);
+    }
+    let parse = |name: &str| -> Result<Vec<Option<std::result::Result<Quarter, ()>>>> {
+        Ok(frame
+            .column(name)
+            .context("reading sanction quarters")?
+            .str()
+            .context("reading sanction quarters")?
+            .iter()
+            .map(|value| value.map(|text| text.parse::<Quarter>().map_err(|_| ())))
+            .collect())
+    };
+    let from = parse(c::FROM_QUARTER)?;
+    let until = parse(c::UNTIL_QUARTER)?;
+    let bad_from: Vec<bool> = from.iter().map(|q| matches!(q, Some(Err(())))).collect();
+    let bad_until: Vec<bool> = until.iter().map(|q| matches!(q, Some(Err(())))).collect();
+    let reversed: Vec<bool> = from
+        .iter()
+        .zip(&until)
+        .map(|(from, until)| matches!((from, until), (Some(Ok(from)), Some(Ok(until))) if until < from))
+        .collect();
+    frame
+        .with_column(Column::new(BAD_FROM_QUARTER.into(), bad_from))
+        .and_then(|frame| frame.with_column(Column::new(BAD_UNTIL_QUARTER.into(), bad_until)))
+        .and_then(|frame| frame.with_column(Column::new(UNTIL_BEFORE_FROM.into(), reversed)))
+        .context("checking sanction quarters")?;
+    Ok(frame)
+}

@@ -1,0 +1,175 @@
+//! One evaluation run, end to end: ingest → rules → rating → report, written into a run folder
+//! that appears only when everything succeeded. The `evaluate` and `demo` commands both call
+//! [`evaluate`]; neither calls the other.
+
+use crate::columns as c;
+use crate::error::{PolarsContext, Result};
+use crate::ingest::contract::Table;
+use crate::money;
+use crate::report::tables;
+use crate::rating;
+use crate::rules::sanctions::Standing;
+use crate::rules::{self, Findings};
+use polars::prelude::*;
+use std::collections::HashMap;
+use crate::ingest;
+use crate::person::Pseudonymiser;
+use crate::policy::Policy;
+use crate::quarter::Quarter;
+use crate::report::{self, summary::Summary, RunFolder};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What a run needs.
+pub struct EvaluateOptions<'a> {
+    pub data: &'a Path,
+    pub quarter: Quarter,
+    pub out: &'a Path,
+    pub policy: &'a Policy,
+    pub key: &'a Pseudonymiser,
+    /// Whether `key` is the public demo key (recorded in the summary).
+    pub demo_key: bool,
+    /// A previous run folder, for previous tiers and the ledger.
+    pub previous: Option<&'a Path>,
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct RunOutcome {
+    pub folder: PathBuf,
+    pub summary: Summary,
+    pub ratings: Vec<rating::Rating>,
+}
+
+/// Evaluates one quarter and writes its run folder.
+pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
+    let started = Instant::now();
+    tracing::info!(data = %options.data.display(), quarter = %options.quarter, "reading the export");
+    let export = ingest::ingest(options.data, options.key)?;
+    for warning in &export.warnings {
+        tracing::warn!("{warning}");
+    }
+
+    let uplifts = match options.previous {
+        Some(previous) => previous_uplifts(previous, options.quarter)?,
+        None => HashMap::new(),
+    };
+    let mut standing = Standing::from_export(&export)?;
+    let mut previous_ratings = HashMap::new();
+    if let Some(previous) = options.previous {
+        let ledger = previous.join("sanctions.parquet");
+        if ledger.is_file() {
+            let files = vec![ingest::read::TableFile { path: ledger, partitions: Vec::new() }];
+            standing.add_sanctions(&ingest::read::read_table(Table::Sanctions, files)?.frame)?;
+        }
+        previous_ratings = rating::previous_ratings(previous)?;
+    }
+    tracing::info!("judging claim lines (R01–R12) and procedures (P01–P04)");
+    let findings = rules::evaluate_with_standing(&export, options.policy, options.quarter, &uplifts, standing)?;
+    tracing::info!("rating institutions");
+    let ratings = rating::rate(&export, options.policy, options.quarter, &findings, &findings.standing, &previous_ratings, &HashMap::new())?;
+
+    let folder = RunFolder::create(options.out)?;
+    let mut rejects = export.rejects()?;
+    report::write_parquet(&mut rejects, &folder.file("rejects.parquet"))?;
+    let mut flags = tables::flags(&findings, options.policy, options.quarter)?;
+    report::write_parquet(&mut flags, &folder.file("flags.parquet"))?;
+    let mut recoveries = tables::money_table(&findings.recoveries)?;
+    report::write_parquet(&mut recoveries, &folder.file("recoveries.parquet"))?;
+    let mut holds = tables::money_table(&findings.holds)?;
+    report::write_parquet(&mut holds, &folder.file("holds.parquet"))?;
+    let mut scores = rating::scores_table(&ratings, options.quarter)?;
+    report::write_parquet(&mut scores, &folder.file("institution_scores.parquet"))?;
+    let mut ledger = rating::updated_ledger(&findings.standing.ledger(), &ratings, options.quarter)?;
+    report::write_parquet(&mut ledger, &folder.file("sanctions.parquet"))?;
+    let mut institutions_per_tier = BTreeMap::new();
+    for rating in &ratings {
+        *institutions_per_tier.entry(rating.tier.to_string()).or_insert(0usize) += 1;
+    }
+
+    let inputs = report::summary::input_tables(&export)?;
+    let rejects_per_table = inputs.iter().map(|t| (t.table.clone(), t.rows_rejected)).collect();
+    let summary = Summary {
+        quarter: options.quarter.to_string(),
+        engine_version: env!("CARGO_PKG_VERSION").to_string(),
+        pseudonymisation_key: if options.demo_key { "demo".into() } else { "supplied".into() },
+        policy: options.policy.file_hashes.clone(),
+        policy_hash: options.policy.hash.clone(),
+        inputs,
+        rejects_per_table,
+        warnings: export.warnings.clone(),
+        institutions_per_tier,
+        flags_per_rule: flags_per_rule(&flags)?,
+        totals: totals(&export, &findings, options.quarter)?,
+        notes: BTreeMap::new(),
+        time_taken_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+    };
+    summary.write(&folder.file("summary.json"))?;
+    let folder = folder.commit()?;
+    Ok(RunOutcome { folder, summary, ratings })
+}
+
+/// Uplifts the previous run's tiers carried into `quarter`: institution → basis points.
+pub fn previous_uplifts(previous: &Path, quarter: Quarter) -> Result<HashMap<String, i64>> {
+    let path = previous.join("institution_scores.parquet");
+    if !path.is_file() {
+        tracing::warn!("previous run {} has no institution_scores.parquet: no uplifts carried", previous.display());
+        return Ok(HashMap::new());
+    }
+    let frame = LazyFrame::scan_parquet(PlRefPath::from(path.to_string_lossy().as_ref()), Default::default())
+        .and_then(|scan| {
+            scan.filter(col("action").eq(lit("uplift")).and(col("quarter").eq(lit(quarter.offset(-1).to_string()))))
+                .select([col(c::INSTITUTION_ID), col("subsidy_uplift_pct")])
+                .collect()
+        })
+        .context(&format!("reading uplifts from {}", path.display()))?;
+    let ids = frame.column(c::INSTITUTION_ID).context("uplifts")?.str().context("uplifts")?;
+    let percents = frame.column("subsidy_uplift_pct").context("uplifts")?.f64().context("uplifts")?;
+    Ok(ids
+        .iter()
+        .zip(percents.iter())
+        .filter_map(|(id, percent)| Some((id?.to_string(), (percent? * 100.0).round() as i64)))
+        .collect())
+}
+
+/// Non-overturned flags per rule.
+fn flags_per_rule(flags: &DataFrame) -> Result<BTreeMap<String, usize>> {
+    let counted = flags
+        .clone()
+        .lazy()
+        .filter(col(rules::OVERTURNED).not())
+        .group_by([col(c::RULE)])
+        .agg([len().alias("count")])
+        .collect()
+        .context("counting flags per rule")?;
+    let rules = counted.column(c::RULE).context("rules")?.str().context("rules")?;
+    let counts = counted.column("count").context("counts")?.cast(&DataType::UInt64).context("counts")?;
+    let counts = counts.u64().context("counts")?;
+    Ok(rules.iter().zip(counts.iter()).filter_map(|(rule, count)| Some((rule?.to_string(), count? as usize))).collect())
+}
+
+/// Claimed (claims submitted in the quarter, any status), at risk (parts of lines of
+/// non-rejected claims), to recover and to hold.
+fn totals(export: &ingest::Export, findings: &Findings, quarter: Quarter) -> Result<report::summary::Totals> {
+    let sum = |frame: LazyFrame, column: &str| -> Result<i64> {
+        let total = frame.select([col(column).sum()]).collect().context("summing money")?;
+        Ok(total.column(column).context("sum")?.i64().context("sum")?.get(0).unwrap_or(0))
+    };
+    let amount = c::fen(c::AMOUNT);
+    let claimed = sum(
+        export
+            .frame(Table::Claims)
+            .clone()
+            .lazy()
+            .filter(col(c::SUBMITTED_ON).gt_eq(lit(quarter.first_day())).and(col(c::SUBMITTED_ON).lt_eq(lit(quarter.last_day())))),
+        &amount,
+    )?;
+    let at_risk = sum(findings.lines_in_scope.clone().lazy().filter(col(c::CLAIM_STATUS).neq(lit("rejected"))), rules::PART_FEN)?;
+    Ok(report::summary::Totals {
+        claimed: money::yuan(claimed),
+        at_risk: money::yuan(at_risk),
+        to_recover: money::yuan(sum(findings.recoveries.clone().lazy(), rules::AMOUNT_FEN)?),
+        to_hold: money::yuan(sum(findings.holds.clone().lazy(), rules::AMOUNT_FEN)?),
+    })
+}

@@ -1,0 +1,183 @@
+//! The performance indicators of the credit score, one function each, per institution
+//! (`../shared/spec/policy.md`, "Performance indicators"). Each returns `institution_id`,
+//! `numerator`, `denominator`; the indicator is numerator ÷ denominator where the denominator is
+//! above 0 and has no data otherwise. Windows are quarters of class end dates relative to Q.
+
+use crate::columns as c;
+use crate::ingest::contract::Table;
+use crate::ingest::Export;
+use crate::policy::Indicator;
+use crate::quarter::Quarter;
+use polars::prelude::*;
+
+pub const NUMERATOR: &str = "numerator";
+pub const DENOMINATOR: &str = "denominator";
+const MONTH_INDEX: &str = "__month_index";
+const END_MONTH_INDEX: &str = "__end_month_index";
+
+/// Quarter window of an indicator as a date range of class end dates.
+fn ends_within(indicator: &Indicator, quarter: Quarter) -> Expr {
+    let [from, to] = indicator.window.unwrap_or([0, 0]);
+    let end = col(c::END_DATE);
+    end.clone().gt_eq(lit(quarter.offset(from).first_day())).and(end.lt_eq(lit(quarter.offset(to).last_day())))
+}
+
+/// Enrollments with their class's institution, occupation, level, category and dates.
+fn enrollments_with_classes(export: &Export) -> LazyFrame {
+    let classes = export.frame(Table::Classes).clone().lazy().select([
+        col(c::CLASS_ID),
+        col(c::INSTITUTION_ID),
+        col(c::OCCUPATION_CODE),
+        col(c::LEVEL),
+        col(c::CATEGORY),
+        col(c::START_DATE),
+        col(c::END_DATE),
+    ]);
+    export
+        .frame(Table::Enrollments)
+        .clone()
+        .lazy()
+        .select([col(c::ENROLLMENT_ID), col(c::CLASS_ID), col(c::PERSON_ID), col(c::COMPLETED)])
+        .inner_join(classes, col(c::CLASS_ID), col(c::CLASS_ID))
+}
+
+fn ratio(frame: LazyFrame, numerator: Expr, denominator: Expr) -> LazyFrame {
+    frame.group_by([col(c::INSTITUTION_ID)]).agg([
+        numerator.cast(DataType::Int64).sum().alias(NUMERATOR),
+        denominator.cast(DataType::Int64).sum().alias(DENOMINATOR),
+    ])
+}
+
+/// completion_rate: completed enrollments ÷ enrollments, classes ending in the window.
+pub fn completion_rate(export: &Export, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
+    let enrollments = enrollments_with_classes(export).filter(ends_within(indicator, quarter));
+    ratio(enrollments, col(c::COMPLETED), lit(true))
+}
+
+/// Completed enrollments in classes ending in Q−3 … Q: the cohort that decides tier N.
+pub fn completed_enrollments(export: &Export, quarter: Quarter) -> LazyFrame {
+    let window = col(c::END_DATE).gt_eq(lit(quarter.offset(-3).first_day())).and(col(c::END_DATE).lt_eq(lit(quarter.last_day())));
+    enrollments_with_classes(export)
+        .filter(window.and(col(c::COMPLETED)))
+        .group_by([col(c::INSTITUTION_ID)])
+        .agg([len().cast(DataType::Int64).alias("completed_enrollments")])
+}
+
+/// pass_rate: completed enrollments of level 1–5 classes ending in the window whose person has a
+/// `passed` assessment in the class's occupation and level, dated from the class's start_date to
+/// `days_after_end` days after its end_date ÷ those completed enrollments.
+pub fn pass_rate(export: &Export, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
+    let days_after_end = indicator.days_after_end.unwrap_or(90);
+    let cohort = enrollments_with_classes(export)
+        .filter(ends_within(indicator, quarter).and(col(c::COMPLETED)).and(col(c::LEVEL).gt_eq(lit(1i64))).and(col(c::LEVEL).lt_eq(lit(5i64))));
+    let passes = export
+        .frame(Table::Assessments)
+        .clone()
+        .lazy()
+        .filter(col(c::PASSED))
+        .select([col(c::PERSON_ID), col(c::OCCUPATION_CODE), col(c::LEVEL), col(c::EXAM_DATE)]);
+    let exam_day = crate::features::day_number(col(c::EXAM_DATE));
+    let passing = cohort
+        .clone()
+        .inner_join_on(passes)
+        .filter(
+            exam_day.clone().gt_eq(crate::features::day_number(col(c::START_DATE)))
+                .and(exam_day.lt_eq(crate::features::day_number(col(c::END_DATE)) + lit(days_after_end as i32))),
+        )
+        .select([col(c::ENROLLMENT_ID), lit(true).alias("passed_in_time")])
+        .unique_stable(None, UniqueKeepStrategy::First);
+    let cohort = cohort.left_join(passing, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID));
+    ratio(cohort, col("passed_in_time").fill_null(lit(false)), lit(true))
+}
+
+trait JoinOnQualification {
+    fn inner_join_on(self, passes: LazyFrame) -> LazyFrame;
+}
+
+impl JoinOnQualification for LazyFrame {
+    fn inner_join_on(self, passes: LazyFrame) -> LazyFrame {
+        let keys = [col(c::PERSON_ID), col(c::OCCUPATION_CODE), col(c::LEVEL)];
+        self.join(passes, keys.clone(), keys, JoinArgs::new(JoinType::Inner))
+    }
+}
+
+/// Months since year 0 of a date: consecutive calendar months differ by one.
+fn month_index(date: Expr) -> Expr {
+    date.clone().dt().year().cast(DataType::Int64) * lit(12i64) + date.dt().month().cast(DataType::Int64)
+}
+
+/// Contribution months that count as employment: contribution null or above 0.
+fn contribution_months(export: &Export) -> LazyFrame {
+    let contribution = col(&c::fen(c::CONTRIBUTION));
+    export
+        .frame(Table::Employment)
+        .clone()
+        .lazy()
+        .filter(contribution.clone().is_null().or(contribution.gt(lit(0i64))))
+        .select([col(c::PERSON_ID), month_index(col(c::MONTH)).alias(MONTH_INDEX)])
+        .unique_stable(None, UniqueKeepStrategy::First)
+}
+
+/// Completed enrollments of employment, reemployment and reserve classes ending in the window,
+/// with the number of distinct contribution months in the first `months` calendar months after
+/// the end month.
+fn months_worked_after(export: &Export, indicator: &Indicator, quarter: Quarter, months: i64) -> LazyFrame {
+    let categories = Series::new("categories".into(), ["employment", "reemployment", "reserve"]);
+    let cohort = enrollments_with_classes(export)
+        .filter(
+            ends_within(indicator, quarter)
+                .and(col(c::COMPLETED))
+                .and(col(c::CATEGORY).is_in(lit(categories).implode(false), false)),
+        )
+        .with_column(month_index(col(c::END_DATE)).alias(END_MONTH_INDEX));
+    let worked = cohort
+        .clone()
+        .inner_join(contribution_months(export), col(c::PERSON_ID), col(c::PERSON_ID))
+        .filter(col(MONTH_INDEX).gt(col(END_MONTH_INDEX)).and(col(MONTH_INDEX).lt_eq(col(END_MONTH_INDEX) + lit(months))))
+        .group_by([col(c::ENROLLMENT_ID)])
+        .agg([col(MONTH_INDEX).n_unique().cast(DataType::Int64).alias("months_worked")]);
+    cohort
+        .left_join(worked, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
+        .with_column(col("months_worked").fill_null(lit(0i64)))
+}
+
+/// employment_rate: completed enrollments of employment-oriented classes ending in the window
+/// whose person has a contribution month in the `months_after_end` months after the end month ÷
+/// those enrollments.
+pub fn employment_rate(export: &Export, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
+    let months = indicator.months_after_end.unwrap_or(6) as i64;
+    ratio(months_worked_after(export, indicator, quarter, months), col("months_worked").gt(lit(0i64)), lit(true))
+}
+
+/// retention_rate: of the same kind of enrollments (classes ending in the retention window),
+/// employed as for employment_rate (within `employment_months`): those with `min_months` or more
+/// contribution months in the `months_after_end` months after the end month ÷ those employed.
+pub fn retention_rate(export: &Export, indicator: &Indicator, employment_months: i64, quarter: Quarter) -> LazyFrame {
+    let months = indicator.months_after_end.unwrap_or(12) as i64;
+    let minimum = indicator.min_months.unwrap_or(6) as i64;
+    let employed = months_worked_after(export, indicator, quarter, employment_months)
+        .filter(col("months_worked").gt(lit(0i64)))
+        .select([col(c::ENROLLMENT_ID)]);
+    let retained = months_worked_after(export, indicator, quarter, months)
+        .join(employed, [col(c::ENROLLMENT_ID)], [col(c::ENROLLMENT_ID)], JoinArgs::new(JoinType::Semi));
+    ratio(retained, col("months_worked").gt_eq(lit(minimum)), lit(true))
+}
+
+/// satisfaction: (mean survey score − 1) ÷ 4 over surveys of enrollments of classes ending in the
+/// window; returned as numerator = Σ(score − 1), denominator = 4 × surveys.
+pub fn satisfaction(export: &Export, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
+    let enrollments = enrollments_with_classes(export).filter(ends_within(indicator, quarter)).select([col(c::ENROLLMENT_ID), col(c::INSTITUTION_ID)]);
+    let surveys = export
+        .frame(Table::Surveys)
+        .clone()
+        .lazy()
+        .select([col(c::ENROLLMENT_ID), col(c::SCORE)])
+        .inner_join(enrollments, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID));
+    ratio(surveys, col(c::SCORE) - lit(1i64), lit(4i64))
+}
+
+/// compliance: 1 − breach lines ÷ lines in scope (any status; overturned findings excluded),
+/// returned as numerator = lines without a breach, denominator = lines in scope.
+pub fn compliance(lines_in_scope: &DataFrame) -> LazyFrame {
+    ratio(lines_in_scope.clone().lazy(), col(crate::rules::BREACH).not(), lit(true))
+}

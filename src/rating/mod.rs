@@ -1,0 +1,368 @@
+//! Rating: each institution's indicators, points, score, credit tier and action for the
+//! quarter, with the reasons in plain words, and the updated sanctions ledger that the next
+//! quarter reads. Tiers follow `../shared/spec/policy.md` ("Tiers and what follows") in its
+//! order; the previous run (`--previous`) supplies previous tiers for the C→A guard.
+
+pub mod indicators;
+pub mod score;
+
+use crate::columns as c;
+use crate::error::{PolarsContext, Result};
+use crate::ingest::contract::Table;
+use crate::ingest::Export;
+use crate::policy::Policy;
+use crate::quarter::Quarter;
+use crate::rules::sanctions::{Sanction, Standing};
+use crate::rules::{self, Findings};
+use polars::prelude::*;
+use score::{Deductions, Tier, TierInputs};
+use std::collections::{BTreeMap, HashMap};
+
+/// Indicator ids in the policy's order.
+pub const INDICATORS: [&str; 6] = ["completion_rate", "pass_rate", "employment_rate", "retention_rate", "satisfaction", "compliance"];
+
+/// What the previous run said about an institution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousRating {
+    pub tier: Tier,
+    /// The last tier other than N (what N "keeps").
+    pub last_rated: Option<Tier>,
+}
+
+/// One institution's rating.
+#[derive(Debug, Clone)]
+pub struct Rating {
+    pub institution_id: String,
+    pub name: Option<String>,
+    pub kind: String,
+    pub district: String,
+    pub values: [Option<f64>; 6],
+    pub points: [Option<f64>; 6],
+    pub weighted_points: Option<f64>,
+    pub deductions: Deductions,
+    /// Score before the N rule hides it.
+    pub score: Option<f64>,
+    pub completed_enrollments: i64,
+    pub breach_lines: i64,
+    pub procedural_findings: i64,
+    pub violations: i64,
+    pub breach_share_percent: f64,
+    pub risk_score: Option<f64>,
+    pub tier: Tier,
+    pub previous_tier: Option<Tier>,
+    pub tier_rule: String,
+    pub subsidy_uplift_pct: f64,
+    pub banned_until: Option<Quarter>,
+    pub new_ban: bool,
+    pub reasons: String,
+}
+
+/// Reads the previous run's tiers (`institution_scores.parquet`).
+pub fn previous_ratings(previous: &std::path::Path) -> Result<HashMap<String, PreviousRating>> {
+    let path = previous.join("institution_scores.parquet");
+    if !path.is_file() {
+        return Ok(HashMap::new());
+    }
+    let frame = LazyFrame::scan_parquet(PlRefPath::from(path.to_string_lossy().as_ref()), Default::default())
+        .and_then(|scan| scan.select([col(c::INSTITUTION_ID), col("tier"), col("previous_tier")]).collect())
+        .context(&format!("reading previous tiers from {}", path.display()))?;
+    let ids = frame.column(c::INSTITUTION_ID).context("previous")?.str().context("previous")?;
+    let tiers = frame.column("tier").context("previous")?.str().context("previous")?;
+    let before = frame.column("previous_tier").context("previous")?.str().context("previous")?;
+    let mut ratings = HashMap::new();
+    for i in 0..frame.height() {
+        let (Some(id), Some(tier)) = (ids.get(i), tiers.get(i).and_then(Tier::parse)) else { continue };
+        let last_rated = if tier == Tier::N { before.get(i).and_then(Tier::parse) } else { Some(tier) };
+        ratings.insert(id.to_string(), PreviousRating { tier, last_rated });
+    }
+    Ok(ratings)
+}
+
+fn ratio_map(frame: LazyFrame, what: &str) -> Result<HashMap<String, (i64, i64)>> {
+    let frame = frame.collect().context(what)?;
+    let ids = frame.column(c::INSTITUTION_ID).context(what)?.str().context(what)?;
+    let numerators = frame.column(indicators::NUMERATOR).context(what)?.i64().context(what)?;
+    let denominators = frame.column(indicators::DENOMINATOR).context(what)?.i64().context(what)?;
+    Ok((0..frame.height())
+        .filter_map(|i| Some((ids.get(i)?.to_string(), (numerators.get(i).unwrap_or(0), denominators.get(i).unwrap_or(0)))))
+        .collect())
+}
+
+fn count_map(frame: &DataFrame, filter: Expr, what: &str) -> Result<HashMap<String, i64>> {
+    let counted = frame
+        .clone()
+        .lazy()
+        .filter(filter)
+        .group_by([col(c::INSTITUTION_ID)])
+        .agg([len().cast(DataType::Int64).alias("count")])
+        .collect()
+        .context(what)?;
+    let ids = counted.column(c::INSTITUTION_ID).context(what)?.str().context(what)?;
+    let counts = counted.column("count").context(what)?.i64().context(what)?;
+    Ok((0..counted.height()).filter_map(|i| Some((ids.get(i)?.to_string(), counts.get(i)?))).collect())
+}
+
+/// Per institution: sum of effective parts and of line amounts over lines of non-rejected claims
+/// in scope (the breach share's numerator and denominator, fen).
+fn breach_shares(lines: &DataFrame) -> Result<HashMap<String, (i64, i64)>> {
+    let frame = lines
+        .clone()
+        .lazy()
+        .filter(col(c::CLAIM_STATUS).neq(lit("rejected")))
+        .group_by([col(c::INSTITUTION_ID)])
+        .agg([col(rules::PART_FEN).sum().alias("parts"), col(c::LINE_AMOUNT_FEN).sum().alias("amounts")])
+        .collect()
+        .context("breach shares")?;
+    let ids = frame.column(c::INSTITUTION_ID).context("shares")?.str().context("shares")?;
+    let parts = frame.column("parts").context("shares")?.i64().context("shares")?;
+    let amounts = frame.column("amounts").context("shares")?.i64().context("shares")?;
+    Ok((0..frame.height()).filter_map(|i| Some((ids.get(i)?.to_string(), (parts.get(i).unwrap_or(0), amounts.get(i).unwrap_or(0))))).collect())
+}
+
+fn percent(value: f64) -> String {
+    format!("{:.1}%", value * 100.0)
+}
+
+/// Rates every kept institution for `quarter`.
+pub fn rate(
+    export: &Export,
+    policy: &Policy,
+    quarter: Quarter,
+    findings: &Findings,
+    standing: &Standing,
+    previous: &HashMap<String, PreviousRating>,
+    risk: &HashMap<String, (f64, bool)>,
+) -> Result<Vec<Rating>> {
+    let specs = &policy.indicators;
+    let employment_months = specs.employment_rate.months_after_end.unwrap_or(6) as i64;
+    let ratios = [
+        ratio_map(indicators::completion_rate(export, &specs.completion_rate, quarter), "completion_rate")?,
+        ratio_map(indicators::pass_rate(export, &specs.pass_rate, quarter), "pass_rate")?,
+        ratio_map(indicators::employment_rate(export, &specs.employment_rate, quarter), "employment_rate")?,
+        ratio_map(indicators::retention_rate(export, &specs.retention_rate, employment_months, quarter), "retention_rate")?,
+        ratio_map(indicators::satisfaction(export, &specs.satisfaction, quarter), "satisfaction")?,
+        ratio_map(indicators::compliance(&findings.lines_in_scope), "compliance")?,
+    ];
+    let completed = {
+        let frame = indicators::completed_enrollments(export, quarter).collect().context("completed enrollments")?;
+        let ids = frame.column(c::INSTITUTION_ID).context("completed")?.str().context("completed")?;
+        let counts = frame.column("completed_enrollments").context("completed")?.i64().context("completed")?;
+        (0..frame.height()).filter_map(|i| Some((ids.get(i)?.to_string(), counts.get(i)?))).collect::<HashMap<_, _>>()
+    };
+    let breach_lines = count_map(&findings.lines_in_scope, col(rules::BREACH), "breach lines")?;
+    let procedural = count_map(&findings.procedural, col(rules::OVERTURNED).not(), "procedural findings")?;
+    let shares = breach_shares(&findings.lines_in_scope)?;
+
+    let institutions = export.frame(Table::Institutions).sort([c::INSTITUTION_ID], SortMultipleOptions::default()).context("institutions")?;
+    let ids = institutions.column(c::INSTITUTION_ID).context("institutions")?.str().context("institutions")?;
+    let names = institutions.column(c::NAME).context("institutions")?.str().context("institutions")?;
+    let kinds = institutions.column(c::KIND).context("institutions")?.str().context("institutions")?;
+    let districts = institutions.column(c::DISTRICT).context("institutions")?.str().context("institutions")?;
+    let weights: Vec<(&str, &crate::policy::Indicator)> = specs.all().to_vec();
+
+    let mut ratings = Vec::new();
+    for i in 0..institutions.height() {
+        let Some(id) = ids.get(i) else { continue };
+        let mut values = [None; 6];
+        let mut points = [None; 6];
+        let mut reasons = Vec::new();
+        for (index, (name, indicator)) in weights.iter().enumerate() {
+            let Some(&(numerator, denominator)) = ratios[index].get(id) else { continue };
+            if denominator <= 0 {
+                continue;
+            }
+            let value = numerator as f64 / denominator as f64;
+            let earned = score::points(value, indicator.floor, indicator.target);
+            values[index] = Some(value);
+            points[index] = Some(earned);
+            reasons.push(format!(
+                "{} {} (floor {}, target {}) → {:.0} points",
+                name.replace('_', " "),
+                percent(value),
+                percent(indicator.floor),
+                percent(indicator.target),
+                earned
+            ));
+        }
+        let weighted = score::weighted_points(&weights.iter().zip(points).map(|((_, indicator), p)| (indicator.weight, p)).collect::<Vec<_>>());
+        let breaches = breach_lines.get(id).copied().unwrap_or(0);
+        let procedural_count = procedural.get(id).copied().unwrap_or(0);
+        let violations = standing
+            .decisions
+            .get(id)
+            .map(|list| list.iter().filter(|d| d.finding == "violation" && quarter.contains(d.decided_on)).count())
+            .unwrap_or(0);
+        let deductions = Deductions::new(breaches as usize, procedural_count as usize, violations, policy);
+        if breaches > 0 {
+            reasons.push(format!("{breaches} breach line(s) −{:.0}", deductions.breach_lines));
+        }
+        if procedural_count > 0 {
+            reasons.push(format!("{procedural_count} procedural finding(s) −{:.0}", deductions.procedural));
+        }
+        if violations > 0 {
+            reasons.push(format!("{violations} violation decision(s) −{:.0}", deductions.violations));
+        }
+        let score = weighted.map(|w| score::score(w, &deductions));
+        let (parts, amounts) = shares.get(id).copied().unwrap_or((0, 0));
+        let share = if amounts > 0 { 100.0 * parts as f64 / amounts as f64 } else { 0.0 };
+        let previous_rating = previous.get(id);
+        let previous_tier = previous_rating.and_then(|p| p.last_rated);
+        let (risk_score, high_priority) = risk.get(id).copied().map(|(s, h)| (Some(s), h)).unwrap_or((None, false));
+        let inputs = TierInputs {
+            disqualified: disqualification(standing, id, quarter),
+            ban_in_force: ban_in_force(standing, id, quarter),
+            score,
+            breach_share_percent: share,
+            completed_enrollments: completed.get(id).copied().unwrap_or(0),
+            high_priority_lead: high_priority,
+            breach_line_in_quarter: breaches > 0,
+            previous_tier,
+        };
+        let decision = score::decide_tier(&inputs, policy, quarter);
+        if share > 0.0 {
+            reasons.push(format!("breach share {share:.2}%"));
+        }
+        let shown_score = if decision.tier == Tier::N { None } else { score };
+        reasons.push(match shown_score {
+            Some(s) => format!("tier {}: {} (score {s:.2})", decision.tier, decision.because),
+            None => format!("tier {}: {}", decision.tier, decision.because),
+        });
+        let uplift = if decision.tier == Tier::A { policy.tiers.actions.subsidy_uplift_pct } else { 0.0 };
+        ratings.push(Rating {
+            institution_id: id.to_string(),
+            name: names.get(i).map(str::to_string),
+            kind: kinds.get(i).unwrap_or_default().to_string(),
+            district: districts.get(i).unwrap_or_default().to_string(),
+            values,
+            points,
+            weighted_points: weighted,
+            deductions,
+            score,
+            completed_enrollments: inputs.completed_enrollments,
+            breach_lines: breaches,
+            procedural_findings: procedural_count,
+            violations: violations as i64,
+            breach_share_percent: share,
+            risk_score,
+            tier: decision.tier,
+            previous_tier: previous_rating.map(|p| if p.tier == Tier::N { p.last_rated.unwrap_or(Tier::N) } else { p.tier }),
+            tier_rule: decision.because,
+            subsidy_uplift_pct: uplift,
+            banned_until: decision.banned_until,
+            new_ban: decision.new_ban,
+            reasons: reasons.join("; "),
+        });
+    }
+    Ok(ratings)
+}
+
+/// Why an institution is disqualified in `quarter`: a standing fraud_confirmed decision, or a
+/// `disqualified` sanction not ended by a later clearance.
+pub fn disqualification(standing: &Standing, institution: &str, quarter: Quarter) -> Option<String> {
+    if let Some(decision) = standing.disqualifying_decision(institution, quarter.last_day()) {
+        return Some(format!("fraud_confirmed decision of {}", decision.decided_on));
+    }
+    let sanction = standing.sanctions.get(institution)?.iter().find(|s| s.kind == "disqualified" && s.covers(quarter))?;
+    let cleared_since = standing.decisions.get(institution).is_some_and(|list| {
+        list.iter().any(|d| d.finding == "cleared" && d.decided_on >= sanction.from.first_day() && d.decided_on <= quarter.last_day())
+    });
+    (!cleared_since).then(|| format!("disqualified sanction {}", sanction.span()))
+}
+
+/// The last quarter of a `ban` in force in `quarter` (`Some(None)`: a ban with no end).
+pub fn ban_in_force(standing: &Standing, institution: &str, quarter: Quarter) -> Option<Option<Quarter>> {
+    let bans: Vec<&Sanction> = standing.sanctions.get(institution)?.iter().filter(|s| s.kind == "ban" && s.covers(quarter)).collect();
+    if bans.is_empty() {
+        return None;
+    }
+    if bans.iter().any(|s| s.until.is_none()) {
+        return Some(None);
+    }
+    Some(bans.iter().filter_map(|s| s.until).max())
+}
+
+/// `institution_scores.parquet`, sorted by institution.
+pub fn scores_table(ratings: &[Rating], quarter: Quarter) -> Result<DataFrame> {
+    let height = ratings.len();
+    let text = |f: &dyn Fn(&Rating) -> Option<String>| ratings.iter().map(f).collect::<Vec<_>>();
+    let mut columns = vec![
+        Column::new(c::INSTITUTION_ID.into(), text(&|r| Some(r.institution_id.clone()))),
+        Column::new("quarter".into(), vec![quarter.to_string(); height]),
+        Column::new(c::NAME.into(), text(&|r| r.name.clone())),
+        Column::new(c::KIND.into(), text(&|r| Some(r.kind.clone()))),
+        Column::new(c::DISTRICT.into(), text(&|r| Some(r.district.clone()))),
+    ];
+    for (index, id) in INDICATORS.iter().enumerate() {
+        columns.push(Column::new((*id).into(), ratings.iter().map(|r| r.values[index]).collect::<Vec<_>>()));
+    }
+    for (index, id) in INDICATORS.iter().enumerate() {
+        columns.push(Column::new(format!("{id}_points").into(), ratings.iter().map(|r| r.points[index].map(score::round_score)).collect::<Vec<_>>()));
+    }
+    columns.extend([
+        Column::new("weighted_points".into(), ratings.iter().map(|r| r.weighted_points.map(score::round_score)).collect::<Vec<_>>()),
+        Column::new("deductions".into(), ratings.iter().map(|r| r.deductions.total()).collect::<Vec<_>>()),
+        Column::new("score".into(), ratings.iter().map(|r| if r.tier == Tier::N { None } else { r.score }).collect::<Vec<_>>()),
+        Column::new("risk_score".into(), ratings.iter().map(|r| r.risk_score).collect::<Vec<_>>()),
+        Column::new("tier".into(), text(&|r| Some(r.tier.to_string()))),
+        Column::new("previous_tier".into(), text(&|r| r.previous_tier.map(|t| t.to_string()))),
+        Column::new("action".into(), text(&|r| Some(r.tier.action().to_string()))),
+        Column::new("subsidy_uplift_pct".into(), ratings.iter().map(|r| r.subsidy_uplift_pct).collect::<Vec<_>>()),
+        Column::new("banned_until".into(), text(&|r| r.banned_until.map(|q| q.to_string()))),
+        Column::new("reasons".into(), text(&|r| Some(r.reasons.clone()))),
+        Column::new("tier_rule".into(), text(&|r| Some(r.tier_rule.clone()))),
+        Column::new("completed_enrollments".into(), ratings.iter().map(|r| r.completed_enrollments).collect::<Vec<_>>()),
+        Column::new("breach_lines".into(), ratings.iter().map(|r| r.breach_lines).collect::<Vec<_>>()),
+        Column::new("procedural_findings".into(), ratings.iter().map(|r| r.procedural_findings).collect::<Vec<_>>()),
+        Column::new("violations".into(), ratings.iter().map(|r| r.violations).collect::<Vec<_>>()),
+        Column::new("breach_share".into(), ratings.iter().map(|r| r.breach_share_percent / 100.0).collect::<Vec<_>>()),
+    ]);
+    DataFrame::new(height, columns).context("building institution scores")
+}
+
+/// The ledger after this quarter: every standing sanction carried forward, a `ban` Q+1 … Q+n
+/// for each new tier D, a `disqualified` sanction from Q for each new tier X.
+pub fn updated_ledger(ledger: &BTreeMap<(String, String, Quarter), Sanction>, ratings: &[Rating], quarter: Quarter) -> Result<DataFrame> {
+    let mut rows = ledger.clone();
+    for rating in ratings {
+        let key_ban = (rating.institution_id.clone(), "ban".to_string(), quarter.offset(1));
+        if rating.tier == Tier::D && rating.new_ban {
+            rows.insert(
+                key_ban,
+                Sanction { kind: "ban".into(), from: quarter.offset(1), until: rating.banned_until, reason: Some(format!("tier D in {quarter}: {}", rating.tier_rule)) },
+            );
+        }
+        if rating.tier == Tier::X {
+            let already = rows.iter().any(|((id, kind, _), s)| id == &rating.institution_id && kind == "disqualified" && s.covers(quarter));
+            if !already {
+                rows.insert(
+                    (rating.institution_id.clone(), "disqualified".into(), quarter),
+                    Sanction { kind: "disqualified".into(), from: quarter, until: None, reason: Some(format!("tier X in {quarter}: {}", rating.tier_rule)) },
+                );
+            }
+        }
+    }
+    let height = rows.len();
+    let mut ids = Vec::with_capacity(height);
+    let mut kinds = Vec::with_capacity(height);
+    let mut froms = Vec::with_capacity(height);
+    let mut untils = Vec::with_capacity(height);
+    let mut reasons = Vec::with_capacity(height);
+    for ((id, kind, from), sanction) in rows {
+        ids.push(id);
+        kinds.push(kind);
+        froms.push(from.to_string());
+        untils.push(sanction.until.map(|q| q.to_string()));
+        reasons.push(sanction.reason);
+    }
+    DataFrame::new(
+        height,
+        vec![
+            Column::new(c::INSTITUTION_ID.into(), ids),
+            Column::new(c::KIND.into(), kinds),
+            Column::new(c::FROM_QUARTER.into(), froms),
+            Column::new(c::UNTIL_QUARTER.into(), untils),
+            Column::new(c::REASON.into(), reasons),
+        ],
+    )
+    .context("building the sanctions ledger")
+}

@@ -1,0 +1,256 @@
+//! R09 appraisal_cap: each qualifying pass supports one appraisal line. Passes are handed out
+//! in line order (earliest exam first, then assessment_id), which is a sequential allocation,
+//! so this rule runs in Rust over the appraisal lines and passes rather than as an expression.
+
+use crate::columns as c;
+use crate::error::{PolarsContext, Result};
+use crate::ingest::contract::Table;
+use crate::ingest::Export;
+use crate::money;
+use crate::policy::Policy;
+use polars::prelude::*;
+use std::collections::HashMap;
+
+/// A qualifying pass: passed, with a certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pass {
+    pub assessment_id: String,
+    /// Days since 1970-01-01.
+    pub exam_day: i32,
+    pub fee_fen: i64,
+}
+
+/// An appraisal line, in line order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppraisalLine {
+    pub line_id: String,
+    /// (person, occupation_code, level); `None` when the enrollment is missing (R07's case).
+    pub qualification: Option<(String, String, i64)>,
+    pub submitted_day: i32,
+    pub counts_as_earlier: bool,
+    pub key_industry: bool,
+    pub amount_fen: i64,
+    pub in_scope: bool,
+}
+
+/// R09's verdict on one line in scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub line_id: String,
+    pub part_fen: i64,
+    pub evidence: String,
+}
+
+/// Allocates passes to lines in order and judges the lines in scope. A line of a rejected claim
+/// is judged against the passes still free but uses none.
+pub fn judge(lines: &[AppraisalLine], passes: &HashMap<(String, String, i64), Vec<Pass>>, policy: &Policy) -> Vec<Verdict> {
+    let mut used: HashMap<&(String, String, i64), Vec<bool>> = HashMap::new();
+    let mut verdicts = Vec::new();
+    for line in lines {
+        let Some(qualification) = &line.qualification else { continue };
+        let candidates = passes.get(qualification).map(Vec::as_slice).unwrap_or(&[]);
+        let flags = used.entry(qualification).or_insert_with(|| vec![false; candidates.len()]);
+        let free = candidates.iter().enumerate().find(|(index, pass)| !flags[*index] && pass.exam_day <= line.submitted_day);
+        let verdict = match free {
+            None => Some(Verdict {
+                line_id: line.line_id.clone(),
+                part_fen: line.amount_fen,
+                evidence: format!(
+                    "no qualifying pass in {} level {} on or before the claim ({} pass(es) on record, all later or already used)",
+                    qualification.1,
+                    qualification.2,
+                    candidates.len()
+                ),
+            }),
+            Some((index, pass)) => {
+                if line.counts_as_earlier {
+                    flags[index] = true;
+                }
+                let percent = if line.key_industry {
+                    policy.rules.appraisal.key_industry_percent_of_fee
+                } else {
+                    policy.rules.appraisal.percent_of_fee
+                };
+                let cap = money::scale_half_up(pass.fee_fen, percent as i64, 100);
+                (line.amount_fen > cap).then(|| Verdict {
+                    line_id: line.line_id.clone(),
+                    part_fen: line.amount_fen - cap,
+                    evidence: format!(
+                        "amount {} above the cap {} = {percent}% of the fee {} of pass {}",
+                        money::yuan(line.amount_fen),
+                        money::yuan(cap),
+                        money::yuan(pass.fee_fen),
+                        pass.assessment_id
+                    ),
+                })
+            }
+        };
+        if line.in_scope {
+            verdicts.extend(verdict);
+        }
+    }
+    verdicts
+}
+
+/// R09 over the export: `line_id`, `R09`, `R09_part`, `R09_evidence` for lines in breach.
+pub fn r09_appraisal_cap(export: &Export, line_facts: &DataFrame, policy: &Policy) -> Result<DataFrame> {
+    let lines = appraisal_lines(line_facts)?;
+    let passes = qualifying_passes(export)?;
+    let verdicts = judge(&lines, &passes, policy);
+    let ids: Vec<&str> = verdicts.iter().map(|v| v.line_id.as_str()).collect();
+    let parts: Vec<i64> = verdicts.iter().map(|v| v.part_fen).collect();
+    let evidence: Vec<&str> = verdicts.iter().map(|v| v.evidence.as_str()).collect();
+    DataFrame::new(
+        verdicts.len(),
+        vec![
+            Column::new(c::LINE_ID.into(), ids),
+            Column::new("R09".into(), vec![true; verdicts.len()]),
+            Column::new("R09_part".into(), parts),
+            Column::new("R09_evidence".into(), evidence),
+        ],
+    )
+    .context("building R09's verdicts")
+}
+
+fn appraisal_lines(line_facts: &DataFrame) -> Result<Vec<AppraisalLine>> {
+    let frame = line_facts
+        .clone()
+        .lazy()
+        .filter(col(c::CLAIM_TYPE).eq(lit("appraisal")))
+        .select([
+            col(c::LINE_ID),
+            col(c::PERSON_ID),
+            col(c::OCCUPATION_CODE),
+            col(c::LEVEL),
+            crate::features::day_number(col(c::SUBMITTED_ON)).alias(c::SUBMITTED_ON),
+            col(c::COUNTS_AS_EARLIER),
+            col(c::KEY_INDUSTRY).fill_null(lit(false)),
+            col(c::LINE_AMOUNT_FEN),
+            col(c::IN_SCOPE),
+        ])
+        .collect()
+        .context("selecting appraisal lines")?;
+    let text = |name: &str| -> Result<Vec<Option<String>>> {
+        Ok(frame.column(name).context(name)?.str().context(name)?.iter().map(|v| v.map(str::to_string)).collect())
+    };
+    let ids = text(c::LINE_ID)?;
+    let persons = text(c::PERSON_ID)?;
+    let occupations = text(c::OCCUPATION_CODE)?;
+    let levels: Vec<Option<i64>> = frame.column(c::LEVEL).context("level")?.i64().context("level")?.iter().collect();
+    let days: Vec<Option<i32>> = frame.column(c::SUBMITTED_ON).context("day")?.i32().context("day")?.iter().collect();
+    let counts: Vec<Option<bool>> = frame.column(c::COUNTS_AS_EARLIER).context("counts")?.bool().context("counts")?.iter().collect();
+    let key: Vec<Option<bool>> = frame.column(c::KEY_INDUSTRY).context("key")?.bool().context("key")?.iter().collect();
+    let amounts: Vec<Option<i64>> = frame.column(c::LINE_AMOUNT_FEN).context("amount")?.i64().context("amount")?.iter().collect();
+    let scope: Vec<Option<bool>> = frame.column(c::IN_SCOPE).context("scope")?.bool().context("scope")?.iter().collect();
+    Ok((0..frame.height())
+        .map(|i| AppraisalLine {
+            line_id: ids[i].clone().unwrap_or_default(),
+            qualification: match (&persons[i], &occupations[i], levels[i]) {
+                (Some(person), Some(occupation), Some(level)) => Some((person.clone(), occupation.clone(), level)),
+                _ => None,
+            },
+            submitted_day: days[i].unwrap_or(i32::MAX),
+            counts_as_earlier: counts[i].unwrap_or(false),
+            key_industry: key[i].unwrap_or(false),
+            amount_fen: amounts[i].unwrap_or(0),
+            in_scope: scope[i].unwrap_or(false),
+        })
+        .collect())
+}
+
+fn qualifying_passes(export: &Export) -> Result<HashMap<(String, String, i64), Vec<Pass>>> {
+    let frame = export
+        .frame(Table::Assessments)
+        .clone()
+        .lazy()
+        .filter(col(c::PASSED).and(col(c::CERTIFICATE_NO).is_not_null()))
+        .select([
+            col(c::PERSON_ID),
+            col(c::OCCUPATION_CODE),
+            col(c::LEVEL),
+            crate::features::day_number(col(c::EXAM_DATE)).alias(c::EXAM_DATE),
+            col(c::ASSESSMENT_ID),
+            col(&c::fen(c::FEE)),
+        ])
+        .sort_by_exprs([col(c::EXAM_DATE), col(c::ASSESSMENT_ID)], SortMultipleOptions::default())
+        .collect()
+        .context("selecting qualifying passes")?;
+    let persons = frame.column(c::PERSON_ID).context("person")?.str().context("person")?;
+    let occupations = frame.column(c::OCCUPATION_CODE).context("occupation")?.str().context("occupation")?;
+    let levels = frame.column(c::LEVEL).context("level")?.i64().context("level")?;
+    let days = frame.column(c::EXAM_DATE).context("exam")?.i32().context("exam")?;
+    let ids = frame.column(c::ASSESSMENT_ID).context("assessment")?.str().context("assessment")?;
+    let fees = frame.column(&c::fen(c::FEE)).context("fee")?.i64().context("fee")?;
+    let mut passes: HashMap<(String, String, i64), Vec<Pass>> = HashMap::new();
+    for i in 0..frame.height() {
+        let (Some(person), Some(occupation), Some(level), Some(day), Some(id), Some(fee)) =
+            (persons.get(i), occupations.get(i), levels.get(i), days.get(i), ids.get(i), fees.get(i))
+        else {
+            continue;
+        };
+        passes
+            .entry((person.to_string(), occupation.to_string(), level))
+            .or_default()
+            .push(Pass { assessment_id: id.to_string(), exam_day: day, fee_fen: fee });
+    }
+    Ok(passes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(id: &str, day: i32, amount: i64, counts: bool, key_industry: bool) -> AppraisalLine {
+        AppraisalLine {
+            line_id: id.into(),
+            qualification: Some(("p".into(), "4-10-01-06".into(), 4)),
+            submitted_day: day,
+            counts_as_earlier: counts,
+            key_industry,
+            amount_fen: amount,
+            in_scope: true,
+        }
+    }
+
+    fn passes(list: &[(&str, i32, i64)]) -> HashMap<(String, String, i64), Vec<Pass>> {
+        let mut map = HashMap::new();
+        map.insert(
+            ("p".to_string(), "4-10-01-06".to_string(), 4),
+            list.iter().map(|(id, day, fee)| Pass { assessment_id: id.to_string(), exam_day: *day, fee_fen: *fee }).collect(),
+        );
+        map
+    }
+
+    #[test]
+    fn cap_is_80_percent_of_the_fee_rounded_half_up() {
+        let policy = Policy::defaults().unwrap();
+        // Fee 300.01: 80% = 240.008 → cap 240.01. A line of exactly 240.01 is within the cap.
+        let within = judge(&[line("a", 10, 24001, true, false)], &passes(&[("x", 5, 30001)]), &policy);
+        assert_eq!(within, vec![]);
+        let above = judge(&[line("a", 10, 24002, true, false)], &passes(&[("x", 5, 30001)]), &policy);
+        assert_eq!(above[0].part_fen, 1);
+        assert_eq!(above[0].evidence, "amount 240.02 above the cap 240.01 = 80% of the fee 300.01 of pass x");
+        // Key industry: 90% of 300.00 = 270.00.
+        let key = judge(&[line("a", 10, 28000, true, true)], &passes(&[("x", 5, 30000)]), &policy);
+        assert_eq!(key[0].part_fen, 1000);
+    }
+
+    #[test]
+    fn each_pass_supports_one_line_and_rejected_lines_use_none() {
+        let policy = Policy::defaults().unwrap();
+        let lines = [line("rejected", 10, 100, false, false), line("first", 11, 100, true, false), line("second", 12, 100, true, false)];
+        let verdicts = judge(&lines, &passes(&[("x", 5, 30000)]), &policy);
+        assert_eq!(verdicts.len(), 1);
+        assert_eq!(verdicts[0].line_id, "second");
+        assert_eq!(verdicts[0].part_fen, 100);
+    }
+
+    #[test]
+    fn a_pass_after_the_claim_does_not_qualify_and_exam_on_the_day_does() {
+        let policy = Policy::defaults().unwrap();
+        let later = judge(&[line("a", 10, 100, true, false)], &passes(&[("x", 11, 30000)]), &policy);
+        assert_eq!(later.len(), 1);
+        let same_day = judge(&[line("a", 10, 100, true, false)], &passes(&[("x", 10, 30000)]), &policy);
+        assert!(same_day.is_empty());
+    }
+}

@@ -1,0 +1,383 @@
+//! The rule breaches that are judged from the claim-line fact table alone: R01–R08, R11, R12,
+//! one function each. Every function adds three columns to the table: `Rnn` (the line breaks
+//! the rule), `Rnn_part` (the part at stake in fen; 0 when not in breach) and `Rnn_evidence`
+//! (readable text with the values that triggered it). The table must be in line order
+//! (`features::line_facts`), because R01, R02 and R08 look at earlier lines with window
+//! functions over it.
+
+use crate::columns as c;
+use crate::features::{short_person, tenths, yuan};
+use crate::policy::Policy;
+use polars::prelude::*;
+
+/// Name of the column holding rule `id`'s breach flag.
+pub fn breach_column(id: &str) -> String {
+    id.to_string()
+}
+
+/// Name of the column holding rule `id`'s part at stake, in fen.
+pub fn part_column(id: &str) -> String {
+    format!("{id}_part")
+}
+
+/// Name of the column holding rule `id`'s evidence.
+pub fn evidence_column(id: &str) -> String {
+    format!("{id}_evidence")
+}
+
+/// What a rule says about a line, as expressions over the fact table.
+pub struct RuleExprs {
+    pub breach: Expr,
+    pub part: Expr,
+    pub evidence: Expr,
+}
+
+/// Adds rule `id`'s three columns. A null condition is no breach.
+pub fn apply(lines: LazyFrame, id: &str, rule: RuleExprs) -> LazyFrame {
+    let breach = rule.breach.fill_null(lit(false));
+    lines.with_columns([
+        breach.clone().alias(breach_column(id)),
+        when(breach.clone()).then(rule.part.cast(DataType::Int64)).otherwise(lit(0i64)).alias(part_column(id)),
+        when(breach).then(rule.evidence).otherwise(lit(NULL).cast(DataType::String)).alias(evidence_column(id)),
+    ])
+}
+
+fn is_training() -> Expr {
+    col(c::CLAIM_TYPE).eq(lit("training"))
+}
+
+fn whole_line() -> Expr {
+    col(c::LINE_AMOUNT_FEN)
+}
+
+fn counts() -> Expr {
+    col(c::COUNTS_AS_EARLIER).cast(DataType::Int64)
+}
+
+/// `value` × `numerator` ÷ `denominator`, rounded half-up (non-negative values).
+fn scale_half_up(value: Expr, numerator: Expr, denominator: i64) -> Expr {
+    (value * numerator * lit(2i64) + lit(denominator)).floor_div(lit(2 * denominator))
+}
+
+const R01_EARLIER: &str = "__r01_earlier";
+const R01_FIRST: &str = "__r01_first_line";
+const R02_EARLIER: &str = "__r02_earlier";
+const R08_EARLIER_DAYS: &str = "__r08_earlier_days";
+
+/// R01 duplicate_subsidy: a training line of a person who has an earlier training line with the
+/// same occupation_code and level (any institution, any time; lines of rejected claims never
+/// count as earlier).
+pub fn r01_duplicate_subsidy(lines: LazyFrame) -> PolarsResult<LazyFrame> {
+    let group = [col(c::PERSON_ID), col(c::OCCUPATION_CODE), col(c::LEVEL), is_training()];
+    let countable = counts();
+    let lines = lines.with_columns([
+        (countable.clone().cum_sum(false).over(group.clone())? - countable).alias(R01_EARLIER),
+        col(c::LINE_ID).filter(col(c::COUNTS_AS_EARLIER)).first().over(group)?.alias(R01_FIRST),
+    ]);
+    let identified = col(c::PERSON_ID).is_not_null().and(col(c::OCCUPATION_CODE).is_not_null()).and(col(c::LEVEL).is_not_null());
+    let rule = RuleExprs {
+        breach: is_training().and(identified).and(col(R01_EARLIER).gt(lit(0i64))),
+        part: whole_line(),
+        evidence: concat_str(
+            [
+                lit("person "),
+                short_person(col(c::PERSON_ID)),
+                lit(" already has training line "),
+                col(R01_FIRST),
+                lit(" for occupation "),
+                col(c::OCCUPATION_CODE),
+                lit(" level "),
+                col(c::LEVEL).cast(DataType::String),
+                lit(" ("),
+                col(R01_EARLIER).cast(DataType::String),
+                lit(" earlier line(s) in all)"),
+            ],
+            "",
+            false,
+        ),
+    };
+    Ok(apply(lines, "R01", rule))
+}
+
+/// R02 annual_cap: a training line of a person who already has `max_lines_per_year` earlier
+/// training lines in the calendar year of submitted_on. Lines in breach of R01 neither count
+/// toward the cap nor get R02. Needs R01's columns.
+pub fn r02_annual_cap(lines: LazyFrame, policy: &Policy) -> PolarsResult<LazyFrame> {
+    let cap = policy.rules.training.max_lines_per_year as i64;
+    let year = col(c::SUBMITTED_ON).dt().year();
+    let countable = (col(c::COUNTS_AS_EARLIER).and(col("R01").not()).and(is_training())).cast(DataType::Int64);
+    let group = [col(c::PERSON_ID), year.clone(), is_training()];
+    let lines = lines.with_column((countable.clone().cum_sum(false).over(group)? - countable).alias(R02_EARLIER));
+    let rule = RuleExprs {
+        breach: is_training().and(col(c::PERSON_ID).is_not_null()).and(col("R01").not()).and(col(R02_EARLIER).gt_eq(lit(cap))),
+        part: whole_line(),
+        evidence: concat_str(
+            [
+                lit("person "),
+                short_person(col(c::PERSON_ID)),
+                lit(" already has "),
+                col(R02_EARLIER).cast(DataType::String),
+                lit(" training lines in "),
+                year.cast(DataType::String),
+                lit(format!(" (cap {cap} a year)")),
+            ],
+            "",
+            false,
+        ),
+    };
+    Ok(apply(lines, "R02", rule))
+}
+
+/// R03 invalid_person: the enrollment's person_id is neither a raw ID number nor a 64-hex
+/// hash, or it is raw with a wrong check character or an impossible birth date.
+pub fn r03_invalid_person(lines: LazyFrame) -> LazyFrame {
+    let form = col(c::PERSON_ID_FORM);
+    let rule = RuleExprs {
+        breach: col(c::ENROLLMENT_FOUND).and(form.clone().is_in(lit(Series::new("valid".into(), ["raw_valid", "hashed"])).implode(false), false).not()),
+        part: whole_line(),
+        evidence: when(form.clone().eq(lit("raw_bad_check")))
+            .then(lit("raw ID number with a wrong check character (ISO 7064 MOD 11-2)"))
+            .when(form.eq(lit("raw_bad_birth_date")))
+            .then(lit("raw ID number whose birth date (characters 7–14) is not a real date"))
+            .otherwise(lit("person id is neither an 18-character ID number nor a 64-hex hash")),
+    };
+    apply(lines, "R03", rule)
+}
+
+/// Age in completed years of a birth date on a date.
+pub fn age_expr(birth: Expr, on: Expr) -> Expr {
+    let years = on.clone().dt().year() - birth.clone().dt().year();
+    let month_day = |date: Expr| date.clone().dt().month().cast(DataType::Int32) * lit(100) + date.dt().day().cast(DataType::Int32);
+    let before_birthday = month_day(on).lt(month_day(birth));
+    (years.cast(DataType::Int32) - before_birthday.cast(DataType::Int32)).cast(DataType::Int32)
+}
+
+/// R04 age_out_of_range: a raw, valid person_id whose age in completed years on enrolled_on is
+/// outside the policy's bounds for the person's sex (default 16–60 for both).
+pub fn r04_age_out_of_range(lines: LazyFrame, policy: &Policy) -> LazyFrame {
+    let ages = policy.rules.ages;
+    let minimum = when(col(c::MALE)).then(lit(ages.male_min)).otherwise(lit(ages.female_min));
+    let maximum = when(col(c::MALE)).then(lit(ages.male_max)).otherwise(lit(ages.female_max));
+    let age = age_expr(col(c::BIRTH_DATE), col(c::ENROLLED_ON));
+    let rule = RuleExprs {
+        breach: col(c::PERSON_ID_FORM)
+            .eq(lit("raw_valid"))
+            .and(age.clone().lt(minimum.clone()).or(age.clone().gt(maximum.clone()))),
+        part: whole_line(),
+        evidence: concat_str(
+            [
+                lit("age "),
+                age.cast(DataType::String),
+                lit(" on enrolled_on "),
+                col(c::ENROLLED_ON).cast(DataType::String),
+                lit(" (allowed "),
+                minimum.cast(DataType::String),
+                lit("–"),
+                maximum.cast(DataType::String),
+                lit(")"),
+            ],
+            "",
+            false,
+        ),
+    };
+    apply(lines, "R04", rule)
+}
+
+/// R05 not_completed: a training line whose enrollment has completed = false.
+pub fn r05_not_completed(lines: LazyFrame) -> LazyFrame {
+    let rule = RuleExprs {
+        breach: is_training().and(col(c::COMPLETED).not()),
+        part: whole_line(),
+        evidence: concat_str([lit("enrollment "), col(c::ENROLLMENT_ID), lit(" did not complete its class (completed = false)")], "", false),
+    };
+    apply(lines, "R05", rule)
+}
+
+/// R06 attendance_shortfall: a training line whose attended seconds S within the class dates
+/// satisfy 100 × S < attendance_percent × 3600 × planned_hours.
+pub fn r06_attendance_shortfall(lines: LazyFrame, policy: &Policy) -> LazyFrame {
+    let percent = policy.rules.training.attendance_percent as i64;
+    let seconds = col(c::ATTENDED_SECONDS);
+    let planned_seconds = col(c::PLANNED_HOURS) * lit(3600i64);
+    // Shown rounded down, so a shortfall never reads as "80.0% < 80%".
+    let attended_tenths_of_hours = seconds.clone().floor_div(lit(360i64));
+    let per_mille = (seconds.clone() * lit(1000i64)).floor_div(planned_seconds.clone());
+    let rule = RuleExprs {
+        breach: is_training()
+            .and(col(c::ENROLLMENT_FOUND))
+            .and((seconds.clone() * lit(100i64)).lt(lit(percent) * planned_seconds)),
+        part: whole_line(),
+        evidence: concat_str(
+            [
+                lit("attended "),
+                tenths(attended_tenths_of_hours),
+                lit(" h of "),
+                col(c::PLANNED_HOURS).cast(DataType::String),
+                lit(" h planned ("),
+                tenths(per_mille),
+                lit(format!("% < {percent}%) between ")),
+                col(c::START_DATE).cast(DataType::String),
+                lit(" and "),
+                col(c::END_DATE).cast(DataType::String),
+            ],
+            "",
+            false,
+        ),
+    };
+    apply(lines, "R06", rule)
+}
+
+/// R07 line_mismatch: the line's enrollment is missing (or was rejected on reading), belongs to
+/// another class than the claim's class_id (when not null), or its class is run by another
+/// institution than the claimant.
+pub fn r07_line_mismatch(lines: LazyFrame) -> LazyFrame {
+    let missing = col(c::ENROLLMENT_FOUND).not();
+    let other_class = col(c::CLAIM_CLASS_ID).is_not_null().and(col(c::ENROLLMENT_CLASS_ID).neq(col(c::CLAIM_CLASS_ID)));
+    let other_institution = col(c::CLASS_INSTITUTION_ID).neq(col(c::INSTITUTION_ID));
+    let rule = RuleExprs {
+        breach: missing.clone().or(other_class.clone().fill_null(lit(false))).or(other_institution.fill_null(lit(false))),
+        part: whole_line(),
+        evidence: when(missing)
+            .then(concat_str([lit("enrollment "), col(c::ENROLLMENT_ID), lit(" is missing from the export or was rejected on reading")], "", false))
+            .when(other_class.fill_null(lit(false)))
+            .then(concat_str(
+                [lit("enrollment belongs to class "), col(c::ENROLLMENT_CLASS_ID), lit(", the claim is for class "), col(c::CLAIM_CLASS_ID)],
+                "",
+                false,
+            ))
+            .otherwise(concat_str(
+                [
+                    lit("enrollment's class "),
+                    col(c::ENROLLMENT_CLASS_ID),
+                    lit(" is run by "),
+                    col(c::CLASS_INSTITUTION_ID),
+                    lit(", not by the claimant "),
+                    col(c::INSTITUTION_ID),
+                ],
+                "",
+                false,
+            )),
+    };
+    apply(lines, "R07", rule)
+}
+
+/// R08 living_allowance: an allowance line for a group that is not entitled: all of it.
+/// Otherwise allowed days = min(its days (missing = max_days), max_days minus the days of the
+/// enrollment's earlier allowance lines, the class's length in days), and the cap is
+/// percent × the claimant's district minimum wage ÷ days_per_month × allowed days, rounded
+/// half-up to the fen; the part is the amount above the cap.
+pub fn r08_living_allowance(lines: LazyFrame, policy: &Policy) -> PolarsResult<LazyFrame> {
+    let allowance = &policy.rules.living_allowance;
+    let max_days = allowance.max_days as i64;
+    let is_allowance = col(c::CLAIM_TYPE).eq(lit("living_allowance"));
+    let days = when(col(c::DAYS).is_null()).then(lit(max_days)).otherwise(col(c::DAYS)).cast(DataType::Int64);
+    let countable_days = days.clone() * counts();
+    let lines = lines.with_column(
+        (countable_days.clone().cum_sum(false).over([col(c::ENROLLMENT_ID), is_allowance.clone()])? - countable_days).alias(R08_EARLIER_DAYS),
+    );
+    let class_days = (crate::features::day_number(col(c::END_DATE)) - crate::features::day_number(col(c::START_DATE)) + lit(1)).cast(DataType::Int64);
+    let remaining = lit(max_days) - col(R08_EARLIER_DAYS);
+    let smallest = polars::lazy::dsl::min_horizontal([days.clone(), remaining, class_days])?;
+    let allowed = when(smallest.clone().lt(lit(0i64))).then(lit(0i64)).otherwise(smallest);
+    let cap = scale_half_up(
+        col(c::MINIMUM_WAGE_FEN),
+        allowed.clone() * lit(allowance.percent_of_minimum_wage as i64),
+        100 * allowance.days_per_month as i64,
+    );
+    let groups = Series::new("eligible".into(), allowance.eligible_groups.clone());
+    let eligible = col(c::GROUP).is_in(lit(groups).implode(false), false);
+    let over_cap = col(c::LINE_AMOUNT_FEN) - cap.clone();
+    let part = when(eligible.clone().not())
+        .then(col(c::LINE_AMOUNT_FEN))
+        .when(over_cap.clone().gt(lit(0i64)))
+        .then(over_cap)
+        .otherwise(lit(0i64));
+    let rule = RuleExprs {
+        breach: is_allowance.and(col(c::ENROLLMENT_FOUND)).and(part.clone().gt(lit(0i64))),
+        part,
+        evidence: when(eligible.not())
+            .then(concat_str(
+                [
+                    lit("group "),
+                    col(c::GROUP),
+                    lit(format!(" is not entitled to a living allowance (entitled: {})", allowance.eligible_groups.join(", "))),
+                ],
+                "",
+                false,
+            ))
+            .otherwise(concat_str(
+                [
+                    lit("amount "),
+                    yuan(col(c::LINE_AMOUNT_FEN)),
+                    lit(" above the cap "),
+                    yuan(cap),
+                    lit(format!(" = {}% × minimum wage ", allowance.percent_of_minimum_wage)),
+                    yuan(col(c::MINIMUM_WAGE_FEN)),
+                    lit(format!(" ÷ {} × ", allowance.days_per_month)),
+                    allowed.cast(DataType::String),
+                    lit(" allowed day(s) ("),
+                    days.cast(DataType::String),
+                    lit(" claimed, "),
+                    col(R08_EARLIER_DAYS).cast(DataType::String),
+                    lit(" paid before)"),
+                ],
+                "",
+                false,
+            )),
+    };
+    Ok(apply(lines, "R08", rule))
+}
+
+/// R11 over_standard: a training line above its class's subsidy_per_head, raised by the
+/// uplift percentage when the institution carries an uplift for this quarter (column
+/// `uplift_basis_points`, 1000 = 10%).
+pub fn r11_over_standard(lines: LazyFrame) -> LazyFrame {
+    let cap = scale_half_up(col(c::SUBSIDY_PER_HEAD_FEN), lit(10_000i64) + col(UPLIFT_BASIS_POINTS), 10_000);
+    let over = col(c::LINE_AMOUNT_FEN) - cap.clone();
+    let rule = RuleExprs {
+        breach: is_training().and(col(c::ENROLLMENT_FOUND)).and(over.clone().gt(lit(0i64))),
+        part: over,
+        evidence: concat_str(
+            [
+                lit("line "),
+                yuan(col(c::LINE_AMOUNT_FEN)),
+                lit(" above the class's standard "),
+                yuan(col(c::SUBSIDY_PER_HEAD_FEN)),
+                when(col(UPLIFT_BASIS_POINTS).gt(lit(0i64)))
+                    .then(concat_str([lit(" with uplift: cap "), yuan(cap)], "", false))
+                    .otherwise(lit("")),
+            ],
+            "",
+            false,
+        ),
+    };
+    apply(lines, "R11", rule)
+}
+
+/// Column: the uplift an institution carries into this quarter, in basis points of the
+/// subsidy standard (0 when none).
+pub const UPLIFT_BASIS_POINTS: &str = "uplift_basis_points";
+
+/// R12 before_licence: a line of a class whose start_date is before its institution's
+/// licensed_on.
+pub fn r12_before_licence(lines: LazyFrame) -> LazyFrame {
+    let rule = RuleExprs {
+        breach: col(c::ENROLLMENT_FOUND).and(col(c::START_DATE).lt(col(c::CLASS_LICENSED_ON))),
+        part: whole_line(),
+        evidence: concat_str(
+            [
+                lit("class "),
+                col(c::ENROLLMENT_CLASS_ID),
+                lit(" started "),
+                col(c::START_DATE).cast(DataType::String),
+                lit(", before "),
+                col(c::CLASS_INSTITUTION_ID),
+                lit(" was licensed on "),
+                col(c::CLASS_LICENSED_ON).cast(DataType::String),
+            ],
+            "",
+            false,
+        ),
+    };
+    apply(lines, "R12", rule)
+}

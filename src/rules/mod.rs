@@ -1,0 +1,414 @@
+//! Rules: every claim line in the evaluated quarter that breaks a subsidy rule (R01–R12), with
+//! the exact money at stake, and the procedural findings (P01–P04). Appeals that overturned a
+//! finding remove it from money and points here, once, for every later stage.
+//!
+//! Money follows the claim: a paid claim's parts go to recoveries at the paid share (rounded
+//! half-up per line), a pending claim's parts to holds, a rejected claim's lines are flagged
+//! only. A `fraud_confirmed` decision dated in the quarter adds its own recovery rows.
+
+pub mod appraisal;
+pub mod line_rules;
+pub mod procedural;
+pub mod sanctions;
+
+use crate::columns as c;
+use crate::error::{PolarsContext, Result};
+use crate::features;
+use crate::ingest::contract::Table;
+use crate::ingest::Export;
+use crate::money;
+use crate::policy::Policy;
+use crate::quarter::Quarter;
+use line_rules::{breach_column, evidence_column, part_column, RuleExprs, UPLIFT_BASIS_POINTS};
+use polars::prelude::*;
+use sanctions::Standing;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The line rules, in id order.
+pub const LINE_RULES: [&str; 12] = ["R01", "R02", "R03", "R04", "R05", "R06", "R07", "R08", "R09", "R10", "R11", "R12"];
+
+/// Column: a line's effective part at stake (largest non-overturned part, at most the line), fen.
+pub const PART_FEN: &str = "part_fen";
+/// Column: a line's effective rules, sorted ids joined by commas (empty when none).
+pub const RULES: &str = "rules";
+/// Column: whether the line has at least one non-overturned breach.
+pub const BREACH: &str = "breach";
+/// Column: whether a finding was overturned on appeal.
+pub const OVERTURNED: &str = "overturned";
+pub const EVIDENCE: &str = "evidence";
+/// Column of recoveries and holds: the amount in fen.
+pub const AMOUNT_FEN: &str = "amount_fen";
+
+/// Everything the rules found in one quarter.
+#[derive(Debug, Clone)]
+pub struct Findings {
+    /// One row per (rule, line in scope) breach: `rule`, `institution_id`, `line_id`, `claim_id`,
+    /// `enrollment_id`, `claim_status`, `part_fen` (the rule's own part), `evidence`, `overturned`.
+    pub line_flags: DataFrame,
+    /// `rule`, `institution_id`, `entity_kind`, `entity_id`, `evidence`, `overturned`.
+    pub procedural: DataFrame,
+    /// One row per line in scope: ids, `institution_id`, `claim_status`, `line_amount_fen`,
+    /// `part_fen`, `rules`, `breach`.
+    pub lines_in_scope: DataFrame,
+    /// `claim_id`, `enrollment_id`, `institution_id`, `rules`, `amount_fen`.
+    pub recoveries: DataFrame,
+    pub holds: DataFrame,
+    /// Input sanctions and decisions per institution.
+    pub standing: Standing,
+}
+
+/// Overturned findings: (rule, entity_id) of appeals decided by the quarter's end.
+pub fn overturned_findings(export: &Export, quarter: Quarter) -> Result<BTreeSet<(String, String)>> {
+    let appeals = export
+        .frame(Table::Appeals)
+        .clone()
+        .lazy()
+        .filter(col(c::OUTCOME).eq(lit("overturned")).and(col(c::DECIDED_ON).lt_eq(lit(quarter.last_day()))))
+        .select([col(c::RULE), col(c::ENTITY_ID)])
+        .collect()
+        .context("reading appeals")?;
+    let rules = appeals.column(c::RULE).context("appeals")?.str().context("appeals")?;
+    let entities = appeals.column(c::ENTITY_ID).context("appeals")?.str().context("appeals")?;
+    Ok(rules
+        .iter()
+        .zip(entities.iter())
+        .filter_map(|(rule, entity)| Some((rule?.trim().to_uppercase(), entity?.trim().to_string())))
+        .collect())
+}
+
+fn disabled(lines: LazyFrame, id: &str) -> LazyFrame {
+    line_rules::apply(lines, id, RuleExprs { breach: lit(false), part: lit(0i64), evidence: lit(NULL).cast(DataType::String) })
+}
+
+/// Joins a rule computed outside the fact table (`key`, `Rnn`, optionally `Rnn_part`,
+/// `Rnn_evidence`) onto it; lines it does not name are not in breach.
+fn join_rule(lines: LazyFrame, verdicts: DataFrame, key: &str, id: &str) -> LazyFrame {
+    let has_part = verdicts.column(&part_column(id)).is_ok();
+    let joined = lines.left_join(verdicts.lazy(), col(key), col(key));
+    let part = if has_part { col(&part_column(id)).fill_null(lit(0i64)) } else { when(col(id)).then(col(c::LINE_AMOUNT_FEN)).otherwise(lit(0i64)) };
+    joined.with_columns([col(id).fill_null(lit(false)), part.alias(part_column(id))])
+}
+
+/// Runs every enabled rule over the export for `quarter`. `uplifts` maps an institution to the
+/// uplift (basis points of its subsidy standard) its previous tier carried into this quarter.
+pub fn evaluate(export: &Export, policy: &Policy, quarter: Quarter, uplifts: &HashMap<String, i64>) -> Result<Findings> {
+    evaluate_with_standing(export, policy, quarter, uplifts, Standing::from_export(export)?)
+}
+
+/// As [`evaluate`], with the sanctions and decisions given (e.g. the export's ledger merged
+/// with the previous run's).
+pub fn evaluate_with_standing(
+    export: &Export,
+    policy: &Policy,
+    quarter: Quarter,
+    uplifts: &HashMap<String, i64>,
+    standing: Standing,
+) -> Result<Findings> {
+    let overturned = overturned_findings(export, quarter)?;
+    let uplift_frame = {
+        let (ids, points): (Vec<String>, Vec<i64>) = uplifts.iter().map(|(k, v)| (k.clone(), *v)).unzip();
+        DataFrame::new(ids.len(), vec![Column::new(c::INSTITUTION_ID.into(), ids), Column::new(UPLIFT_BASIS_POINTS.into(), points)])
+            .context("building uplifts")?
+    };
+    let facts = features::line_facts(export, policy, quarter)?
+        .left_join(uplift_frame.lazy(), col(c::INSTITUTION_ID), col(c::INSTITUTION_ID))
+        .with_column(col(UPLIFT_BASIS_POINTS).fill_null(lit(0i64)));
+    let facts = features::lines::in_line_order(facts)
+        .collect()
+        .context("building the claim-line facts")?;
+
+    let mut lines = facts.clone().lazy();
+    for id in LINE_RULES {
+        if !policy.enabled(id) {
+            lines = disabled(lines, id);
+            continue;
+        }
+        lines = match id {
+            "R01" => line_rules::r01_duplicate_subsidy(lines).context("R01")?,
+            "R02" => line_rules::r02_annual_cap(lines, policy).context("R02")?,
+            "R03" => line_rules::r03_invalid_person(lines),
+            "R04" => line_rules::r04_age_out_of_range(lines, policy),
+            "R05" => line_rules::r05_not_completed(lines),
+            "R06" => line_rules::r06_attendance_shortfall(lines, policy),
+            "R07" => line_rules::r07_line_mismatch(lines),
+            "R08" => line_rules::r08_living_allowance(lines, policy).context("R08")?,
+            "R09" => join_rule(lines, appraisal::r09_appraisal_cap(export, &facts, policy)?, c::LINE_ID, "R09"),
+            "R10" => join_rule(lines, sanctions::r10_sanctioned_claimant(export, &standing, quarter)?, c::CLAIM_ID, "R10"),
+            "R11" => line_rules::r11_over_standard(lines),
+            "R12" => line_rules::r12_before_licence(lines),
+            _ => unreachable!("LINE_RULES lists only implemented rules"),
+        };
+    }
+
+    // Overturned findings stop costing money and points; they stay visible in the flags.
+    let mut effective_parts = Vec::new();
+    let mut rule_names = Vec::new();
+    let mut overturned_columns = Vec::new();
+    for id in LINE_RULES {
+        let entities: Vec<&str> = overturned.iter().filter(|(rule, _)| rule == id).map(|(_, entity)| entity.as_str()).collect();
+        let is_overturned = if entities.is_empty() {
+            lit(false)
+        } else {
+            col(c::LINE_ID).is_in(lit(Series::new("overturned".into(), entities)).implode(false), false)
+        };
+        overturned_columns.push(is_overturned.alias(format!("{id}_overturned")));
+        let effective = col(&breach_column(id)).and(col(&format!("{id}_overturned")).not());
+        effective_parts.push(when(effective.clone()).then(col(&part_column(id))).otherwise(lit(0i64)));
+        rule_names.push(when(effective).then(lit(id)).otherwise(lit(NULL).cast(DataType::String)));
+    }
+    let largest = polars::lazy::dsl::max_horizontal(effective_parts).context("largest part")?;
+    let judged = lines
+        .filter(col(c::IN_SCOPE))
+        .with_columns(overturned_columns)
+        .with_columns([
+            when(largest.clone().gt(col(c::LINE_AMOUNT_FEN))).then(col(c::LINE_AMOUNT_FEN)).otherwise(largest).alias(PART_FEN),
+            concat_str(rule_names, ",", true).alias(RULES),
+        ])
+        .with_column(col(RULES).neq(lit("")).alias(BREACH))
+        .collect()
+        .context("judging the lines in scope")?;
+
+    let line_flags = line_flags(&judged)?;
+    let lines_in_scope = judged
+        .clone()
+        .lazy()
+        .select([
+            col(c::LINE_ID),
+            col(c::CLAIM_ID),
+            col(c::ENROLLMENT_ID),
+            col(c::INSTITUTION_ID),
+            col(c::CLAIM_TYPE),
+            col(c::CLAIM_STATUS),
+            col(c::LINE_AMOUNT_FEN),
+            col(c::CLAIM_AMOUNT_FEN),
+            col(c::PAID_AMOUNT_FEN),
+            col(PART_FEN),
+            col(RULES),
+            col(BREACH),
+        ])
+        .collect()
+        .context("lines in scope")?;
+    let procedural = procedural_findings(export, policy, quarter, &overturned)?;
+    let (recoveries, holds) = money_at_stake(&lines_in_scope, &facts, &standing, quarter)?;
+    Ok(Findings { line_flags, procedural, lines_in_scope, recoveries, holds, standing })
+}
+
+fn line_flags(judged: &DataFrame) -> Result<DataFrame> {
+    let mut frames = Vec::new();
+    for id in LINE_RULES {
+        frames.push(
+            judged.clone().lazy().filter(col(&breach_column(id))).select([
+                lit(id).alias(c::RULE),
+                col(c::INSTITUTION_ID),
+                col(c::LINE_ID),
+                col(c::CLAIM_ID),
+                col(c::ENROLLMENT_ID),
+                col(c::CLAIM_STATUS),
+                col(&part_column(id)).alias(PART_FEN),
+                col(&evidence_column(id)).alias(EVIDENCE),
+                col(&format!("{id}_overturned")).alias(OVERTURNED),
+            ]),
+        );
+    }
+    concat(frames, UnionArgs::default())
+        .and_then(|all| all.sort([c::RULE, c::LINE_ID], SortMultipleOptions::default().with_maintain_order(true)).collect())
+        .context("gathering line flags")
+}
+
+fn procedural_findings(export: &Export, policy: &Policy, quarter: Quarter, overturned: &BTreeSet<(String, String)>) -> Result<DataFrame> {
+    let mut frames = Vec::new();
+    if policy.enabled("P01") {
+        frames.push(procedural::p01_claim_before_end(export, quarter));
+    }
+    if policy.enabled("P02") {
+        frames.push(procedural::p02_over_capacity(export, quarter));
+    }
+    if policy.enabled("P03") {
+        frames.push(procedural::p03_double_presence(export, policy, quarter)?.lazy());
+    }
+    if policy.enabled("P04") {
+        frames.push(procedural::p04_claim_totals(export, quarter));
+    }
+    let keys: Vec<String> = overturned.iter().map(|(rule, entity)| format!("{rule}:{entity}")).collect();
+    let empty = DataFrame::new(
+        0,
+        vec![
+            Column::new(c::RULE.into(), Vec::<String>::new()),
+            Column::new(c::INSTITUTION_ID.into(), Vec::<String>::new()),
+            Column::new(procedural::ENTITY_KIND.into(), Vec::<String>::new()),
+            Column::new(c::ENTITY_ID.into(), Vec::<String>::new()),
+            Column::new(EVIDENCE.into(), Vec::<String>::new()),
+        ],
+    )
+    .context("empty findings")?;
+    frames.push(empty.lazy());
+    concat(frames, UnionArgs::default())
+        .and_then(|all| {
+            all.with_column(
+                concat_str([col(c::RULE), lit(":"), col(c::ENTITY_ID)], "", false)
+                    .is_in(lit(Series::new("keys".into(), keys)).implode(false), false)
+                    .alias(OVERTURNED),
+            )
+            .sort([c::RULE, c::ENTITY_ID, c::INSTITUTION_ID], SortMultipleOptions::default().with_maintain_order(true))
+            .collect()
+        })
+        .context("gathering procedural findings")
+}
+
+/// Recoveries (paid claims, at the paid share) and holds (pending claims), per line with money
+/// at stake, plus the recovery rows of `fraud_confirmed` decisions dated in the quarter.
+fn money_at_stake(lines: &DataFrame, facts: &DataFrame, standing: &Standing, quarter: Quarter) -> Result<(DataFrame, DataFrame)> {
+    let column = |frame: &DataFrame, name: &str| -> Result<Column> { frame.column(name).cloned().context(name) };
+    let ids = column(lines, c::CLAIM_ID)?;
+    let ids = ids.str().context("claim ids")?;
+    let enrollments = column(lines, c::ENROLLMENT_ID)?;
+    let enrollments = enrollments.str().context("enrollment ids")?;
+    let institutions = column(lines, c::INSTITUTION_ID)?;
+    let institutions = institutions.str().context("institutions")?;
+    let statuses = column(lines, c::CLAIM_STATUS)?;
+    let statuses = statuses.str().context("statuses")?;
+    let parts = column(lines, PART_FEN)?;
+    let parts = parts.i64().context("parts")?;
+    let rules = column(lines, RULES)?;
+    let rules = rules.str().context("rules")?;
+    let claimed = column(lines, c::CLAIM_AMOUNT_FEN)?;
+    let claimed = claimed.i64().context("claimed")?;
+    let paid = column(lines, c::PAID_AMOUNT_FEN)?;
+    let paid = paid.i64().context("paid")?;
+
+    // (claim, enrollment) → (institution, rules, amount)
+    let mut recoveries: BTreeMap<(Option<String>, Option<String>, String), (BTreeSet<String>, i64)> = BTreeMap::new();
+    let mut holds: BTreeMap<(Option<String>, Option<String>, String), (BTreeSet<String>, i64)> = BTreeMap::new();
+    for i in 0..lines.height() {
+        let part = parts.get(i).unwrap_or(0);
+        if part <= 0 {
+            continue;
+        }
+        let key = (ids.get(i).map(str::to_string), enrollments.get(i).map(str::to_string), institutions.get(i).unwrap_or("").to_string());
+        let rule_set: BTreeSet<String> = rules.get(i).unwrap_or("").split(',').filter(|r| !r.is_empty()).map(str::to_string).collect();
+        match statuses.get(i) {
+            Some("paid") => {
+                let amount = paid_share(part, claimed.get(i), paid.get(i));
+                if amount > 0 {
+                    recoveries.insert(key, (rule_set, amount));
+                }
+            }
+            Some("pending") => {
+                holds.insert(key, (rule_set, part));
+            }
+            _ => {}
+        }
+    }
+
+    // fraud_confirmed decisions dated in the quarter.
+    let window_start = quarter.offset(-3).first_day();
+    for (institution, decisions) in &standing.decisions {
+        for decision in decisions.iter().filter(|d| d.finding == "fraud_confirmed" && quarter.contains(d.decided_on)) {
+            match decision.amount_fen {
+                Some(amount) => {
+                    let key = (None, None, format!("{institution}\u{0}{}", decision.decided_on));
+                    recoveries.insert(key, (BTreeSet::from(["DECISION".to_string()]), amount));
+                }
+                None => {
+                    for (key, amount) in paid_lines(facts, institution, window_start, quarter.last_day())? {
+                        let entry = recoveries.entry(key).or_insert_with(|| (BTreeSet::new(), 0));
+                        entry.0.insert("DECISION".to_string());
+                        // The decision reclaims the whole paid line, which covers any breach part.
+                        entry.1 = entry.1.max(amount);
+                    }
+                }
+            }
+        }
+    }
+    Ok((money_frame(recoveries)?, money_frame(holds)?))
+}
+
+/// `part` at the share paid of a claim: scaled by paid ÷ claimed (half-up) when less was paid.
+pub fn paid_share(part: i64, claimed: Option<i64>, paid: Option<i64>) -> i64 {
+    match (claimed, paid) {
+        (Some(claimed), Some(paid)) if claimed > 0 && paid < claimed => money::scale_half_up(part, paid.max(0), claimed),
+        (Some(claimed), _) if claimed <= 0 => 0,
+        _ => part,
+    }
+}
+
+type MoneyKey = (Option<String>, Option<String>, String);
+
+fn paid_lines(facts: &DataFrame, institution: &str, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<Vec<(MoneyKey, i64)>> {
+    let frame = facts
+        .clone()
+        .lazy()
+        .filter(
+            col(c::INSTITUTION_ID)
+                .eq(lit(institution.to_string()))
+                .and(col(c::CLAIM_STATUS).eq(lit("paid")))
+                .and(col(c::SUBMITTED_ON).gt_eq(lit(from)))
+                .and(col(c::SUBMITTED_ON).lt_eq(lit(to))),
+        )
+        .select([col(c::CLAIM_ID), col(c::ENROLLMENT_ID), col(c::LINE_AMOUNT_FEN), col(c::CLAIM_AMOUNT_FEN), col(c::PAID_AMOUNT_FEN)])
+        .collect()
+        .context("selecting a disqualified institution's paid lines")?;
+    let ids = frame.column(c::CLAIM_ID).context("ids")?.str().context("ids")?;
+    let enrollments = frame.column(c::ENROLLMENT_ID).context("ids")?.str().context("ids")?;
+    let amounts = frame.column(c::LINE_AMOUNT_FEN).context("amounts")?.i64().context("amounts")?;
+    let claimed = frame.column(c::CLAIM_AMOUNT_FEN).context("amounts")?.i64().context("amounts")?;
+    let paid = frame.column(c::PAID_AMOUNT_FEN).context("amounts")?.i64().context("amounts")?;
+    Ok((0..frame.height())
+        .map(|i| {
+            let key = (ids.get(i).map(str::to_string), enrollments.get(i).map(str::to_string), institution.to_string());
+            (key, paid_share(amounts.get(i).unwrap_or(0), claimed.get(i), paid.get(i)))
+        })
+        .filter(|(_, amount)| *amount > 0)
+        .collect())
+}
+
+fn money_frame(rows: BTreeMap<MoneyKey, (BTreeSet<String>, i64)>) -> Result<DataFrame> {
+    let mut claim_ids = Vec::new();
+    let mut enrollment_ids = Vec::new();
+    let mut institutions = Vec::new();
+    let mut rules = Vec::new();
+    let mut amounts = Vec::new();
+    for ((claim, enrollment, institution), (rule_set, amount)) in rows {
+        let institution = institution.split('\u{0}').next().unwrap_or_default().to_string();
+        claim_ids.push(claim);
+        enrollment_ids.push(enrollment);
+        institutions.push(institution);
+        // LINE_RULES order is id order, and DECISION sorts after every R id.
+        rules.push(rule_set.into_iter().collect::<Vec<_>>().join(","));
+        amounts.push(amount);
+    }
+    let height = amounts.len();
+    let frame = DataFrame::new(
+        height,
+        vec![
+            Column::new(c::CLAIM_ID.into(), claim_ids),
+            Column::new(c::ENROLLMENT_ID.into(), enrollment_ids),
+            Column::new(c::INSTITUTION_ID.into(), institutions),
+            Column::new(RULES.into(), rules),
+            Column::new(AMOUNT_FEN.into(), amounts),
+        ],
+    )
+    .context("building money rows")?;
+    frame
+        .lazy()
+        .sort(
+            [c::CLAIM_ID, c::ENROLLMENT_ID, c::INSTITUTION_ID],
+            SortMultipleOptions::default().with_nulls_last(true).with_maintain_order(true),
+        )
+        .collect()
+        .context("sorting money rows")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paid_share_rounds_half_up_and_never_exceeds_the_part() {
+        assert_eq!(paid_share(10001, Some(20000), Some(10000)), 5001);
+        assert_eq!(paid_share(10000, Some(10000), Some(10000)), 10000);
+        assert_eq!(paid_share(10000, Some(10000), None), 10000);
+        assert_eq!(paid_share(10000, Some(10000), Some(12000)), 10000);
+        assert_eq!(paid_share(10000, Some(0), Some(0)), 0);
+    }
+}

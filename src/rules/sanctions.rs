@@ -1,0 +1,222 @@
+//! R10 sanctioned_claimant: a claim submitted in a quarter in which its institution is under an
+//! input sanction (`ban` or `disqualified`, from_quarter … until_quarter inclusive, null = no
+//! end), or on or after a `fraud_confirmed` decision against it, unless a later `cleared`
+//! decision came before the claim (the latest decision stands).
+
+use crate::columns as c;
+use crate::error::{PolarsContext, Result};
+use crate::ingest::contract::Table;
+use crate::ingest::Export;
+use crate::quarter::Quarter;
+use chrono::NaiveDate;
+use polars::prelude::*;
+use std::collections::HashMap;
+
+/// A standing sanction of the input ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sanction {
+    pub kind: String,
+    pub from: Quarter,
+    pub until: Option<Quarter>,
+    pub reason: Option<String>,
+}
+
+impl Sanction {
+    pub fn covers(&self, quarter: Quarter) -> bool {
+        self.from <= quarter && self.until.is_none_or(|until| quarter <= until)
+    }
+
+    pub fn span(&self) -> String {
+        match self.until {
+            Some(until) => format!("{}–{until}", self.from),
+            None => format!("{} with no end", self.from),
+        }
+    }
+}
+
+/// A case decision on an institution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub decided_on: NaiveDate,
+    pub finding: String,
+    pub amount_fen: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// Sanctions and decisions per institution, decisions in date order.
+#[derive(Debug, Clone, Default)]
+pub struct Standing {
+    pub sanctions: HashMap<String, Vec<Sanction>>,
+    pub decisions: HashMap<String, Vec<Decision>>,
+}
+
+impl Standing {
+    pub fn from_export(export: &Export) -> Result<Standing> {
+        let mut standing = Standing::default();
+        standing.add_sanctions(export.frame(Table::Sanctions))?;
+        standing.add_decisions(export.frame(Table::CaseDecisions))?;
+        Ok(standing)
+    }
+
+    /// Adds the sanctions of a frame in the contract's shape; a sanction with the same
+    /// (institution, kind, from_quarter) as one already held replaces it (a later ledger wins).
+    pub fn add_sanctions(&mut self, sanctions: &DataFrame) -> Result<()> {
+        let ids = sanctions.column(c::INSTITUTION_ID).context("sanctions")?.str().context("sanctions")?;
+        let kinds = sanctions.column(c::KIND).context("sanctions")?.str().context("sanctions")?;
+        let froms = sanctions.column(c::FROM_QUARTER).context("sanctions")?.str().context("sanctions")?;
+        let untils = sanctions.column(c::UNTIL_QUARTER).context("sanctions")?.str().context("sanctions")?;
+        let reasons = sanctions.column(c::REASON).context("sanctions")?.str().context("sanctions")?;
+        for i in 0..sanctions.height() {
+            // Validation rejected rows whose quarters do not parse.
+            let (Some(id), Some(kind), Some(Ok(from))) = (ids.get(i), kinds.get(i), froms.get(i).map(str::parse::<Quarter>)) else {
+                continue;
+            };
+            let until = untils.get(i).and_then(|text| text.parse().ok());
+            let list = self.sanctions.entry(id.to_string()).or_default();
+            list.retain(|held| !(held.kind == kind && held.from == from));
+            list.push(Sanction { kind: kind.to_string(), from, until, reason: reasons.get(i).map(str::to_string) });
+            list.sort_by(|a, b| (a.from, &a.kind).cmp(&(b.from, &b.kind)));
+        }
+        Ok(())
+    }
+
+    /// Adds the case decisions of a frame in the contract's shape.
+    pub fn add_decisions(&mut self, decisions: &DataFrame) -> Result<()> {
+        let decisions = decisions
+            .sort([c::INSTITUTION_ID, c::DECIDED_ON], SortMultipleOptions::default())
+            .context("sorting decisions")?;
+        let ids = decisions.column(c::INSTITUTION_ID).context("decisions")?.str().context("decisions")?;
+        let dates = decisions.column(c::DECIDED_ON).context("decisions")?.date().context("decisions")?;
+        let findings = decisions.column(c::FINDING).context("decisions")?.str().context("decisions")?;
+        let amounts = decisions.column(&c::fen(c::AMOUNT_DEFRAUDED)).context("decisions")?.i64().context("decisions")?;
+        let notes = decisions.column(c::NOTE).context("decisions")?.str().context("decisions")?;
+        for i in 0..decisions.height() {
+            let (Some(id), Some(day), Some(finding)) = (ids.get(i), dates.phys.get(i), findings.get(i)) else { continue };
+            self.decisions.entry(id.to_string()).or_default().push(Decision {
+                decided_on: date_from_days(day),
+                finding: finding.to_string(),
+                amount_fen: amounts.get(i),
+                note: notes.get(i).map(str::to_string),
+            });
+        }
+        Ok(())
+    }
+
+    /// Every sanction keyed by (institution, kind, from_quarter), in key order.
+    pub fn ledger(&self) -> std::collections::BTreeMap<(String, String, Quarter), Sanction> {
+        self.sanctions
+            .iter()
+            .flat_map(|(id, list)| list.iter().map(move |s| ((id.clone(), s.kind.clone(), s.from), s.clone())))
+            .collect()
+    }
+
+    /// The latest `fraud_confirmed` or `cleared` decision on or before `on`, if it is a
+    /// `fraud_confirmed`: the institution is disqualified then.
+    pub fn disqualifying_decision(&self, institution: &str, on: NaiveDate) -> Option<&Decision> {
+        self.decisions
+            .get(institution)?
+            .iter()
+            .filter(|d| d.decided_on <= on && (d.finding == "fraud_confirmed" || d.finding == "cleared"))
+            .next_back()
+            .filter(|d| d.finding == "fraud_confirmed")
+    }
+
+    /// Why a claim of `institution` submitted on `on` breaks R10, if it does.
+    pub fn r10_reason(&self, institution: &str, on: NaiveDate) -> Option<String> {
+        let quarter = Quarter::of_date(on);
+        if let Some(sanction) = self.sanctions.get(institution).and_then(|list| list.iter().find(|s| s.covers(quarter))) {
+            let reason = sanction.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+            return Some(format!(
+                "claim submitted {on} ({quarter}) while {institution} is under a {} sanction {}{reason}",
+                sanction.kind,
+                sanction.span()
+            ));
+        }
+        self.disqualifying_decision(institution, on)
+            .map(|d| format!("claim submitted {on}, on or after the fraud_confirmed decision of {} against {institution}", d.decided_on))
+    }
+}
+
+/// Date of a day number (days since 1970-01-01).
+pub fn date_from_days(days: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(days as i64)
+}
+
+/// R10 over the claims in scope: `claim_id`, `R10`, `R10_evidence` for claims in breach.
+pub fn r10_sanctioned_claimant(export: &Export, standing: &Standing, quarter: Quarter) -> Result<DataFrame> {
+    let claims = export.frame(Table::Claims);
+    let ids = claims.column(c::CLAIM_ID).context("claims")?.str().context("claims")?;
+    let institutions = claims.column(c::INSTITUTION_ID).context("claims")?.str().context("claims")?;
+    let dates = claims.column(c::SUBMITTED_ON).context("claims")?.date().context("claims")?;
+    let mut breach_ids = Vec::new();
+    let mut evidence = Vec::new();
+    for i in 0..claims.height() {
+        let (Some(id), Some(institution), Some(day)) = (ids.get(i), institutions.get(i), dates.phys.get(i)) else { continue };
+        let submitted = date_from_days(day);
+        if !quarter.contains(submitted) {
+            continue;
+        }
+        if let Some(reason) = standing.r10_reason(institution, submitted) {
+            breach_ids.push(id.to_string());
+            evidence.push(reason);
+        }
+    }
+    DataFrame::new(
+        breach_ids.len(),
+        vec![
+            Column::new(c::CLAIM_ID.into(), &breach_ids),
+            Column::new("R10".into(), vec![true; breach_ids.len()]),
+            Column::new("R10_evidence".into(), evidence),
+        ],
+    )
+    .context("building R10's verdicts")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn standing() -> Standing {
+        let mut standing = Standing::default();
+        standing.sanctions.insert(
+            "I".into(),
+            vec![Sanction { kind: "ban".into(), from: "2026Q1".parse().unwrap(), until: Some("2026Q4".parse().unwrap()), reason: None }],
+        );
+        standing.decisions.insert(
+            "J".into(),
+            vec![
+                Decision { decided_on: date(2026, 5, 12), finding: "fraud_confirmed".into(), amount_fen: None, note: None },
+                Decision { decided_on: date(2026, 8, 1), finding: "cleared".into(), amount_fen: None, note: None },
+            ],
+        );
+        standing
+    }
+
+    #[test]
+    fn a_ban_covers_its_first_and_last_quarter_only() {
+        let standing = standing();
+        assert_eq!(standing.r10_reason("I", date(2025, 12, 31)), None);
+        assert_eq!(
+            standing.r10_reason("I", date(2026, 1, 1)).unwrap(),
+            "claim submitted 2026-01-01 (2026Q1) while I is under a ban sanction 2026Q1–2026Q4"
+        );
+        assert!(standing.r10_reason("I", date(2026, 12, 31)).is_some());
+        assert_eq!(standing.r10_reason("I", date(2027, 1, 1)), None);
+    }
+
+    #[test]
+    fn a_fraud_decision_holds_from_its_day_until_a_later_clearance() {
+        let standing = standing();
+        assert_eq!(standing.r10_reason("J", date(2026, 5, 11)), None);
+        assert_eq!(
+            standing.r10_reason("J", date(2026, 5, 12)).unwrap(),
+            "claim submitted 2026-05-12, on or after the fraud_confirmed decision of 2026-05-12 against J"
+        );
+        assert!(standing.r10_reason("J", date(2026, 7, 31)).is_some());
+        assert_eq!(standing.r10_reason("J", date(2026, 8, 1)), None);
+    }
+}

@@ -1,0 +1,89 @@
+//! The commands as a person runs them: what they print, the files they write, exit codes, and
+//! byte-identical tables on a second run.
+
+use crate::util::*;
+use pretty_assertions::assert_eq;
+
+#[test]
+fn check_prints_files_rows_and_coercions_per_table() {
+    let dir = temp_dir();
+    copy_dir(&fixture("writers/pyarrow_types"), dir.path());
+    let output = run(dir.path(), &["check", "--data", "."]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stdout.contains("\nclaims: 1 file(s): claims.parquet\n  rows read 3, used 3, rejected 0\n  coerced: submitted_on: timestamp read as a date\n  coerced: amount: double rounded half-up to the fen\n  coerced: paid_amount: double rounded half-up to the fen\n"), "{}", output.stdout);
+    assert!(output.stdout.contains("\ntotal: rows read 57 = used 57 + rejected 0\n"), "{}", output.stdout);
+}
+
+#[test]
+fn check_lists_rejects_by_reason() {
+    let dir = temp_dir();
+    let mut fixture = Fixture::clean();
+    fixture.add(traincredit::ingest::contract::Table::Claims, &[("claim_id", "C2"), ("status", "lost")]);
+    fixture.write(dir.path());
+    let output = run(dir.path(), &["check", "--data", "."]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output.stdout.contains("  rows read 2, used 1, rejected 1\n    1 × unknown value 'lost' in status (expected one of: paid, pending, rejected)\n"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn evaluate_needs_a_key() {
+    let dir = temp_dir();
+    Fixture::clean().write(dir.path());
+    let output = run(dir.path(), &["evaluate", "--data", ".", "--quarter", "2026Q3", "--out", "run"]);
+    assert_eq!(output.code, 1);
+    assert_eq!(
+        output.stderr.trim(),
+        "error: no pseudonymisation key: set TRAINCREDIT_KEY or pass --key-file FILE (or --demo-key for synthetic data only)"
+    );
+}
+
+#[test]
+fn a_policy_with_an_unknown_key_stops_the_run() {
+    let dir = temp_dir();
+    Fixture::clean().write(dir.path());
+    traincredit::policy::write_defaults(&dir.path().join("policy")).unwrap();
+    let tiers = dir.path().join("policy/tiers.toml");
+    let text = std::fs::read_to_string(&tiers).unwrap().replace("ban_quarters = 4", "ban_quarters = 4\nban_years = 1");
+    std::fs::write(&tiers, text).unwrap();
+    let output = run(dir.path(), &["evaluate", "--data", ".", "--quarter", "2026Q3", "--out", "run", "--demo-key", "--policy", "policy"]);
+    assert_eq!(output.code, 4, "{}", output.stderr);
+    assert!(output.stderr.contains("tiers.toml: unknown field `ban_years`"), "{}", output.stderr);
+}
+
+#[test]
+fn evaluate_writes_the_run_folder_and_the_same_tables_twice() {
+    let dir = temp_dir();
+    let mut fixture = Fixture::clean();
+    fixture.add(traincredit::ingest::contract::Table::Enrollments, &[("enrollment_id", "E2"), ("completed", "false"), ("person_id", id_number("1970-03-03", 9).as_str())]);
+    fixture.add(traincredit::ingest::contract::Table::ClaimLines, &[("enrollment_id", "E2")]);
+    fixture.write(dir.path().join("export").as_path());
+    for out in ["one", "two"] {
+        let output = run(dir.path(), &["evaluate", "--data", "export", "--quarter", "2026Q3", "--out", out, "--demo-key"]);
+        assert_eq!(output.code, 0, "{}", output.stderr);
+    }
+    for table in ["rejects.parquet", "flags.parquet", "recoveries.parquet", "holds.parquet"] {
+        let one = std::fs::read(dir.path().join("one").join(table)).unwrap();
+        let two = std::fs::read(dir.path().join("two").join(table)).unwrap();
+        assert!(one == two, "{table} differs between two runs");
+    }
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("one/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["quarter"], "2026Q3");
+    assert_eq!(summary["pseudonymisation_key"], "demo");
+    let claims = summary["inputs"].as_array().unwrap().iter().find(|t| t["table"] == "claims").unwrap();
+    assert_eq!(claims["rows_read"], 1);
+    assert_eq!(claims["files"][0]["path"], "claims.parquet");
+    assert_eq!(claims["files"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(summary["totals"]["claimed"], "1000.00");
+    // E2's line: not completed (R05) and no attendance (R06); the claim is paid in full.
+    assert_eq!(summary["totals"]["to_recover"], "1000.00");
+    assert_eq!(summary["flags_per_rule"]["R05"], 1);
+    let recoveries = read_parquet(&dir.path().join("one/recoveries.parquet"));
+    assert_eq!(rows(&recoveries, &["claim_id", "enrollment_id", "rules", "amount"]), vec!["C1 | E2 | R05,R06 | 1000.00"]);
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+    assert!(leftovers.is_empty());
+}

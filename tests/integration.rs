@@ -1,0 +1,16 @@
+//! The one integration-test binary. Each module covers one part of the engine end to end:
+//!
+//! - `reading`: exports written by pyarrow and DuckDB (every codec, dictionaries, hive folders,
+//!   zoned timestamps, doubles for money) read identically;
+//! - `bad_inputs`: every kind of bad input gets its exact message or reject reason, no panic;
+//! - `cli`: the commands as a person runs them (check, evaluate, exit codes, determinism);
+//! - `rules`: R01–R12 and P01–P04 on hand-made exports at their boundaries, exact money;
+//! - `sample_truth`: on exports from `sample`, every planted case is found and nothing else.
+
+mod util;
+
+mod bad_inputs;
+mod cli;
+mod reading;
+mod rules;
+mod sample_truth;
