@@ -11,6 +11,7 @@ mod util;
 
 mod bad_inputs;
 mod cli;
+mod rating;
 mod reading;
 mod rules;
 mod sample_truth;

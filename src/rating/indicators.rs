@@ -41,6 +41,13 @@ fn enrollments_with_classes(export: &Export) -> LazyFrame {
         .inner_join(classes, col(c::CLASS_ID), col(c::CLASS_ID))
 }
 
+/// A row counts once: the denominator of a plain proportion.
+fn each_row() -> Expr {
+    col(c::INSTITUTION_ID).is_not_null()
+}
+
+/// Sums per-row numerator and denominator expressions per institution (each must be evaluated
+/// per row, not a literal).
 fn ratio(frame: LazyFrame, numerator: Expr, denominator: Expr) -> LazyFrame {
     frame.group_by([col(c::INSTITUTION_ID)]).agg([
         numerator.cast(DataType::Int64).sum().alias(NUMERATOR),
@@ -51,7 +58,7 @@ fn ratio(frame: LazyFrame, numerator: Expr, denominator: Expr) -> LazyFrame {
 /// completion_rate: completed enrollments ÷ enrollments, classes ending in the window.
 pub fn completion_rate(export: &Export, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
     let enrollments = enrollments_with_classes(export).filter(ends_within(indicator, quarter));
-    ratio(enrollments, col(c::COMPLETED), lit(true))
+    ratio(enrollments, col(c::COMPLETED), each_row())
 }
 
 /// Completed enrollments in classes ending in Q−3 … Q: the cohort that decides tier N.
@@ -87,7 +94,7 @@ pub fn pass_rate(export: &Export, indicator: &Indicator, quarter: Quarter) -> La
         .select([col(c::ENROLLMENT_ID), lit(true).alias("passed_in_time")])
         .unique_stable(None, UniqueKeepStrategy::First);
     let cohort = cohort.left_join(passing, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID));
-    ratio(cohort, col("passed_in_time").fill_null(lit(false)), lit(true))
+    ratio(cohort, col("passed_in_time").fill_null(lit(false)), each_row())
 }
 
 trait JoinOnQualification {
@@ -146,7 +153,7 @@ fn months_worked_after(export: &Export, indicator: &Indicator, quarter: Quarter,
 /// those enrollments.
 pub fn employment_rate(export: &Export, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
     let months = indicator.months_after_end.unwrap_or(6) as i64;
-    ratio(months_worked_after(export, indicator, quarter, months), col("months_worked").gt(lit(0i64)), lit(true))
+    ratio(months_worked_after(export, indicator, quarter, months), col("months_worked").gt(lit(0i64)), each_row())
 }
 
 /// retention_rate: of the same kind of enrollments (classes ending in the retention window),
@@ -160,7 +167,7 @@ pub fn retention_rate(export: &Export, indicator: &Indicator, employment_months:
         .select([col(c::ENROLLMENT_ID)]);
     let retained = months_worked_after(export, indicator, quarter, months)
         .join(employed, [col(c::ENROLLMENT_ID)], [col(c::ENROLLMENT_ID)], JoinArgs::new(JoinType::Semi));
-    ratio(retained, col("months_worked").gt_eq(lit(minimum)), lit(true))
+    ratio(retained, col("months_worked").gt_eq(lit(minimum)), each_row())
 }
 
 /// satisfaction: (mean survey score − 1) ÷ 4 over surveys of enrollments of classes ending in the
@@ -173,11 +180,11 @@ pub fn satisfaction(export: &Export, indicator: &Indicator, quarter: Quarter) ->
         .lazy()
         .select([col(c::ENROLLMENT_ID), col(c::SCORE)])
         .inner_join(enrollments, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID));
-    ratio(surveys, col(c::SCORE) - lit(1i64), lit(4i64))
+    ratio(surveys, col(c::SCORE) - lit(1i64), each_row().cast(DataType::Int64) * lit(4i64))
 }
 
 /// compliance: 1 − breach lines ÷ lines in scope (any status; overturned findings excluded),
 /// returned as numerator = lines without a breach, denominator = lines in scope.
 pub fn compliance(lines_in_scope: &DataFrame) -> LazyFrame {
-    ratio(lines_in_scope.clone().lazy(), col(crate::rules::BREACH).not(), lit(true))
+    ratio(lines_in_scope.clone().lazy(), col(crate::rules::BREACH).not(), each_row())
 }

@@ -1,0 +1,183 @@
+//! Indicators, score, tiers and actions through `evaluate`, chained quarter to quarter: the
+//! ban that persists and expires, the C→A guard from a previous run, a confirmed fraud decision,
+//! an appeal that removes a deduction, and N for a small cohort.
+
+use crate::util::*;
+use pretty_assertions::assert_eq;
+use std::path::Path;
+use traincredit::ingest::contract::Table;
+
+/// Institution I1 with class K1 (July 2026, level 4, upgrading) of `trainees` fully attended, completed
+/// enrollments, `passes` of them passing the exam, one paid training claim line each.
+fn cohort(trainees: u32, passes: u32) -> Fixture {
+    let mut fixture = Fixture::new();
+    // An upgrading class: no employment indicator, so later quarters have no data at all.
+    fixture.add(Table::Institutions, &[]).add(Table::Classes, &[("category", "upgrading")]);
+    for n in 1..=trainees {
+        let enrollment = format!("E{n}");
+        let person = id_number(&format!("19{:02}-03-04", 80 + n % 20), 2 * n + 1);
+        let claim = format!("C{n}");
+        fixture
+            .add(Table::Enrollments, &[("enrollment_id", enrollment.as_str()), ("person_id", person.as_str())])
+            .add(Table::Claims, &[("claim_id", claim.as_str())])
+            .add(Table::ClaimLines, &[("claim_id", claim.as_str()), ("enrollment_id", enrollment.as_str())]);
+        for day in 1..=5 {
+            let (check_in, check_out) = (format!("2026-07-{day:02} 08:00:00"), format!("2026-07-{day:02} 16:00:00"));
+            fixture.add(Table::Attendance, &[("enrollment_id", enrollment.as_str()), ("check_in", check_in.as_str()), ("check_out", check_out.as_str())]);
+        }
+        if n <= passes {
+            let assessment = format!("A{n}");
+            fixture.add(Table::Assessments, &[("assessment_id", assessment.as_str()), ("person_id", person.as_str())]);
+        }
+    }
+    fixture
+}
+
+fn evaluate(dir: &Path, export: &str, quarter: &str, out: &str, previous: Option<&str>) {
+    let mut args = vec!["evaluate", "--data", export, "--quarter", quarter, "--out", out, "--demo-key"];
+    if let Some(previous) = previous {
+        args.extend(["--previous", previous]);
+    }
+    let output = run(dir, &args);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+}
+
+fn scores(dir: &Path, run: &str, columns: &[&str]) -> Vec<String> {
+    rows(&read_parquet(&dir.join(run).join("institution_scores.parquet")), columns)
+}
+
+#[test]
+fn a_rated_institution_gets_its_score_tier_and_reasons() {
+    let dir = temp_dir();
+    cohort(20, 15).write(&dir.path().join("export"));
+    evaluate(dir.path(), "export", "2026Q3", "run", None);
+    // completion 100% → 100, pass 75% → 70, compliance 100% → 100; employment, retention and
+    // satisfaction have no data: (15×100 + 25×70 + 15×100) ÷ 55 = 86.36.
+    assert_eq!(
+        scores(dir.path(), "run", &["institution_id", "completion_rate", "pass_rate", "employment_rate", "compliance", "score", "tier", "action", "subsidy_uplift_pct"]),
+        vec!["I1 | 1.0 | 0.75 | null | 1.0 | 86.36 | A | uplift | 10.0"]
+    );
+    assert_eq!(
+        scores(dir.path(), "run", &["reasons"]),
+        vec!["completion rate 100.0% (floor 60.0%, target 95.0%) → 100 points; pass rate 75.0% (floor 40.0%, target 90.0%) → 70 points; compliance 100.0% (floor 90.0%, target 100.0%) → 100 points; tier A: score 86.36 ≥ 85.00, no breach line, previous tier allows A (score 86.36)"]
+    );
+}
+
+#[test]
+fn no_jump_to_a_from_a_previous_c() {
+    let dir = temp_dir();
+    cohort(20, 15).write(&dir.path().join("export"));
+    evaluate(dir.path(), "export", "2026Q3", "first", None);
+    // Make the first run say C, as a bureau's earlier quarter would.
+    let path = dir.path().join("first/institution_scores.parquet");
+    let mut frame = read_parquet(&path);
+    frame.with_column(polars::prelude::Column::new("tier".into(), vec!["C"])).unwrap();
+    frame.with_column(polars::prelude::Column::new("quarter".into(), vec!["2026Q2"])).unwrap();
+    write_parquet(&mut frame, &path);
+    evaluate(dir.path(), "export", "2026Q3", "second", Some("first"));
+    assert_eq!(scores(dir.path(), "second", &["score", "tier", "previous_tier", "action"]), vec!["86.36 | B | C | standard"]);
+}
+
+#[test]
+fn a_small_cohort_is_not_rated() {
+    let dir = temp_dir();
+    cohort(19, 19).write(&dir.path().join("export"));
+    evaluate(dir.path(), "export", "2026Q3", "run", None);
+    assert_eq!(
+        scores(dir.path(), "run", &["score", "tier", "action", "tier_rule"]),
+        vec!["null | N | none | 19 completed enrollments < 20 in classes ending in 2025Q4–2026Q3"]
+    );
+}
+
+#[test]
+fn a_ban_persists_for_four_quarters_then_expires() {
+    let dir = temp_dir();
+    let mut fixture = cohort(20, 15);
+    // Two lines of uncompleted enrollments: breach share 2 ÷ 22 = 9.09% > 5%.
+    for n in [21, 22] {
+        let enrollment = format!("E{n}");
+        let claim = format!("C{n}");
+        let person = id_number("1980-01-01", 2 * n + 1);
+        fixture
+            .add(Table::Enrollments, &[("enrollment_id", enrollment.as_str()), ("person_id", person.as_str()), ("completed", "false")])
+            .add(Table::Claims, &[("claim_id", claim.as_str())])
+            .add(Table::ClaimLines, &[("claim_id", claim.as_str()), ("enrollment_id", enrollment.as_str())]);
+        for day in 1..=5 {
+            let (check_in, check_out) = (format!("2026-07-{day:02} 08:00:00"), format!("2026-07-{day:02} 16:00:00"));
+            fixture.add(Table::Attendance, &[("enrollment_id", enrollment.as_str()), ("check_in", check_in.as_str()), ("check_out", check_out.as_str())]);
+        }
+    }
+    fixture.write(&dir.path().join("export"));
+    evaluate(dir.path(), "export", "2026Q3", "q3", None);
+    assert_eq!(scores(dir.path(), "q3", &["tier", "action", "banned_until"]), vec!["D | ban | 2027Q3"]);
+    let ledger = read_parquet(&dir.path().join("q3/sanctions.parquet"));
+    assert_eq!(rows(&ledger, &["institution_id", "kind", "from_quarter", "until_quarter"]), vec!["I1 | ban | 2026Q4 | 2027Q3"]);
+    // Next quarter: the ban is in force, no new ban starts.
+    evaluate(dir.path(), "export", "2026Q4", "q4", Some("q3"));
+    assert_eq!(scores(dir.path(), "q4", &["tier", "action", "banned_until", "tier_rule"]), vec!["D | ban | 2027Q3 | a ban is in force in 2026Q4 (until 2027Q3)"]);
+    assert_eq!(read_parquet(&dir.path().join("q4/sanctions.parquet")).height(), 1);
+    // Its last quarter, then the first quarter after it.
+    evaluate(dir.path(), "export", "2027Q3", "last", Some("q4"));
+    assert_eq!(scores(dir.path(), "last", &["tier", "banned_until"]), vec!["D | 2027Q3"]);
+    evaluate(dir.path(), "export", "2027Q4", "after", Some("last"));
+    assert_eq!(scores(dir.path(), "after", &["tier", "banned_until", "previous_tier"]), vec!["N | null | D"]);
+}
+
+#[test]
+fn a_confirmed_fraud_disqualifies_and_recovers() {
+    let dir = temp_dir();
+    let mut fixture = cohort(20, 15);
+    fixture.add(Table::CaseDecisions, &[("decided_on", "2026-08-15"), ("finding", "fraud_confirmed"), ("amount_defrauded", "5000.00")]);
+    fixture.write(&dir.path().join("export"));
+    evaluate(dir.path(), "export", "2026Q3", "run", None);
+    assert_eq!(scores(dir.path(), "run", &["tier", "action", "tier_rule"]), vec!["X | disqualify | disqualified: fraud_confirmed decision of 2026-08-15"]);
+    let recoveries = read_parquet(&dir.path().join("run/recoveries.parquet"));
+    assert_eq!(rows(&recoveries, &["claim_id", "enrollment_id", "institution_id", "rules", "amount"]), vec!["null | null | I1 | DECISION | 5000.00"]);
+    let ledger = read_parquet(&dir.path().join("run/sanctions.parquet"));
+    assert_eq!(rows(&ledger, &["kind", "from_quarter", "until_quarter"]), vec!["disqualified | 2026Q3 | null"]);
+
+    // Without a stated amount: every paid line of the last four quarters, at its paid share.
+    let dir = temp_dir();
+    let mut fixture = cohort(20, 15);
+    fixture.add(Table::CaseDecisions, &[("decided_on", "2026-08-15"), ("finding", "fraud_confirmed")]);
+    fixture.write(&dir.path().join("export"));
+    evaluate(dir.path(), "export", "2026Q3", "run", None);
+    let recoveries = read_parquet(&dir.path().join("run/recoveries.parquet"));
+    assert_eq!(recoveries.height(), 20);
+    assert_eq!(rows(&recoveries, &["claim_id", "rules", "amount"])[0], "C1 | DECISION | 1000.00");
+}
+
+#[test]
+fn an_overturned_appeal_removes_the_deduction() {
+    let dir = temp_dir();
+    let mut fixture = cohort(20, 15);
+    // A line of a not-completed enrollment (R05, R06) costs 2 points and rules out tier A.
+    fixture.add(Table::Enrollments, &[("enrollment_id", "E21"), ("completed", "false"), ("person_id", id_number("1977-07-07", 43).as_str())]);
+    fixture.add(Table::ClaimLines, &[("claim_id", "C20"), ("enrollment_id", "E21")]);
+    fixture.write(&dir.path().join("export"));
+    evaluate(dir.path(), "export", "2026Q3", "before", None);
+    // Compliance 20 ÷ 21 → 52.38 points; (15×100 + 25×70 + 15×52.38) ÷ 55 − 3 = 70.38: B.
+    assert_eq!(scores(dir.path(), "before", &["breach_lines", "deductions", "score", "tier"]), vec!["1 | 3.0 | 70.38 | B"]);
+    let mut appealed = fixture.clone();
+    appealed.add(Table::Appeals, &[("rule", "R05"), ("entity_id", "C20/E21"), ("decided_on", "2026-09-01")]);
+    appealed.add(Table::Appeals, &[("rule", "R06"), ("entity_id", "C20/E21"), ("decided_on", "2026-09-01")]);
+    appealed.write(&dir.path().join("export2"));
+    evaluate(dir.path(), "export2", "2026Q3", "after", None);
+    // The P04 finding of C20 (two lines, headcount 1) is not appealed: −1.
+    assert_eq!(scores(dir.path(), "after", &["breach_lines", "deductions", "score", "tier"]), vec!["0 | 1.0 | 85.36 | A"]);
+    let recoveries = read_parquet(&dir.path().join("after/recoveries.parquet"));
+    assert_eq!(recoveries.height(), 0);
+}
+
+#[test]
+fn a_second_run_writes_identical_tables() {
+    let dir = temp_dir();
+    cohort(20, 15).write(&dir.path().join("export"));
+    evaluate(dir.path(), "export", "2026Q3", "one", None);
+    evaluate(dir.path(), "export", "2026Q3", "two", None);
+    for table in ["institution_scores.parquet", "sanctions.parquet", "flags.parquet", "recoveries.parquet", "holds.parquet", "rejects.parquet"] {
+        let one = std::fs::read(dir.path().join("one").join(table)).unwrap();
+        let two = std::fs::read(dir.path().join("two").join(table)).unwrap();
+        assert!(one == two, "{table} differs");
+    }
+}
