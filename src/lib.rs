@@ -25,6 +25,7 @@ pub mod rating;
 pub mod report;
 pub mod rules;
 pub mod sample;
+pub mod signals;
 
 pub use error::{Error, ErrorKind, Result};
 pub use quarter::Quarter;

@@ -81,6 +81,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     report::write_parquet(&mut holds, &folder.file("holds.parquet"))?;
     let mut scores = rating::scores_table(&ratings, options.quarter)?;
     report::write_parquet(&mut scores, &folder.file("institution_scores.parquet"))?;
+    let mut history = rating::history_table(&scores, options.previous, options.quarter)?;
+    report::write_parquet(&mut history, &folder.file("history.parquet"))?;
     let mut ledger = rating::updated_ledger(&findings.standing.ledger(), &ratings, options.quarter)?;
     report::write_parquet(&mut ledger, &folder.file("sanctions.parquet"))?;
     let mut institutions_per_tier = BTreeMap::new();

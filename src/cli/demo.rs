@@ -32,6 +32,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     println!("demo: evaluating {} with the public demo key (synthetic data only)", args.data.display());
     let key = super::demo_key();
     let mut previous: Option<PathBuf> = None;
+    let mut last = None;
     for offset in [-2, -1, 0] {
         let quarter = args.quarter.offset(offset);
         let out = args.out.join(quarter.to_string());
@@ -46,7 +47,48 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         })?;
         let rejected: usize = outcome.summary.rejects_per_table.values().sum();
         println!("{quarter}: run written to {} ({rejected} input rows rejected)", outcome.folder.display());
-        previous = Some(outcome.folder);
+        previous = Some(outcome.folder.clone());
+        last = Some(outcome);
+    }
+    if let Some(outcome) = last {
+        print!("{}", tier_table(&outcome));
     }
     Ok(())
+}
+
+/// Institutions per tier and the movements since the previous quarter.
+fn tier_table(outcome: &pipeline::RunOutcome) -> String {
+    use std::collections::BTreeMap;
+    use std::fmt::Write;
+    let mut out = String::new();
+    let summary = &outcome.summary;
+    writeln!(out, "\n{}: institutions per tier", summary.quarter).ok();
+    for tier in ["A", "B", "C", "D", "X", "N"] {
+        let count = summary.institutions_per_tier.get(tier).copied().unwrap_or(0);
+        writeln!(out, "  {tier}  {count:>4}").ok();
+    }
+    let mut movements: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for rating in &outcome.ratings {
+        let from = rating.previous_tier.map(|t| t.to_string()).unwrap_or_else(|| "new".into());
+        let to = rating.tier.to_string();
+        if from != to {
+            *movements.entry((from, to)).or_insert(0) += 1;
+        }
+    }
+    writeln!(out, "movements since the previous quarter:").ok();
+    if movements.is_empty() {
+        writeln!(out, "  none").ok();
+    }
+    for ((from, to), count) in movements {
+        writeln!(out, "  {from} → {to}  {count:>4}").ok();
+    }
+    let totals = &summary.totals;
+    writeln!(
+        out,
+        "claimed {} yuan; at stake {}; to recover {}; to hold {}",
+        totals.claimed, totals.at_risk, totals.to_recover, totals.to_hold
+    )
+    .ok();
+    writeln!(out, "explain one institution: traincredit explain --run {} --institution ID", outcome.folder.display()).ok();
+    out
 }

@@ -4,6 +4,7 @@
 //! enrollment, class, institution, person facts and attended seconds.
 
 pub mod attendance;
+pub mod indicators;
 pub mod lines;
 
 pub use attendance::attended_seconds;

@@ -3,7 +3,6 @@
 //! quarter reads. Tiers follow `../shared/spec/policy.md` ("Tiers and what follows") in its
 //! order; the previous run (`--previous`) supplies previous tiers for the C→A guard.
 
-pub mod indicators;
 pub mod score;
 
 use crate::columns as c;
@@ -18,8 +17,7 @@ use polars::prelude::*;
 use score::{Deductions, Tier, TierInputs};
 use std::collections::{BTreeMap, HashMap};
 
-/// Indicator ids in the policy's order.
-pub const INDICATORS: [&str; 6] = ["completion_rate", "pass_rate", "employment_rate", "retention_rate", "satisfaction", "compliance"];
+pub use crate::features::indicators::{IndicatorTable, INDICATORS};
 
 /// What the previous run said about an institution.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,16 +76,6 @@ pub fn previous_ratings(previous: &std::path::Path) -> Result<HashMap<String, Pr
     Ok(ratings)
 }
 
-fn ratio_map(frame: LazyFrame, what: &str) -> Result<HashMap<String, (i64, i64)>> {
-    let frame = frame.collect().context(what)?;
-    let ids = frame.column(c::INSTITUTION_ID).context(what)?.str().context(what)?;
-    let numerators = frame.column(indicators::NUMERATOR).context(what)?.i64().context(what)?;
-    let denominators = frame.column(indicators::DENOMINATOR).context(what)?.i64().context(what)?;
-    Ok((0..frame.height())
-        .filter_map(|i| Some((ids.get(i)?.to_string(), (numerators.get(i).unwrap_or(0), denominators.get(i).unwrap_or(0)))))
-        .collect())
-}
-
 fn count_map(frame: &DataFrame, filter: Expr, what: &str) -> Result<HashMap<String, i64>> {
     let counted = frame
         .clone()
@@ -134,21 +122,8 @@ pub fn rate(
     risk: &HashMap<String, (f64, bool)>,
 ) -> Result<Vec<Rating>> {
     let specs = &policy.indicators;
-    let employment_months = specs.employment_rate.months_after_end.unwrap_or(6) as i64;
-    let ratios = [
-        ratio_map(indicators::completion_rate(export, &specs.completion_rate, quarter), "completion_rate")?,
-        ratio_map(indicators::pass_rate(export, &specs.pass_rate, quarter), "pass_rate")?,
-        ratio_map(indicators::employment_rate(export, &specs.employment_rate, quarter), "employment_rate")?,
-        ratio_map(indicators::retention_rate(export, &specs.retention_rate, employment_months, quarter), "retention_rate")?,
-        ratio_map(indicators::satisfaction(export, &specs.satisfaction, quarter), "satisfaction")?,
-        ratio_map(indicators::compliance(&findings.lines_in_scope), "compliance")?,
-    ];
-    let completed = {
-        let frame = indicators::completed_enrollments(export, quarter).collect().context("completed enrollments")?;
-        let ids = frame.column(c::INSTITUTION_ID).context("completed")?.str().context("completed")?;
-        let counts = frame.column("completed_enrollments").context("completed")?.i64().context("completed")?;
-        (0..frame.height()).filter_map(|i| Some((ids.get(i)?.to_string(), counts.get(i)?))).collect::<HashMap<_, _>>()
-    };
+    let table = IndicatorTable::compute(export, policy, quarter, &findings.lines_in_scope)?;
+    let completed = &table.completed;
     let breach_lines = count_map(&findings.lines_in_scope, col(rules::BREACH), "breach lines")?;
     let procedural = count_map(&findings.procedural, col(rules::OVERTURNED).not(), "procedural findings")?;
     let shares = breach_shares(&findings.lines_in_scope)?;
@@ -167,11 +142,7 @@ pub fn rate(
         let mut points = [None; 6];
         let mut reasons = Vec::new();
         for (index, (name, indicator)) in weights.iter().enumerate() {
-            let Some(&(numerator, denominator)) = ratios[index].get(id) else { continue };
-            if denominator <= 0 {
-                continue;
-            }
-            let value = numerator as f64 / denominator as f64;
+            let Some(value) = table.values(id)[index] else { continue };
             let earned = score::points(value, indicator.floor, indicator.target);
             values[index] = Some(value);
             points[index] = Some(earned);
@@ -365,4 +336,30 @@ pub fn updated_ledger(ledger: &BTreeMap<(String, String, Quarter), Sanction>, ra
         ],
     )
     .context("building the sanctions ledger")
+}
+
+/// Quarters of history a run carries forward (for trends and migration matrices).
+pub const HISTORY_QUARTERS: i32 = 8;
+
+/// `history.parquet`: this quarter's tiers and indicators after the previous run's history (its
+/// rows for earlier quarters, the last [`HISTORY_QUARTERS`] quarters), sorted by quarter and
+/// institution.
+pub fn history_table(scores: &DataFrame, previous: Option<&std::path::Path>, quarter: Quarter) -> Result<DataFrame> {
+    let mut columns = vec![col("quarter"), col(c::INSTITUTION_ID), col("score"), col("risk_score"), col("tier"), col("action")];
+    columns.extend(INDICATORS.iter().map(|id| col(*id)));
+    let current = scores.clone().lazy().select(columns.clone());
+    let oldest = quarter.offset(-(HISTORY_QUARTERS - 1)).to_string();
+    let mut frames = Vec::new();
+    if let Some(path) = previous.map(|p| p.join("history.parquet")).filter(|p| p.is_file()) {
+        let earlier = LazyFrame::scan_parquet(PlRefPath::from(path.to_string_lossy().as_ref()), Default::default())
+            .context(&format!("reading {}", path.display()))?
+            .select(columns)
+            // Quarter text sorts like the quarters themselves (YYYYQn).
+            .filter(col("quarter").lt(lit(quarter.to_string())).and(col("quarter").gt_eq(lit(oldest))));
+        frames.push(earlier);
+    }
+    frames.push(current);
+    concat(frames, UnionArgs::default())
+        .and_then(|all| all.sort(["quarter", c::INSTITUTION_ID], SortMultipleOptions::default().with_maintain_order(true)).collect())
+        .context("building the history table")
 }

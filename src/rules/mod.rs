@@ -32,7 +32,7 @@ pub const PART_FEN: &str = "part_fen";
 /// Column: a line's effective rules, sorted ids joined by commas (empty when none).
 pub const RULES: &str = "rules";
 /// Column: whether the line has at least one non-overturned breach.
-pub const BREACH: &str = "breach";
+pub const BREACH: &str = crate::features::indicators::BREACH;
 /// Column: whether a finding was overturned on appeal.
 pub const OVERTURNED: &str = "overturned";
 pub const EVIDENCE: &str = "evidence";

@@ -1,14 +1,19 @@
 //! The performance indicators of the credit score, one function each, per institution
-//! (`../shared/spec/policy.md`, "Performance indicators"). Each returns `institution_id`,
+//! (`../shared/spec/policy.md`, "Performance indicators"). They are features: rating scores
+//! them, and the risk signals compare them across peers. Each returns `institution_id`,
 //! `numerator`, `denominator`; the indicator is numerator ÷ denominator where the denominator is
 //! above 0 and has no data otherwise. Windows are quarters of class end dates relative to Q.
 
 use crate::columns as c;
+use crate::error::PolarsContext;
 use crate::ingest::contract::Table;
 use crate::ingest::Export;
 use crate::policy::Indicator;
 use crate::quarter::Quarter;
 use polars::prelude::*;
+
+/// Column of the rules' lines in scope: the line has a non-overturned breach.
+pub const BREACH: &str = "breach";
 
 pub const NUMERATOR: &str = "numerator";
 pub const DENOMINATOR: &str = "denominator";
@@ -186,5 +191,54 @@ pub fn satisfaction(export: &Export, indicator: &Indicator, quarter: Quarter) ->
 /// compliance: 1 − breach lines ÷ lines in scope (any status; overturned findings excluded),
 /// returned as numerator = lines without a breach, denominator = lines in scope.
 pub fn compliance(lines_in_scope: &DataFrame) -> LazyFrame {
-    ratio(lines_in_scope.clone().lazy(), col(crate::rules::BREACH).not(), each_row())
+    ratio(lines_in_scope.clone().lazy(), col(BREACH).not(), each_row())
+}
+
+/// Indicator ids in the policy's order.
+pub const INDICATORS: [&str; 6] = ["completion_rate", "pass_rate", "employment_rate", "retention_rate", "satisfaction", "compliance"];
+
+/// Every institution's indicator ratios: numerator and denominator per indicator (in
+/// [`INDICATORS`] order), and the completed enrollments that decide tier N.
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorTable {
+    pub ratios: [std::collections::HashMap<String, (i64, i64)>; 6],
+    pub completed: std::collections::HashMap<String, i64>,
+}
+
+impl IndicatorTable {
+    /// Computes every indicator for `quarter`; compliance from the rules' lines in scope.
+    pub fn compute(export: &Export, policy: &crate::policy::Policy, quarter: Quarter, lines_in_scope: &DataFrame) -> crate::Result<IndicatorTable> {
+        let specs = &policy.indicators;
+        let employment_months = specs.employment_rate.months_after_end.unwrap_or(6) as i64;
+        let ratio_map = |frame: LazyFrame, what: &str| -> crate::Result<std::collections::HashMap<String, (i64, i64)>> {
+            let frame = frame.collect().context(what)?;
+            let ids = frame.column(c::INSTITUTION_ID).context(what)?.str().context(what)?;
+            let numerators = frame.column(NUMERATOR).context(what)?.i64().context(what)?;
+            let denominators = frame.column(DENOMINATOR).context(what)?.i64().context(what)?;
+            Ok((0..frame.height())
+                .filter_map(|i| Some((ids.get(i)?.to_string(), (numerators.get(i).unwrap_or(0), denominators.get(i).unwrap_or(0)))))
+                .collect())
+        };
+        let ratios = [
+            ratio_map(completion_rate(export, &specs.completion_rate, quarter), "completion_rate")?,
+            ratio_map(pass_rate(export, &specs.pass_rate, quarter), "pass_rate")?,
+            ratio_map(employment_rate(export, &specs.employment_rate, quarter), "employment_rate")?,
+            ratio_map(retention_rate(export, &specs.retention_rate, employment_months, quarter), "retention_rate")?,
+            ratio_map(satisfaction(export, &specs.satisfaction, quarter), "satisfaction")?,
+            ratio_map(compliance(lines_in_scope), "compliance")?,
+        ];
+        let frame = completed_enrollments(export, quarter).collect().context("completed enrollments")?;
+        let ids = frame.column(c::INSTITUTION_ID).context("completed")?.str().context("completed")?;
+        let counts = frame.column("completed_enrollments").context("completed")?.i64().context("completed")?;
+        let completed = (0..frame.height()).filter_map(|i| Some((ids.get(i)?.to_string(), counts.get(i)?))).collect();
+        Ok(IndicatorTable { ratios, completed })
+    }
+
+    /// An institution's indicator values (0–1), `None` where an indicator has no data.
+    pub fn values(&self, institution: &str) -> [Option<f64>; 6] {
+        std::array::from_fn(|index| match self.ratios[index].get(institution) {
+            Some(&(numerator, denominator)) if denominator > 0 => Some(numerator as f64 / denominator as f64),
+            _ => None,
+        })
+    }
 }

@@ -1,0 +1,1 @@
+//! Risk signals (being written).
