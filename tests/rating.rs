@@ -181,3 +181,60 @@ fn a_second_run_writes_identical_tables() {
         assert!(one == two, "{table} differs");
     }
 }
+
+fn indicator_values(fixture: &Fixture, quarter: &str) -> [Option<f64>; 6] {
+    let dir = temp_dir();
+    fixture.write(dir.path());
+    let export = traincredit::ingest::ingest(dir.path(), &traincredit::person::Pseudonymiser::new(b"a test key of some length")).unwrap();
+    let policy = traincredit::policy::Policy::defaults().unwrap();
+    let quarter = quarter.parse().unwrap();
+    let findings = traincredit::rules::evaluate(&export, &policy, quarter, &Default::default()).unwrap();
+    traincredit::rating::IndicatorTable::compute(&export, &policy, quarter, &findings.lines_in_scope).unwrap().values("I1")
+}
+
+#[test]
+fn a_pass_counts_until_90_days_after_the_class_ends() {
+    // K1 ends 2026-07-10: 2026-10-08 is day 90 after it, 2026-10-09 day 91.
+    let mut fixture = cohort(2, 0);
+    let person1 = id_number("1981-03-04", 3);
+    let person2 = id_number("1982-03-04", 5);
+    fixture
+        .add(Table::Assessments, &[("assessment_id", "A1"), ("person_id", person1.as_str()), ("exam_date", "2026-10-08")])
+        .add(Table::Assessments, &[("assessment_id", "A2"), ("person_id", person2.as_str()), ("exam_date", "2026-10-09")]);
+    assert_eq!(indicator_values(&fixture, "2026Q4")[1], Some(0.5));
+}
+
+#[test]
+fn employment_counts_the_six_months_after_the_end_month_and_retention_six_of_twelve() {
+    // Class K1 (employment category) ends in July 2026; evaluated in 2027Q1 (employment window
+    // Q−5 … Q−2 = 2025Q4 … 2026Q3) and 2027Q3 (retention window Q−7 … Q−4 = 2025Q4 … 2026Q3).
+    let mut fixture = Fixture::new();
+    fixture.add(Table::Institutions, &[]).add(Table::Classes, &[]);
+    let months: [&[&str]; 4] = [
+        &["2026-07-01"],                                                             // end month only: not employed
+        &["2027-01-01"],                                                             // 6th month after: employed
+        &["2026-08-01", "2026-09-01", "2026-10-01", "2026-11-01", "2026-12-01", "2027-07-01"], // 6 of 12: retained
+        &["2026-08-01", "2026-09-01", "2026-10-01", "2026-11-01", "2026-12-01", "2027-08-01"], // 13th month: 5 of 12
+    ];
+    for (n, worked) in months.iter().enumerate() {
+        let enrollment = format!("E{n}");
+        let person = id_number("1985-05-05", 2 * n as u32 + 1);
+        fixture.add(Table::Enrollments, &[("enrollment_id", enrollment.as_str()), ("person_id", person.as_str())]);
+        for month in worked.iter() {
+            fixture.add(Table::Employment, &[("person_id", person.as_str()), ("month", month)]);
+        }
+    }
+    // A contribution of 0.00 is no employment; a missing one is.
+    let person = id_number("1986-06-06", 21);
+    fixture
+        .add(Table::Enrollments, &[("enrollment_id", "E8"), ("person_id", person.as_str())])
+        .add(Table::Employment, &[("person_id", person.as_str()), ("month", "2026-08-01"), ("contribution", "0.00")]);
+    let person = id_number("1987-07-07", 23);
+    fixture
+        .add(Table::Enrollments, &[("enrollment_id", "E9"), ("person_id", person.as_str())])
+        .add(Table::Employment, &[("person_id", person.as_str()), ("month", "2026-08-01"), ("contribution", "null")]);
+    // Employed: E1, E2, E3, E9 of 6.
+    assert_eq!(indicator_values(&fixture, "2027Q1")[2], Some(4.0 / 6.0));
+    // Retained (6+ months in the 12 after July 2026) of those employed: E2 only of E1, E2, E3, E9.
+    assert_eq!(indicator_values(&fixture, "2027Q3")[3], Some(0.25));
+}

@@ -129,3 +129,28 @@ fn the_hive_folder_stacks_its_parts_and_the_files_column_wins() {
     statuses.sort();
     assert_eq!(statuses, vec!["paid", "pending", "rejected"]);
 }
+
+#[test]
+fn a_hive_partition_fills_a_missing_column_and_never_overrides_the_files_own() {
+    let dir = temp_dir();
+    copy_dir(&fixture("writers/pyarrow_snappy"), dir.path());
+    let claims = read_parquet(&dir.path().join("claims.parquet"));
+    std::fs::remove_file(dir.path().join("claims.parquet")).unwrap();
+    // The file keeps its own status under a partition that says otherwise: the file wins.
+    let folder = dir.path().join("claims/status=bogus");
+    std::fs::create_dir_all(&folder).unwrap();
+    write_parquet(&mut claims.clone(), &folder.join("part-0.parquet"));
+    // Another table's files lack `days`: the partition value fills it in.
+    let lines = read_parquet(&dir.path().join("claim_lines.parquet"));
+    std::fs::remove_file(dir.path().join("claim_lines.parquet")).unwrap();
+    let folder = dir.path().join("claim_lines/days=7");
+    std::fs::create_dir_all(&folder).unwrap();
+    write_parquet(&mut lines.drop("days").unwrap(), &folder.join("part-0.parquet"));
+    let export = ingest::ingest(dir.path(), &Pseudonymiser::new(b"a test key of some length")).unwrap();
+    let mut statuses = texts(export.frame(Table::Claims), "status");
+    statuses.sort();
+    assert_eq!(statuses, vec!["paid", "pending", "rejected"]);
+    assert_eq!(export.table(Table::Claims).rows_rejected(), 0);
+    assert_eq!(texts(export.frame(Table::ClaimLines), "days"), vec!["7"; 6]);
+    assert!(export.table(Table::ClaimLines).coercions.contains(&"days: taken from the folder's hive partition".to_string()));
+}
