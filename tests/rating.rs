@@ -59,7 +59,7 @@ fn a_rated_institution_gets_its_score_tier_and_reasons() {
     );
     assert_eq!(
         scores(dir.path(), "run", &["reasons"]),
-        vec!["completion rate 100.0% (floor 60.0%, target 95.0%) → 100 points; pass rate 75.0% (floor 40.0%, target 90.0%) → 70 points; compliance 100.0% (floor 90.0%, target 100.0%) → 100 points; tier A: score 86.36 ≥ 85.00, no breach line, previous tier allows A (score 86.36)"]
+        vec!["completion rate 100.0% (floor 60.0%, target 95.0%) → 100 points; pass rate 75.0% (floor 40.0%, target 90.0%) → 70 points; compliance 100.0% (floor 90.0%, target 100.0%) → 100 points; tier A: score 86.36 ≥ 85.00, no breach line, previous tier allows A"]
     );
 }
 
@@ -237,4 +237,27 @@ fn employment_counts_the_six_months_after_the_end_month_and_retention_six_of_twe
     assert_eq!(indicator_values(&fixture, "2027Q1")[2], Some(4.0 / 6.0));
     // Retained (6+ months in the 12 after July 2026) of those employed: E2 only of E1, E2, E3, E9.
     assert_eq!(indicator_values(&fixture, "2027Q3")[3], Some(0.25));
+}
+
+#[test]
+fn explain_takes_a_rating_apart() {
+    let dir = temp_dir();
+    let mut fixture = cohort(20, 15);
+    fixture.add(Table::Enrollments, &[("enrollment_id", "E21"), ("completed", "false"), ("person_id", id_number("1977-07-07", 43).as_str())]);
+    fixture.add(Table::ClaimLines, &[("claim_id", "C20"), ("enrollment_id", "E21")]);
+    fixture.write(&dir.path().join("export"));
+    evaluate(dir.path(), "export", "2026Q3", "run", None);
+    let output = run(dir.path(), &["explain", "--run", "run", "--institution", "I1"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let text = output.stdout;
+    assert!(text.starts_with("I1 济南示例职业培训学校 (private_training, 历下区) in 2026Q3\n"), "{text}");
+    assert!(text.contains("  pass_rate           75.0%   peer median    75.0%   70.00 points\n"), "{text}");
+    assert!(text.contains("  employment_rate   no data   peer median  no data   left out, weights renormalised\n"), "{text}");
+    assert!(text.contains("weighted points 73.38, deductions −3, score 70.38\n"), "{text}");
+    assert!(text.contains("  R05:C20/E21 [breach] 1000.00: enrollment E21 did not complete its class (completed = false)\n"), "{text}");
+    assert!(text.contains("  P04:C20 [procedural] 0.00: amount 1000.00 but its lines sum to 2000.00; headcount 1 but 2 line(s)\n"), "{text}");
+    assert!(text.contains("\ntier B (previous unknown), action standard: score 70.38 in 70.00–84.99\n"), "{text}");
+    let missing = run(dir.path(), &["explain", "--run", "run", "--institution", "I9"]);
+    assert_eq!(missing.code, 1);
+    assert!(missing.stderr.contains("institution I9 is not in"), "{}", missing.stderr);
 }

@@ -195,8 +195,8 @@ pub fn rate(
         }
         let shown_score = if decision.tier == Tier::N { None } else { score };
         reasons.push(match shown_score {
-            Some(s) => format!("tier {}: {} (score {s:.2})", decision.tier, decision.because),
-            None => format!("tier {}: {}", decision.tier, decision.because),
+            Some(s) if !decision.because.contains("score") => format!("tier {}: {} (score {s:.2})", decision.tier, decision.because),
+            _ => format!("tier {}: {}", decision.tier, decision.because),
         });
         let uplift = if decision.tier == Tier::A { policy.tiers.actions.subsidy_uplift_pct } else { 0.0 };
         ratings.push(Rating {
