@@ -14,8 +14,8 @@ use crate::quarter::Quarter;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-/// Internal column holding a row's reject reason while validating.
-const REASON_COLUMN: &str = "__reject_reason";
+/// Internal column: the row fails at least one check.
+const FAILED_COLUMN: &str = "__failed";
 
 /// The outcome of validating one table.
 #[derive(Debug, Clone)]
@@ -89,25 +89,34 @@ pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Se
         checks.push(Check { failed: dangling, reason });
     }
 
-    let reasons: Vec<Expr> =
-        checks.into_iter().map(|check| when(check.failed).then(check.reason).otherwise(lit(NULL).cast(DataType::String))).collect();
+    // Reasons are text and costly; they are built only for the rows that fail. Every copy of a
+    // duplicated key fails, so counting copies among the failing rows counts them all.
+    let any_failed = checks
+        .iter()
+        .map(|check| check.failed.clone().fill_null(lit(false)))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or_else(|| lit(false));
+    let reasons: Vec<Expr> = checks
+        .into_iter()
+        .map(|check| when(check.failed.fill_null(lit(false))).then(check.reason).otherwise(lit(NULL).cast(DataType::String)))
+        .collect();
     let marked = frame
         .lazy()
-        .with_column(coalesce(&reasons).alias(REASON_COLUMN))
+        .with_column(any_failed.alias(FAILED_COLUMN))
         .collect()
         .context(&format!("validating table {}", table.name()))?;
 
     let kept = marked
         .clone()
         .lazy()
-        .filter(col(REASON_COLUMN).is_null())
+        .filter(col(FAILED_COLUMN).not())
         .select(canonical_columns(table))
         .collect()
         .context("keeping valid rows")?;
     let rejects = marked
         .lazy()
-        .filter(col(REASON_COLUMN).is_not_null())
-        .select([lit(table.name()).alias(c::TABLE), row_key(table).alias(c::ROW_KEY), col(REASON_COLUMN).alias(c::REASON)])
+        .filter(col(FAILED_COLUMN))
+        .select([lit(table.name()).alias(c::TABLE), row_key(table).alias(c::ROW_KEY), coalesce(&reasons).alias(c::REASON)])
         .collect()
         .context("collecting rejected rows")?;
     Ok(Validated { kept, rejects })
