@@ -20,6 +20,7 @@ pub mod money;
 pub mod person;
 pub mod pipeline;
 pub mod policy;
+pub mod progress;
 pub mod quarter;
 pub mod rating;
 pub mod report;

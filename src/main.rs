@@ -8,6 +8,10 @@ mod cli;
 
 fn main() -> ExitCode {
     let arguments = cli::Arguments::parse();
+    if let Some(threads) = arguments.threads {
+        // Read once, when polars starts its thread pool: before any query runs.
+        std::env::set_var("POLARS_MAX_THREADS", threads.max(1).to_string());
+    }
     cli::init_logging(arguments.verbose);
     match cli::run(arguments) {
         Ok(()) => ExitCode::SUCCESS,

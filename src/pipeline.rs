@@ -7,6 +7,7 @@ use crate::error::{PolarsContext, Result};
 use crate::ingest::contract::Table;
 use crate::money;
 use crate::report::tables;
+use crate::progress::Stage;
 use crate::rating;
 use crate::rules::sanctions::Standing;
 use crate::rules::{self, Findings};
@@ -45,8 +46,10 @@ pub struct RunOutcome {
 /// Evaluates one quarter and writes its run folder.
 pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let started = Instant::now();
-    tracing::info!(data = %options.data.display(), quarter = %options.quarter, "reading the export");
+    tracing::info!(data = %options.data.display(), quarter = %options.quarter, "evaluating");
+    let stage = Stage::start("reading and validating the export");
     let export = ingest::ingest(options.data, options.key)?;
+    stage.done(export.tables.values().map(|t| t.rows_read).sum());
     for warning in &export.warnings {
         tracing::warn!("{warning}");
     }
@@ -65,10 +68,13 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         }
         previous_ratings = rating::previous_ratings(previous)?;
     }
-    tracing::info!("judging claim lines (R01–R12) and procedures (P01–P04)");
+    let stage = Stage::start("judging claim lines (R01–R12) and procedures (P01–P04)");
     let findings = rules::evaluate_with_standing(&export, options.policy, options.quarter, &uplifts, standing)?;
-    tracing::info!("rating institutions");
+    stage.done(findings.lines_in_scope.height());
+    let stage = Stage::start("rating institutions");
     let ratings = rating::rate(&export, options.policy, options.quarter, &findings, &findings.standing, &previous_ratings, &HashMap::new())?;
+    stage.done(ratings.len());
+    let stage = Stage::start("writing the run folder");
 
     let folder = RunFolder::create(options.out)?;
     let mut rejects = export.rejects()?;
@@ -108,6 +114,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         time_taken_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
     };
     summary.write(&folder.file("summary.json"))?;
+    stage.done(flags.height());
     let folder = folder.commit()?;
     Ok(RunOutcome { folder, summary, ratings })
 }

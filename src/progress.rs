@@ -1,0 +1,29 @@
+//! Progress of a run's stages on stderr: a spinner with the elapsed time while a stage runs
+//! (only when stderr is a terminal), and one `tracing` line with rows and seconds when it ends,
+//! so a bureau watching a province-sized run sees where the time goes.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::time::{Duration, Instant};
+
+/// One running stage. Call [`Stage::done`] with what it produced.
+pub struct Stage {
+    name: &'static str,
+    started: Instant,
+    bar: ProgressBar,
+}
+
+impl Stage {
+    pub fn start(name: &'static str) -> Stage {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+        bar.set_message(name);
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Stage { name, started: Instant::now(), bar }
+    }
+
+    /// Ends the stage, logging how many rows it produced and how long it took.
+    pub fn done(self, rows: usize) {
+        self.bar.finish_and_clear();
+        tracing::info!(stage = self.name, rows, seconds = format!("{:.2}", self.started.elapsed().as_secs_f64()), "done");
+    }
+}
