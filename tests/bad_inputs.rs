@@ -18,12 +18,6 @@ fn ingest_fixture(fixture: &Fixture) -> (tempfile::TempDir, Result<ingest::Expor
     (dir, result)
 }
 
-fn error_text(fixture: &Fixture) -> (String, String) {
-    let (dir, result) = ingest_fixture(fixture);
-    let error = result.expect_err("expected a fatal error").to_string();
-    (error.replace(&dir.path().display().to_string(), "DIR"), dir.path().display().to_string())
-}
-
 fn rejects(export: &ingest::Export, table: Table) -> Vec<String> {
     rows(&export.table(table).rejects, &["table", "row_key", "reason"])
 }

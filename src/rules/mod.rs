@@ -276,15 +276,14 @@ fn money_at_stake(lines: &DataFrame, facts: &DataFrame, standing: &Standing, qua
     let paid = column(lines, c::PAID_AMOUNT_FEN)?;
     let paid = paid.i64().context("paid")?;
 
-    // (claim, enrollment) → (institution, rules, amount)
-    let mut recoveries: BTreeMap<(Option<String>, Option<String>, String), (BTreeSet<String>, i64)> = BTreeMap::new();
-    let mut holds: BTreeMap<(Option<String>, Option<String>, String), (BTreeSet<String>, i64)> = BTreeMap::new();
+    let mut recoveries: BTreeMap<MoneyKey, (BTreeSet<String>, i64)> = BTreeMap::new();
+    let mut holds: BTreeMap<MoneyKey, (BTreeSet<String>, i64)> = BTreeMap::new();
     for i in 0..lines.height() {
         let part = parts.get(i).unwrap_or(0);
         if part <= 0 {
             continue;
         }
-        let key = (ids.get(i).map(str::to_string), enrollments.get(i).map(str::to_string), institutions.get(i).unwrap_or("").to_string());
+        let key = MoneyKey::line(ids.get(i), enrollments.get(i), institutions.get(i).unwrap_or(""));
         let rule_set: BTreeSet<String> = rules.get(i).unwrap_or("").split(',').filter(|r| !r.is_empty()).map(str::to_string).collect();
         match statuses.get(i) {
             Some("paid") => {
@@ -306,7 +305,7 @@ fn money_at_stake(lines: &DataFrame, facts: &DataFrame, standing: &Standing, qua
         for decision in decisions.iter().filter(|d| d.finding == "fraud_confirmed" && quarter.contains(d.decided_on)) {
             match decision.amount_fen {
                 Some(amount) => {
-                    let key = (None, None, format!("{institution}\u{0}{}", decision.decided_on));
+                    let key = MoneyKey { claim_id: None, enrollment_id: None, institution_id: institution.clone(), decided_on: Some(decision.decided_on) };
                     recoveries.insert(key, (BTreeSet::from(["DECISION".to_string()]), amount));
                 }
                 None => {
@@ -332,7 +331,26 @@ pub fn paid_share(part: i64, claimed: Option<i64>, paid: Option<i64>) -> i64 {
     }
 }
 
-type MoneyKey = (Option<String>, Option<String>, String);
+/// A row of recoveries or holds: a claim line, or a decision's stated amount (no claim line,
+/// told apart by its date).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct MoneyKey {
+    claim_id: Option<String>,
+    enrollment_id: Option<String>,
+    institution_id: String,
+    decided_on: Option<chrono::NaiveDate>,
+}
+
+impl MoneyKey {
+    fn line(claim_id: Option<&str>, enrollment_id: Option<&str>, institution_id: &str) -> MoneyKey {
+        MoneyKey {
+            claim_id: claim_id.map(str::to_string),
+            enrollment_id: enrollment_id.map(str::to_string),
+            institution_id: institution_id.to_string(),
+            decided_on: None,
+        }
+    }
+}
 
 fn paid_lines(facts: &DataFrame, institution: &str, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<Vec<(MoneyKey, i64)>> {
     let frame = facts
@@ -355,7 +373,7 @@ fn paid_lines(facts: &DataFrame, institution: &str, from: chrono::NaiveDate, to:
     let paid = frame.column(c::PAID_AMOUNT_FEN).context("amounts")?.i64().context("amounts")?;
     Ok((0..frame.height())
         .map(|i| {
-            let key = (ids.get(i).map(str::to_string), enrollments.get(i).map(str::to_string), institution.to_string());
+            let key = MoneyKey::line(ids.get(i), enrollments.get(i), institution);
             (key, paid_share(amounts.get(i).unwrap_or(0), claimed.get(i), paid.get(i)))
         })
         .filter(|(_, amount)| *amount > 0)
@@ -368,12 +386,11 @@ fn money_frame(rows: BTreeMap<MoneyKey, (BTreeSet<String>, i64)>) -> Result<Data
     let mut institutions = Vec::new();
     let mut rules = Vec::new();
     let mut amounts = Vec::new();
-    for ((claim, enrollment, institution), (rule_set, amount)) in rows {
-        let institution = institution.split('\u{0}').next().unwrap_or_default().to_string();
-        claim_ids.push(claim);
-        enrollment_ids.push(enrollment);
-        institutions.push(institution);
-        // LINE_RULES order is id order, and DECISION sorts after every R id.
+    for (key, (rule_set, amount)) in rows {
+        claim_ids.push(key.claim_id);
+        enrollment_ids.push(key.enrollment_id);
+        institutions.push(key.institution_id);
+        // A set iterates in id order, and DECISION sorts after every R id.
         rules.push(rule_set.into_iter().collect::<Vec<_>>().join(","));
         amounts.push(amount);
     }
