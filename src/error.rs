@@ -77,7 +77,7 @@ impl From<ErrorKind> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Adds a context to polars results: `frame.collect().context("scoring institutions")?`.
+/// Adds a context to polars results: `frame.collect_streaming().context("scoring institutions")?`.
 pub trait PolarsContext<T> {
     fn context(self, context: &str) -> Result<T>;
 }

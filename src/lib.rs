@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod progress;
 pub mod quarter;
+pub mod query;
 pub mod rating;
 pub mod report;
 pub mod rules;

@@ -11,6 +11,7 @@ use crate::progress::Stage;
 use crate::rating;
 use crate::rules::sanctions::Standing;
 use crate::rules::{self, Findings};
+use crate::query::CollectStreaming;
 use polars::prelude::*;
 use std::collections::HashMap;
 use crate::ingest;
@@ -150,7 +151,7 @@ fn flags_per_rule(flags: &DataFrame) -> Result<BTreeMap<String, usize>> {
         .filter(col(rules::OVERTURNED).not())
         .group_by([col(c::RULE)])
         .agg([len().alias("count")])
-        .collect()
+        .collect_streaming()
         .context("counting flags per rule")?;
     let rules = counted.column(c::RULE).context("rules")?.str().context("rules")?;
     let counts = counted.column("count").context("counts")?.cast(&DataType::UInt64).context("counts")?;
@@ -162,7 +163,7 @@ fn flags_per_rule(flags: &DataFrame) -> Result<BTreeMap<String, usize>> {
 /// non-rejected claims), to recover and to hold.
 fn totals(export: &ingest::Export, findings: &Findings, quarter: Quarter) -> Result<report::summary::Totals> {
     let sum = |frame: LazyFrame, column: &str| -> Result<i64> {
-        let total = frame.select([col(column).sum()]).collect().context("summing money")?;
+        let total = frame.select([col(column).sum()]).collect_streaming().context("summing money")?;
         Ok(total.column(column).context("sum")?.i64().context("sum")?.get(0).unwrap_or(0))
     };
     let amount = c::fen(c::AMOUNT);

@@ -10,6 +10,7 @@ use crate::ingest::contract::Table;
 use crate::ingest::Export;
 use crate::policy::Indicator;
 use crate::quarter::Quarter;
+use crate::query::CollectStreaming;
 use polars::prelude::*;
 
 /// Column of the rules' lines in scope: the line has a non-overturned breach.
@@ -211,7 +212,7 @@ impl IndicatorTable {
         let specs = &policy.indicators;
         let employment_months = specs.employment_rate.months_after_end.unwrap_or(6) as i64;
         let ratio_map = |frame: LazyFrame, what: &str| -> crate::Result<std::collections::HashMap<String, (i64, i64)>> {
-            let frame = frame.collect().context(what)?;
+            let frame = frame.collect_streaming().context(what)?;
             let ids = frame.column(c::INSTITUTION_ID).context(what)?.str().context(what)?;
             let numerators = frame.column(NUMERATOR).context(what)?.i64().context(what)?;
             let denominators = frame.column(DENOMINATOR).context(what)?.i64().context(what)?;
@@ -227,7 +228,7 @@ impl IndicatorTable {
             ratio_map(satisfaction(export, &specs.satisfaction, quarter), "satisfaction")?,
             ratio_map(compliance(lines_in_scope), "compliance")?,
         ];
-        let frame = completed_enrollments(export, quarter).collect().context("completed enrollments")?;
+        let frame = completed_enrollments(export, quarter).collect_streaming().context("completed enrollments")?;
         let ids = frame.column(c::INSTITUTION_ID).context("completed")?.str().context("completed")?;
         let counts = frame.column("completed_enrollments").context("completed")?.i64().context("completed")?;
         let completed = (0..frame.height()).filter_map(|i| Some((ids.get(i)?.to_string(), counts.get(i)?))).collect();

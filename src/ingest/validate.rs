@@ -11,6 +11,7 @@ use super::contract::{Logical, Table};
 use crate::columns as c;
 use crate::error::{PolarsContext, Result};
 use crate::quarter::Quarter;
+use crate::query::CollectStreaming;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -103,7 +104,7 @@ pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Se
     let marked = frame
         .lazy()
         .with_column(any_failed.alias(FAILED_COLUMN))
-        .collect()
+        .collect_streaming()
         .context(&format!("validating table {}", table.name()))?;
 
     let kept = marked
@@ -111,13 +112,13 @@ pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Se
         .lazy()
         .filter(col(FAILED_COLUMN).not())
         .select(canonical_columns(table))
-        .collect()
+        .collect_streaming()
         .context("keeping valid rows")?;
     let rejects = marked
         .lazy()
         .filter(col(FAILED_COLUMN))
         .select([lit(table.name()).alias(c::TABLE), row_key(table).alias(c::ROW_KEY), coalesce(&reasons).alias(c::REASON)])
-        .collect()
+        .collect_streaming()
         .context("collecting rejected rows")?;
     Ok(Validated { kept, rejects })
 }

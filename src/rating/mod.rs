@@ -13,6 +13,7 @@ use crate::policy::Policy;
 use crate::quarter::Quarter;
 use crate::rules::sanctions::{Sanction, Standing};
 use crate::rules::{self, Findings};
+use crate::query::CollectStreaming;
 use polars::prelude::*;
 use score::{Deductions, Tier, TierInputs};
 use std::collections::{BTreeMap, HashMap};
@@ -62,7 +63,7 @@ pub fn previous_ratings(previous: &std::path::Path) -> Result<HashMap<String, Pr
         return Ok(HashMap::new());
     }
     let frame = LazyFrame::scan_parquet(PlRefPath::from(path.to_string_lossy().as_ref()), Default::default())
-        .and_then(|scan| scan.select([col(c::INSTITUTION_ID), col("tier"), col("previous_tier")]).collect())
+        .and_then(|scan| scan.select([col(c::INSTITUTION_ID), col("tier"), col("previous_tier")]).collect_streaming())
         .context(&format!("reading previous tiers from {}", path.display()))?;
     let ids = frame.column(c::INSTITUTION_ID).context("previous")?.str().context("previous")?;
     let tiers = frame.column("tier").context("previous")?.str().context("previous")?;
@@ -83,7 +84,7 @@ fn count_map(frame: &DataFrame, filter: Expr, what: &str) -> Result<HashMap<Stri
         .filter(filter)
         .group_by([col(c::INSTITUTION_ID)])
         .agg([len().cast(DataType::Int64).alias("count")])
-        .collect()
+        .collect_streaming()
         .context(what)?;
     let ids = counted.column(c::INSTITUTION_ID).context(what)?.str().context(what)?;
     let counts = counted.column("count").context(what)?.i64().context(what)?;
@@ -99,7 +100,7 @@ fn breach_shares(lines: &DataFrame) -> Result<HashMap<String, (i64, i64)>> {
         .filter(col(c::CLAIM_STATUS).neq(lit("rejected")))
         .group_by([col(c::INSTITUTION_ID)])
         .agg([col(rules::PART_FEN).sum().alias("parts"), col(c::LINE_AMOUNT_FEN).sum().alias("amounts")])
-        .collect()
+        .collect_streaming()
         .context("breach shares")?;
     let ids = frame.column(c::INSTITUTION_ID).context("shares")?.str().context("shares")?;
     let parts = frame.column("parts").context("shares")?.i64().context("shares")?;
@@ -360,6 +361,6 @@ pub fn history_table(scores: &DataFrame, previous: Option<&std::path::Path>, qua
     }
     frames.push(current);
     concat(frames, UnionArgs::default())
-        .and_then(|all| all.sort(["quarter", c::INSTITUTION_ID], SortMultipleOptions::default().with_maintain_order(true)).collect())
+        .and_then(|all| all.sort(["quarter", c::INSTITUTION_ID], SortMultipleOptions::default().with_maintain_order(true)).collect_streaming())
         .context("building the history table")
 }

@@ -5,6 +5,7 @@
 use crate::columns as c;
 use crate::error::{Error, PolarsContext, Result};
 use crate::rating::INDICATORS;
+use crate::query::CollectStreaming;
 use polars::prelude::*;
 use std::fmt::Write;
 use std::path::Path;
@@ -14,7 +15,7 @@ fn read(path: &Path) -> Result<DataFrame> {
         return Err(Error::invalid(format!("{} is missing: is this a run folder written by `evaluate`?", path.display())));
     }
     LazyFrame::scan_parquet(PlRefPath::from(path.to_string_lossy().as_ref()), Default::default())
-        .and_then(|scan| scan.collect())
+        .and_then(|scan| scan.collect_streaming())
         .context(&format!("reading {}", path.display()))
 }
 

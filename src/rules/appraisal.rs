@@ -8,6 +8,7 @@ use crate::ingest::contract::Table;
 use crate::ingest::Export;
 use crate::money;
 use crate::policy::Policy;
+use crate::query::CollectStreaming;
 use polars::prelude::*;
 use std::collections::HashMap;
 
@@ -128,7 +129,7 @@ fn appraisal_lines(line_facts: &DataFrame) -> Result<Vec<AppraisalLine>> {
             col(c::LINE_AMOUNT_FEN),
             col(c::IN_SCOPE),
         ])
-        .collect()
+        .collect_streaming()
         .context("selecting appraisal lines")?;
     let text = |name: &str| -> Result<Vec<Option<String>>> {
         Ok(frame.column(name).context(name)?.str().context(name)?.iter().map(|v| v.map(str::to_string)).collect())
@@ -173,7 +174,7 @@ fn qualifying_passes(export: &Export) -> Result<HashMap<(String, String, i64), V
             col(&c::fen(c::FEE)),
         ])
         .sort_by_exprs([col(c::EXAM_DATE), col(c::ASSESSMENT_ID)], SortMultipleOptions::default())
-        .collect()
+        .collect_streaming()
         .context("selecting qualifying passes")?;
     let persons = frame.column(c::PERSON_ID).context("person")?.str().context("person")?;
     let occupations = frame.column(c::OCCUPATION_CODE).context("occupation")?.str().context("occupation")?;

@@ -20,6 +20,7 @@ use crate::money;
 use crate::policy::Policy;
 use crate::quarter::Quarter;
 use line_rules::{breach_column, evidence_column, part_column, RuleExprs, UPLIFT_BASIS_POINTS};
+use crate::query::CollectStreaming;
 use polars::prelude::*;
 use sanctions::Standing;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -65,7 +66,7 @@ pub fn overturned_findings(export: &Export, quarter: Quarter) -> Result<BTreeSet
         .lazy()
         .filter(col(c::OUTCOME).eq(lit("overturned")).and(col(c::DECIDED_ON).lt_eq(lit(quarter.last_day()))))
         .select([col(c::RULE), col(c::ENTITY_ID)])
-        .collect()
+        .collect_streaming()
         .context("reading appeals")?;
     let rules = appeals.column(c::RULE).context("appeals")?.str().context("appeals")?;
     let entities = appeals.column(c::ENTITY_ID).context("appeals")?.str().context("appeals")?;
@@ -114,7 +115,7 @@ pub fn evaluate_with_standing(
         .left_join(uplift_frame.lazy(), col(c::INSTITUTION_ID), col(c::INSTITUTION_ID))
         .with_column(col(UPLIFT_BASIS_POINTS).fill_null(lit(0i64)));
     let facts = features::lines::in_line_order(facts)
-        .collect()
+        .collect_streaming()
         .context("building the claim-line facts")?;
 
     let mut lines = facts.clone().lazy();
@@ -165,7 +166,7 @@ pub fn evaluate_with_standing(
             concat_str(rule_names, ",", true).alias(RULES),
         ])
         .with_column(col(RULES).neq(lit("")).alias(BREACH))
-        .collect()
+        .collect_streaming()
         .context("judging the lines in scope")?;
 
     let line_flags = line_flags(&judged)?;
@@ -186,7 +187,7 @@ pub fn evaluate_with_standing(
             col(RULES),
             col(BREACH),
         ])
-        .collect()
+        .collect_streaming()
         .context("lines in scope")?;
     let procedural = procedural_findings(export, policy, quarter, &overturned)?;
     let (recoveries, holds) = money_at_stake(&lines_in_scope, &facts, &standing, quarter)?;
@@ -211,7 +212,7 @@ fn line_flags(judged: &DataFrame) -> Result<DataFrame> {
         );
     }
     concat(frames, UnionArgs::default())
-        .and_then(|all| all.sort([c::RULE, c::LINE_ID], SortMultipleOptions::default().with_maintain_order(true)).collect())
+        .and_then(|all| all.sort([c::RULE, c::LINE_ID], SortMultipleOptions::default().with_maintain_order(true)).collect_streaming())
         .context("gathering line flags")
 }
 
@@ -364,7 +365,7 @@ fn paid_lines(facts: &DataFrame, institution: &str, from: chrono::NaiveDate, to:
                 .and(col(c::SUBMITTED_ON).lt_eq(lit(to))),
         )
         .select([col(c::CLAIM_ID), col(c::ENROLLMENT_ID), col(c::LINE_AMOUNT_FEN), col(c::CLAIM_AMOUNT_FEN), col(c::PAID_AMOUNT_FEN)])
-        .collect()
+        .collect_streaming()
         .context("selecting a disqualified institution's paid lines")?;
     let ids = frame.column(c::CLAIM_ID).context("ids")?.str().context("ids")?;
     let enrollments = frame.column(c::ENROLLMENT_ID).context("ids")?.str().context("ids")?;
@@ -412,7 +413,7 @@ fn money_frame(rows: BTreeMap<MoneyKey, (BTreeSet<String>, i64)>) -> Result<Data
             [c::CLAIM_ID, c::ENROLLMENT_ID, c::INSTITUTION_ID],
             SortMultipleOptions::default().with_nulls_last(true).with_maintain_order(true),
         )
-        .collect()
+        .collect_streaming()
         .context("sorting money rows")
 }
 

@@ -11,6 +11,7 @@ use crate::ingest::contract::Table;
 use crate::ingest::Export;
 use crate::policy::Policy;
 use crate::quarter::Quarter;
+use crate::query::CollectStreaming;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -217,7 +218,7 @@ pub fn p03_double_presence(export: &Export, policy: &Policy, quarter: Quarter) -
         .join(suspects, [col(c::PERSON_ID)], [col(c::PERSON_ID)], JoinArgs::new(JoinType::Semi))
         .sort_by_exprs([col(c::PERSON_ID), col(c::CHECK_IN), col(c::ENROLLMENT_ID)], SortMultipleOptions::default())
         .select([col(c::PERSON_ID), at.alias("at"), col(c::ENROLLMENT_ID), col(c::INSTITUTION_ID)])
-        .collect()
+        .collect_streaming()
         .context("P03: collecting check-ins of suspect persons")?;
     let persons = rows.column(c::PERSON_ID).context("P03")?.str().context("P03")?;
     let ats = rows.column("at").context("P03")?.i64().context("P03")?;
