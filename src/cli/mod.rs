@@ -9,8 +9,10 @@ use traincredit::person::Pseudonymiser;
 use traincredit::ErrorKind;
 
 mod check;
+mod demo;
 mod evaluate;
 mod explain;
+mod sample;
 
 /// Rates subsidised vocational-training institutions and hunts subsidy fraud.
 #[derive(Debug, Parser)]
@@ -34,6 +36,10 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Explain one institution's indicators, deductions and tier from a run folder.
     Explain(explain::ExplainArgs),
+    /// Generate a synthetic export with planted cases and a truth file.
+    Sample(sample::SampleArgs),
+    /// Generate (or reuse) the sample and evaluate three consecutive quarters.
+    Demo(demo::DemoArgs),
 }
 
 pub fn run(arguments: Arguments) -> anyhow::Result<()> {
@@ -41,6 +47,8 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
         Command::Check(args) => check::run(args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Sample(args) => sample::run(args),
+        Command::Demo(args) => demo::run(args),
     }
 }
 
@@ -53,7 +61,13 @@ pub fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("TRAINCREDIT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("traincredit={default}")));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    use std::io::IsTerminal;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .init();
 }
 
 /// Exit codes: 1 anything else, 3 a bad export, 4 a bad policy.
