@@ -10,9 +10,13 @@ pub struct SampleArgs {
     /// Folder to write the export into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Number of institutions.
-    #[arg(long, default_value_t = SampleOptions::default().institutions)]
-    pub institutions: usize,
+    /// Number of institutions (default 60, or as --scale sets it).
+    #[arg(long, conflicts_with = "scale")]
+    pub institutions: Option<usize>,
+    /// A preset size: small (60 institutions), medium (600: ~180k enrollments, ~2.7M sign-ins) or
+    /// province (3,300: ~1M enrollments, ~15M sign-ins, ~1.5M claim lines).
+    #[arg(long, value_enum)]
+    pub scale: Option<Scale>,
     /// Random seed: the same seed writes the same bytes.
     #[arg(long, default_value_t = SampleOptions::default().seed)]
     pub seed: u64,
@@ -24,8 +28,27 @@ pub struct SampleArgs {
     pub to: Quarter,
 }
 
+/// Preset export sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scale {
+    Small,
+    Medium,
+    Province,
+}
+
+impl Scale {
+    fn institutions(self) -> usize {
+        match self {
+            Scale::Small => 60,
+            Scale::Medium => 600,
+            Scale::Province => 3_300,
+        }
+    }
+}
+
 pub fn run(args: SampleArgs) -> anyhow::Result<()> {
-    let options = SampleOptions { institutions: args.institutions, seed: args.seed, from: args.from, to: args.to };
+    let institutions = args.institutions.or(args.scale.map(Scale::institutions)).unwrap_or(SampleOptions::default().institutions);
+    let options = SampleOptions { institutions, seed: args.seed, from: args.from, to: args.to };
     let summary = sample::generate(&options, &args.out)?;
     println!("sample export written to {} (synthetic; ID numbers are fake but checksum-valid)", args.out.display());
     for (table, rows) in &summary.tables {
