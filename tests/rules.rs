@@ -348,3 +348,26 @@ fn procedural_findings_p01_to_p04() {
     assert!(evidence[2].ends_with("at 2026-07-02 08:00:00 (E1 of I1) and at 2026-07-02 08:30:00 (E7 of I2), 1800 s apart"), "{}", evidence[2]);
     assert_eq!(evidence[4], "amount 1500.00 but its lines sum to 1000.00; headcount 2 but 1 line(s)");
 }
+
+#[test]
+fn a_hashed_export_is_judged_by_pseudonym_without_ages() {
+    // Upstream-pseudonymised: every person id is a 64-hex hash (upper case is normalised).
+    let person = "AB".repeat(32);
+    let mut fixture = Fixture::new();
+    fixture
+        .add(Table::Institutions, &[])
+        .add(Table::Classes, &[])
+        .add(Table::Enrollments, &[("person_id", person.as_str())])
+        .add(Table::Claims, &[])
+        .add(Table::ClaimLines, &[])
+        .add(Table::Claims, &[("claim_id", "C2"), ("submitted_on", "2026-08-01")])
+        .add(Table::ClaimLines, &[("claim_id", "C2")]);
+    for day in 1..=5 {
+        let (check_in, check_out) = (format!("2026-07-{day:02} 08:00:00"), format!("2026-07-{day:02} 16:00:00"));
+        fixture.add(Table::Attendance, &[("check_in", check_in.as_str()), ("check_out", check_out.as_str())]);
+    }
+    let findings = evaluate(&fixture);
+    // No R03 (a hash is a valid form) and no R04 (no birth date), but the duplicate is found.
+    assert_eq!(breaches(&findings), vec!["R01 | C2/E1 | 100000"]);
+    assert!(evidence(&findings, "R01")[0].starts_with("person abababababab already has training line C1/E1"), "{:?}", evidence(&findings, "R01"));
+}
