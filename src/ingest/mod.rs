@@ -90,7 +90,10 @@ pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
     for table in ALL_TABLES {
         match read::locate(dir, table)? {
             Some(files) => {
-                raw.insert(table, read::read_table(table, files)?);
+                let started = std::time::Instant::now();
+                let read = read::read_table(table, files)?;
+                tracing::debug!(table = table.name(), rows = read.frame.height(), seconds = started.elapsed().as_secs_f64(), "read");
+                raw.insert(table, read);
             }
             None if table.required() => {
                 return Err(ErrorKind::MissingTable { table: table.name().into(), dir: dir.to_path_buf() }.into())
@@ -122,7 +125,9 @@ pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
             }
             warnings.push(format!("table {} has no rows", table.name()));
         }
+        let started = std::time::Instant::now();
         let (frame, counts) = pseudonymise::pseudonymise(table, read.frame, key)?;
+        tracing::debug!(table = table.name(), seconds = started.elapsed().as_secs_f64(), "pseudonymised");
         if counts.raw > 0 && first_raw.is_none() {
             first_raw = Some((table, counts.raw));
         }
@@ -147,7 +152,9 @@ pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
     let mut parent_keys: BTreeMap<Table, Series> = BTreeMap::new();
     for (table, (files, frame, coercions)) in pseudonymised {
         let rows_read = frame.height();
+        let started = std::time::Instant::now();
         let validated = validate::validate(table, frame, &parent_keys)?;
+        tracing::debug!(table = table.name(), seconds = started.elapsed().as_secs_f64(), "validated");
         if let [single_key] = table.primary_key() {
             let keys = validated.kept.column(single_key).context("collecting kept keys")?.as_materialized_series().clone();
             parent_keys.insert(table, keys);
