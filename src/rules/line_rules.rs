@@ -32,13 +32,23 @@ pub struct RuleExprs {
     pub evidence: Expr,
 }
 
-/// Adds rule `id`'s three columns. A null condition is no breach.
-pub fn apply(lines: LazyFrame, id: &str, rule: RuleExprs) -> LazyFrame {
+/// The evidence columns of the rules, kept aside until the lines are narrowed to those in
+/// scope: text is built only for the lines judged, not for all of history.
+#[derive(Default)]
+pub struct Evidence {
+    pub columns: Vec<Expr>,
+}
+
+/// Adds rule `id`'s breach and part columns, and its evidence expression to `evidence`. A null
+/// condition is no breach.
+pub fn apply(lines: LazyFrame, id: &str, rule: RuleExprs, evidence: &mut Evidence) -> LazyFrame {
     let breach = rule.breach.fill_null(lit(false));
+    evidence.columns.push(
+        when(col(&breach_column(id))).then(rule.evidence).otherwise(lit(NULL).cast(DataType::String)).alias(evidence_column(id)),
+    );
     lines.with_columns([
         breach.clone().alias(breach_column(id)),
-        when(breach.clone()).then(rule.part.cast(DataType::Int64)).otherwise(lit(0i64)).alias(part_column(id)),
-        when(breach).then(rule.evidence).otherwise(lit(NULL).cast(DataType::String)).alias(evidence_column(id)),
+        when(breach).then(rule.part.cast(DataType::Int64)).otherwise(lit(0i64)).alias(part_column(id)),
     ])
 }
 
@@ -67,7 +77,7 @@ const R08_EARLIER_DAYS: &str = "__r08_earlier_days";
 /// R01 duplicate_subsidy: a training line of a person who has an earlier training line with the
 /// same occupation_code and level (any institution, any time; lines of rejected claims never
 /// count as earlier).
-pub fn r01_duplicate_subsidy(lines: LazyFrame) -> PolarsResult<LazyFrame> {
+pub fn r01_duplicate_subsidy(lines: LazyFrame, evidence: &mut Evidence) -> PolarsResult<LazyFrame> {
     let group = [col(c::PERSON_ID), col(c::OCCUPATION_CODE), col(c::LEVEL), is_training()];
     let countable = counts();
     let lines = lines.with_columns([
@@ -96,13 +106,13 @@ pub fn r01_duplicate_subsidy(lines: LazyFrame) -> PolarsResult<LazyFrame> {
             false,
         ),
     };
-    Ok(apply(lines, "R01", rule))
+    Ok(apply(lines, "R01", rule, evidence))
 }
 
 /// R02 annual_cap: a training line of a person who already has `max_lines_per_year` earlier
 /// training lines in the calendar year of submitted_on. Lines in breach of R01 neither count
 /// toward the cap nor get R02. Needs R01's columns.
-pub fn r02_annual_cap(lines: LazyFrame, policy: &Policy) -> PolarsResult<LazyFrame> {
+pub fn r02_annual_cap(lines: LazyFrame, policy: &Policy, evidence: &mut Evidence) -> PolarsResult<LazyFrame> {
     let cap = policy.rules.training.max_lines_per_year as i64;
     let year = col(c::SUBMITTED_ON).dt().year();
     let countable = (col(c::COUNTS_AS_EARLIER).and(col("R01").not()).and(is_training())).cast(DataType::Int64);
@@ -125,12 +135,12 @@ pub fn r02_annual_cap(lines: LazyFrame, policy: &Policy) -> PolarsResult<LazyFra
             false,
         ),
     };
-    Ok(apply(lines, "R02", rule))
+    Ok(apply(lines, "R02", rule, evidence))
 }
 
 /// R03 invalid_person: the enrollment's person_id is neither a raw ID number nor a 64-hex
 /// hash, or it is raw with a wrong check character or an impossible birth date.
-pub fn r03_invalid_person(lines: LazyFrame) -> LazyFrame {
+pub fn r03_invalid_person(lines: LazyFrame, evidence: &mut Evidence) -> LazyFrame {
     let form = col(c::PERSON_ID_FORM);
     let rule = RuleExprs {
         breach: col(c::ENROLLMENT_FOUND).and(form.clone().is_in(lit(Series::new("valid".into(), ["raw_valid", "hashed"])).implode(false), false).not()),
@@ -141,7 +151,7 @@ pub fn r03_invalid_person(lines: LazyFrame) -> LazyFrame {
             .then(lit("raw ID number whose birth date (characters 7–14) is not a real date"))
             .otherwise(lit("person id is neither an 18-character ID number nor a 64-hex hash")),
     };
-    apply(lines, "R03", rule)
+    apply(lines, "R03", rule, evidence)
 }
 
 /// Age in completed years of a birth date on a date.
@@ -154,7 +164,7 @@ pub fn age_expr(birth: Expr, on: Expr) -> Expr {
 
 /// R04 age_out_of_range: a raw, valid person_id whose age in completed years on enrolled_on is
 /// outside the policy's bounds for the person's sex (default 16–60 for both).
-pub fn r04_age_out_of_range(lines: LazyFrame, policy: &Policy) -> LazyFrame {
+pub fn r04_age_out_of_range(lines: LazyFrame, policy: &Policy, evidence: &mut Evidence) -> LazyFrame {
     let ages = policy.rules.ages;
     let minimum = when(col(c::MALE)).then(lit(ages.male_min)).otherwise(lit(ages.female_min));
     let maximum = when(col(c::MALE)).then(lit(ages.male_max)).otherwise(lit(ages.female_max));
@@ -180,22 +190,22 @@ pub fn r04_age_out_of_range(lines: LazyFrame, policy: &Policy) -> LazyFrame {
             false,
         ),
     };
-    apply(lines, "R04", rule)
+    apply(lines, "R04", rule, evidence)
 }
 
 /// R05 not_completed: a training line whose enrollment has completed = false.
-pub fn r05_not_completed(lines: LazyFrame) -> LazyFrame {
+pub fn r05_not_completed(lines: LazyFrame, evidence: &mut Evidence) -> LazyFrame {
     let rule = RuleExprs {
         breach: is_training().and(col(c::COMPLETED).not()),
         part: whole_line(),
         evidence: concat_str([lit("enrollment "), col(c::ENROLLMENT_ID), lit(" did not complete its class (completed = false)")], "", false),
     };
-    apply(lines, "R05", rule)
+    apply(lines, "R05", rule, evidence)
 }
 
 /// R06 attendance_shortfall: a training line whose attended seconds S within the class dates
 /// satisfy 100 × S < attendance_percent × 3600 × planned_hours.
-pub fn r06_attendance_shortfall(lines: LazyFrame, policy: &Policy) -> LazyFrame {
+pub fn r06_attendance_shortfall(lines: LazyFrame, policy: &Policy, evidence: &mut Evidence) -> LazyFrame {
     let percent = policy.rules.training.attendance_percent as i64;
     let seconds = col(c::ATTENDED_SECONDS);
     let planned_seconds = col(c::PLANNED_HOURS) * lit(3600i64);
@@ -224,13 +234,13 @@ pub fn r06_attendance_shortfall(lines: LazyFrame, policy: &Policy) -> LazyFrame 
             false,
         ),
     };
-    apply(lines, "R06", rule)
+    apply(lines, "R06", rule, evidence)
 }
 
 /// R07 line_mismatch: the line's enrollment is missing (or was rejected on reading), belongs to
 /// another class than the claim's class_id (when not null), or its class is run by another
 /// institution than the claimant.
-pub fn r07_line_mismatch(lines: LazyFrame) -> LazyFrame {
+pub fn r07_line_mismatch(lines: LazyFrame, evidence: &mut Evidence) -> LazyFrame {
     let missing = col(c::ENROLLMENT_FOUND).not();
     let other_class = col(c::CLAIM_CLASS_ID).is_not_null().and(col(c::ENROLLMENT_CLASS_ID).neq(col(c::CLAIM_CLASS_ID)));
     let other_institution = col(c::CLASS_INSTITUTION_ID).neq(col(c::INSTITUTION_ID));
@@ -258,7 +268,7 @@ pub fn r07_line_mismatch(lines: LazyFrame) -> LazyFrame {
                 false,
             )),
     };
-    apply(lines, "R07", rule)
+    apply(lines, "R07", rule, evidence)
 }
 
 /// R08 living_allowance: an allowance line for a group that is not entitled: all of it.
@@ -266,7 +276,7 @@ pub fn r07_line_mismatch(lines: LazyFrame) -> LazyFrame {
 /// enrollment's earlier allowance lines, the class's length in days), and the cap is
 /// percent × the claimant's district minimum wage ÷ days_per_month × allowed days, rounded
 /// half-up to the fen; the part is the amount above the cap.
-pub fn r08_living_allowance(lines: LazyFrame, policy: &Policy) -> PolarsResult<LazyFrame> {
+pub fn r08_living_allowance(lines: LazyFrame, policy: &Policy, evidence: &mut Evidence) -> PolarsResult<LazyFrame> {
     let allowance = &policy.rules.living_allowance;
     let max_days = allowance.max_days as i64;
     let is_allowance = col(c::CLAIM_TYPE).eq(lit("living_allowance"));
@@ -325,13 +335,13 @@ pub fn r08_living_allowance(lines: LazyFrame, policy: &Policy) -> PolarsResult<L
                 false,
             )),
     };
-    Ok(apply(lines, "R08", rule))
+    Ok(apply(lines, "R08", rule, evidence))
 }
 
 /// R11 over_standard: a training line above its class's subsidy_per_head, raised by the
 /// uplift percentage when the institution carries an uplift for this quarter (column
 /// `uplift_basis_points`, 1000 = 10%).
-pub fn r11_over_standard(lines: LazyFrame) -> LazyFrame {
+pub fn r11_over_standard(lines: LazyFrame, evidence: &mut Evidence) -> LazyFrame {
     let cap = scale_half_up(col(c::SUBSIDY_PER_HEAD_FEN), lit(10_000i64) + col(UPLIFT_BASIS_POINTS), 10_000);
     let over = col(c::LINE_AMOUNT_FEN) - cap.clone();
     let rule = RuleExprs {
@@ -351,7 +361,7 @@ pub fn r11_over_standard(lines: LazyFrame) -> LazyFrame {
             false,
         ),
     };
-    apply(lines, "R11", rule)
+    apply(lines, "R11", rule, evidence)
 }
 
 /// Column: the uplift an institution carries into this quarter, in basis points of the
@@ -360,7 +370,7 @@ pub const UPLIFT_BASIS_POINTS: &str = "uplift_basis_points";
 
 /// R12 before_licence: a line of a class whose start_date is before its institution's
 /// licensed_on.
-pub fn r12_before_licence(lines: LazyFrame) -> LazyFrame {
+pub fn r12_before_licence(lines: LazyFrame, evidence: &mut Evidence) -> LazyFrame {
     let rule = RuleExprs {
         breach: col(c::ENROLLMENT_FOUND).and(col(c::START_DATE).lt(col(c::CLASS_LICENSED_ON))),
         part: whole_line(),
@@ -379,5 +389,5 @@ pub fn r12_before_licence(lines: LazyFrame) -> LazyFrame {
             false,
         ),
     };
-    apply(lines, "R12", rule)
+    apply(lines, "R12", rule, evidence)
 }

@@ -77,8 +77,8 @@ pub fn overturned_findings(export: &Export, quarter: Quarter) -> Result<BTreeSet
         .collect())
 }
 
-fn disabled(lines: LazyFrame, id: &str) -> LazyFrame {
-    line_rules::apply(lines, id, RuleExprs { breach: lit(false), part: lit(0i64), evidence: lit(NULL).cast(DataType::String) })
+fn disabled(lines: LazyFrame, id: &str, evidence: &mut line_rules::Evidence) -> LazyFrame {
+    line_rules::apply(lines, id, RuleExprs { breach: lit(false), part: lit(0i64), evidence: lit(NULL).cast(DataType::String) }, evidence)
 }
 
 /// Joins a rule computed outside the fact table (`key`, `Rnn`, optionally `Rnn_part`,
@@ -114,29 +114,34 @@ pub fn evaluate_with_standing(
     let facts = features::line_facts(export, policy, quarter)?
         .left_join(uplift_frame.lazy(), col(c::INSTITUTION_ID), col(c::INSTITUTION_ID))
         .with_column(col(UPLIFT_BASIS_POINTS).fill_null(lit(0i64)));
+    let started = std::time::Instant::now();
     let facts = features::lines::in_line_order(facts)
         .collect_streaming()
         .context("building the claim-line facts")?;
 
+    tracing::debug!(rows = facts.height(), seconds = started.elapsed().as_secs_f64(), "claim-line facts");
+    let started = std::time::Instant::now();
     let mut lines = facts.clone().lazy();
+    let mut evidence = line_rules::Evidence::default();
+    let evidence = &mut evidence;
     for id in LINE_RULES {
         if !policy.enabled(id) {
-            lines = disabled(lines, id);
+            lines = disabled(lines, id, evidence);
             continue;
         }
         lines = match id {
-            "R01" => line_rules::r01_duplicate_subsidy(lines).context("R01")?,
-            "R02" => line_rules::r02_annual_cap(lines, policy).context("R02")?,
-            "R03" => line_rules::r03_invalid_person(lines),
-            "R04" => line_rules::r04_age_out_of_range(lines, policy),
-            "R05" => line_rules::r05_not_completed(lines),
-            "R06" => line_rules::r06_attendance_shortfall(lines, policy),
-            "R07" => line_rules::r07_line_mismatch(lines),
-            "R08" => line_rules::r08_living_allowance(lines, policy).context("R08")?,
+            "R01" => line_rules::r01_duplicate_subsidy(lines, evidence).context("R01")?,
+            "R02" => line_rules::r02_annual_cap(lines, policy, evidence).context("R02")?,
+            "R03" => line_rules::r03_invalid_person(lines, evidence),
+            "R04" => line_rules::r04_age_out_of_range(lines, policy, evidence),
+            "R05" => line_rules::r05_not_completed(lines, evidence),
+            "R06" => line_rules::r06_attendance_shortfall(lines, policy, evidence),
+            "R07" => line_rules::r07_line_mismatch(lines, evidence),
+            "R08" => line_rules::r08_living_allowance(lines, policy, evidence).context("R08")?,
             "R09" => join_rule(lines, appraisal::r09_appraisal_cap(export, &facts, policy)?, c::LINE_ID, "R09"),
             "R10" => join_rule(lines, sanctions::r10_sanctioned_claimant(export, &standing, quarter)?, c::CLAIM_ID, "R10"),
-            "R11" => line_rules::r11_over_standard(lines),
-            "R12" => line_rules::r12_before_licence(lines),
+            "R11" => line_rules::r11_over_standard(lines, evidence),
+            "R12" => line_rules::r12_before_licence(lines, evidence),
             _ => unreachable!("LINE_RULES lists only implemented rules"),
         };
     }
@@ -160,6 +165,7 @@ pub fn evaluate_with_standing(
     let largest = polars::lazy::dsl::max_horizontal(effective_parts).context("largest part")?;
     let judged = lines
         .filter(col(c::IN_SCOPE))
+        .with_columns(std::mem::take(&mut evidence.columns))
         .with_columns(overturned_columns)
         .with_columns([
             when(largest.clone().gt(col(c::LINE_AMOUNT_FEN))).then(col(c::LINE_AMOUNT_FEN)).otherwise(largest).alias(PART_FEN),
@@ -169,6 +175,7 @@ pub fn evaluate_with_standing(
         .collect_streaming()
         .context("judging the lines in scope")?;
 
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "line rules R01–R12");
     let line_flags = line_flags(&judged)?;
     let lines_in_scope = judged
         .clone()
@@ -189,7 +196,9 @@ pub fn evaluate_with_standing(
         ])
         .collect_streaming()
         .context("lines in scope")?;
+    let started = std::time::Instant::now();
     let procedural = procedural_findings(export, policy, quarter, &overturned)?;
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "procedural findings P01–P04");
     let (recoveries, holds) = money_at_stake(&lines_in_scope, &facts, &standing, quarter)?;
     Ok(Findings { line_flags, procedural, lines_in_scope, recoveries, holds, standing })
 }

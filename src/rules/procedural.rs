@@ -200,6 +200,18 @@ pub fn p03_double_presence(export: &Export, policy: &Policy, quarter: Quarter) -
             (at.clone() - other_at?).abs().lt(lit(window * 1_000_000)).and(other_institution?.neq(col(c::INSTITUTION_ID))).fill_null(lit(false)),
         )
     };
+    // Only a person enrolled at two institutions can be in two places; most are not, so the
+    // sign-ins of everyone else are dropped before anything is sorted.
+    let enrollments = enrollments.clone().join(
+        enrollments
+            .group_by([col(c::PERSON_ID)])
+            .agg([col(c::INSTITUTION_ID).n_unique().alias("institutions")])
+            .filter(col("institutions").gt(lit(1)))
+            .select([col(c::PERSON_ID)]),
+        [col(c::PERSON_ID)],
+        [col(c::PERSON_ID)],
+        JoinArgs::new(JoinType::Semi),
+    );
     // Any close pair at two institutions implies an adjacent one (the institution changes at some
     // step between them), so only persons with an adjacent close pair need the full sweep.
     let sorted = export
