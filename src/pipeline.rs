@@ -8,7 +8,9 @@ use crate::ingest::contract::Table;
 use crate::money;
 use crate::report::tables;
 use crate::progress::Stage;
+use crate::features::indicators::IndicatorTable;
 use crate::rating;
+use crate::signals::{self, SignalsInput};
 use crate::rules::sanctions::Standing;
 use crate::rules::{self, Findings};
 use crate::query::CollectStreaming;
@@ -72,20 +74,38 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let stage = Stage::start("judging claim lines (R01–R12) and procedures (P01–P04)");
     let findings = rules::evaluate_with_standing(&export, options.policy, options.quarter, &uplifts, standing)?;
     stage.done(findings.lines_in_scope.height());
+    let stage = Stage::start("computing indicators and risk signals");
+    let indicators = IndicatorTable::compute(&export, options.policy, options.quarter, &findings.lines_in_scope)?;
+    let leads = signals::detect(&SignalsInput {
+        export: &export,
+        findings: &findings,
+        indicators: &indicators,
+        policy: options.policy,
+        config: &options.policy.signals,
+        quarter: options.quarter,
+    })?;
+    stage.done(leads.leads.height());
     let stage = Stage::start("rating institutions");
-    let ratings = rating::rate(&export, options.policy, options.quarter, &findings, &findings.standing, &previous_ratings, &HashMap::new())?;
+    let ratings = rating::rate(&export, options.policy, options.quarter, &findings, &findings.standing, &previous_ratings, &leads.risk)?;
     stage.done(ratings.len());
     let stage = Stage::start("writing the run folder");
 
     let folder = RunFolder::create(options.out)?;
     let mut rejects = export.rejects()?;
     report::write_parquet(&mut rejects, &folder.file("rejects.parquet"))?;
-    let mut flags = tables::flags(&findings, options.policy, options.quarter)?;
+    let mut flags = tables::flags(&findings, &leads.signal_flags, options.policy, options.quarter)?;
     report::write_parquet(&mut flags, &folder.file("flags.parquet"))?;
     let mut recoveries = tables::money_table(&findings.recoveries)?;
     report::write_parquet(&mut recoveries, &folder.file("recoveries.parquet"))?;
     let mut holds = tables::money_table(&findings.holds)?;
     report::write_parquet(&mut holds, &folder.file("holds.parquet"))?;
+    for (mut table, name) in [
+        (leads.leads.clone(), "leads.parquet"),
+        (leads.signal_values.clone(), "signal_values.parquet"),
+        (leads.benford_digits.clone(), "benford_digits.parquet"),
+    ] {
+        report::write_parquet(&mut table, &folder.file(name))?;
+    }
     let mut scores = rating::scores_table(&ratings, options.quarter)?;
     report::write_parquet(&mut scores, &folder.file("institution_scores.parquet"))?;
     let mut history = rating::history_table(&scores, options.previous, options.quarter)?;
@@ -111,11 +131,20 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         institutions_per_tier,
         flags_per_rule: flags_per_rule(&flags)?,
         totals: totals(&export, &findings, options.quarter)?,
-        notes: BTreeMap::new(),
+        notes: BTreeMap::from([
+            ("policy_settings".to_string(), report::data::policy_settings(options.policy)),
+            ("risk_model".to_string(), leads.model.clone()),
+        ]),
         time_taken_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
     };
     summary.write(&folder.file("summary.json"))?;
     stage.done(flags.height());
+    let stage = Stage::start("drawing the report, charts and scorecards");
+    let rendered = report::render(folder.path(), report::Lang::Zh)?;
+    for warning in &rendered.warnings {
+        tracing::warn!("{warning}");
+    }
+    stage.done(rendered.scorecards.len());
     let folder = folder.commit()?;
     Ok(RunOutcome { folder, summary, ratings })
 }

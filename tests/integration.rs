@@ -5,7 +5,10 @@
 //! - `bad_inputs`: every kind of bad input gets its exact message or reject reason, no panic;
 //! - `cli`: the commands as a person runs them (check, evaluate, exit codes, determinism);
 //! - `rules`: R01–R12 and P01–P04 on hand-made exports at their boundaries, exact money;
-//! - `sample_truth`: on exports from `sample`, every planted case is found and nothing else.
+//! - `rating`: indicators, scores, tiers and actions chained quarter to quarter; explain;
+//! - `report`: report.html, charts with Chinese labels, scorecards, a real browser;
+//! - `sample_truth`: on exports from `sample`, every planted case is found and nothing else;
+//! - `signals`: risk signals and leads against the schemes the sample planted.
 
 mod util;
 
@@ -13,5 +16,7 @@ mod bad_inputs;
 mod cli;
 mod rating;
 mod reading;
+mod report;
 mod rules;
 mod sample_truth;
+mod signals;

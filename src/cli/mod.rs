@@ -12,6 +12,7 @@ mod check;
 mod demo;
 mod evaluate;
 mod explain;
+mod report;
 mod sample;
 
 /// Rates subsidised vocational-training institutions and hunts subsidy fraud.
@@ -40,6 +41,8 @@ pub enum Command {
     Sample(sample::SampleArgs),
     /// Generate (or reuse) the sample and evaluate three consecutive quarters.
     Demo(demo::DemoArgs),
+    /// Render a run folder's report.html, charts and scorecards again from its tables.
+    Report(report::ReportArgs),
 }
 
 pub fn run(arguments: Arguments) -> anyhow::Result<()> {
@@ -49,6 +52,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
         Command::Explain(args) => explain::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

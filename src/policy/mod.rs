@@ -3,7 +3,10 @@
 //! `../shared/spec/policy.md`). Unknown keys are refused (`deny_unknown_fields`) and
 //! [`Policy::validate`] lists every problem at once, so a bureau fixes its files in one pass.
 
+pub mod signals;
+
 use crate::error::{Error, ErrorKind, Result};
+use signals::SignalsConfig;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -12,14 +15,15 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// The policy files, in the order they are hashed.
-pub const FILES: [&str; 4] = ["policy.toml", "rules.toml", "indicators.toml", "tiers.toml"];
+pub const FILES: [&str; 5] = ["policy.toml", "rules.toml", "indicators.toml", "tiers.toml", "signals.toml"];
 
 /// The shipped defaults, used when no `--policy` folder is given and `./pipelines` is absent.
-const DEFAULTS: [(&str, &str); 4] = [
+const DEFAULTS: [(&str, &str); 5] = [
     ("policy.toml", include_str!("../../pipelines/policy.toml")),
     ("rules.toml", include_str!("../../pipelines/rules.toml")),
     ("indicators.toml", include_str!("../../pipelines/indicators.toml")),
     ("tiers.toml", include_str!("../../pipelines/tiers.toml")),
+    ("signals.toml", signals::DEFAULT_TOML),
 ];
 
 /// `policy.toml`: the numbers of the subsidy rules.
@@ -195,6 +199,8 @@ pub struct Policy {
     pub rule_settings: BTreeMap<String, RuleSetting>,
     pub indicators: Indicators,
     pub tiers: Tiers,
+    /// `signals.toml`: the risk signals' settings.
+    pub signals: SignalsConfig,
     /// Where it came from: a folder, or the defaults built into the binary.
     pub source: String,
     /// SHA-256 of each file's text.
@@ -258,7 +264,14 @@ impl Policy {
         let rule_settings: Option<BTreeMap<String, RuleSetting>> = parse("rules.toml", text("rules.toml"), &mut problems);
         let indicators: Option<Indicators> = parse("indicators.toml", text("indicators.toml"), &mut problems);
         let tiers: Option<Tiers> = parse("tiers.toml", text("tiers.toml"), &mut problems);
-        let (Some(rules), Some(rule_settings), Some(indicators), Some(tiers)) = (rules, rule_settings, indicators, tiers) else {
+        let signals = SignalsConfig::from_toml(text("signals.toml"))
+            .map_err(|found| {
+                problems.extend(found.into_iter().map(|problem| {
+                    if problem.starts_with("signals.toml") { problem } else { format!("signals.toml: {problem}") }
+                }))
+            })
+            .ok();
+        let (Some(rules), Some(rule_settings), Some(indicators), Some(tiers), Some(signals)) = (rules, rule_settings, indicators, tiers, signals) else {
             return Err(ErrorKind::Policy { dir: dir.to_path_buf(), problems }.into());
         };
 
@@ -276,6 +289,7 @@ impl Policy {
             rule_settings,
             indicators,
             tiers,
+            signals,
             source,
             file_hashes,
             hash: hex::encode(whole.finalize()),

@@ -3,9 +3,17 @@
 //! folder beside the destination that is moved into place only when everything succeeded, so a
 //! failed run never leaves a half-written folder.
 
+pub mod charts;
+pub mod data;
 pub mod explain;
+pub mod html;
+pub mod render;
 pub mod run_folder;
+pub mod scorecards;
 pub mod summary;
 pub mod tables;
+pub mod text;
 
+pub use render::{render, render_scorecard, RenderSummary};
 pub use run_folder::{write_parquet, RunFolder};
+pub use text::Lang;

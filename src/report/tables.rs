@@ -33,8 +33,9 @@ pub fn with_decimal(mut frame: DataFrame, fen_name: &str, name: &str) -> Result<
     Ok(frame)
 }
 
-/// `flags.parquet` for the rules' findings (signals are added by later stages).
-pub fn flags(findings: &Findings, policy: &Policy, quarter: Quarter) -> Result<DataFrame> {
+/// `flags.parquet`: the rules' findings, the decisions dated in the quarter, and the signals'
+/// rows (`signal_flags`, in the same columns with `amount_fen`).
+pub fn flags(findings: &Findings, signal_flags: &DataFrame, policy: &Policy, quarter: Quarter) -> Result<DataFrame> {
     let severity = |frame: LazyFrame| {
         let mut expr = lit("medium");
         for id in crate::policy::RULE_IDS {
@@ -80,7 +81,8 @@ pub fn flags(findings: &Findings, policy: &Policy, quarter: Quarter) -> Result<D
         col(rules::OVERTURNED),
     ]);
     let decisions = decision_flags(findings, quarter)?.lazy();
-    let frame = concat([breaches, procedural, decisions], UnionArgs::default())
+    let signals = signal_flags.clone().lazy();
+    let frame = concat([breaches, procedural, decisions, signals], UnionArgs::default())
         .and_then(|all| {
             all.with_column(lit(quarter.to_string()).alias(QUARTER))
                 .sort([FLAG_ID, c::INSTITUTION_ID], SortMultipleOptions::default().with_maintain_order(true))

@@ -1,1 +1,329 @@
-//! Risk signals (being written).
+//! Risk signals: what is statistically unusual about an institution against its peers, combined
+//! into a ranked list of investigation leads, each with the facts a person can check.
+//!
+//! Signals never ban an institution or recover money (`../shared/spec/policy.md`, "Risk
+//! signals"): they rank leads, and a high-priority lead (`risk_score` ≥ `tiers.toml`'s
+//! `cutoffs.high_priority_risk_score`) puts the institution on watch, tier C at best.
+//!
+//! ```text
+//! export + findings + indicators
+//!   → one module per signal: a measurement per institution (value, rows behind it, facts)
+//!   → robust::judge against the institution's peers (same kind when ≥ min_peers, else all;
+//!     median and MAD, never mean and sd) → fired, robust z, strength
+//!   → outlier (robust Mahalanobis distance of the outcome-indicator profile, above peers only)
+//!   → risk (fixed weights, or a logistic model fitted on case decisions) → leads, flags
+//! ```
+//!
+//! Data windows (quarter offsets from the evaluated quarter Q, in `signals.toml`): claims
+//! submitted, sign-ins dated, exams sat and classes ending in Q−3 … Q (`window`); jobs after
+//! classes ending in Q−5 … Q−1 (`short_employment.window`: a job's end must be visible).
+//! Same inputs give the same outputs: every map is sorted, ties are broken by institution id,
+//! and nothing is random.
+
+pub mod benford;
+/// The settings of `pipelines/signals.toml` live with the rest of the policy.
+pub use crate::policy::signals as config;
+mod data;
+pub mod employment;
+pub mod exams;
+pub mod outlier;
+pub mod rings;
+pub mod risk;
+pub mod robust;
+pub mod sign_ins;
+pub mod successor;
+mod tables;
+
+pub use config::SignalsConfig;
+
+use crate::error::Result;
+use crate::features::indicators::IndicatorTable;
+use crate::ingest::Export;
+use crate::policy::Policy;
+use crate::quarter::Quarter;
+use crate::rules::Findings;
+use chrono::NaiveDate;
+use polars::prelude::DataFrame;
+use robust::{Direction, PeerStats};
+use std::collections::{BTreeMap, HashMap};
+
+pub use crate::policy::signals::SIGNALS;
+
+/// What [`detect`] needs.
+pub struct SignalsInput<'a> {
+    pub export: &'a Export,
+    pub findings: &'a Findings,
+    pub indicators: &'a IndicatorTable,
+    pub policy: &'a Policy,
+    pub config: &'a SignalsConfig,
+    pub quarter: Quarter,
+}
+
+/// What [`detect`] found.
+#[derive(Debug, Clone)]
+pub struct Leads {
+    /// `leads.parquet`: `rank` (u32, 1 = most suspicious), `institution_id`, `name`, `kind`,
+    /// `risk_score`, `high_priority`, `signals` (fired signal names, strongest first),
+    /// `signal_count`, `breach_lines`, `breach_share`, `cleared_on`, `evidence`; sorted by rank.
+    pub leads: DataFrame,
+    /// Rows for `flags.parquet`: `flag_id`, `kind` (`signal`), `rule`, `severity`,
+    /// `institution_id`, `entity_kind`, `entity_id`, `amount_fen` (0), `evidence`, `overturned`.
+    pub signal_flags: DataFrame,
+    /// `signal_values.parquet`: one row per institution × signal computed: `institution_id`,
+    /// `signal`, `value`, `peer_value`, `threshold` (the value from which it fires), `fired`,
+    /// `rows`, `robust_z`, `strength`, `peers` (who was compared), `evidence`.
+    pub signal_values: DataFrame,
+    /// `benford_digits.parquet`: observed first-digit counts against Benford's shares.
+    pub benford_digits: DataFrame,
+    /// institution → (risk_score, high_priority), for every institution, for rating.
+    pub risk: HashMap<String, (f64, bool)>,
+    /// For `summary.json`'s `notes["risk_model"]`.
+    pub model: serde_json::Value,
+}
+
+/// A concrete row behind a fired signal: one flag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    /// `institution`, `class`, `enrollment`, …: the flags' `entity_kind`.
+    pub kind: &'static str,
+    pub id: String,
+    pub evidence: String,
+}
+
+/// One institution's measurement of one signal, before the comparison with peers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    pub value: f64,
+    /// How many rows the value rests on.
+    pub rows: i64,
+    /// Whether the signal's own absolute conditions hold (besides the peer comparison).
+    pub passes_bar: bool,
+    /// The facts behind the value, readable, with concrete rows.
+    pub facts: String,
+    /// Rows for flags when the signal fires (none: one flag on the institution).
+    pub entities: Vec<Entity>,
+}
+
+/// One signal of one institution, judged against its peers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalValue {
+    pub institution_id: String,
+    pub signal: &'static str,
+    pub value: f64,
+    pub peer_value: f64,
+    pub threshold: f64,
+    pub fired: bool,
+    pub rows: i64,
+    pub z: f64,
+    /// 0–1; used by the risk score when fired (and by the learned model always).
+    pub strength: f64,
+    pub peers: String,
+    pub evidence: String,
+    /// The value against its peers in one line, for the flags of concrete entities.
+    pub summary: String,
+    pub entities: Vec<Entity>,
+}
+
+/// Everything the signal modules share.
+pub struct Context<'a> {
+    pub export: &'a Export,
+    pub findings: &'a Findings,
+    pub indicators: &'a IndicatorTable,
+    pub policy: &'a Policy,
+    pub config: &'a SignalsConfig,
+    pub quarter: Quarter,
+    /// Every kept institution → kind, in id order.
+    pub kinds: BTreeMap<String, String>,
+    /// First and last day of the signal window.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(input: &SignalsInput<'a>) -> Result<Context<'a>> {
+        let institutions = input.export.frame(crate::ingest::contract::Table::Institutions);
+        let ids = data::text(institutions, crate::columns::INSTITUTION_ID)?;
+        let kinds = data::text(institutions, crate::columns::KIND)?;
+        let kinds = ids
+            .iter()
+            .zip(kinds.iter())
+            .filter_map(|(id, kind)| Some((id.as_ref()?.to_string(), kind.unwrap_or("").to_string())))
+            .collect();
+        let [first, last] = input.config.window;
+        Ok(Context {
+            export: input.export,
+            findings: input.findings,
+            indicators: input.indicators,
+            policy: input.policy,
+            config: input.config,
+            quarter: input.quarter,
+            kinds,
+            from: input.quarter.offset(first).first_day(),
+            to: input.quarter.offset(last).last_day(),
+        })
+    }
+
+    /// The window as quarters: "2025Q4–2026Q3".
+    pub fn window_label(&self) -> String {
+        quarters_label(self.quarter, self.config.window)
+    }
+}
+
+/// "2025Q4–2026Q3" for offsets `[from, to]` of `quarter`.
+pub fn quarters_label(quarter: Quarter, [from, to]: [i32; 2]) -> String {
+    if from == to {
+        quarter.offset(from).to_string()
+    } else {
+        format!("{}–{}", quarter.offset(from), quarter.offset(to))
+    }
+}
+
+/// How a signal's comparison with peers is made.
+#[derive(Debug, Clone, Copy)]
+pub struct Comparison {
+    pub direction: Direction,
+    /// The signal's absolute bar (for the threshold column).
+    pub bar: f64,
+    pub z_threshold: f64,
+    pub min_scale: f64,
+    /// How values read in evidence.
+    pub format: fn(f64) -> String,
+}
+
+/// Judges every institution's measurement against its peers.
+pub fn judge_all(ctx: &Context, signal: &'static str, measurements: BTreeMap<String, Measurement>, comparison: Comparison) -> Vec<SignalValue> {
+    let values: BTreeMap<String, f64> = measurements.iter().map(|(id, m)| (id.clone(), m.value)).collect();
+    let stats = robust::peer_stats(&values, &ctx.kinds, ctx.config.min_peers);
+    measurements
+        .into_iter()
+        .map(|(id, measurement)| {
+            let peer = &stats[&id];
+            judged(ctx, signal, id, measurement, peer, comparison)
+        })
+        .collect()
+}
+
+/// One measurement judged against `peer`.
+pub fn judged(ctx: &Context, signal: &'static str, id: String, m: Measurement, peer: &PeerStats, comparison: Comparison) -> SignalValue {
+    let judgement = robust::judge(
+        m.value,
+        peer,
+        comparison.direction,
+        comparison.bar,
+        m.passes_bar,
+        comparison.z_threshold,
+        comparison.min_scale,
+        ctx.config.min_comparable,
+    );
+    let strength = robust::strength(judgement.z, ctx.config.strength.z_mid, ctx.config.strength.z_scale);
+    let format = comparison.format;
+    let peer_text = if peer.count == 0 || !peer.median.is_finite() {
+        "no peers to compare with".to_string()
+    } else if peer.reference {
+        format!("reference {} ({}), robust z {:.1}", format(peer.median), peer.label, judgement.z)
+    } else {
+        format!("peer median {} over {}, robust z {:.1}", format(peer.median), peer.label, judgement.z)
+    };
+    SignalValue {
+        institution_id: id,
+        signal,
+        value: m.value,
+        peer_value: if peer.median.is_finite() { peer.median } else { f64::NAN },
+        threshold: judgement.threshold,
+        fired: judgement.fired,
+        rows: m.rows,
+        z: judgement.z,
+        strength,
+        peers: peer.label.clone(),
+        evidence: format!("{} ({peer_text})", m.facts),
+        summary: format!("{} {} ({peer_text})", signal, format(m.value)),
+        entities: m.entities,
+    }
+}
+
+/// A share as a percentage with one decimal: 0.625 → "62.5%".
+pub fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+/// A plain number with four decimals.
+pub fn number(value: f64) -> String {
+    format!("{value:.4}")
+}
+
+/// A number with one decimal.
+pub fn one_decimal(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// A pseudonym shortened for evidence: 64-hex hashes to their first 12 characters, anything
+/// else as it is.
+pub fn short(id: &str) -> String {
+    if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        id[..12].to_string()
+    } else {
+        id.to_string()
+    }
+}
+
+/// Finds the risk signals of every institution and ranks the leads.
+pub fn detect(input: &SignalsInput) -> Result<Leads> {
+    let ctx = Context::new(input)?;
+    let config = input.config;
+    let mut values: Vec<SignalValue> = Vec::new();
+    let mut digits = benford::Digits::default();
+    if config.benford.enabled {
+        let (found, counted) = benford::detect(&ctx)?;
+        values.extend(found);
+        digits = counted;
+    }
+    if config.synchronized_sign_ins.enabled {
+        values.extend(sign_ins::synchronized(&ctx)?);
+    }
+    if config.manual_sign_ins.enabled {
+        values.extend(sign_ins::manual(&ctx)?);
+    }
+    if config.score_heaping.enabled || config.assessor_pass_rate.enabled {
+        let exams = exams::exams_in_window(&ctx)?;
+        if config.score_heaping.enabled {
+            values.extend(exams::score_heaping(&ctx, &exams));
+        }
+        if config.assessor_pass_rate.enabled {
+            values.extend(exams::assessor_pass_rate(&ctx, &exams));
+        }
+    }
+    if config.short_employment.enabled || config.employer_concentration.enabled {
+        let outcomes = employment::outcomes(&ctx)?;
+        if config.short_employment.enabled {
+            values.extend(employment::short_employment(&ctx, &outcomes));
+        }
+        if config.employer_concentration.enabled {
+            values.extend(employment::employer_concentration(&ctx, &outcomes));
+        }
+    }
+    if config.shared_contacts.enabled {
+        values.extend(rings::detect(&ctx)?);
+    }
+    if config.successor.enabled {
+        values.extend(successor::detect(&ctx)?);
+    }
+    if config.outlier.enabled {
+        let found = outlier::detect(&ctx, &values);
+        values.extend(found);
+    }
+    values.sort_by(|a, b| (&a.institution_id, signal_order(a.signal)).cmp(&(&b.institution_id, signal_order(b.signal))));
+
+    let breaches = risk::breaches(&ctx)?;
+    let scored = risk::score(&ctx, &values, &breaches)?;
+    let leads = tables::leads(&ctx, &scored)?;
+    let signal_flags = tables::signal_flags(&ctx, &values)?;
+    let signal_values = tables::signal_values(&values)?;
+    let benford_digits = tables::benford_digits(&digits)?;
+    let risk = scored.institutions.iter().map(|i| (i.institution_id.clone(), (i.risk_score, i.high_priority))).collect();
+    Ok(Leads { leads, signal_flags, signal_values, benford_digits, risk, model: scored.model })
+}
+
+/// Position of a signal in [`SIGNALS`].
+pub fn signal_order(signal: &str) -> usize {
+    SIGNALS.iter().position(|s| *s == signal).unwrap_or(SIGNALS.len())
+}

@@ -1,0 +1,1042 @@
+//! `report.html`: the quarter's evaluation report for people (a finance bureau, evaluators,
+//! investigators), in Chinese by default.
+//!
+//! The page is one self-contained file: inline CSS, charts inline as SVG (their PNG twins sit in
+//! `charts/`), no script, and a Content-Security-Policy that forbids every fetch, so opening it
+//! offline or from a mail attachment makes no network request. All text is escaped.
+//!
+//! Key figures carry machine-readable attributes (`data-figure="to-recover"
+//! data-value="1234.50"`), so a test or an auditor can compare them with the tables.
+
+use crate::rating::INDICATORS;
+use crate::report::charts::tier_hex;
+use crate::report::data::{tier_rank, Institution, MoneyRow, RunData, SettingsSource, TIERS};
+use crate::report::render::{self, ChartSet, Check};
+use crate::report::text::{self, escape, Lang};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The page's Content-Security-Policy: nothing may be fetched (no image, font, script, frame or
+/// connection) and no script may run; only the inline style sheet applies.
+pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
+/// The fonts the page asks for: the bundled face's name first, then common CJK desktop faces.
+pub const CSS_FONTS: &str =
+    "\"WenQuanYi Micro Hei\", \"Microsoft YaHei\", \"PingFang SC\", \"Noto Sans CJK SC\", \"Source Han Sans SC\", SimHei, sans-serif";
+
+/// The style sheet, shared by the report and the scorecards.
+pub fn css() -> String {
+    let mut tiers = String::new();
+    for tier in TIERS {
+        let _ = writeln!(tiers, ".tier-{tier} {{ background: {}; }}", tier_hex(tier));
+    }
+    format!(
+        r#"
+:root {{ color-scheme: light; }}
+* {{ box-sizing: border-box; }}
+body {{ font-family: {CSS_FONTS}; margin: 0; color: #222; background: #f4f6f8; line-height: 1.55; }}
+header.top {{ background: #00485a; color: #fff; padding: 20px 32px; }}
+header.top h1 {{ margin: 0 0 4px; font-size: 26px; }}
+header.top p {{ margin: 2px 0; opacity: .9; }}
+nav.toc {{ background: #fff; border-bottom: 1px solid #dde3e8; padding: 8px 32px; position: sticky; top: 0; z-index: 2; }}
+nav.toc a {{ margin-right: 18px; color: #00697c; text-decoration: none; white-space: nowrap; }}
+main {{ padding: 12px 32px 40px; max-width: 1280px; }}
+section {{ background: #fff; border: 1px solid #dde3e8; border-radius: 6px; padding: 16px 22px; margin: 18px 0; }}
+h2 {{ margin: 4px 0 12px; font-size: 21px; color: #00485a; }}
+h3 {{ margin: 18px 0 8px; font-size: 17px; }}
+.cards {{ display: flex; flex-wrap: wrap; gap: 12px; margin: 6px 0 12px; }}
+.card {{ border: 1px solid #dde3e8; border-radius: 6px; padding: 10px 14px; min-width: 150px; background: #fafbfc; }}
+.card .label {{ font-size: 13px; color: #555; }}
+.card .value {{ font-size: 22px; font-weight: bold; }}
+.card.money .value {{ font-size: 19px; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 14px; margin: 8px 0 14px; }}
+th, td {{ border-bottom: 1px solid #e6eaee; padding: 5px 8px; text-align: left; vertical-align: top; }}
+th {{ background: #f0f3f5; font-weight: 600; position: sticky; top: 38px; }}
+td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+tr.total td {{ font-weight: bold; border-top: 2px solid #99a7b1; }}
+.tier {{ display: inline-block; min-width: 24px; padding: 0 6px; border-radius: 4px; color: #fff; font-weight: bold; text-align: center; }}
+{tiers}
+.hp {{ color: #fff; background: #c62828; border-radius: 4px; padding: 0 6px; font-size: 12px; white-space: nowrap; }}
+.muted {{ color: #666; font-size: 13px; }}
+.evidence {{ font-size: 13px; color: #333; max-width: 620px; overflow-wrap: anywhere; }}
+.note {{ background: #fff8e1; border-left: 4px solid #f9a825; padding: 8px 12px; margin: 8px 0; }}
+.warn {{ background: #ffebee; border-left: 4px solid #c62828; padding: 8px 12px; margin: 8px 0; }}
+.ok {{ color: #2e7d32; font-weight: bold; }}
+.bad {{ color: #c62828; font-weight: bold; }}
+figure {{ margin: 10px 0 18px; }}
+figure svg {{ max-width: 100%; height: auto; border: 1px solid #e6eaee; background: #fff; }}
+figcaption {{ font-size: 13px; color: #555; }}
+ul.todo li {{ margin: 3px 0; }}
+details summary {{ cursor: pointer; color: #00697c; }}
+.up {{ color: #2e7d32; }} .down {{ color: #c62828; }}
+a {{ color: #00697c; }}
+footer {{ padding: 10px 32px 30px; font-size: 13px; color: #555; }}
+@media print {{ nav.toc {{ display: none; }} section {{ break-inside: avoid-page; }} th {{ position: static; }} }}
+"#
+    )
+}
+
+/// A whole HTML document.
+pub fn page(lang: Lang, title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n{}\n</body>\n</html>\n",
+        lang.html(),
+        escape(CSP),
+        escape(title),
+        css(),
+        body
+    )
+}
+
+/// A tier badge.
+pub fn tier_badge(lang: Lang, tier: &str) -> String {
+    if tier.is_empty() {
+        return "—".into();
+    }
+    format!("<span class=\"tier tier-{0}\" title=\"{1}\">{0}</span>", escape(tier), escape(&text::tier_name(lang, tier)))
+}
+
+/// A key figure with its machine-readable value.
+pub fn figure(key: &str, value: &str, shown: &str) -> String {
+    format!("<span class=\"figure\" data-figure=\"{}\" data-value=\"{}\">{}</span>", escape(key), escape(value), escape(shown))
+}
+
+fn card(label: &str, key: &str, value: &str, shown: &str, class: &str) -> String {
+    format!(
+        "<div class=\"card {class}\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>",
+        escape(label),
+        figure(key, value, shown)
+    )
+}
+
+/// An SVG document as an inline element (no XML prolog).
+pub fn inline_svg(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(start) => &svg[start..],
+        None => svg,
+    }
+}
+
+/// The file name of an institution's scorecard: the id with anything but letters, digits, `-`,
+/// `_` and `.` replaced, so any id makes a safe file name.
+pub fn scorecard_file(id: &str) -> String {
+    let safe: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' }).collect();
+    let safe = if safe.is_empty() || safe.starts_with('.') { format!("_{safe}") } else { safe };
+    format!("{safe}.html")
+}
+
+/// A link to an institution's scorecard from the run folder, showing its id and name.
+fn institution_link(data: &RunData, id: &str, prefix: &str) -> String {
+    let name = data.institution(id).map(|i| i.name.as_str()).unwrap_or("");
+    if data.institution(id).is_none() {
+        return escape(id);
+    }
+    format!(
+        "<a href=\"{prefix}scorecards/{}\">{}</a> <span class=\"muted\">{}</span>",
+        escape(&scorecard_file(id)),
+        escape(id),
+        escape(name)
+    )
+}
+
+/// Why an institution has its tier, in the report's language, from its row.
+pub fn reason(lang: Lang, institution: &Institution, data: &RunData) -> String {
+    let s = &data.settings;
+    let score = text::score(institution.score);
+    let rule = institution.tier_rule.as_str();
+    if lang == Lang::En {
+        return rule.to_string();
+    }
+    let until = institution.banned_until.clone().unwrap_or_else(|| "无期限".into());
+    let mut out = match institution.tier.as_str() {
+        "X" => {
+            let detail = rule.strip_prefix("disqualified: ").unwrap_or(rule);
+            let detail = if let Some(date) = detail.strip_prefix("fraud_confirmed decision of ") {
+                format!("{date} 认定骗取补贴资金")
+            } else if let Some(span) = detail.strip_prefix("disqualified sanction ") {
+                format!("取消资格处罚 {}", span.replace(" with no end", " 起，无期限"))
+            } else {
+                detail.to_string()
+            };
+            format!("{detail}，取消培训资格，追回补贴")
+        }
+        "D" if rule.starts_with("a ban is in force") => format!("禁入期内（至 {until}）"),
+        "D" if rule.starts_with("breach share") => format!(
+            "违规金额占比 {:.2}% 超过 {}%，禁入至 {until}",
+            institution.breach_share.unwrap_or(0.0) * 100.0,
+            s.max_breach_share_percent
+        ),
+        "D" => format!("得分 {score} 低于 {:.2}，禁入至 {until}", s.cutoff_c),
+        "N" => {
+            format!("近四个季度结业人数 {} 少于 {}，不评级", institution.completed_enrollments.unwrap_or(0), s.min_completed_enrollments)
+        }
+        "C" if rule.starts_with("a high-priority") => "高优先级调查线索：重点监管，最高评 C".to_string(),
+        "C" => format!("得分 {score}，在 {:.2}–{:.2} 之间", s.cutoff_c, s.cutoff_b - 0.01),
+        "B" if rule.contains("breach line") => format!("得分 {score} ≥ {:.2}，但本季度有违规明细，不得评 A", s.cutoff_a),
+        "B" if rule.contains("previous tier") => format!(
+            "得分 {score} ≥ {:.2}，但上季度等级为 {}，不能直接升为 A",
+            s.cutoff_a,
+            institution.previous_tier.as_deref().unwrap_or("?")
+        ),
+        "B" => format!("得分 {score}，在 {:.2}–{:.2} 之间", s.cutoff_b, s.cutoff_a - 0.01),
+        "A" => format!("得分 {score} ≥ {:.2}，无违规明细，上季度等级允许评 A", s.cutoff_a),
+        _ => rule.to_string(),
+    };
+    let mut parts = Vec::new();
+    if let Some(lines) = institution.breach_lines.filter(|n| *n > 0) {
+        parts.push(format!("违规明细 {lines} 条"));
+    }
+    if let Some(findings) = institution.procedural_findings.filter(|n| *n > 0) {
+        parts.push(format!("程序问题 {findings} 项"));
+    }
+    if let Some(violations) = institution.violations.filter(|n| *n > 0) {
+        parts.push(format!("违规处理决定 {violations} 项"));
+    }
+    if let Some(deductions) = institution.deductions.filter(|d| *d > 0.0) {
+        let _ = write!(out, "；扣 {deductions:.0} 分（{}）", parts.join("，"));
+    }
+    out
+}
+
+/// How an institution moved since the previous quarter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Movement {
+    Up,
+    Down,
+    Same,
+    /// No previous tier is known.
+    New,
+    /// Not rated (N) this quarter.
+    NotRated,
+}
+
+pub fn movement(institution: &Institution) -> Movement {
+    if institution.tier == "N" {
+        return Movement::NotRated;
+    }
+    let Some(previous) = institution.previous_tier.as_deref() else { return Movement::New };
+    match (tier_rank(previous), tier_rank(&institution.tier)) {
+        (Some(before), Some(now)) if now > before => Movement::Up,
+        (Some(before), Some(now)) if now < before => Movement::Down,
+        (Some(_), Some(_)) => Movement::Same,
+        _ => Movement::New,
+    }
+}
+
+fn chart(out: &mut String, charts: &ChartSet, stem: &str, lang: Lang) {
+    if let Some(chart) = charts.get(stem) {
+        let _ = write!(
+            out,
+            "<figure id=\"chart-{stem}\" data-chart=\"{stem}\">{}<figcaption>{} · {}: {} · <a href=\"charts/{stem}.png\">PNG</a> · <a href=\"charts/{stem}.svg\">SVG</a></figcaption></figure>",
+            inline_svg(&chart.svg),
+            escape(&chart.title),
+            lang.t("数据来源", "source"),
+            escape(&chart.source)
+        );
+    }
+}
+
+fn money_table_by<F: Fn(&MoneyRow) -> String>(
+    out: &mut String,
+    lang: Lang,
+    rows: &[MoneyRow],
+    key_label: &str,
+    key: F,
+    shown: &dyn Fn(&str) -> String,
+    total_key: &str,
+) {
+    let mut groups: BTreeMap<String, (usize, i64)> = BTreeMap::new();
+    for row in rows {
+        let entry = groups.entry(key(row)).or_default();
+        entry.0 += 1;
+        entry.1 += row.amount_fen;
+    }
+    let mut groups: Vec<(String, (usize, i64))> = groups.into_iter().collect();
+    groups.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then_with(|| a.0.cmp(&b.0)));
+    let _ = write!(
+        out,
+        "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+        escape(key_label),
+        lang.t("行数", "rows"),
+        lang.t("金额", "amount")
+    );
+    for (group, (count, fen)) in &groups {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            shown(group),
+            count,
+            escape(&text::money(lang, *fen))
+        );
+    }
+    let total: i64 = rows.iter().map(|r| r.amount_fen).sum();
+    let _ = write!(
+        out,
+        "<tr class=\"total\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr></tbody></table>",
+        lang.t("合计", "total"),
+        rows.len(),
+        figure(total_key, &text::yuan(total), &text::money(lang, total))
+    );
+}
+
+fn rules_shown(lang: Lang, rules: &str) -> String {
+    rules
+        .split(',')
+        .map(|rule| format!("<span title=\"{}\">{}</span>", escape(&text::rule_label(lang, rule.trim())), escape(rule.trim())))
+        .collect::<Vec<_>>()
+        .join(", ")
+        + &format!(
+            " <span class=\"muted\">{}</span>",
+            escape(&rules.split(',').map(|r| text::rule_name(lang, r.trim())).collect::<Vec<_>>().join("、"))
+        )
+}
+
+/// The report page.
+pub fn report(data: &RunData, lang: Lang, charts: &ChartSet, checks: &[Check]) -> String {
+    let quarter = &data.quarter;
+    let title = match lang {
+        Lang::Zh => format!("济南市职业技能培训机构信用评价报告 {quarter}"),
+        Lang::En => format!("Jinan vocational training institutions: credit evaluation report {quarter}"),
+    };
+    let mut out = String::new();
+    let _ = write!(out, "<header class=\"top\"><h1 id=\"title\">{}</h1>", escape(&title));
+    let engine = data.summary["engine_version"].as_str().unwrap_or("?");
+    let policy = data.summary["policy_hash"].as_str().unwrap_or("");
+    let _ = write!(
+        out,
+        "<p>{} {} · {} {} · {} <code>{}</code></p>",
+        lang.t("评价季度", "Quarter"),
+        escape(quarter),
+        lang.t("引擎版本", "engine"),
+        escape(engine),
+        lang.t("政策文件哈希", "policy hash"),
+        escape(&policy.chars().take(12).collect::<String>())
+    );
+    if data.summary["pseudonymisation_key"].as_str() == Some("demo") {
+        let _ = write!(
+            out,
+            "<p><strong>{}</strong></p>",
+            lang.t("演示密钥：本报告基于合成数据，仅供演示。", "Demo key: synthetic data, for demonstration only.")
+        );
+    }
+    out.push_str("</header>\n");
+    let _ = write!(
+        out,
+        "<nav class=\"toc\"><a href=\"#glance\">{}</a><a href=\"#tiers\">{}</a><a href=\"#leads\">{}</a><a href=\"#money\">{}</a><a href=\"#trend\">{}</a><a href=\"#quality\">{}</a><a href=\"#sources\">{}</a></nav>\n<main>\n",
+        lang.t("本季概览", "At a glance"),
+        lang.t("信用等级", "Tiers"),
+        lang.t("调查线索", "Leads"),
+        lang.t("追回与暂缓", "Recoveries and holds"),
+        lang.t("趋势", "Trend"),
+        lang.t("数据质量", "Data quality"),
+        lang.t("数据来源与核对", "Sources and checks")
+    );
+    glance(&mut out, data, lang);
+    tiers(&mut out, data, lang, charts);
+    leads(&mut out, data, lang, charts);
+    money(&mut out, data, lang, charts);
+    trend(&mut out, data, lang, charts);
+    quality(&mut out, data, lang);
+    sources(&mut out, data, lang, checks);
+    out.push_str("</main>\n");
+    let _ = write!(
+        out,
+        "<footer>{}</footer>",
+        escape(&match lang {
+            Lang::Zh => format!("本报告由 traincredit {engine} 根据本文件夹中的数据表生成；可用 `traincredit report --run <本文件夹>` 重新生成。"),
+            Lang::En => format!("Generated by traincredit {engine} from the tables in this folder; `traincredit report --run <this folder>` renders it again."),
+        })
+    );
+    page(lang, &title, &out)
+}
+
+fn glance(out: &mut String, data: &RunData, lang: Lang) {
+    let _ = write!(out, "<section id=\"glance\"><h2>{}</h2>", lang.t("本季概览", "The quarter at a glance"));
+    let counts = data.tier_counts();
+    out.push_str("<div class=\"cards\">");
+    let total = data.institutions.len();
+    out.push_str(&card(lang.t("参评机构", "Institutions"), "institutions", &total.to_string(), &text::count(total), ""));
+    for tier in TIERS {
+        let n = counts.get(tier).copied().unwrap_or(0);
+        out.push_str(&card(&text::tier_name(lang, tier), &format!("tier-{tier}"), &n.to_string(), &text::count(n), ""));
+    }
+    out.push_str("</div>");
+
+    // Money.
+    out.push_str("<div class=\"cards\">");
+    let claimed = data.summary_total_fen("claimed");
+    let at_risk = data.summary_total_fen("at_risk").unwrap_or_else(|| render::at_stake_from_flags(data));
+    let to_recover = data.summary_total_fen("to_recover").unwrap_or_else(|| data.recoveries_fen());
+    let to_hold = data.summary_total_fen("to_hold").unwrap_or_else(|| data.holds_fen());
+    match claimed {
+        Some(fen) => out.push_str(&card(
+            lang.t("本季度申领金额", "Claimed this quarter"),
+            "claimed",
+            &text::yuan(fen),
+            &text::money(lang, fen),
+            "money",
+        )),
+        None => {
+            out.push_str(&card(lang.t("本季度申领金额", "Claimed this quarter"), "claimed", "", lang.t("未记录", "not recorded"), "money"))
+        }
+    }
+    out.push_str(&card(lang.t("涉险金额", "At stake"), "at-risk", &text::yuan(at_risk), &text::money(lang, at_risk), "money"));
+    out.push_str(&card(
+        lang.t("应追回（已拨付）", "To recover (paid)"),
+        "to-recover",
+        &text::yuan(to_recover),
+        &text::money(lang, to_recover),
+        "money",
+    ));
+    out.push_str(&card(
+        lang.t("应暂缓拨付（待拨付）", "To hold (pending)"),
+        "to-hold",
+        &text::yuan(to_hold),
+        &text::money(lang, to_hold),
+        "money",
+    ));
+    out.push_str("</div>");
+
+    // Movements.
+    let mut moves: BTreeMap<&str, usize> = BTreeMap::new();
+    for institution in &data.institutions {
+        let key = match movement(institution) {
+            Movement::Up => "moved-up",
+            Movement::Down => "moved-down",
+            Movement::Same => "unchanged",
+            Movement::New => "no-previous",
+            Movement::NotRated => "not-rated",
+        };
+        *moves.entry(key).or_default() += 1;
+    }
+    let _ = write!(out, "<h3>{}</h3><div class=\"cards\">", lang.t("与上季度相比", "Since the previous quarter"));
+    for (key, label) in [
+        ("moved-up", lang.t("等级上升", "moved up")),
+        ("moved-down", lang.t("等级下降", "moved down")),
+        ("unchanged", lang.t("等级不变", "unchanged")),
+        ("no-previous", lang.t("无上季度等级", "no previous tier")),
+        ("not-rated", lang.t("本季度未评级", "not rated now")),
+    ] {
+        let n = moves.get(key).copied().unwrap_or(0);
+        out.push_str(&card(label, key, &n.to_string(), &text::count(n), ""));
+    }
+    out.push_str("</div>");
+    if data.institutions.iter().all(|i| i.previous_tier.is_none()) {
+        let _ = write!(
+            out,
+            "<p class=\"muted\">{}</p>",
+            lang.t(
+                "本次运行未提供上季度结果（--previous），无法比较等级变化。",
+                "This run was given no previous run (--previous): no movements to show."
+            )
+        );
+    }
+
+    // What to do.
+    let _ = write!(out, "<h3>{}</h3><ul class=\"todo\">", lang.t("本季度需要做什么", "What to do this quarter"));
+    let with = |tier: &str| data.institutions.iter().filter(|i| i.tier == tier).count();
+    let uplift =
+        data.institutions.iter().find_map(|i| i.subsidy_uplift_pct.filter(|p| *p > 0.0)).unwrap_or(data.settings.subsidy_uplift_pct);
+    let items: Vec<String> = match lang {
+        Lang::Zh => vec![
+            format!("取消培训资格并追回补贴：<strong>{}</strong> 家（X）", with("X")),
+            format!("禁止承接政府培训项目：<strong>{}</strong> 家（D），禁入期见等级表", with("D")),
+            format!("重点监管、加密检查：<strong>{}</strong> 家（C）", with("C")),
+            format!("下季度补贴标准上浮 {uplift:.0}%：<strong>{}</strong> 家（A）", with("A")),
+            format!(
+                "追回已拨付补贴 <strong>{}</strong>（{} 条）；暂缓拨付 <strong>{}</strong>（{} 条）",
+                escape(&text::money(lang, data.recoveries_fen())),
+                data.recoveries.len(),
+                escape(&text::money(lang, data.holds_fen())),
+                data.holds.len()
+            ),
+        ],
+        Lang::En => vec![
+            format!("Disqualify and recover: <strong>{}</strong> (X)", with("X")),
+            format!("Ban from government training projects: <strong>{}</strong> (D); ban periods in the tier table", with("D")),
+            format!("Watch with more inspections: <strong>{}</strong> (C)", with("C")),
+            format!("Raise the subsidy standard by {uplift:.0}% next quarter: <strong>{}</strong> (A)", with("A")),
+            format!(
+                "Recover <strong>{}</strong> ({} lines) already paid; hold <strong>{}</strong> ({} lines) pending",
+                escape(&text::money(lang, data.recoveries_fen())),
+                data.recoveries.len(),
+                escape(&text::money(lang, data.holds_fen())),
+                data.holds.len()
+            ),
+        ],
+    };
+    for item in items {
+        let _ = write!(out, "<li>{item}</li>");
+    }
+    if let Some(leads) = &data.leads {
+        let high = leads.iter().filter(|l| l.high_priority).count();
+        let _ = write!(
+            out,
+            "<li>{}</li>",
+            match lang {
+                Lang::Zh => format!(
+                    "优先核查高优先级线索 <strong>{}</strong> 条（共 {} 条线索）",
+                    figure("high-priority-leads", &high.to_string(), &high.to_string()),
+                    leads.len()
+                ),
+                Lang::En => format!(
+                    "Investigate <strong>{}</strong> high-priority leads first ({} leads in all)",
+                    figure("high-priority-leads", &high.to_string(), &high.to_string()),
+                    leads.len()
+                ),
+            }
+        );
+    }
+    out.push_str("</ul>");
+    if data.settings.source == SettingsSource::DefaultsAssumed {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{}</p>",
+            lang.t(
+                "本次运行未记录所用分数线，且政策文件与内置默认不同：图中分数线为默认值（85/70/60），仅供参考；等级以表中结果为准。",
+                "This run did not record its cut-offs and its policy differs from the built-in defaults: the cut-offs drawn are the defaults (85/70/60), for orientation only; the tiers in the table stand."
+            )
+        );
+    }
+    out.push_str("</section>\n");
+}
+
+fn tier_order(tier: &str) -> usize {
+    ["X", "D", "C", "B", "A", "N"].iter().position(|t| *t == tier).unwrap_or(6)
+}
+
+fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
+    let _ = write!(out, "<section id=\"tiers\"><h2>{}</h2>", lang.t("信用等级", "Credit tiers"));
+    chart(out, charts, "tiers_by_district", lang);
+    chart(out, charts, "score_distribution", lang);
+    chart(out, charts, "pass_vs_employment", lang);
+    let _ = write!(
+        out,
+        "<h3>{}</h3><p class=\"muted\">{}</p>",
+        lang.t("等级表", "Tier table"),
+        lang.t(
+            "按处理轻重排序：取消资格、禁入、重点监管在前。点击机构编号查看评分卡。",
+            "Ordered by action: disqualified, banned and watched first. Click an id for its scorecard."
+        )
+    );
+    let _ = write!(
+        out,
+        "<table id=\"tier-table\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        lang.t("机构", "Institution"),
+        lang.t("类型", "Kind"),
+        lang.t("区县", "District"),
+        lang.t("得分", "Score"),
+        lang.t("上季度 → 本季度", "Before → now"),
+        lang.t("处理", "Action"),
+        lang.t("原因", "Reason")
+    );
+    let mut rows: Vec<&Institution> = data.institutions.iter().collect();
+    rows.sort_by(|a, b| {
+        tier_order(&a.tier)
+            .cmp(&tier_order(&b.tier))
+            .then_with(|| a.score.unwrap_or(-1.0).total_cmp(&b.score.unwrap_or(-1.0)))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    for institution in rows {
+        let arrow = match movement(institution) {
+            Movement::Up => " <span class=\"up\">▲</span>",
+            Movement::Down => " <span class=\"down\">▼</span>",
+            _ => "",
+        };
+        let previous = institution.previous_tier.as_deref().map(|t| tier_badge(lang, t)).unwrap_or_else(|| "—".into());
+        let mut action = escape(&text::action_name(lang, &institution.action));
+        if let Some(until) = &institution.banned_until {
+            let _ = write!(action, "<br><span class=\"muted\">{} {}</span>", lang.t("禁入至", "banned until"), escape(until));
+        }
+        if let Some(pct) = institution.subsidy_uplift_pct.filter(|p| *p > 0.0) {
+            let _ = write!(action, " <span class=\"muted\">+{pct:.0}%</span>");
+        }
+        let _ = write!(
+            out,
+            "<tr data-institution=\"{}\" data-tier=\"{}\" data-score=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{} → {}{}</td><td>{}</td><td class=\"evidence\" title=\"{}\">{}</td></tr>",
+            escape(&institution.id),
+            escape(&institution.tier),
+            institution.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
+            institution_link(data, &institution.id, ""),
+            escape(&text::kind_name(lang, &institution.kind)),
+            escape(&institution.district),
+            text::score(institution.score),
+            previous,
+            tier_badge(lang, &institution.tier),
+            arrow,
+            action,
+            escape(&institution.reasons),
+            escape(&reason(lang, institution, data))
+        );
+    }
+    out.push_str("</tbody></table></section>\n");
+}
+
+fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
+    let _ = write!(out, "<section id=\"leads\"><h2>{}</h2>", lang.t("调查线索", "Investigation leads"));
+    let _ = write!(
+        out,
+        "<p class=\"muted\">{}</p>",
+        lang.t(
+            "风险信号是与同类机构相比的统计异常，用于排定核查顺序；信号本身不导致禁入或追回，须经调查人员决定。",
+            "Risk signals are statistical anomalies against peers that rank the visits; they never ban or recover money by themselves: an investigator decides."
+        )
+    );
+    let Some(leads) = &data.leads else {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{}</p></section>",
+            lang.t(
+                "本次运行没有线索表（leads.parquet 不存在），因此没有可显示的调查线索。",
+                "This run has no leads table (leads.parquet is absent): no leads to show."
+            )
+        );
+        return;
+    };
+    let _ = write!(
+        out,
+        "<p>{}</p>",
+        match lang {
+            Lang::Zh => format!("共 {} 条线索。", figure("leads", &leads.len().to_string(), &leads.len().to_string())),
+            Lang::En => format!("{} leads.", figure("leads", &leads.len().to_string(), &leads.len().to_string())),
+        }
+    );
+    if !leads.is_empty() {
+        let _ = write!(
+            out,
+            "<table id=\"lead-table\"><thead><tr><th class=\"num\">{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            lang.t("排名", "Rank"),
+            lang.t("机构", "Institution"),
+            lang.t("等级", "Tier"),
+            lang.t("风险分", "Risk score"),
+            lang.t("信号", "Signals"),
+            lang.t("证据", "Evidence")
+        );
+        for lead in leads {
+            let tier = data.institution(&lead.institution_id).map(|i| i.tier.clone()).unwrap_or_default();
+            let signals: Vec<String> =
+                lead.signals.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| text::signal_name(lang, s)).collect();
+            let hp = if lead.high_priority {
+                format!(" <span class=\"hp\">{}</span>", lang.t("高优先级", "high priority"))
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                out,
+                "<tr data-lead=\"{}\"><td class=\"num\">{}</td><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
+                escape(&lead.institution_id),
+                lead.rank,
+                institution_link(data, &lead.institution_id, ""),
+                hp,
+                tier_badge(lang, &tier),
+                lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
+                escape(&signals.join("；")),
+                lead.evidence.split(" | ").map(escape).collect::<Vec<_>>().join("<br>")
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+    match &data.signal_values {
+        Some(values) => {
+            let top: Vec<&str> = leads.iter().take(10).map(|l| l.institution_id.as_str()).collect();
+            let fired: Vec<_> = values.iter().filter(|v| v.fired && top.contains(&v.institution_id.as_str())).collect();
+            if !fired.is_empty() {
+                let _ = write!(
+                    out,
+                    "<h3>{}</h3><table id=\"signal-table\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+                    lang.t("前十条线索触发的信号", "Signals fired for the top ten leads"),
+                    lang.t("机构", "Institution"),
+                    lang.t("信号", "Signal"),
+                    lang.t("本机构值", "Value"),
+                    lang.t("同类值", "Peer value"),
+                    lang.t("阈值", "Threshold"),
+                    lang.t("涉及记录", "Rows"),
+                    lang.t("证据", "Evidence")
+                );
+                let number = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into());
+                for value in fired {
+                    let _ = write!(
+                        out,
+                        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"evidence\">{}</td><td class=\"evidence\">{}</td></tr>",
+                        institution_link(data, &value.institution_id, ""),
+                        escape(&text::signal_name(lang, &value.signal)),
+                        number(value.value),
+                        number(value.peer_value),
+                        number(value.threshold),
+                        escape(value.rows.as_deref().unwrap_or("")),
+                        escape(&value.evidence)
+                    );
+                }
+                out.push_str("</tbody></table>");
+            }
+        }
+        None => {
+            let _ = write!(
+                out,
+                "<p class=\"note\">{}</p>",
+                lang.t("信号明细表（signal_values.parquet）不存在。", "The signal values table (signal_values.parquet) is absent.")
+            );
+        }
+    }
+    if data.benford.is_some() {
+        chart(out, charts, "benford_top_leads", lang);
+    } else {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{}</p>",
+            lang.t(
+                "首位数字表（benford_digits.parquet）不存在，无本福特图。",
+                "The first-digit table (benford_digits.parquet) is absent: no Benford chart."
+            )
+        );
+    }
+    out.push_str("</section>\n");
+}
+
+fn money(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
+    let _ = write!(out, "<section id=\"money\"><h2>{}</h2>", lang.t("追回与暂缓拨付", "Recoveries and holds"));
+    let _ = write!(
+        out,
+        "<p class=\"muted\">{}</p>",
+        lang.t(
+            "已拨付申领中违规部分须追回；待拨付申领中违规部分应暂缓拨付；已驳回申领只标记不计金额。申诉撤销的问题不计。",
+            "Parts at stake of paid claims are recovered; of pending claims, held; rejected claims are flagged only. Findings overturned on appeal count for nothing."
+        )
+    );
+    chart(out, charts, "money_by_rule", lang);
+    let by_rule = render::money_by_rule(data);
+    if !by_rule.is_empty() {
+        let _ = write!(
+            out,
+            "<table id=\"at-stake-by-rule\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+            lang.t("规则", "Rule"),
+            lang.t("问题数", "findings"),
+            lang.t("涉险金额", "at stake")
+        );
+        for (rule, fen, n) in &by_rule {
+            let _ = write!(
+                out,
+                "<tr data-rule=\"{}\" data-fen=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                escape(rule),
+                fen,
+                escape(&text::rule_label(lang, rule)),
+                n,
+                escape(&text::money(lang, *fen))
+            );
+        }
+        let _ = write!(
+            out,
+            "</tbody></table><p class=\"muted\">{}</p>",
+            lang.t(
+                "一条明细可能同时违反多条规则，按规则分列的金额之和可能大于涉险总额。",
+                "A line may break several rules, so the amounts per rule may add up to more than the total at stake."
+            )
+        );
+    }
+    for (rows, title, prefix) in
+        [(&data.recoveries, lang.t("应追回", "To recover"), "recoveries"), (&data.holds, lang.t("应暂缓拨付", "To hold"), "holds")]
+    {
+        let _ = write!(out, "<h3>{} · {}</h3>", escape(title), lang.t("按规则组合", "by rules"));
+        if rows.is_empty() {
+            let _ = write!(out, "<p>{}</p>", lang.t("无。", "None."));
+            let _ = write!(out, "<p hidden>{}</p>", figure(&format!("{prefix}-by-rules-total"), "0.00", "0"));
+            continue;
+        }
+        money_table_by(
+            out,
+            lang,
+            rows,
+            lang.t("规则", "Rules"),
+            |r| r.rules.clone(),
+            &|rules: &str| rules_shown(lang, rules),
+            &format!("{prefix}-by-rules-total"),
+        );
+        let _ = write!(out, "<h3>{} · {}</h3>", escape(title), lang.t("按机构", "by institution"));
+        money_table_by(
+            out,
+            lang,
+            rows,
+            lang.t("机构", "Institution"),
+            |r| r.institution_id.clone(),
+            &|id: &str| institution_link(data, id, ""),
+            &format!("{prefix}-by-institution-total"),
+        );
+    }
+    out.push_str("</section>\n");
+}
+
+fn trend(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
+    let _ = write!(out, "<section id=\"trend\"><h2>{}</h2>", lang.t("逐季度趋势与等级迁移", "Trend and tier migration"));
+    if data.history.is_none() {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{}</p></section>",
+            lang.t(
+                "本次运行没有历史表（history.parquet 不存在），无法显示趋势。",
+                "This run has no history table (history.parquet is absent): no trend to show."
+            )
+        );
+        return;
+    }
+    if !data.has_earlier_quarters() {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{}</p></section>",
+            lang.t("历史表中没有更早的季度，无法显示趋势。", "The history table holds no earlier quarter: no trend to show.")
+        );
+        return;
+    }
+    chart(out, charts, "trend", lang);
+    let series = render::quarter_series(data);
+    let _ = write!(out, "<table id=\"trend-table\"><thead><tr><th>{}</th>", lang.t("季度", "Quarter"));
+    for tier in TIERS {
+        let _ = write!(out, "<th class=\"num\">{}</th>", tier_badge(lang, tier));
+    }
+    let _ = write!(out, "<th class=\"num\">{}</th></tr></thead><tbody>", lang.t("得分中位数", "median score"));
+    for (index, quarter) in series.quarters.iter().enumerate() {
+        let _ = write!(out, "<tr><td>{}</td>", escape(quarter));
+        for count in series.counts[index] {
+            let _ = write!(out, "<td class=\"num\">{count}</td>");
+        }
+        let _ = write!(out, "<td class=\"num\">{}</td></tr>", text::score(series.medians[index]));
+    }
+    out.push_str("</tbody></table>");
+    chart(out, charts, "tier_migration", lang);
+    if let Some((from, _, unmatched)) = render::migration(data) {
+        if unmatched > 0 {
+            let _ = write!(
+                out,
+                "<p class=\"muted\">{}</p>",
+                escape(&match lang {
+                    Lang::Zh => format!("{unmatched} 家机构只出现在 {from} 或本季度之一，未计入迁移矩阵。"),
+                    Lang::En =>
+                        format!("{unmatched} institutions appear in only one of {from} and this quarter and are left out of the matrix."),
+                })
+            );
+        }
+    }
+    out.push_str("</section>\n");
+}
+
+fn quality(out: &mut String, data: &RunData, lang: Lang) {
+    let _ = write!(out, "<section id=\"quality\"><h2>{}</h2>", lang.t("数据质量", "Data quality"));
+    let inputs = data.summary["inputs"].as_array().cloned().unwrap_or_default();
+    let read: u64 = inputs.iter().map(|t| t["rows_read"].as_u64().unwrap_or(0)).sum();
+    let rejected: u64 = inputs.iter().map(|t| t["rows_rejected"].as_u64().unwrap_or(0)).sum();
+    if inputs.is_empty() {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{}</p>",
+            lang.t(
+                "summary.json 未记录输入表；以下仅列出 rejects.parquet。",
+                "summary.json records no inputs; only rejects.parquet is listed below."
+            )
+        );
+    } else {
+        let _ = write!(
+            out,
+            "<p>{}</p>",
+            match lang {
+                Lang::Zh => format!(
+                    "共读取 {} 行，拒收 {} 行（拒收的行不参与评价，原因见下表及 rejects.parquet）。",
+                    figure("rows-read", &read.to_string(), &text::count(read as usize)),
+                    figure("rows-rejected", &rejected.to_string(), &text::count(rejected as usize))
+                ),
+                Lang::En => format!(
+                    "{} rows read, {} rejected (rejected rows take no part in the evaluation; reasons below and in rejects.parquet).",
+                    figure("rows-read", &read.to_string(), &text::count(read as usize)),
+                    figure("rows-rejected", &rejected.to_string(), &text::count(rejected as usize))
+                ),
+            }
+        );
+        let _ = write!(
+            out,
+            "<table id=\"inputs-table\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
+            lang.t("输入表", "Input table"),
+            lang.t("读取", "read"),
+            lang.t("使用", "used"),
+            lang.t("拒收", "rejected"),
+            lang.t("说明", "notes")
+        );
+        for table in &inputs {
+            let name = table["table"].as_str().unwrap_or("");
+            let present = table["present"].as_bool().unwrap_or(true);
+            let coercions: Vec<String> =
+                table["coercions"].as_array().into_iter().flatten().filter_map(|c| c.as_str().map(str::to_string)).collect();
+            let note =
+                if present { coercions.join("; ") } else { lang.t("未提供（可选表）", "not supplied (optional)").to_string() };
+            let _ = write!(
+                out,
+                "<tr data-table=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"evidence\">{}</td></tr>",
+                escape(name),
+                escape(&text::table_name(lang, name)),
+                text::count(table["rows_read"].as_u64().unwrap_or(0) as usize),
+                text::count(table["rows_used"].as_u64().unwrap_or(0) as usize),
+                text::count(table["rows_rejected"].as_u64().unwrap_or(0) as usize),
+                escape(&note)
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+    // Rejected rows by reason: summary.json's counts, else rejects.parquet's.
+    let mut by_reason: BTreeMap<(String, String), u64> = BTreeMap::new();
+    if inputs.is_empty() {
+        for reject in &data.rejects {
+            *by_reason.entry((reject.table.clone(), reject.reason.clone())).or_default() += 1;
+        }
+    } else {
+        for table in &inputs {
+            let name = table["table"].as_str().unwrap_or("").to_string();
+            for (reason, count) in table["rejected_by_reason"].as_object().into_iter().flatten() {
+                by_reason.insert((name.clone(), reason.clone()), count.as_u64().unwrap_or(0));
+            }
+        }
+    }
+    if by_reason.is_empty() {
+        let _ = write!(out, "<p>{}</p>", lang.t("没有被拒收的行。", "No row was rejected."));
+    } else {
+        let _ = write!(
+            out,
+            "<h3>{}</h3><table id=\"rejects-table\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+            lang.t("拒收原因", "Rejected by reason"),
+            lang.t("输入表", "Table"),
+            lang.t("原因", "Reason"),
+            lang.t("行数", "rows")
+        );
+        for ((table, reason), count) in &by_reason {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td class=\"evidence\">{}</td><td class=\"num\">{}</td></tr>",
+                escape(&text::table_name(lang, table)),
+                escape(reason),
+                count
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+    if let Some(warnings) = data.summary["warnings"].as_array().filter(|w| !w.is_empty()) {
+        let _ = write!(out, "<h3>{}</h3><ul>", lang.t("读取时的警告", "Warnings while reading"));
+        for warning in warnings {
+            let _ = write!(out, "<li class=\"evidence\">{}</li>", escape(warning.as_str().unwrap_or("")));
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</section>\n");
+}
+
+fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
+    let _ = write!(out, "<section id=\"sources\"><h2>{}</h2>", lang.t("数据来源与核对", "Sources and checks"));
+    let _ = write!(
+        out,
+        "<p>{}</p><ul>",
+        lang.t("本报告的每个数字都来自与它同一文件夹中的数据表：", "Every figure of this report comes from the tables in its folder:")
+    );
+    let files: [(&str, &str, &str); 11] = [
+        ("institution_scores.parquet", "各机构指标、得分、等级、处理与原因", "indicators, scores, tiers, actions and reasons"),
+        (
+            "flags.parquet",
+            "违规、程序问题与处理决定，含涉险金额与证据",
+            "breaches, procedural findings and decisions, with money and evidence",
+        ),
+        ("recoveries.parquet", "应追回明细", "lines to recover"),
+        ("holds.parquet", "应暂缓拨付明细", "lines to hold"),
+        ("rejects.parquet", "被拒收的输入行", "rejected input rows"),
+        ("sanctions.parquet", "处罚台账", "the sanctions ledger"),
+        ("summary.json", "运行摘要：输入文件哈希、行数、申领总额", "the run's facts: input hashes, row counts, amount claimed"),
+        ("leads.parquet", "调查线索", "investigation leads"),
+        ("signal_values.parquet", "各风险信号的值、同类值与阈值", "each signal's value, peer value and threshold"),
+        ("benford_digits.parquet", "申领金额首位数字分布", "first digits of claim amounts"),
+        ("history.parquet", "本季度及此前各季度的等级与得分", "tiers and scores of this and earlier quarters"),
+    ];
+    for (file, zh, en) in files {
+        let present = data.dir.join(file).is_file();
+        let _ = write!(
+            out,
+            "<li><code>{}</code> — {}{}</li>",
+            escape(file),
+            escape(lang.t(zh, en)),
+            if present {
+                String::new()
+            } else {
+                format!(" <span class=\"muted\">({})</span>", lang.t("本次运行未生成", "not in this run"))
+            }
+        );
+    }
+    out.push_str("</ul>");
+    if !checks.is_empty() {
+        let _ = write!(
+            out,
+            "<h3>{}</h3><table id=\"checks-table\"><thead><tr><th>{}</th><th class=\"num\">summary.json</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
+            lang.t("摘要与数据表核对", "summary.json against the tables"),
+            lang.t("核对项", "Check"),
+            lang.t("数据表", "tables"),
+            lang.t("结果", "result")
+        );
+        for check in checks {
+            let _ = write!(
+                out,
+                "<tr data-check=\"{}\" data-ok=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                check.key,
+                check.ok,
+                escape(&check.label),
+                escape(check.summary.as_deref().unwrap_or("—")),
+                escape(&check.tables),
+                if check.ok {
+                    format!("<span class=\"ok\">✓ {}</span>", lang.t("一致", "agree"))
+                } else {
+                    format!("<span class=\"bad\">✗ {}</span>", lang.t("不一致", "differ"))
+                }
+            );
+        }
+        out.push_str("</tbody></table>");
+        if checks.iter().any(|c| !c.ok) {
+            let _ = write!(
+                out,
+                "<p class=\"warn\">{}</p>",
+                lang.t(
+                    "摘要中的数字与数据表不一致：以数据表为准，并请检查运行。",
+                    "summary.json disagrees with the tables: the tables stand; check the run."
+                )
+            );
+        }
+    }
+    let settings = match data.settings.source {
+        SettingsSource::Recorded => lang.t(
+            "分数线与指标下限/目标取自 summary.json 中记录的本次政策。",
+            "Cut-offs, floors and targets are the run's, as recorded in summary.json.",
+        ),
+        SettingsSource::DefaultsByHash => lang.t(
+            "本次运行使用内置默认政策（政策哈希一致），分数线与指标下限/目标为默认值。",
+            "The run used the built-in default policy (same policy hash): cut-offs, floors and targets are the defaults.",
+        ),
+        SettingsSource::DefaultsAssumed => lang.t(
+            "本次运行未记录分数线，图中分数线与指标下限/目标为内置默认值，仅供参考。",
+            "The run recorded no cut-offs: those drawn are the built-in defaults, for orientation only.",
+        ),
+    };
+    let _ = write!(out, "<p class=\"muted\">{}</p>", escape(settings));
+    let _ = write!(
+        out,
+        "<p class=\"muted\">{}</p>",
+        escape(
+            &INDICATORS
+                .iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    let (weight, floor, target) = data.settings.indicators[i];
+                    format!(
+                        "{} {} {weight:.0} · {} {:.0}% · {} {:.0}%",
+                        text::indicator_name(lang, id),
+                        lang.t("权重", "weight"),
+                        lang.t("下限", "floor"),
+                        floor * 100.0,
+                        lang.t("目标", "target"),
+                        target * 100.0
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("；")
+        )
+    );
+    out.push_str("</section>\n");
+}

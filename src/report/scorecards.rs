@@ -1,0 +1,438 @@
+//! `scorecards/ID.html`: one page per institution for evaluators: its indicators against its
+//! peers' medians (institutions of the same kind) and the floors, targets and tier cut-offs; its
+//! score over the quarters of history; each deduction with the findings and evidence behind it;
+//! its risk signals and the money to recover or hold. Same rules as the report: one file,
+//! inline CSS and SVG, no script, no fetch, everything escaped, every figure from the tables.
+
+use crate::error::{Error, Result};
+use crate::rating::INDICATORS;
+use crate::report::charts;
+use crate::report::data::{Flag, HistoryRow, Institution, MoneyRow, RunData};
+use crate::report::html::{self, figure, inline_svg, scorecard_file, tier_badge};
+use crate::report::render::peer_medians;
+use crate::report::text::{self, escape, Lang};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+/// Rows of the run's tables grouped by institution, built once for all scorecards.
+struct ByInstitution<'a> {
+    flags: BTreeMap<&'a str, Vec<&'a Flag>>,
+    recoveries: BTreeMap<&'a str, Vec<&'a MoneyRow>>,
+    holds: BTreeMap<&'a str, Vec<&'a MoneyRow>>,
+    history: BTreeMap<&'a str, Vec<&'a HistoryRow>>,
+}
+
+impl<'a> ByInstitution<'a> {
+    fn new(data: &'a RunData) -> ByInstitution<'a> {
+        let mut by =
+            ByInstitution { flags: BTreeMap::new(), recoveries: BTreeMap::new(), holds: BTreeMap::new(), history: BTreeMap::new() };
+        for flag in &data.flags {
+            by.flags.entry(flag.institution_id.as_str()).or_default().push(flag);
+        }
+        for row in &data.recoveries {
+            by.recoveries.entry(row.institution_id.as_str()).or_default().push(row);
+        }
+        for row in &data.holds {
+            by.holds.entry(row.institution_id.as_str()).or_default().push(row);
+        }
+        for row in data.history.iter().flatten() {
+            by.history.entry(row.institution_id.as_str()).or_default().push(row);
+        }
+        by
+    }
+}
+
+/// Writes the scorecards (all, or only `only`) into `scorecards/`; returns their paths.
+pub fn write_all(data: &RunData, lang: Lang, only: Option<&str>) -> Result<Vec<PathBuf>> {
+    let dir = data.dir.join("scorecards");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating the scorecards folder", &dir, e))?;
+    let by = ByInstitution::new(data);
+    let mut medians: BTreeMap<&str, [Option<f64>; 6]> = BTreeMap::new();
+    let mut written = Vec::new();
+    for institution in data.institutions.iter().filter(|i| only.is_none_or(|id| i.id == id)) {
+        let peers = *medians.entry(institution.kind.as_str()).or_insert_with(|| peer_medians(data, &institution.kind));
+        let page = scorecard(data, lang, institution, &peers, &by)?;
+        let path = dir.join(scorecard_file(&institution.id));
+        std::fs::write(&path, page).map_err(|e| Error::io("writing a scorecard", &path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Option<f64>; 6], by: &ByInstitution) -> Result<String> {
+    let id = institution.id.as_str();
+    let settings = &data.settings;
+    let title = match lang {
+        Lang::Zh => format!("评分卡 {} {} {}", id, institution.name, data.quarter),
+        Lang::En => format!("Scorecard {} {} {}", id, institution.name, data.quarter),
+    };
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<header class=\"top\"><h1 id=\"title\">{}</h1><p>{} · {} · {} {} · <a style=\"color:#fff\" href=\"../report.html\">{}</a></p></header><main>",
+        escape(&format!("{id} {}", institution.name)),
+        escape(&text::kind_name(lang, &institution.kind)),
+        escape(&institution.district),
+        lang.t("评价季度", "quarter"),
+        escape(&data.quarter),
+        lang.t("返回报告", "back to the report")
+    );
+
+    // The verdict.
+    let _ = write!(out, "<section id=\"verdict\"><h2>{}</h2><div class=\"cards\">", lang.t("评价结果", "Verdict"));
+    let _ = write!(
+        out,
+        "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{} → {}</div></div>",
+        lang.t("上季度 → 本季度", "before → now"),
+        institution.previous_tier.as_deref().map(|t| tier_badge(lang, t)).unwrap_or_else(|| "—".into()),
+        tier_badge(lang, &institution.tier)
+    );
+    let score_value = institution.score.map(|s| format!("{s:.2}")).unwrap_or_default();
+    let _ = write!(
+        out,
+        "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>",
+        lang.t("得分", "score"),
+        figure("score", &score_value, &text::score(institution.score))
+    );
+    let mut action = text::action_name(lang, &institution.action);
+    if let Some(until) = &institution.banned_until {
+        let _ = write!(action, "（{} {until}）", lang.t("至", "until"));
+    }
+    if let Some(pct) = institution.subsidy_uplift_pct.filter(|p| *p > 0.0) {
+        let _ = write!(action, " +{pct:.0}%");
+    }
+    let _ = write!(
+        out,
+        "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\" style=\"font-size:17px\">{}</div></div>",
+        lang.t("处理", "action"),
+        escape(&action)
+    );
+    if let Some(risk) = institution.risk_score {
+        let _ = write!(
+            out,
+            "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{risk:.3}</div></div>",
+            lang.t("风险分", "risk score")
+        );
+    }
+    out.push_str("</div>");
+    let _ = write!(out, "<p><strong>{}</strong> {}</p>", lang.t("原因：", "Why:"), escape(&html::reason(lang, institution, data)));
+    let _ = write!(
+        out,
+        "<details><summary>{}</summary><p class=\"evidence\">{}</p></details></section>",
+        lang.t("引擎记录的完整理由（英文）", "The engine's full reasons"),
+        escape(&institution.reasons)
+    );
+
+    // Indicators.
+    let peer_count = data.peers(&institution.kind).count();
+    let _ = write!(
+        out,
+        "<section id=\"indicators\"><h2>{}</h2><p class=\"muted\">{}</p>",
+        lang.t("绩效指标与同类机构比较", "Indicators against peers"),
+        escape(&match lang {
+            Lang::Zh => format!("同类机构：{} 家{}（含本机构）。每项指标在下限与目标之间线性得分 0–100。", peer_count, text::kind_name(lang, &institution.kind)),
+            Lang::En => format!("Peers: {peer_count} institutions of kind {} (this one included). Each indicator earns 0–100 points linearly between its floor and target.", text::kind_name(lang, &institution.kind)),
+        })
+    );
+    let rows: Vec<charts::IndicatorRow> = INDICATORS
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            (text::indicator_name(lang, id), institution.values[i], peers[i], settings.indicators[i].1, settings.indicators[i].2)
+        })
+        .collect();
+    let profile_title = lang.t(
+        "指标（深色条）、同类中位数（黑线）、下限至目标（浅蓝区间）",
+        "Indicator (bar), peer median (black line), floor to target (light band)",
+    );
+    let profile = charts::IndicatorProfile { lang, title: profile_title.to_string(), rows };
+    let _ = write!(out, "<figure>{}</figure>", inline_svg(&charts::svg(&profile, "an indicator profile")?));
+    let _ = write!(
+        out,
+        "<table id=\"indicator-table\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+        lang.t("指标", "Indicator"),
+        lang.t("本机构", "value"),
+        lang.t("同类中位数", "peer median"),
+        lang.t("下限", "floor"),
+        lang.t("目标", "target"),
+        lang.t("权重", "weight"),
+        lang.t("得分", "points")
+    );
+    for (i, id) in INDICATORS.iter().enumerate() {
+        let (weight, floor, target) = settings.indicators[i];
+        let points = institution.points[i]
+            .map(|p| format!("{p:.2}"))
+            .unwrap_or_else(|| lang.t("无数据，权重重新分配", "no data, left out").to_string());
+        let _ = write!(
+            out,
+            "<tr data-indicator=\"{id}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.0}%</td><td class=\"num\">{:.0}%</td><td class=\"num\">{weight:.0}</td><td class=\"num\">{}</td></tr>",
+            escape(&text::indicator_name(lang, id)),
+            text::percent(institution.values[i]),
+            text::percent(peers[i]),
+            floor * 100.0,
+            target * 100.0,
+            escape(&points)
+        );
+    }
+    let _ = write!(
+        out,
+        "</tbody></table><p>{} <strong>{}</strong> − {} <strong>{}</strong> = {} <strong>{}</strong>. {}</p></section>",
+        lang.t("加权得分", "Weighted points"),
+        text::score(institution.weighted_points),
+        lang.t("扣分", "deductions"),
+        figure(
+            "deductions",
+            &institution.deductions.map(|d| format!("{d}")).unwrap_or_default(),
+            &institution.deductions.map(|d| format!("{d:.0}")).unwrap_or_else(|| "0".into())
+        ),
+        lang.t("得分", "score"),
+        text::score(institution.score),
+        escape(&match lang {
+            Lang::Zh => format!(
+                "等级分数线：A ≥ {:.0}，B ≥ {:.0}，C ≥ {:.0}；违规金额占比超过 {}% 为 D。",
+                settings.cutoff_a, settings.cutoff_b, settings.cutoff_c, settings.max_breach_share_percent
+            ),
+            Lang::En => format!(
+                "Cut-offs: A ≥ {:.0}, B ≥ {:.0}, C ≥ {:.0}; a breach share above {}% is D.",
+                settings.cutoff_a, settings.cutoff_b, settings.cutoff_c, settings.max_breach_share_percent
+            ),
+        })
+    );
+
+    deductions(&mut out, data, lang, institution, by.flags.get(institution.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
+    trend(&mut out, data, lang, institution, by.history.get(institution.id.as_str()).map(Vec::as_slice).unwrap_or(&[]))?;
+    signals(&mut out, data, lang, institution);
+    money(&mut out, lang, by.recoveries.get(id).map(Vec::as_slice).unwrap_or(&[]), by.holds.get(id).map(Vec::as_slice).unwrap_or(&[]));
+    let _ = write!(
+        out,
+        "</main><footer>{}</footer>",
+        lang.t(
+            "数据来源：同一运行文件夹中的 institution_scores、flags、recoveries、holds、leads、signal_values、history 表。",
+            "Source: the institution_scores, flags, recoveries, holds, leads, signal_values and history tables of the same run folder."
+        )
+    );
+    Ok(html::page(lang, &title, &out))
+}
+
+fn deductions(out: &mut String, data: &RunData, lang: Lang, institution: &Institution, flags: &[&Flag]) {
+    let s = &data.settings;
+    let _ = write!(out, "<section id=\"deductions\"><h2>{}</h2>", lang.t("扣分及其证据", "Deductions and their evidence"));
+    let breach_lines = institution.breach_lines.unwrap_or(0) as f64;
+    let procedural = institution.procedural_findings.unwrap_or(0) as f64;
+    let violations = institution.violations.unwrap_or(0) as f64;
+    let parts = [
+        (lang.t("违规明细", "breach lines"), breach_lines, s.per_breach_line, Some(s.breach_lines_max)),
+        (lang.t("程序问题", "procedural findings"), procedural, s.per_procedural_finding, Some(s.procedural_max)),
+        (lang.t("违规处理决定", "violation decisions"), violations, s.per_violation, None),
+    ];
+    let _ = write!(
+        out,
+        "<table id=\"deduction-table\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+        lang.t("扣分项", "Item"),
+        lang.t("数量", "count"),
+        lang.t("每项扣分", "each"),
+        lang.t("上限", "cap"),
+        lang.t("扣分", "points")
+    );
+    for (label, count, each, cap) in parts {
+        let points = cap.map_or(count * each, |cap| (count * each).min(cap));
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{count:.0}</td><td class=\"num\">{each:.0}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(label),
+            cap.map(|c| format!("{c:.0}")).unwrap_or_else(|| "—".into()),
+            if points > 0.0 { format!("−{points:.0}") } else { "0".into() }
+        );
+    }
+    let _ = write!(
+        out,
+        "<tr class=\"total\"><td>{}</td><td></td><td></td><td></td><td class=\"num\">{}</td></tr></tbody></table>",
+        lang.t("合计（institution_scores.deductions）", "total (institution_scores.deductions)"),
+        institution.deductions.filter(|d| *d > 0.0).map(|d| format!("−{d:.0}")).unwrap_or_else(|| "0".into())
+    );
+    if flags.is_empty() {
+        let _ = write!(out, "<p>{}</p></section>", lang.t("本季度没有任何问题记录。", "No finding this quarter."));
+        return;
+    }
+    let _ = write!(
+        out,
+        "<table id=\"finding-table\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
+        lang.t("类别", "Kind"),
+        lang.t("规则", "Rule"),
+        lang.t("对象", "Entity"),
+        lang.t("严重程度", "Severity"),
+        lang.t("涉险金额", "At stake"),
+        lang.t("证据", "Evidence")
+    );
+    let mut sorted: Vec<&&Flag> = flags.iter().collect();
+    let kind_order = |kind: &str| ["decision", "breach", "procedural", "signal"].iter().position(|k| *k == kind).unwrap_or(4);
+    sorted.sort_by(|a, b| kind_order(&a.kind).cmp(&kind_order(&b.kind)).then_with(|| a.flag_id.cmp(&b.flag_id)));
+    for flag in sorted {
+        let overturned = if flag.overturned {
+            format!(" <span class=\"muted\">({})</span>", lang.t("申诉撤销：不扣分、不计金额", "overturned on appeal: no points, no money"))
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            out,
+            "<tr data-flag=\"{}\"><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"evidence\">{}</td></tr>",
+            escape(&flag.flag_id),
+            escape(&text::flag_kind_name(lang, &flag.kind)),
+            overturned,
+            escape(&text::rule_label(lang, &flag.rule)),
+            escape(&flag.entity_id),
+            escape(&text::severity_name(lang, &flag.severity)),
+            escape(&text::money(lang, flag.amount_fen)),
+            escape(&flag.evidence)
+        );
+    }
+    out.push_str("</tbody></table></section>");
+}
+
+fn trend(out: &mut String, data: &RunData, lang: Lang, institution: &Institution, history: &[&HistoryRow]) -> Result<()> {
+    let _ = write!(out, "<section id=\"trend\"><h2>{}</h2>", lang.t("历次评价", "Over the quarters"));
+    if data.history.is_none() {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{}</p></section>",
+            lang.t(
+                "本次运行没有历史表（history.parquet），只有本季度结果。",
+                "This run has no history table (history.parquet): this quarter only."
+            )
+        );
+        return Ok(());
+    }
+    let mut rows: Vec<(String, Option<f64>, String, String)> =
+        history.iter().map(|h| (h.quarter.clone(), h.score, h.tier.clone(), h.action.clone())).collect();
+    if !rows.iter().any(|r| r.0 == data.quarter) {
+        rows.push((data.quarter.clone(), institution.score, institution.tier.clone(), institution.action.clone()));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let s = &data.settings;
+    let plot = charts::ScoreTrend {
+        lang,
+        title: lang.t("得分走势与等级分数线", "Score and tier cut-offs").to_string(),
+        quarters: rows.iter().map(|r| r.0.clone()).collect(),
+        scores: rows.iter().map(|r| r.1).collect(),
+        tiers: rows.iter().map(|r| r.2.clone()).collect(),
+        cutoffs: (s.cutoff_c, s.cutoff_b, s.cutoff_a),
+    };
+    let _ = write!(out, "<figure>{}</figure>", inline_svg(&charts::svg(&plot, "a score trend")?));
+    let _ = write!(
+        out,
+        "<table id=\"history-table\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        lang.t("季度", "Quarter"),
+        lang.t("得分", "Score"),
+        lang.t("等级", "Tier"),
+        lang.t("处理", "Action")
+    );
+    for (quarter, score, tier, action) in &rows {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(quarter),
+            text::score(*score),
+            tier_badge(lang, tier),
+            escape(&text::action_name(lang, action))
+        );
+    }
+    out.push_str("</tbody></table></section>");
+    Ok(())
+}
+
+fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Institution) {
+    let _ = write!(out, "<section id=\"signals\"><h2>{}</h2>", lang.t("风险信号", "Risk signals"));
+    let lead = data.leads.as_ref().and_then(|leads| leads.iter().find(|l| l.institution_id == institution.id));
+    match (&data.leads, lead) {
+        (None, _) => {
+            let _ = write!(
+                out,
+                "<p class=\"note\">{}</p>",
+                lang.t("本次运行没有线索表（leads.parquet）。", "This run has no leads table (leads.parquet).")
+            );
+        }
+        (Some(_), None) => {
+            let _ = write!(out, "<p>{}</p>", lang.t("本机构不在调查线索中。", "This institution is not among the leads."));
+        }
+        (Some(_), Some(lead)) => {
+            let _ = write!(
+                out,
+                "<p>{} <strong>#{}</strong> · {} <strong>{}</strong>{} </p><p class=\"evidence\">{}</p>",
+                lang.t("线索排名", "Lead rank"),
+                lead.rank,
+                lang.t("风险分", "risk score"),
+                lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
+                if lead.high_priority {
+                    format!(" <span class=\"hp\">{}</span>", lang.t("高优先级", "high priority"))
+                } else {
+                    String::new()
+                },
+                escape(&lead.evidence)
+            );
+        }
+    }
+    if let Some(values) = &data.signal_values {
+        let mine: Vec<_> = values.iter().filter(|v| v.institution_id == institution.id).collect();
+        if !mine.is_empty() {
+            let _ = write!(
+                out,
+                "<table id=\"signal-table\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+                lang.t("信号", "Signal"),
+                lang.t("本机构值", "value"),
+                lang.t("同类值", "peer value"),
+                lang.t("阈值", "threshold"),
+                lang.t("触发", "fired"),
+                lang.t("证据", "evidence")
+            );
+            let number = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into());
+            for value in mine {
+                let _ = write!(
+                    out,
+                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
+                    escape(&text::signal_name(lang, &value.signal)),
+                    number(value.value),
+                    number(value.peer_value),
+                    number(value.threshold),
+                    if value.fired { format!("<span class=\"bad\">{}</span>", lang.t("是", "yes")) } else { lang.t("否", "no").to_string() },
+                    escape(&value.evidence)
+                );
+            }
+            out.push_str("</tbody></table>");
+        }
+    }
+    out.push_str("</section>");
+}
+
+fn money(out: &mut String, lang: Lang, recoveries: &[&MoneyRow], holds: &[&MoneyRow]) {
+    let _ = write!(out, "<section id=\"money\"><h2>{}</h2>", lang.t("追回与暂缓拨付", "Recoveries and holds"));
+    for (rows, title, key) in
+        [(recoveries, lang.t("应追回", "To recover"), "recoveries"), (holds, lang.t("应暂缓拨付", "To hold"), "holds")]
+    {
+        let total: i64 = rows.iter().map(|r| r.amount_fen).sum();
+        let _ = write!(out, "<h3>{} · {}</h3>", escape(title), figure(key, &text::yuan(total), &text::money(lang, total)));
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+            lang.t("申领", "Claim"),
+            lang.t("报名", "Enrollment"),
+            lang.t("规则", "Rules"),
+            lang.t("金额", "Amount")
+        );
+        for row in rows.iter() {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                escape(row.claim_id.as_deref().unwrap_or("—")),
+                escape(row.enrollment_id.as_deref().unwrap_or("—")),
+                escape(&row.rules.split(',').map(|r| text::rule_label(lang, r.trim())).collect::<Vec<_>>().join("、")),
+                escape(&text::money(lang, row.amount_fen))
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+    out.push_str("</section>");
+}

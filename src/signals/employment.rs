@@ -1,0 +1,312 @@
+//! Employment signals, over completed enrollments of classes ending in `short_employment.window`
+//! (Q−5 … Q−1 by default: a job that ended must be visible in the contribution months) whose
+//! person was *employed after training*: a contribution month (contribution null or above 0, as
+//! for the employment indicator) at a **new** employer — one the person paid nothing at in the
+//! `prior_months` before the class started nor during it — from the class's end month to
+//! `months_after_end` months after it. Trainees who simply kept their job are left out, so an
+//! enterprise training its own staff is not a concentration.
+//!
+//! - `short_employment`: the contributions start at most `start_within_months` after the end
+//!   month and run at most `max_months` consecutive months, with the month after the run visible
+//!   (the last month of the data or of Q, whichever is earlier). Value: share of such short jobs.
+//! - `employer_concentration`: value: the share of the employed-after-training trainees whose
+//!   first new employer is the most frequent one.
+
+use super::robust::Direction;
+use super::{data, judge_all, percent, short, Comparison, Context, Measurement, SignalValue};
+use crate::columns as c;
+use crate::error::Result;
+use crate::ingest::contract::Table;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const SHORT: &str = "short_employment";
+pub const CONCENTRATION: &str = "employer_concentration";
+
+/// What became of one trainee after training.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub institution_id: String,
+    pub class_id: String,
+    pub person_id: String,
+    pub class_end: chrono::NaiveDate,
+    /// The first new employer after the class, and the month index it starts.
+    pub employer_id: String,
+    pub first_month: i32,
+    /// Consecutive contribution months from `first_month` (any employer).
+    pub run_months: i32,
+    pub short: bool,
+}
+
+/// The settings [`after_training`] needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    pub months_after_end: u32,
+    pub prior_months: u32,
+    pub start_within_months: u32,
+    pub max_months: u32,
+    /// Last month index visible in the data.
+    pub horizon: i32,
+}
+
+/// The employment after training of one person from their contribution months `(month index,
+/// employer)`, for a class starting in month `start` and ending in month `end`; `None` when the
+/// person was not employed after training at a new employer.
+pub fn after_training(months: &[(i32, &str)], start: i32, end: i32, rules: Rules) -> Option<(String, i32, i32, bool)> {
+    let existing: BTreeSet<&str> = months
+        .iter()
+        .filter(|(month, _)| *month >= start - rules.prior_months as i32 && *month < end)
+        .map(|(_, employer)| *employer)
+        .collect();
+    let (first_month, employer) = months
+        .iter()
+        .filter(|(month, employer)| *month >= end && *month <= end + rules.months_after_end as i32 && !existing.contains(employer))
+        .min()?;
+    let worked: BTreeSet<i32> = months.iter().map(|(month, _)| *month).collect();
+    let mut run = 0;
+    while worked.contains(&(first_month + run)) {
+        run += 1;
+    }
+    let closed = first_month + run <= rules.horizon;
+    let short = first_month - end <= rules.start_within_months as i32 && run <= rules.max_months as i32 && closed;
+    Some((employer.to_string(), *first_month, run, short))
+}
+
+/// Outcomes of every completed enrollment of classes ending in the employment window whose
+/// person was employed after training, in (institution, class, person) order.
+pub fn outcomes(ctx: &Context) -> Result<Vec<Outcome>> {
+    let export = ctx.export;
+    let settings = &ctx.config.short_employment;
+    let [first, last] = settings.window;
+    let (from, to) = (ctx.quarter.offset(first).first_day(), ctx.quarter.offset(last).last_day());
+
+    let classes = export.frame(Table::Classes);
+    let class_ids = data::text(classes, c::CLASS_ID)?;
+    let institutions = data::text(classes, c::INSTITUTION_ID)?;
+    let starts = data::date(classes, c::START_DATE)?;
+    let ends = data::date(classes, c::END_DATE)?;
+    let mut class_facts = BTreeMap::new();
+    for i in 0..classes.height() {
+        let (Some(id), Some(institution), Some(start), Some(end)) = (class_ids[i], institutions[i], starts[i], ends[i]) else { continue };
+        if end >= from && end <= to {
+            class_facts.insert(id, (institution, start, end));
+        }
+    }
+
+    let employment = export.frame(Table::Employment);
+    let persons = data::text(employment, c::PERSON_ID)?;
+    let employers = data::text(employment, c::EMPLOYER_ID)?;
+    let months = data::date(employment, c::MONTH)?;
+    let contributions = data::int(employment, &c::fen(c::CONTRIBUTION))?;
+    let mut by_person: BTreeMap<&str, Vec<(i32, &str)>> = BTreeMap::new();
+    let mut last_month = i32::MIN;
+    for i in 0..employment.height() {
+        let (Some(person), Some(employer), Some(month)) = (persons[i], employers[i], months[i]) else { continue };
+        if contributions[i].is_some_and(|fen| fen <= 0) {
+            continue;
+        }
+        let index = data::month_index(month);
+        last_month = last_month.max(index);
+        by_person.entry(person).or_default().push((index, employer));
+    }
+    for list in by_person.values_mut() {
+        list.sort_unstable();
+    }
+    let rules = Rules {
+        months_after_end: settings.months_after_end,
+        prior_months: settings.prior_months,
+        start_within_months: settings.start_within_months,
+        max_months: settings.max_months,
+        horizon: last_month.min(data::month_index(ctx.quarter.last_day())),
+    };
+
+    let enrollments = export.frame(Table::Enrollments);
+    let enrollment_classes = data::text(enrollments, c::CLASS_ID)?;
+    let enrollment_persons = data::text(enrollments, c::PERSON_ID)?;
+    let completed = data::boolean(enrollments, c::COMPLETED)?;
+    let mut found = Vec::new();
+    let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for i in 0..enrollments.height() {
+        let (Some(class), Some(person), Some(true)) = (enrollment_classes[i], enrollment_persons[i], completed[i]) else { continue };
+        let Some(&(institution, start, end)) = class_facts.get(class) else { continue };
+        if !seen.insert((class, person)) {
+            continue;
+        }
+        let Some(months) = by_person.get(person) else { continue };
+        let Some((employer, first_month, run_months, short)) = after_training(months, data::month_index(start), data::month_index(end), rules) else {
+            continue;
+        };
+        found.push(Outcome {
+            institution_id: institution.to_string(),
+            class_id: class.to_string(),
+            person_id: person.to_string(),
+            class_end: end,
+            employer_id: employer,
+            first_month,
+            run_months,
+            short,
+        });
+    }
+    found.sort_by(|a, b| (&a.institution_id, &a.class_id, &a.person_id).cmp(&(&b.institution_id, &b.class_id, &b.person_id)));
+    Ok(found)
+}
+
+fn by_institution(outcomes: &[Outcome]) -> BTreeMap<&str, Vec<&Outcome>> {
+    let mut grouped: BTreeMap<&str, Vec<&Outcome>> = BTreeMap::new();
+    for outcome in outcomes {
+        grouped.entry(outcome.institution_id.as_str()).or_default().push(outcome);
+    }
+    grouped
+}
+
+/// The `short_employment` measurement of one institution's outcomes (`None` below `min_rows`).
+pub fn short_measurement(outcomes: &[&Outcome], min_rows: usize, min_share: f64, window: &str) -> Option<Measurement> {
+    if outcomes.len() < min_rows.max(1) {
+        return None;
+    }
+    let short: Vec<&&Outcome> = outcomes.iter().filter(|o| o.short).collect();
+    let share = short.len() as f64 / outcomes.len() as f64;
+    let mut facts = format!(
+        "{} of {} trainees employed after classes ending {window} had contributions starting within a month of the class end and stopping within two months ({})",
+        short.len(),
+        outcomes.len(),
+        percent(share)
+    );
+    let examples: Vec<String> = short
+        .iter()
+        .take(3)
+        .map(|o| {
+            let months = if o.run_months == 1 {
+                data::month_label(o.first_month)
+            } else {
+                format!("{} to {}", data::month_label(o.first_month), data::month_label(o.first_month + o.run_months - 1))
+            };
+            format!("person {} {months} at employer {} after class {} ended {}", short_id(&o.person_id), short_id(&o.employer_id), o.class_id, o.class_end)
+        })
+        .collect();
+    if !examples.is_empty() {
+        facts.push_str(&format!("; e.g. {}", examples.join("; ")));
+    }
+    Some(Measurement { value: share, rows: outcomes.len() as i64, passes_bar: share >= min_share, facts, entities: Vec::new() })
+}
+
+/// The `employer_concentration` measurement of one institution's outcomes.
+pub fn concentration_measurement(outcomes: &[&Outcome], min_rows: usize, min_share: f64, window: &str) -> Option<Measurement> {
+    if outcomes.len() < min_rows.max(1) {
+        return None;
+    }
+    let mut per_employer: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for outcome in outcomes {
+        per_employer.entry(outcome.employer_id.as_str()).or_default().insert(outcome.person_id.as_str());
+    }
+    // Most trainees first; the smaller employer id on a tie.
+    let (employer, persons) = per_employer.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))?;
+    let share = persons.len() as f64 / outcomes.len() as f64;
+    let facts = format!(
+        "{} of {} trainees employed after classes ending {window} started at employer {} ({}); {} employers in all",
+        persons.len(),
+        outcomes.len(),
+        short_id(employer),
+        percent(share),
+        per_employer.len()
+    );
+    Some(Measurement { value: share, rows: outcomes.len() as i64, passes_bar: share >= min_share, facts, entities: Vec::new() })
+}
+
+fn short_id(id: &str) -> String {
+    short(id)
+}
+
+/// `short_employment` for every institution with enough trainees employed after training.
+pub fn short_employment(ctx: &Context, outcomes: &[Outcome]) -> Vec<SignalValue> {
+    let s = &ctx.config.short_employment;
+    let window = super::quarters_label(ctx.quarter, s.window);
+    let measurements = by_institution(outcomes)
+        .into_iter()
+        .filter_map(|(id, list)| Some((id.to_string(), short_measurement(&list, s.min_rows, s.min_share, &window)?)))
+        .collect();
+    let comparison = Comparison { direction: Direction::High, bar: s.min_share, z_threshold: s.z_threshold, min_scale: s.min_scale, format: percent };
+    judge_all(ctx, SHORT, measurements, comparison)
+}
+
+/// `employer_concentration` for every institution with enough trainees employed after training.
+pub fn employer_concentration(ctx: &Context, outcomes: &[Outcome]) -> Vec<SignalValue> {
+    let e = &ctx.config.employer_concentration;
+    let window = super::quarters_label(ctx.quarter, ctx.config.short_employment.window);
+    let measurements = by_institution(outcomes)
+        .into_iter()
+        .filter_map(|(id, list)| Some((id.to_string(), concentration_measurement(&list, e.min_rows, e.min_share, &window)?)))
+        .collect();
+    let comparison = Comparison { direction: Direction::High, bar: e.min_share, z_threshold: e.z_threshold, min_scale: e.min_scale, format: percent };
+    judge_all(ctx, CONCENTRATION, measurements, comparison)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: Rules = Rules { months_after_end: 6, prior_months: 3, start_within_months: 1, max_months: 2, horizon: 100 };
+
+    #[test]
+    fn a_two_month_job_starting_the_month_after_the_class_is_short() {
+        // Class from month 10 to 12; contributions in months 13 and 14, nothing after.
+        let months = [(13, "EMP1"), (14, "EMP1")];
+        assert_eq!(after_training(&months, 10, 12, RULES), Some(("EMP1".into(), 13, 2, true)));
+    }
+
+    #[test]
+    fn a_lasting_job_or_a_late_start_is_not_short() {
+        let lasting: Vec<(i32, &str)> = (13..25).map(|m| (m, "EMP1")).collect();
+        assert_eq!(after_training(&lasting, 10, 12, RULES), Some(("EMP1".into(), 13, 12, false)));
+        let late = [(15, "EMP1"), (16, "EMP1")];
+        assert_eq!(after_training(&late, 10, 12, RULES), Some(("EMP1".into(), 15, 2, false)));
+    }
+
+    #[test]
+    fn a_job_whose_end_is_not_visible_yet_is_not_short() {
+        let months = [(13, "EMP1"), (14, "EMP1")];
+        let rules = Rules { horizon: 14, ..RULES };
+        assert_eq!(after_training(&months, 10, 12, rules), Some(("EMP1".into(), 13, 2, false)));
+    }
+
+    #[test]
+    fn keeping_the_old_job_is_not_employment_after_training() {
+        let months: Vec<(i32, &str)> = (5..30).map(|m| (m, "OWN")).collect();
+        assert_eq!(after_training(&months, 10, 12, RULES), None);
+    }
+
+    fn outcome(institution: &str, person: usize, employer: &str, short: bool) -> Outcome {
+        Outcome {
+            institution_id: institution.into(),
+            class_id: "K1".into(),
+            person_id: format!("P{person:02}"),
+            class_end: chrono::NaiveDate::from_ymd_opt(2026, 2, 20).unwrap(),
+            employer_id: employer.into(),
+            first_month: 2026 * 12 + 2,
+            run_months: if short { 2 } else { 9 },
+            short,
+        }
+    }
+
+    #[test]
+    fn short_jobs_and_one_employer_pass_their_bars_with_examples() {
+        let list: Vec<Outcome> = (0..20).map(|p| outcome("I1", p, if p < 16 { "EMPX" } else { "EMPY" }, p < 17)).collect();
+        let refs: Vec<&Outcome> = list.iter().collect();
+        let short = short_measurement(&refs, 10, 0.3, "2025Q2–2026Q2").unwrap();
+        assert!(short.passes_bar);
+        assert_eq!(short.value, 0.85);
+        assert!(short.facts.contains("e.g. person P00 2026-03 to 2026-04 at employer EMPX after class K1 ended 2026-02-20"), "{}", short.facts);
+        let concentration = concentration_measurement(&refs, 10, 0.5, "2025Q2–2026Q2").unwrap();
+        assert!(concentration.passes_bar);
+        assert_eq!(concentration.value, 0.8);
+        assert!(concentration.facts.starts_with("16 of 20 trainees employed after classes ending 2025Q2–2026Q2 started at employer EMPX (80.0%); 2 employers"), "{}", concentration.facts);
+    }
+
+    #[test]
+    fn spread_lasting_jobs_do_not_pass_and_too_few_give_no_value() {
+        let list: Vec<Outcome> = (0..20).map(|p| outcome("I1", p, &format!("EMP{}", p % 7), false)).collect();
+        let refs: Vec<&Outcome> = list.iter().collect();
+        assert!(!short_measurement(&refs, 10, 0.3, "Q").unwrap().passes_bar);
+        assert!(!concentration_measurement(&refs, 10, 0.5, "Q").unwrap().passes_bar);
+        assert!(short_measurement(&refs[..9], 10, 0.3, "Q").is_none());
+    }
+}

@@ -1,0 +1,166 @@
+//! The signal stage's output tables, each sorted by its key so that the same inputs write the
+//! same bytes.
+
+use super::benford::{expected_share, Digits};
+use super::risk::{self, Scored};
+use super::{data, Context, SignalValue};
+use crate::columns as c;
+use crate::error::{PolarsContext, Result};
+use crate::ingest::contract::Table;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+
+/// `leads.parquet`.
+pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
+    let institutions = ctx.export.frame(Table::Institutions);
+    let ids = data::text(institutions, c::INSTITUTION_ID)?;
+    let names = data::text(institutions, c::NAME)?;
+    let name_of: BTreeMap<&str, Option<&str>> = ids.iter().zip(names.iter()).filter_map(|(id, name)| Some(((*id)?, *name))).collect();
+
+    let order = risk::rank(&scored.institutions);
+    let rows: Vec<&risk::InstitutionRisk> = order.iter().map(|&i| &scored.institutions[i]).collect();
+    let height = rows.len();
+    let evidence: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let mut parts: Vec<String> = r.fired.iter().map(|(signal, _, evidence)| format!("{signal}: {evidence}")).collect();
+            if let Some(breaches) = r.breaches.as_ref().filter(|b| b.strength > 0.0) {
+                parts.push(breaches.evidence());
+            }
+            if let Some(cleared) = &r.cleared {
+                parts.push(format!("note: {cleared}"));
+            }
+            parts.join(" | ")
+        })
+        .collect();
+    DataFrame::new(
+        height,
+        vec![
+            Column::new("rank".into(), (1..=height as u32).collect::<Vec<u32>>()),
+            Column::new(c::INSTITUTION_ID.into(), rows.iter().map(|r| r.institution_id.clone()).collect::<Vec<_>>()),
+            Column::new(c::NAME.into(), rows.iter().map(|r| name_of.get(r.institution_id.as_str()).copied().flatten()).collect::<Vec<_>>()),
+            Column::new(c::KIND.into(), rows.iter().map(|r| ctx.kinds.get(&r.institution_id).cloned().unwrap_or_default()).collect::<Vec<_>>()),
+            Column::new("risk_score".into(), rows.iter().map(|r| r.risk_score).collect::<Vec<_>>()),
+            Column::new("high_priority".into(), rows.iter().map(|r| r.high_priority).collect::<Vec<_>>()),
+            Column::new("signals".into(), rows.iter().map(|r| r.fired.iter().map(|(s, _, _)| *s).collect::<Vec<_>>().join(", ")).collect::<Vec<_>>()),
+            Column::new("signal_count".into(), rows.iter().map(|r| r.fired.len() as u32).collect::<Vec<u32>>()),
+            Column::new("breach_lines".into(), rows.iter().map(|r| r.breaches.as_ref().map(|b| b.breach_lines).unwrap_or(0)).collect::<Vec<i64>>()),
+            Column::new("breach_share".into(), rows.iter().map(|r| r.breaches.as_ref().map(|b| b.share).unwrap_or(0.0)).collect::<Vec<f64>>()),
+            Column::new("cleared_on".into(), rows.iter().map(|r| r.cleared.clone()).collect::<Vec<_>>()),
+            Column::new("evidence".into(), evidence),
+        ],
+    )
+    .context("building leads")
+}
+
+/// Rows for `flags.parquet`: one per concrete entity of every fired signal (the institution when
+/// the signal names none).
+pub fn signal_flags(ctx: &Context, values: &[SignalValue]) -> Result<DataFrame> {
+    let strength = ctx.config.strength;
+    let mut rows: Vec<[String; 7]> = Vec::new();
+    for value in values.iter().filter(|v| v.fired) {
+        let severity = if value.strength >= strength.severity_high {
+            "high"
+        } else if value.strength >= strength.severity_medium {
+            "medium"
+        } else {
+            "low"
+        };
+        if value.entities.is_empty() {
+            rows.push([
+                format!("{}:{}", value.signal, value.institution_id),
+                value.signal.to_string(),
+                severity.to_string(),
+                value.institution_id.clone(),
+                "institution".to_string(),
+                value.institution_id.clone(),
+                value.evidence.clone(),
+            ]);
+        } else {
+            for entity in &value.entities {
+                rows.push([
+                    format!("{}:{}", value.signal, entity.id),
+                    value.signal.to_string(),
+                    severity.to_string(),
+                    value.institution_id.clone(),
+                    entity.kind.to_string(),
+                    entity.id.clone(),
+                    format!("{}; institution {}: {}", entity.evidence, value.institution_id, value.summary),
+                ]);
+            }
+        }
+    }
+    rows.sort_by(|a, b| (&a[0], &a[3]).cmp(&(&b[0], &b[3])));
+    let height = rows.len();
+    let column = |index: usize| rows.iter().map(|row| row[index].clone()).collect::<Vec<_>>();
+    DataFrame::new(
+        height,
+        vec![
+            Column::new("flag_id".into(), column(0)),
+            Column::new("kind".into(), vec!["signal"; height]),
+            Column::new(c::RULE.into(), column(1)),
+            Column::new("severity".into(), column(2)),
+            Column::new(c::INSTITUTION_ID.into(), column(3)),
+            Column::new("entity_kind".into(), column(4)),
+            Column::new(c::ENTITY_ID.into(), column(5)),
+            Column::new("amount_fen".into(), vec![0i64; height]),
+            Column::new("evidence".into(), column(6)),
+            Column::new("overturned".into(), vec![false; height]),
+        ],
+    )
+    .context("building signal flags")
+}
+
+fn finite(value: f64) -> Option<f64> {
+    value.is_finite().then_some(value)
+}
+
+/// `signal_values.parquet`, sorted by institution and signal.
+pub fn signal_values(values: &[SignalValue]) -> Result<DataFrame> {
+    let mut rows: Vec<&SignalValue> = values.iter().collect();
+    rows.sort_by(|a, b| (&a.institution_id, a.signal).cmp(&(&b.institution_id, b.signal)));
+    let height = rows.len();
+    DataFrame::new(
+        height,
+        vec![
+            Column::new(c::INSTITUTION_ID.into(), rows.iter().map(|v| v.institution_id.clone()).collect::<Vec<_>>()),
+            Column::new("signal".into(), rows.iter().map(|v| v.signal).collect::<Vec<_>>()),
+            Column::new("value".into(), rows.iter().map(|v| finite(v.value)).collect::<Vec<_>>()),
+            Column::new("peer_value".into(), rows.iter().map(|v| finite(v.peer_value)).collect::<Vec<_>>()),
+            Column::new("threshold".into(), rows.iter().map(|v| finite(v.threshold)).collect::<Vec<_>>()),
+            Column::new("fired".into(), rows.iter().map(|v| v.fired).collect::<Vec<_>>()),
+            Column::new("rows".into(), rows.iter().map(|v| v.rows).collect::<Vec<i64>>()),
+            Column::new("robust_z".into(), rows.iter().map(|v| finite(v.z)).collect::<Vec<_>>()),
+            Column::new("strength".into(), rows.iter().map(|v| finite(v.strength)).collect::<Vec<_>>()),
+            Column::new("peers".into(), rows.iter().map(|v| v.peers.clone()).collect::<Vec<_>>()),
+            Column::new("evidence".into(), rows.iter().map(|v| v.evidence.clone()).collect::<Vec<_>>()),
+        ],
+    )
+    .context("building signal values")
+}
+
+/// `benford_digits.parquet`: nine rows per tested institution.
+pub fn benford_digits(digits: &Digits) -> Result<DataFrame> {
+    let mut ids = Vec::new();
+    let mut digit = Vec::new();
+    let mut observed = Vec::new();
+    let mut expected = Vec::new();
+    for (institution, counts) in &digits.counts {
+        for d in 1..=9usize {
+            ids.push(institution.clone());
+            digit.push(d as i64);
+            observed.push(counts[d - 1]);
+            expected.push(expected_share(d));
+        }
+    }
+    DataFrame::new(
+        ids.len(),
+        vec![
+            Column::new(c::INSTITUTION_ID.into(), ids),
+            Column::new("digit".into(), digit),
+            Column::new("observed".into(), observed),
+            Column::new("expected_share".into(), expected),
+        ],
+    )
+    .context("building Benford digits")
+}

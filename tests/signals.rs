@@ -1,0 +1,396 @@
+//! Risk signals end to end: on exports from `sample` (several seeds and sizes), every planted
+//! scheme ranks at the top of the leads and institutions with nothing planted are rare there;
+//! hand-made exports where a signal must fire and where it must not; the learned model on
+//! decided cases; same inputs → identical tables.
+
+use crate::util::*;
+use polars::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use traincredit::features::indicators::IndicatorTable;
+use traincredit::ingest::contract::{Logical, Table};
+use traincredit::ingest::{self, Export};
+use traincredit::person::Pseudonymiser;
+use traincredit::policy::Policy;
+use traincredit::rules::{self, Findings};
+use traincredit::sample::{self, SampleOptions};
+use traincredit::signals::{self, Leads, SignalsConfig, SignalsInput};
+use traincredit::Quarter;
+
+fn read(dir: &Path) -> Export {
+    ingest::ingest(dir, &Pseudonymiser::new(Pseudonymiser::DEMO_KEY.as_bytes())).unwrap()
+}
+
+fn findings(export: &Export, policy: &Policy, quarter: Quarter) -> Findings {
+    rules::evaluate(export, policy, quarter, &Default::default()).unwrap()
+}
+
+/// The signal stage on `export` for `quarter`, with the shipped policy and `config`.
+fn detect_with(export: &Export, quarter: Quarter, config: &SignalsConfig) -> Leads {
+    let policy = Policy::defaults().unwrap();
+    let findings = findings(export, &policy, quarter);
+    let indicators = IndicatorTable::compute(export, &policy, quarter, &findings.lines_in_scope).unwrap();
+    signals::detect(&SignalsInput { export, findings: &findings, indicators: &indicators, policy: &policy, config, quarter }).unwrap()
+}
+
+fn detect(export: &Export, quarter: Quarter) -> Leads {
+    detect_with(export, quarter, &SignalsConfig::defaults())
+}
+
+fn truth(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap()
+}
+
+/// institution → planted scheme names.
+fn schemes(truth: &serde_json::Value) -> BTreeMap<String, Vec<String>> {
+    let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for scheme in truth["schemes"].as_array().unwrap() {
+        found.entry(scheme["institution_id"].as_str().unwrap().to_string()).or_default().push(scheme["scheme"].as_str().unwrap().to_string());
+    }
+    found
+}
+
+/// Institutions with anything planted: schemes, breach lines, procedural findings, decisions,
+/// sanctions. The rest are honest.
+fn planted(truth: &serde_json::Value) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for key in ["schemes", "lines", "procedural", "decisions", "sanctions"] {
+        for row in truth[key].as_array().unwrap() {
+            ids.insert(row["institution_id"].as_str().unwrap().to_string());
+        }
+    }
+    ids
+}
+
+/// The signal meant to find a planted scheme.
+fn expected_signal(scheme: &str) -> &str {
+    match scheme {
+        "assessor_collusion" => "assessor_pass_rate",
+        "ring" => "shared_contacts",
+        other => other,
+    }
+}
+
+/// Checks the leads of one sample export: every planted scheme institution ranks within the
+/// top (one place per scheme institution plus a margin of 10% of the institutions, at least 5)
+/// and is named by its signal; institutions with nothing planted are rare there. Prints recall.
+fn check_sample(seed: u64, institutions: usize) {
+    let dir = temp_dir();
+    let options = SampleOptions { seed, institutions, ..SampleOptions::default() };
+    sample::generate(&options, dir.path()).unwrap();
+    let truth = truth(dir.path());
+    let export = read(dir.path());
+    let leads = detect(&export, options.to);
+
+    let ranked = texts(&leads.leads, "institution_id");
+    let signals_of = texts(&leads.leads, "signals");
+    let schemes = schemes(&truth);
+    let planted = planted(&truth);
+    // The top: one place per planted scheme institution, plus a margin of 10% of the
+    // institutions (at least 5) for whatever else deserves a visit.
+    let margin = (institutions as f64 * 0.10).ceil().max(5.0) as usize;
+    let top = schemes.len() + margin;
+    let rank_of: BTreeMap<&str, usize> = ranked.iter().enumerate().map(|(i, id)| (id.as_str(), i + 1)).collect();
+    let mut missed = Vec::new();
+    for (id, names) in &schemes {
+        match rank_of.get(id.as_str()) {
+            Some(&rank) if rank <= top => {}
+            Some(&rank) => missed.push(format!("{id} ({}) ranked {rank}", names.join(", "))),
+            None => missed.push(format!("{id} ({}) is no lead", names.join(", "))),
+        }
+    }
+    let within = |n: usize| ranked.iter().take(n).filter(|id| schemes.contains_key(*id)).count();
+    let honest_in_top: Vec<String> =
+        ranked.iter().zip(&signals_of).take(top).filter(|(id, _)| !planted.contains(*id)).map(|(id, s)| format!("{id} [{s}]")).collect();
+    println!(
+        "signals: seed {seed}, {institutions} institutions: {} planted scheme institutions; recall in the top {} = {}/{} ({:.0}%), in the top {top} = {}/{}; \
+         honest institutions in the top {top}: {} {honest_in_top:?}; leads {}",
+        schemes.len(),
+        schemes.len(),
+        within(schemes.len()),
+        schemes.len(),
+        100.0 * within(schemes.len()) as f64 / schemes.len() as f64,
+        within(top),
+        schemes.len(),
+        honest_in_top.len(),
+        ranked.len()
+    );
+    assert!(missed.is_empty(), "seed {seed}: planted schemes outside the top {top}: {missed:?}\nleads: {ranked:?}");
+    assert!(honest_in_top.len() <= margin / 2, "seed {seed}: too many honest institutions in the top {top}: {honest_in_top:?}");
+    // Every scheme is named by the signal meant to find it.
+    for (id, names) in &schemes {
+        let fired = &signals_of[rank_of[id.as_str()] - 1];
+        for name in names {
+            assert!(fired.contains(expected_signal(name)), "seed {seed}: {id} planted {name} but fired [{fired}]");
+        }
+    }
+}
+
+#[test]
+fn planted_schemes_rank_at_the_top_of_the_leads_on_several_seeds() {
+    for seed in [SampleOptions::default().seed, 1, 2] {
+        check_sample(seed, 60);
+    }
+}
+
+#[test]
+fn planted_schemes_rank_at_the_top_of_the_leads_on_a_larger_sample() {
+    check_sample(3, 150);
+}
+
+#[test]
+fn the_tables_have_their_contract_shape_and_order() {
+    let dir = temp_dir();
+    let options = SampleOptions::default();
+    sample::generate(&options, dir.path()).unwrap();
+    let export = read(dir.path());
+    let leads = detect(&export, options.to);
+    let policy = Policy::defaults().unwrap();
+
+    let schema = |frame: &DataFrame| frame.schema().iter().map(|(n, t)| format!("{n}: {t}")).collect::<Vec<_>>();
+    assert_eq!(
+        schema(&leads.signal_flags),
+        ["flag_id: str", "kind: str", "rule: str", "severity: str", "institution_id: str", "entity_kind: str", "entity_id: str", "amount_fen: i64", "evidence: str", "overturned: bool"]
+    );
+    let lead_columns = schema(&leads.leads);
+    for wanted in ["rank: u32", "institution_id: str", "risk_score: f64", "high_priority: bool", "signals: str", "evidence: str"] {
+        assert!(lead_columns.contains(&wanted.to_string()), "{lead_columns:?}");
+    }
+    let value_columns = schema(&leads.signal_values);
+    for wanted in ["institution_id: str", "signal: str", "value: f64", "peer_value: f64", "threshold: f64", "fired: bool", "rows: i64", "evidence: str"] {
+        assert!(value_columns.contains(&wanted.to_string()), "{value_columns:?}");
+    }
+    assert_eq!(schema(&leads.benford_digits), ["institution_id: str", "digit: i64", "observed: i64", "expected_share: f64"]);
+
+    // Ranks 1…n by falling risk, ties by institution id; high priority exactly from the cut-off.
+    let ranks = texts(&leads.leads, "rank");
+    assert_eq!(ranks, (1..=ranks.len()).map(|r| r.to_string()).collect::<Vec<_>>());
+    let ids = texts(&leads.leads, "institution_id");
+    let risk: Vec<f64> = texts(&leads.leads, "risk_score").iter().map(|r| r.parse().unwrap()).collect();
+    for i in 1..risk.len() {
+        assert!(risk[i - 1] > risk[i] || (risk[i - 1] == risk[i] && ids[i - 1] < ids[i]), "rank {i}: {} {} / {} {}", ids[i - 1], risk[i - 1], ids[i], risk[i]);
+    }
+    let cutoff = policy.tiers.cutoffs.high_priority_risk_score;
+    for (id, flag) in ids.iter().zip(texts(&leads.leads, "high_priority")) {
+        let (score, high) = leads.risk[id];
+        assert_eq!(flag == "true", high);
+        assert_eq!(high, score >= cutoff, "{id}");
+        assert!((0.0..=1.0).contains(&score));
+    }
+    // Every institution has a risk for rating; every lead has evidence.
+    assert_eq!(leads.risk.len(), export.frame(Table::Institutions).height());
+    assert!(texts(&leads.leads, "evidence").iter().all(|e| !e.is_empty() && e != "null"));
+    // Flags: one per concrete entity, unique ids, only signal kinds and no money.
+    let flag_ids = texts(&leads.signal_flags, "flag_id");
+    assert_eq!(flag_ids.iter().collect::<BTreeSet<_>>().len(), flag_ids.len());
+    let mut sorted = flag_ids.clone();
+    sorted.sort();
+    assert_eq!(flag_ids, sorted);
+    assert!(texts(&leads.signal_flags, "kind").iter().all(|k| k == "signal"));
+    assert!(texts(&leads.signal_flags, "amount_fen").iter().all(|a| a == "0"));
+    assert!(texts(&leads.signal_flags, "overturned").iter().all(|o| o == "false"));
+    for (id, rule) in flag_ids.iter().zip(texts(&leads.signal_flags, "rule")) {
+        assert!(id.starts_with(&format!("{rule}:")), "{id}");
+        assert!(signals::SIGNALS.contains(&rule.as_str()), "{rule}");
+    }
+    // Benford digits: nine rows per tested institution, observed counts behind the MAD.
+    let digits = &leads.benford_digits;
+    assert_eq!(digits.height() % 9, 0);
+    assert!(digits.height() >= 9, "the benford institution is tested");
+    // No raw identifier leaks: every 64-hex pseudonym in evidence is shortened to 12 characters.
+    let hex64 = |text: &str| text.split(|c: char| !c.is_ascii_hexdigit()).any(|word| word.len() >= 64);
+    for frame in [&leads.leads, &leads.signal_flags, &leads.signal_values] {
+        assert!(texts(frame, "evidence").iter().all(|e| !hex64(e)));
+    }
+    assert_eq!(leads.model["method"], "fixed weights");
+    assert!(leads.model["reason"].as_str().unwrap().contains("at least 10 and 10 are needed"), "{}", leads.model);
+}
+
+#[test]
+fn the_same_export_gives_byte_identical_tables() {
+    let dir = temp_dir();
+    let options = SampleOptions { seed: 5, ..SampleOptions::default() };
+    sample::generate(&options, dir.path()).unwrap();
+    let out = temp_dir();
+    let mut bytes = Vec::new();
+    for run in 0..2 {
+        let export = read(dir.path());
+        let mut leads = detect(&export, options.to);
+        let mut files = Vec::new();
+        for (name, frame) in [
+            ("leads", &mut leads.leads),
+            ("flags", &mut leads.signal_flags),
+            ("values", &mut leads.signal_values),
+            ("digits", &mut leads.benford_digits),
+        ] {
+            let path = out.path().join(format!("{name}-{run}.parquet"));
+            write_parquet(frame, &path);
+            files.push(std::fs::read(&path).unwrap());
+        }
+        files.push(serde_json::to_vec(&leads.model).unwrap());
+        let mut risk: Vec<_> = leads.risk.into_iter().collect();
+        risk.sort_by(|a, b| a.0.cmp(&b.0));
+        files.push(format!("{risk:?}").into_bytes());
+        bytes.push(files);
+    }
+    assert!(bytes[0] == bytes[1], "two runs differ");
+}
+
+/// Case decisions on `confirmed` (fraud_confirmed) and `cleared` institutions, dated `on`.
+fn write_decisions(dir: &Path, confirmed: &[String], cleared: &[String], on: &str) {
+    let mut ids = Vec::new();
+    let mut findings = Vec::new();
+    for (list, finding) in [(confirmed, "fraud_confirmed"), (cleared, "cleared")] {
+        for id in list {
+            ids.push(Some(id.clone()));
+            findings.push(Some(finding.to_string()));
+        }
+    }
+    let n = ids.len();
+    let mut frame = DataFrame::new(
+        n,
+        vec![
+            typed_column("institution_id", Logical::Text, &ids),
+            typed_column("decided_on", Logical::Date, &vec![Some(on.to_string()); n]),
+            typed_column("finding", Logical::Text, &findings),
+            typed_column("amount_defrauded", Logical::Money, &vec![None; n]),
+            typed_column("note", Logical::Text, &vec![None; n]),
+        ],
+    )
+    .unwrap();
+    write_parquet(&mut frame, &dir.join("case_decisions.parquet"));
+}
+
+#[test]
+fn enough_decided_cases_fit_a_logistic_model_with_its_cross_validated_auc() {
+    let dir = temp_dir();
+    let options = SampleOptions::default();
+    sample::generate(&options, dir.path()).unwrap();
+    let truth = truth(dir.path());
+    let schemes = schemes(&truth);
+    let planted = planted(&truth);
+    let confirmed: Vec<String> = schemes.keys().cloned().collect();
+    let all: Vec<String> = texts(read(dir.path()).frame(Table::Institutions), "institution_id");
+    let cleared: Vec<String> = all.iter().filter(|id| !planted.contains(*id)).take(12).cloned().collect();
+    assert!(confirmed.len() >= 10 && cleared.len() >= 10);
+    write_decisions(dir.path(), &confirmed, &cleared, "2026-05-15");
+
+    let export = read(dir.path());
+    let leads = detect(&export, options.to);
+    let model = &leads.model;
+    println!("signals: learned model {model}");
+    assert!(model["method"].as_str().unwrap().starts_with("logistic regression"), "{model}");
+    assert_eq!(model["decided_institutions"]["fraud_confirmed"], confirmed.len());
+    assert_eq!(model["decided_institutions"]["cleared"], cleared.len());
+    let auc = model["cv_auc"].as_f64().unwrap();
+    assert!((0.8..=1.0).contains(&auc), "cross-validated AUC {auc}");
+    assert!(model["weights"]["synchronized_sign_ins"].is_number());
+    // The model's probabilities rank the confirmed above the cleared.
+    let lowest_confirmed = confirmed.iter().map(|id| leads.risk[id].0).fold(f64::INFINITY, f64::min);
+    let highest_cleared = cleared.iter().map(|id| leads.risk[id].0).fold(0.0, f64::max);
+    assert!(lowest_confirmed > highest_cleared, "{lowest_confirmed} vs {highest_cleared}");
+    // Switched off, the same decisions leave the fixed weights in place, and say so.
+    let mut config = SignalsConfig::defaults();
+    config.learning.enabled = false;
+    let fixed = detect_with(&export, options.to, &config);
+    assert_eq!(fixed.model["method"], "fixed weights");
+    assert_eq!(fixed.model["reason"], "learning is switched off in signals.toml");
+}
+
+/// Seven institutions, each with one class of ten trainees signing in at ten sessions with
+/// `method(institution number)`; the first `synchronized` institutions' trainees all check in
+/// within the same second.
+fn sign_in_fixture(synchronized: usize, method: impl Fn(usize) -> &'static str) -> Fixture {
+    let mut fixture = Fixture::new();
+    let mut sequence = 0;
+    for i in 1..=7 {
+        let institution = format!("I{i}");
+        let class = format!("K{i}");
+        fixture.add(Table::Institutions, &[("institution_id", &institution), ("bank_account", &format!("62220000{i:08}"))]);
+        fixture.add(Table::Classes, &[("class_id", &class), ("institution_id", &institution)]);
+        for t in 0..10 {
+            sequence += 1;
+            let enrollment = format!("E{i}-{t}");
+            let person = id_number("1990-01-01", sequence);
+            let phone = format!("1380000{sequence:04}");
+            fixture.add(Table::Enrollments, &[("enrollment_id", &enrollment), ("class_id", &class), ("person_id", &person), ("phone", &phone)]);
+            for day in 1..=10 {
+                let second = if i <= synchronized { 0 } else { t * 53 + i * 7 };
+                let check_in = format!("2026-07-{day:02} 08:{:02}:{:02}", second / 60, second % 60);
+                let check_out = format!("2026-07-{day:02} 16:00:00");
+                fixture.add(
+                    Table::Attendance,
+                    &[("enrollment_id", &enrollment), ("check_in", &check_in), ("check_out", &check_out), ("method", method(i)), ("device_id", &format!("D{i}"))],
+                );
+            }
+        }
+    }
+    fixture
+}
+
+fn value_of(leads: &Leads, institution: &str, signal: &str) -> Option<(String, String)> {
+    let ids = texts(&leads.signal_values, "institution_id");
+    let names = texts(&leads.signal_values, "signal");
+    let fired = texts(&leads.signal_values, "fired");
+    let evidence = texts(&leads.signal_values, "evidence");
+    (0..ids.len()).find(|&i| ids[i] == institution && names[i] == signal).map(|i| (fired[i].clone(), evidence[i].clone()))
+}
+
+#[test]
+fn a_class_checking_in_within_one_second_is_a_lead_with_its_class_flagged() {
+    let dir = temp_dir();
+    sign_in_fixture(1, |_| "card").write(dir.path());
+    let leads = detect(&read(dir.path()), "2026Q3".parse().unwrap());
+    let (fired, evidence) = value_of(&leads, "I1", "synchronized_sign_ins").unwrap();
+    assert_eq!(fired, "true", "{evidence}");
+    assert!(evidence.starts_with("100 of 100 machine sign-ins dated 2025Q4–2026Q3 (100.0%) fell in 10 bursts"), "{evidence}");
+    assert!(evidence.contains("largest: 10 of 10 trainees of class K1 checked in at 2026-07-01 08:00:00 on device D1"), "{evidence}");
+    assert_eq!(value_of(&leads, "I2", "synchronized_sign_ins").unwrap().0, "false");
+    assert_eq!(texts(&leads.leads, "institution_id"), ["I1"]);
+    assert_eq!(texts(&leads.leads, "signals"), ["synchronized_sign_ins"]);
+    assert_eq!(texts(&leads.signal_flags, "flag_id"), ["synchronized_sign_ins:K1"]);
+    assert_eq!(texts(&leads.signal_flags, "entity_kind"), ["class"]);
+}
+
+#[test]
+fn spread_sign_ins_and_hand_written_minutes_make_no_lead() {
+    let dir = temp_dir();
+    sign_in_fixture(0, |_| "card").write(dir.path());
+    let leads = detect(&read(dir.path()), "2026Q3".parse().unwrap());
+    assert_eq!(leads.leads.height(), 0, "{:?}", texts(&leads.leads, "evidence"));
+    // A hand-written register of one institution writes everyone at 08:00: no burst, but a
+    // manual share far above its peers'.
+    let dir = temp_dir();
+    sign_in_fixture(1, |i| if i == 1 { "manual" } else { "face" }).write(dir.path());
+    let leads = detect(&read(dir.path()), "2026Q3".parse().unwrap());
+    assert_eq!(value_of(&leads, "I1", "synchronized_sign_ins").map(|v| v.0), None, "no machine sign-ins at I1");
+    let (fired, evidence) = value_of(&leads, "I1", "manual_sign_ins").unwrap();
+    assert_eq!(fired, "true", "{evidence}");
+    assert!(evidence.starts_with("100 of 100 in-person sign-ins dated 2025Q4–2026Q3 (100.0%) entered by hand"), "{evidence}");
+    assert_eq!(texts(&leads.leads, "signals"), ["manual_sign_ins"]);
+}
+
+#[test]
+fn a_new_institution_with_the_legal_representative_of_a_disqualified_one_is_a_high_priority_lead() {
+    let rep = id_number("1970-05-05", 11);
+    let other_rep = id_number("1972-03-03", 13);
+    let mut fixture = Fixture::clean();
+    fixture
+        .add(Table::Institutions, &[("institution_id", "OLD"), ("legal_rep", rep.as_str()), ("bank_account", "6222000000000001"), ("status", "revoked")])
+        .add(Table::Institutions, &[("institution_id", "NEW"), ("legal_rep", rep.as_str()), ("bank_account", "6222000000000002"), ("licensed_on", "2026-04-20")])
+        .add(Table::Institutions, &[("institution_id", "SISTER"), ("legal_rep", other_rep.as_str()), ("bank_account", "6222000000000003")])
+        .add(Table::Sanctions, &[("institution_id", "OLD"), ("kind", "disqualified"), ("from_quarter", "2026Q1"), ("reason", "fraud")]);
+    let dir = temp_dir();
+    fixture.write(dir.path());
+    let leads = detect(&read(dir.path()), "2026Q3".parse().unwrap());
+    assert_eq!(texts(&leads.leads, "institution_id"), ["NEW"]);
+    assert_eq!(texts(&leads.leads, "signals"), ["successor"]);
+    assert_eq!(texts(&leads.leads, "high_priority"), ["true"]);
+    let evidence = &texts(&leads.leads, "evidence")[0];
+    assert!(evidence.starts_with("successor: shares its legal representative "), "{evidence}");
+    assert!(evidence.contains(" with OLD (disqualified sanction 2026Q1 with no end); licensed 2026-04-20, after OLD was sanctioned"), "{evidence}");
+    assert_eq!(leads.risk["NEW"], (0.95, true));
+    assert_eq!(leads.risk["SISTER"], (0.0, false));
+    assert_eq!(texts(&leads.signal_flags, "flag_id"), ["successor:NEW"]);
+    assert_eq!(texts(&leads.signal_flags, "severity"), ["high"]);
+}
