@@ -89,6 +89,7 @@ fn tier_table(outcome: &pipeline::RunOutcome) -> String {
         totals.claimed, totals.at_risk, totals.to_recover, totals.to_hold
     )
     .ok();
+    writeln!(out, "report: {}", outcome.folder.join("report.html").display()).ok();
     writeln!(out, "explain one institution: traincredit explain --run {} --institution ID", outcome.folder.display()).ok();
     out
 }
