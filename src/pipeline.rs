@@ -86,7 +86,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     })?;
     stage.done(leads.leads.height());
     let stage = Stage::start("rating institutions");
-    let ratings = rating::rate(&export, options.policy, options.quarter, &findings, &findings.standing, &previous_ratings, &leads.risk)?;
+    let ratings = rating::rate(&export, options.policy, options.quarter, &findings, &indicators, &findings.standing, &previous_ratings, &leads.risk)?;
     stage.done(ratings.len());
     let stage = Stage::start("writing the run folder");
 

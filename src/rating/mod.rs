@@ -112,18 +112,19 @@ fn percent(value: f64) -> String {
     format!("{:.1}%", value * 100.0)
 }
 
-/// Rates every kept institution for `quarter`.
+/// Rates every kept institution for `quarter` from its indicators (`table`, computed once for
+/// signals and rating), the rules' findings and the standing sanctions and decisions.
 pub fn rate(
     export: &Export,
     policy: &Policy,
     quarter: Quarter,
     findings: &Findings,
+    table: &IndicatorTable,
     standing: &Standing,
     previous: &HashMap<String, PreviousRating>,
     risk: &HashMap<String, (f64, bool)>,
 ) -> Result<Vec<Rating>> {
     let specs = &policy.indicators;
-    let table = IndicatorTable::compute(export, policy, quarter, &findings.lines_in_scope)?;
     let completed = &table.completed;
     let breach_lines = count_map(&findings.lines_in_scope, col(rules::BREACH), "breach lines")?;
     let procedural = count_map(&findings.procedural, col(rules::OVERTURNED).not(), "procedural findings")?;
