@@ -15,6 +15,8 @@ use crate::query::CollectStreaming;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
+/// Internal column: how many rows share a duplicated primary key.
+const COPIES_COLUMN: &str = "__copies";
 /// Internal column: the row fails at least one check.
 const FAILED_COLUMN: &str = "__failed";
 
@@ -63,17 +65,41 @@ pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Se
         checks.push(Check { failed: unknown, reason });
     }
     checks.extend(impossible_values(table));
+    // Duplicated keys are rare: count copies per key once, and join the few duplicated keys
+    // back, rather than a window over every row.
     let key = table.primary_key();
+    let key_columns: Vec<Expr> = key.iter().map(|k| col(*k)).collect();
     let key_present = key.iter().map(|k| col(*k).is_not_null()).reduce(|a, b| a.and(b)).expect("keys are not empty");
-    let copies = len().over(key.iter().map(|k| col(*k)).collect::<Vec<_>>()).context("counting key copies")?;
-    checks.push(Check {
-        failed: key_present.and(copies.clone().gt(lit(1))),
-        reason: concat_str(
-            [lit(format!("duplicate primary key ({}): ", key.join(", "))), copies.cast(DataType::String), lit(" copies")],
-            "",
-            false,
-        ),
-    });
+    let duplicated = frame
+        .clone()
+        .lazy()
+        .filter(key_present)
+        .group_by(key_columns.clone())
+        .agg([len().alias(COPIES_COLUMN)])
+        .filter(col(COPIES_COLUMN).gt(lit(1)))
+        .collect_streaming()
+        .context("counting key copies")?;
+    let frame = if duplicated.height() == 0 {
+        frame
+    } else {
+        let mut args = JoinArgs::new(JoinType::Left);
+        args.maintain_order = MaintainOrderJoin::Left;
+        args.nulls_equal = false;
+        let joined = frame
+            .lazy()
+            .join(duplicated.lazy(), key_columns.clone(), key_columns, args)
+            .collect_streaming()
+            .context("marking duplicated keys")?;
+        checks.push(Check {
+            failed: col(COPIES_COLUMN).is_not_null(),
+            reason: concat_str(
+                [lit(format!("duplicate primary key ({}): ", key.join(", "))), col(COPIES_COLUMN).cast(DataType::String), lit(" copies")],
+                "",
+                false,
+            ),
+        });
+        joined
+    };
     for foreign in table.foreign_keys() {
         let Some(parents) = parent_keys.get(&foreign.parent) else { continue };
         let dangling =
@@ -90,8 +116,7 @@ pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Se
         checks.push(Check { failed: dangling, reason });
     }
 
-    // Reasons are text and costly; they are built only for the rows that fail. Every copy of a
-    // duplicated key fails, so counting copies among the failing rows counts them all.
+    // Reasons are text and costly; they are built only for the rows that fail.
     let any_failed = checks
         .iter()
         .map(|check| check.failed.clone().fill_null(lit(false)))
