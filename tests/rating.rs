@@ -21,10 +21,7 @@ fn cohort(trainees: u32, passes: u32) -> Fixture {
             .add(Table::Enrollments, &[("enrollment_id", enrollment.as_str()), ("person_id", person.as_str())])
             .add(Table::Claims, &[("claim_id", claim.as_str())])
             .add(Table::ClaimLines, &[("claim_id", claim.as_str()), ("enrollment_id", enrollment.as_str())]);
-        for day in 1..=5 {
-            let (check_in, check_out) = (format!("2026-07-{day:02} 08:00:00"), format!("2026-07-{day:02} 16:00:00"));
-            fixture.add(Table::Attendance, &[("enrollment_id", enrollment.as_str()), ("check_in", check_in.as_str()), ("check_out", check_out.as_str())]);
-        }
+        fixture.attend_fully(enrollment.as_str());
         if n <= passes {
             let assessment = format!("A{n}");
             fixture.add(Table::Assessments, &[("assessment_id", assessment.as_str()), ("person_id", person.as_str())]);
@@ -102,10 +99,7 @@ fn a_ban_persists_for_four_quarters_then_expires() {
             .add(Table::Enrollments, &[("enrollment_id", enrollment.as_str()), ("person_id", person.as_str()), ("completed", "false")])
             .add(Table::Claims, &[("claim_id", claim.as_str())])
             .add(Table::ClaimLines, &[("claim_id", claim.as_str()), ("enrollment_id", enrollment.as_str())]);
-        for day in 1..=5 {
-            let (check_in, check_out) = (format!("2026-07-{day:02} 08:00:00"), format!("2026-07-{day:02} 16:00:00"));
-            fixture.add(Table::Attendance, &[("enrollment_id", enrollment.as_str()), ("check_in", check_in.as_str()), ("check_out", check_out.as_str())]);
-        }
+        fixture.attend_fully(enrollment.as_str());
     }
     fixture.write(&dir.path().join("export"));
     evaluate(dir.path(), "export", "2026Q3", "q3", None);

@@ -42,11 +42,7 @@ fn add_trainee(fixture: &mut Fixture, n: u32, birth: &str) -> String {
     let enrollment = format!("E{n}");
     let person = id_number(birth, n * 2 + 1);
     fixture.add(Table::Enrollments, &[("enrollment_id", enrollment.as_str()), ("person_id", person.as_str())]);
-    for day in 1..=5 {
-        let check_in = format!("2026-07-{day:02} 08:00:00");
-        let check_out = format!("2026-07-{day:02} 16:00:00");
-        fixture.add(Table::Attendance, &[("enrollment_id", enrollment.as_str()), ("check_in", check_in.as_str()), ("check_out", check_out.as_str())]);
-    }
+    fixture.attend_fully(enrollment.as_str());
     enrollment
 }
 
@@ -166,10 +162,7 @@ fn r03_wrong_check_character_and_malformed_ids_but_not_hashes_or_a_final_x() {
             .add(Table::Enrollments, &[("enrollment_id", enrollment.as_str()), ("person_id", person)])
             .add(Table::Claims, &[("claim_id", claim.as_str()), ("status", "pending"), ("paid_amount", "null")])
             .add(Table::ClaimLines, &[("claim_id", claim.as_str()), ("enrollment_id", enrollment.as_str())]);
-        for day in 1..=5 {
-            let (check_in, check_out) = (format!("2026-07-{day:02} 08:00:00"), format!("2026-07-{day:02} 16:00:00"));
-            fixture.add(Table::Attendance, &[("enrollment_id", enrollment.as_str()), ("check_in", check_in.as_str()), ("check_out", check_out.as_str())]);
-        }
+        fixture.attend_fully(enrollment.as_str());
     }
     let findings = evaluate(&fixture);
     assert_eq!(breaches(&findings), vec!["R03 | C3/E3 | 100000", "R03 | C4/E4 | 100000"]);
@@ -295,10 +288,7 @@ fn not_completed_with_appeal(decided_on: &str) -> Fixture {
         .add(Table::Claims, &[])
         .add(Table::ClaimLines, &[])
         .add(Table::Appeals, &[("rule", "R05"), ("entity_id", "C1/E1"), ("decided_on", decided_on)]);
-    for day in 1..=5 {
-        let (check_in, check_out) = (format!("2026-07-{day:02} 08:00:00"), format!("2026-07-{day:02} 16:00:00"));
-        fixture.add(Table::Attendance, &[("check_in", check_in.as_str()), ("check_out", check_out.as_str())]);
-    }
+    fixture.attend_fully("E1");
     fixture
 }
 
@@ -362,10 +352,7 @@ fn a_hashed_export_is_judged_by_pseudonym_without_ages() {
         .add(Table::ClaimLines, &[])
         .add(Table::Claims, &[("claim_id", "C2"), ("submitted_on", "2026-08-01")])
         .add(Table::ClaimLines, &[("claim_id", "C2")]);
-    for day in 1..=5 {
-        let (check_in, check_out) = (format!("2026-07-{day:02} 08:00:00"), format!("2026-07-{day:02} 16:00:00"));
-        fixture.add(Table::Attendance, &[("check_in", check_in.as_str()), ("check_out", check_out.as_str())]);
-    }
+    fixture.attend_fully("E1");
     let findings = evaluate(&fixture);
     // No R03 (a hash is a valid form) and no R04 (no birth date), but the duplicate is found.
     assert_eq!(breaches(&findings), vec!["R01 | C2/E1 | 100000"]);

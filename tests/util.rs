@@ -204,6 +204,17 @@ impl Fixture {
         self
     }
 
+    /// Eight-hour sign-ins on 1–5 July 2026 for `enrollment`: 40 hours, the default class's
+    /// planned hours, all within its dates.
+    pub fn attend_fully(&mut self, enrollment: &str) -> &mut Fixture {
+        for day in 1..=5 {
+            let check_in = format!("2026-07-{day:02} 08:00:00");
+            let check_out = format!("2026-07-{day:02} 16:00:00");
+            self.add(Table::Attendance, &[("enrollment_id", enrollment), ("check_in", check_in.as_str()), ("check_out", check_out.as_str())]);
+        }
+        self
+    }
+
     /// One institution, class, enrollment (a valid adult) with full attendance, and a paid
     /// training claim of one line: an export that breaks no rule.
     pub fn clean() -> Fixture {
@@ -214,12 +225,8 @@ impl Fixture {
             .add(Table::Classes, &[])
             .add(Table::Enrollments, &[("person_id", person.as_str())])
             .add(Table::Claims, &[])
-            .add(Table::ClaimLines, &[]);
-        for day in 1..=5 {
-            let check_in = format!("2026-07-{day:02} 08:00:00");
-            let check_out = format!("2026-07-{day:02} 16:00:00");
-            fixture.add(Table::Attendance, &[("check_in", check_in.as_str()), ("check_out", check_out.as_str())]);
-        }
+            .add(Table::ClaimLines, &[])
+            .attend_fully("E1");
         fixture
     }
 
