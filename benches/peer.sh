@@ -5,7 +5,7 @@
 # engine ÷ DuckDB, then the two tools' breach counts per rule and money totals side by side.
 #
 #   benches/peer.sh [--size medium|province] [--threads N] [--export DIR] [--runs N]
-#                   [--quarter 2026Q3] [--rebuild] [--keep]
+#                   [--quarter 2026Q3] [--rebuild] [--keep] [--with-signals]
 #
 #   --size     medium (default): `sample --institutions 600 --seed 1`;
 #              province: `sample --scale province --seed 1` when `sample --help` lists it.
@@ -14,6 +14,9 @@
 #   --runs     timed runs of each tool (default 3).
 #   --rebuild  run `cargo build --release` even when target/release/traincredit exists.
 #   --keep     keep every engine run folder (default: deleted; logs and timings always stay).
+#   --with-signals  run the engine with the stock pipelines/. By default it runs with a copy whose
+#              risk signals are all switched off (signals.toml `enabled = false`), because the SQL
+#              computes none: the engine then does what the SQL does, plus tiers and its report.
 #
 # Needs: cargo, python3 (duckdb 2.0.1 is installed into a venv when missing), GNU time
 # (/usr/bin/time; installed with apt-get when missing and run as root). PEER_BIN=PATH uses another
@@ -29,6 +32,7 @@ RUNS=3
 QUARTER=2026Q3
 REBUILD=0
 KEEP=0
+SIGNALS=0
 DUCKDB_VERSION=2.0.1
 
 while [ $# -gt 0 ]; do
@@ -40,7 +44,8 @@ while [ $# -gt 0 ]; do
         --quarter) QUARTER=$2; shift 2 ;;
         --rebuild) REBUILD=1; shift ;;
         --keep) KEEP=1; shift ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --with-signals) SIGNALS=1; shift ;;
+        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "peer.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -120,6 +125,12 @@ EOF
 
 # --- timed runs: engine and DuckDB in turn ---------------------------------------------------
 ENGINE=("$BIN" --threads "$THREADS" evaluate --data "$EXPORT" --quarter "$QUARTER" --demo-key)
+if [ "$SIGNALS" -eq 0 ] && [ -f "$ROOT/pipelines/signals.toml" ]; then
+    POLICY=$WORK/policy-without-signals
+    cp -r "$ROOT/pipelines" "$POLICY"
+    sed -i 's/^enabled = true/enabled = false/' "$POLICY/signals.toml"
+    ENGINE+=(--policy "$POLICY")
+fi
 PEER=("$PY" "$ROOT/benches/peer/peer.py" --export "$EXPORT" --quarter "$QUARTER" --threads "$THREADS")
 say "engine: ${ENGINE[*]} --out RUN"
 say "duckdb: ${PEER[*]}"
@@ -139,6 +150,7 @@ echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //');
 echo "versions: $("$BIN" --version) (work tree at $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo "?")), duckdb $("$PY" -c 'import duckdb; print(duckdb.__version__)'), $(rustc --version 2>/dev/null || echo 'rustc ?')"
 [ -n "${PEER_BIN:-}" ] && echo "binary: PEER_BIN=$PEER_BIN ($(date -u -r "$PEER_BIN" '+built %Y-%m-%d %H:%M UTC'))"
 echo "export: $EXPORT"
+echo "engine policy: $([ "$SIGNALS" -eq 1 ] && echo "pipelines/ as it is (risk signals on)" || echo "pipelines/ with every risk signal switched off")"
 "$PY" "$ROOT/benches/peer/report.py" "$WORK"
 
 # --- did they do the same work? (one more DuckDB run, untimed, against the last engine run) ---

@@ -74,7 +74,9 @@ def main():
 
     stage_names = list(engine[0]["stages"])
     judged = [s for s in stage_names if s.startswith("judging")]
-    rated = [s for s in stage_names if s.startswith("rating")]
+    # The six indicators are computed in the stage that also computes risk signals when there is
+    # one (peer.sh switches the signals off by default), else inside the rating stage.
+    rated = [s for s in stage_names if s.startswith("computing indicators") or s.startswith("rating")]
     engine_rules = [sum(run["stages"][s][0] for s in judged + rated) for run in engine]
     duck_rules = [run["phases"]["rules_and_indicators"] for run in duck]
     engine_wall = [run["wall"] for run in engine]
@@ -98,8 +100,9 @@ def main():
         ("peak RSS", rss_e, rss_d, "MiB"),
     ]
     print(f"engine 'rules + indicators' = {' + '.join(repr(s) for s in judged + rated)}")
-    print("  (the rating stage computes the six indicators, then scores and tiers; a stage computing risk")
-    print("   signals, the report or the run folder is not counted: the SQL does none of that)")
+    print("  (the six indicators, then scores and tiers; reading, writing the run folder and drawing the")
+    print("   report are not counted. Where the indicator stage also computes risk signals, switch them")
+    print("   off (peer.sh does unless --with-signals): the SQL computes none)")
     print()
     print(f"{'':<24}{'engine':>12}{'duckdb':>12}{'engine/duckdb':>16}")
     for label, a, b, unit in rows:
