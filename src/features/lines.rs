@@ -11,8 +11,8 @@ use crate::policy::Policy;
 use crate::quarter::Quarter;
 use polars::prelude::*;
 
-/// Line facts of every claim line, sorted in line order (`submitted_on`, `claim_id`,
-/// `enrollment_id`), so that window functions over it see earlier lines first.
+/// Line facts of every claim line. Not sorted: a caller joins more onto them, and joins do not
+/// keep order, so it sorts once with [`in_line_order`] before any window looks at earlier lines.
 pub fn line_facts(export: &Export, policy: &Policy, quarter: Quarter) -> Result<LazyFrame> {
     let wages = minimum_wages(export, policy)?;
     let institutions = export.frame(Table::Institutions).clone().lazy();
@@ -86,7 +86,7 @@ pub fn line_facts(export: &Export, policy: &Policy, quarter: Quarter) -> Result<
             col(c::SUBMITTED_ON).gt_eq(first_day).and(col(c::SUBMITTED_ON).lt_eq(last_day)).alias(c::IN_SCOPE),
             col(c::CLAIM_STATUS).neq(lit("rejected")).alias(c::COUNTS_AS_EARLIER),
         ]);
-    Ok(in_line_order(facts))
+    Ok(facts)
 }
 
 /// Sorts claim lines in line order: `submitted_on`, then `claim_id`, then `enrollment_id` (the

@@ -2,7 +2,7 @@
 //! one function each. Every function adds three columns to the table: `Rnn` (the line breaks
 //! the rule), `Rnn_part` (the part at stake in fen; 0 when not in breach) and `Rnn_evidence`
 //! (readable text with the values that triggered it). The table must be in line order
-//! (`features::line_facts`), because R01, R02 and R08 look at earlier lines with window
+//! (`features::lines::in_line_order`), because R01, R02 and R08 look at earlier lines with window
 //! functions over it.
 
 use crate::columns as c;
