@@ -1,7 +1,8 @@
 //! The rule breaches that are judged from the claim-line fact table alone: R01–R08, R11, R12,
-//! one function each. Every function adds three columns to the table: `Rnn` (the line breaks
-//! the rule), `Rnn_part` (the part at stake in fen; 0 when not in breach) and `Rnn_evidence`
-//! (readable text with the values that triggered it). The table must be in line order
+//! one function each. Every function adds two columns to the table, `Rnn` (the line breaks the
+//! rule) and `Rnn_part` (the part at stake in fen; 0 when not in breach), and hands the
+//! expression of `Rnn_evidence` (readable text with the values that triggered it) to
+//! [`Evidence`], applied once the lines are narrowed to those in scope. The table must be in line order
 //! (`features::lines::in_line_order`), because R01, R02 and R08 look at earlier lines with window
 //! functions over it.
 
