@@ -75,7 +75,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let findings = rules::evaluate_with_standing(&export, options.policy, options.quarter, &uplifts, standing)?;
     stage.done(findings.lines_in_scope.height());
     let stage = Stage::start("computing indicators and risk signals");
-    let indicators = IndicatorTable::compute(&export, options.policy, options.quarter, &findings.lines_in_scope)?;
+    let indicators = crate::progress::timed("indicators", || IndicatorTable::compute(&export, options.policy, options.quarter, &findings.lines_in_scope))?;
     let leads = signals::detect(&SignalsInput {
         export: &export,
         findings: &findings,

@@ -27,3 +27,12 @@ impl Stage {
         tracing::info!(stage = self.name, rows, seconds = format!("{:.2}", self.started.elapsed().as_secs_f64()), "done");
     }
 }
+
+/// Runs `work` and logs how long it took at debug level (`-v`), so a slow part of a stage
+/// can be found without a profiler.
+pub fn timed<T>(what: &str, work: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let result = work();
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "{what}");
+    result
+}

@@ -37,6 +37,7 @@ mod tables;
 pub use config::SignalsConfig;
 
 use crate::error::Result;
+use crate::progress::timed;
 use crate::features::indicators::IndicatorTable;
 use crate::ingest::Export;
 use crate::policy::Policy;
@@ -273,48 +274,48 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
     let mut values: Vec<SignalValue> = Vec::new();
     let mut digits = benford::Digits::default();
     if config.benford.enabled {
-        let (found, counted) = benford::detect(&ctx)?;
+        let (found, counted) = timed("signal benford", || benford::detect(&ctx))?;
         values.extend(found);
         digits = counted;
     }
     if config.synchronized_sign_ins.enabled {
-        values.extend(sign_ins::synchronized(&ctx)?);
+        values.extend(timed("signal synchronized_sign_ins", || sign_ins::synchronized(&ctx))?);
     }
     if config.manual_sign_ins.enabled {
-        values.extend(sign_ins::manual(&ctx)?);
+        values.extend(timed("signal manual_sign_ins", || sign_ins::manual(&ctx))?);
     }
     if config.score_heaping.enabled || config.assessor_pass_rate.enabled {
-        let exams = exams::exams_in_window(&ctx)?;
+        let exams = timed("signals: exams in the window", || exams::exams_in_window(&ctx))?;
         if config.score_heaping.enabled {
-            values.extend(exams::score_heaping(&ctx, &exams));
+            values.extend(timed("signal score_heaping", || exams::score_heaping(&ctx, &exams)));
         }
         if config.assessor_pass_rate.enabled {
-            values.extend(exams::assessor_pass_rate(&ctx, &exams));
+            values.extend(timed("signal assessor_pass_rate", || exams::assessor_pass_rate(&ctx, &exams)));
         }
     }
     if config.short_employment.enabled || config.employer_concentration.enabled {
-        let outcomes = employment::outcomes(&ctx)?;
+        let outcomes = timed("signals: employment outcomes", || employment::outcomes(&ctx))?;
         if config.short_employment.enabled {
-            values.extend(employment::short_employment(&ctx, &outcomes));
+            values.extend(timed("signal short_employment", || employment::short_employment(&ctx, &outcomes)));
         }
         if config.employer_concentration.enabled {
-            values.extend(employment::employer_concentration(&ctx, &outcomes));
+            values.extend(timed("signal employer_concentration", || employment::employer_concentration(&ctx, &outcomes)));
         }
     }
     if config.shared_contacts.enabled {
-        values.extend(rings::detect(&ctx)?);
+        values.extend(timed("signal shared_contacts", || rings::detect(&ctx))?);
     }
     if config.successor.enabled {
-        values.extend(successor::detect(&ctx)?);
+        values.extend(timed("signal successor", || successor::detect(&ctx))?);
     }
     if config.outlier.enabled {
-        let found = outlier::detect(&ctx, &values);
+        let found = timed("signal outlier", || outlier::detect(&ctx, &values));
         values.extend(found);
     }
     values.sort_by(|a, b| (&a.institution_id, signal_order(a.signal)).cmp(&(&b.institution_id, signal_order(b.signal))));
 
-    let breaches = risk::breaches(&ctx)?;
-    let scored = risk::score(&ctx, &values, &breaches)?;
+    let breaches = timed("signals: breaches per institution", || risk::breaches(&ctx))?;
+    let scored = timed("signals: risk score", || risk::score(&ctx, &values, &breaches))?;
     let leads = tables::leads(&ctx, &scored)?;
     let signal_flags = tables::signal_flags(&ctx, &values)?;
     let signal_values = tables::signal_values(&values)?;

@@ -15,7 +15,7 @@ use crate::columns as c;
 use crate::error::Result;
 use crate::ingest::contract::Table;
 use petgraph::unionfind::UnionFind;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 pub const SIGNAL: &str = "shared_contacts";
 
@@ -40,20 +40,35 @@ pub struct Ring {
 
 /// Rings among `links`, and the contacts left out for exceeding the degree cap
 /// (`(what, contact, persons)`), both in a stable order.
+///
+/// Linear in the links: every contact is visited twice (once to join its users, once to hand
+/// it to its ring), so a province's million enrollments take a second, not a ring × contact
+/// scan.
 pub fn find_rings(links: &[Link], max_degree: usize, min_ring_size: usize) -> (Vec<Ring>, Vec<(&'static str, String, usize)>) {
-    let persons: Vec<&str> = links.iter().map(|l| l.person_id.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
-    let index: BTreeMap<&str, usize> = persons.iter().enumerate().map(|(i, p)| (*p, i)).collect();
-    // contact → persons using it
-    let mut contacts: BTreeMap<(&'static str, &str), BTreeSet<usize>> = BTreeMap::new();
+    let mut persons: Vec<&str> = links.iter().map(|l| l.person_id.as_str()).collect();
+    persons.sort_unstable();
+    persons.dedup();
+    let index: HashMap<&str, usize> = persons.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    // contact → persons using it (sorted and deduplicated below)
+    let mut contacts: HashMap<(&'static str, &str), Vec<usize>> = HashMap::new();
     for link in links {
         let person = index[link.person_id.as_str()];
         if let Some(phone) = &link.phone {
-            contacts.entry(("phone", phone.as_str())).or_default().insert(person);
+            contacts.entry(("phone", phone.as_str())).or_default().push(person);
         }
         if let Some(account) = &link.account {
-            contacts.entry(("account", account.as_str())).or_default().insert(person);
+            contacts.entry(("account", account.as_str())).or_default().push(person);
         }
     }
+    let mut contacts: Vec<((&'static str, &str), Vec<usize>)> = contacts
+        .into_iter()
+        .map(|(contact, mut users)| {
+            users.sort_unstable();
+            users.dedup();
+            (contact, users)
+        })
+        .collect();
+    contacts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut union = UnionFind::<usize>::new(persons.len());
     let mut skipped = Vec::new();
     for ((what, contact), users) in &contacts {
@@ -61,37 +76,38 @@ pub fn find_rings(links: &[Link], max_degree: usize, min_ring_size: usize) -> (V
             skipped.push((*what, contact.to_string(), users.len()));
             continue;
         }
-        let mut users = users.iter();
-        if let Some(&first) = users.next() {
-            for &other in users {
-                union.union(first, other);
-            }
+        for &other in &users[1..] {
+            union.union(users[0], other);
         }
     }
-    let mut components: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    let mut components: HashMap<usize, Vec<usize>> = HashMap::new();
     for person in 0..persons.len() {
-        components.entry(union.find(person)).or_default().insert(person);
+        components.entry(union.find(person)).or_default().push(person);
     }
-    let mut rings: Vec<Ring> = components
-        .into_values()
-        .filter(|members| members.len() >= min_ring_size.max(2))
-        .map(|members| {
-            let mut ring = Ring {
+    let mut ring_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut rings: Vec<Ring> = Vec::new();
+    for (root, members) in components {
+        if members.len() >= min_ring_size.max(2) {
+            ring_of_root.insert(root, rings.len());
+            rings.push(Ring {
                 persons: members.iter().map(|&p| persons[p].to_string()).collect(),
                 phones: BTreeSet::new(),
                 accounts: BTreeSet::new(),
+            });
+        }
+    }
+    // A contact's users were all joined above, so its first user's component is theirs.
+    for ((what, contact), users) in &contacts {
+        if users.len() < 2 || users.len() > max_degree {
+            continue;
+        }
+        if let Some(&ring) = ring_of_root.get(&union.find(users[0])) {
+            match *what {
+                "phone" => rings[ring].phones.insert(contact.to_string()),
+                _ => rings[ring].accounts.insert(contact.to_string()),
             };
-            for ((what, contact), users) in &contacts {
-                if users.len() >= 2 && users.len() <= max_degree && users.iter().any(|u| members.contains(u)) {
-                    match *what {
-                        "phone" => ring.phones.insert(contact.to_string()),
-                        _ => ring.accounts.insert(contact.to_string()),
-                    };
-                }
-            }
-            ring
-        })
-        .collect();
+        }
+    }
     rings.sort_by(|a, b| a.persons.iter().next().cmp(&b.persons.iter().next()));
     (rings, skipped)
 }
@@ -163,11 +179,17 @@ pub fn measurements(
                 facts.push_str(&format!("; {description}"));
             }
         }
+        let own_contacts: HashSet<(&str, &str)> = if skipped.is_empty() {
+            HashSet::new()
+        } else {
+            own.iter()
+                .flat_map(|l| [l.phone.as_deref().map(|p| ("phone", p)), l.account.as_deref().map(|a| ("account", a))])
+                .flatten()
+                .collect()
+        };
         let capped: Vec<String> = skipped
             .iter()
-            .filter(|(what, contact, _)| {
-                own.iter().any(|l| if *what == "phone" { l.phone.as_deref() == Some(contact) } else { l.account.as_deref() == Some(contact) })
-            })
+            .filter(|(what, contact, _)| own_contacts.contains(&(*what, contact.as_str())))
             .map(|(what, contact, users)| format!("{what} {} of {users} persons ignored (above {max_degree})", short(contact)))
             .collect();
         if !capped.is_empty() {
