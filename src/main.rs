@@ -6,6 +6,11 @@ use std::process::ExitCode;
 
 mod cli;
 
+/// polars allocates and frees many large buffers from several threads; glibc's allocator keeps
+/// freed arenas mapped, jemalloc hands them back (measured in benches/RESULTS.md).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let arguments = cli::Arguments::parse();
     if let Some(threads) = arguments.threads {
