@@ -28,8 +28,10 @@ fn ends_within(indicator: &Indicator, quarter: Quarter) -> Expr {
     end.clone().gt_eq(lit(quarter.offset(from).first_day())).and(end.lt_eq(lit(quarter.offset(to).last_day())))
 }
 
-/// Enrollments with their class's institution, occupation, level, category and dates.
-fn enrollments_with_classes(export: &Export) -> LazyFrame {
+/// Enrollments with their class's institution, occupation, level, category and dates. Every
+/// indicator starts from it, so [`IndicatorTable::compute`] joins it once and hands each
+/// indicator the same frame.
+pub fn enrollments_with_classes(export: &Export) -> LazyFrame {
     let classes = export.frame(Table::Classes).clone().lazy().select([
         col(c::CLASS_ID),
         col(c::INSTITUTION_ID),
@@ -62,15 +64,16 @@ fn ratio(frame: LazyFrame, numerator: Expr, denominator: Expr) -> LazyFrame {
 }
 
 /// completion_rate: completed enrollments ÷ enrollments, classes ending in the window.
-pub fn completion_rate(export: &Export, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
-    let enrollments = enrollments_with_classes(export).filter(ends_within(indicator, quarter));
+pub fn completion_rate(enrolled: &LazyFrame, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
+    let enrollments = enrolled.clone().filter(ends_within(indicator, quarter));
     ratio(enrollments, col(c::COMPLETED), each_row())
 }
 
 /// Completed enrollments in classes ending in Q−3 … Q: the cohort that decides tier N.
-pub fn completed_enrollments(export: &Export, quarter: Quarter) -> LazyFrame {
+pub fn completed_enrollments(enrolled: &LazyFrame, quarter: Quarter) -> LazyFrame {
     let window = col(c::END_DATE).gt_eq(lit(quarter.offset(-3).first_day())).and(col(c::END_DATE).lt_eq(lit(quarter.last_day())));
-    enrollments_with_classes(export)
+    enrolled
+        .clone()
         .filter(window.and(col(c::COMPLETED)))
         .group_by([col(c::INSTITUTION_ID)])
         .agg([len().cast(DataType::Int64).alias("completed_enrollments")])
@@ -79,9 +82,10 @@ pub fn completed_enrollments(export: &Export, quarter: Quarter) -> LazyFrame {
 /// pass_rate: completed enrollments of level 1–5 classes ending in the window whose person has a
 /// `passed` assessment in the class's occupation and level, dated from the class's start_date to
 /// `days_after_end` days after its end_date ÷ those completed enrollments.
-pub fn pass_rate(export: &Export, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
+pub fn pass_rate(export: &Export, enrolled: &LazyFrame, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
     let days_after_end = indicator.days_after_end.unwrap_or(90);
-    let cohort = enrollments_with_classes(export)
+    let cohort = enrolled
+        .clone()
         .filter(ends_within(indicator, quarter).and(col(c::COMPLETED)).and(col(c::LEVEL).gt_eq(lit(1i64))).and(col(c::LEVEL).lt_eq(lit(5i64))));
     let passes = export
         .frame(Table::Assessments)
@@ -119,67 +123,76 @@ fn month_index(date: Expr) -> Expr {
     date.clone().dt().year().cast(DataType::Int64) * lit(12i64) + date.dt().month().cast(DataType::Int64)
 }
 
-/// Contribution months that count as employment: contribution null or above 0.
-fn contribution_months(export: &Export) -> LazyFrame {
+/// Enrollments that employment_rate and retention_rate look at: completed, in an employment,
+/// reemployment or reserve class.
+fn employment_cohort(enrolled: &LazyFrame) -> LazyFrame {
+    let categories = Series::new("categories".into(), ["employment", "reemployment", "reserve"]);
+    enrolled.clone().filter(col(c::COMPLETED).and(col(c::CATEGORY).is_in(lit(categories).implode(false), false)))
+}
+
+const WORKED_FOR_EMPLOYMENT: &str = "__months_worked_for_employment";
+const WORKED_FOR_RETENTION: &str = "__months_worked_for_retention";
+const IN_EMPLOYMENT_WINDOW: &str = "__in_employment_window";
+const IN_RETENTION_WINDOW: &str = "__in_retention_window";
+
+/// The employment cohorts of both indicators (classes ending in either window), each enrollment
+/// with its distinct contribution months (contribution null or above 0) in the first
+/// `employment_months` and the first `retention_months` calendar months after its class's end
+/// month. Employment rows are read once, only for the cohorts' persons: they are the largest
+/// table after the sign-ins, and both indicators need the same months.
+fn months_worked(export: &Export, enrolled: &LazyFrame, employment: &Indicator, retention: &Indicator, quarter: Quarter) -> LazyFrame {
+    let employment_months = employment.months_after_end.unwrap_or(6) as i64;
+    let retention_months = retention.months_after_end.unwrap_or(12) as i64;
+    let cohort = employment_cohort(enrolled)
+        .with_columns([ends_within(employment, quarter).alias(IN_EMPLOYMENT_WINDOW), ends_within(retention, quarter).alias(IN_RETENTION_WINDOW)])
+        .filter(col(IN_EMPLOYMENT_WINDOW).or(col(IN_RETENTION_WINDOW)))
+        .with_column(month_index(col(c::END_DATE)).alias(END_MONTH_INDEX));
+    let persons = cohort.clone().select([col(c::PERSON_ID)]).unique(None, UniqueKeepStrategy::Any);
     let contribution = col(&c::fen(c::CONTRIBUTION));
-    export
+    let months = export
         .frame(Table::Employment)
         .clone()
         .lazy()
         .filter(contribution.clone().is_null().or(contribution.gt(lit(0i64))))
         .select([col(c::PERSON_ID), month_index(col(c::MONTH)).alias(MONTH_INDEX)])
-        .unique_stable(None, UniqueKeepStrategy::First)
-}
-
-/// Completed enrollments of employment, reemployment and reserve classes ending in the window,
-/// with the number of distinct contribution months in the first `months` calendar months after
-/// the end month.
-fn months_worked_after(export: &Export, indicator: &Indicator, quarter: Quarter, months: i64) -> LazyFrame {
-    let categories = Series::new("categories".into(), ["employment", "reemployment", "reserve"]);
-    let cohort = enrollments_with_classes(export)
-        .filter(
-            ends_within(indicator, quarter)
-                .and(col(c::COMPLETED))
-                .and(col(c::CATEGORY).is_in(lit(categories).implode(false), false)),
-        )
-        .with_column(month_index(col(c::END_DATE)).alias(END_MONTH_INDEX));
+        .join(persons, [col(c::PERSON_ID)], [col(c::PERSON_ID)], JoinArgs::new(JoinType::Semi))
+        .unique(None, UniqueKeepStrategy::Any);
+    let after = col(MONTH_INDEX) - col(END_MONTH_INDEX);
+    let within = |months: i64| after.clone().gt(lit(0i64)).and(after.clone().lt_eq(lit(months))).cast(DataType::Int64).sum();
+    // (person, month) pairs are distinct, so counting the joined rows counts distinct months.
     let worked = cohort
         .clone()
-        .inner_join(contribution_months(export), col(c::PERSON_ID), col(c::PERSON_ID))
-        .filter(col(MONTH_INDEX).gt(col(END_MONTH_INDEX)).and(col(MONTH_INDEX).lt_eq(col(END_MONTH_INDEX) + lit(months))))
+        .select([col(c::ENROLLMENT_ID), col(c::PERSON_ID), col(END_MONTH_INDEX)])
+        .inner_join(months, col(c::PERSON_ID), col(c::PERSON_ID))
         .group_by([col(c::ENROLLMENT_ID)])
-        .agg([col(MONTH_INDEX).n_unique().cast(DataType::Int64).alias("months_worked")]);
-    cohort
-        .left_join(worked, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
-        .with_column(col("months_worked").fill_null(lit(0i64)))
+        .agg([within(employment_months).alias(WORKED_FOR_EMPLOYMENT), within(retention_months).alias(WORKED_FOR_RETENTION)]);
+    cohort.left_join(worked, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID)).with_columns([
+        col(WORKED_FOR_EMPLOYMENT).fill_null(lit(0i64)),
+        col(WORKED_FOR_RETENTION).fill_null(lit(0i64)),
+    ])
 }
 
 /// employment_rate: completed enrollments of employment-oriented classes ending in the window
 /// whose person has a contribution month in the `months_after_end` months after the end month ÷
-/// those enrollments.
-pub fn employment_rate(export: &Export, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
-    let months = indicator.months_after_end.unwrap_or(6) as i64;
-    ratio(months_worked_after(export, indicator, quarter, months), col("months_worked").gt(lit(0i64)), each_row())
+/// those enrollments. `worked` is [`months_worked`].
+pub fn employment_rate(worked: &LazyFrame) -> LazyFrame {
+    ratio(worked.clone().filter(col(IN_EMPLOYMENT_WINDOW)), col(WORKED_FOR_EMPLOYMENT).gt(lit(0i64)), each_row())
 }
 
 /// retention_rate: of the same kind of enrollments (classes ending in the retention window),
-/// employed as for employment_rate (within `employment_months`): those with `min_months` or more
-/// contribution months in the `months_after_end` months after the end month ÷ those employed.
-pub fn retention_rate(export: &Export, indicator: &Indicator, employment_months: i64, quarter: Quarter) -> LazyFrame {
-    let months = indicator.months_after_end.unwrap_or(12) as i64;
-    let minimum = indicator.min_months.unwrap_or(6) as i64;
-    let employed = months_worked_after(export, indicator, quarter, employment_months)
-        .filter(col("months_worked").gt(lit(0i64)))
-        .select([col(c::ENROLLMENT_ID)]);
-    let retained = months_worked_after(export, indicator, quarter, months)
-        .join(employed, [col(c::ENROLLMENT_ID)], [col(c::ENROLLMENT_ID)], JoinArgs::new(JoinType::Semi));
-    ratio(retained, col("months_worked").gt_eq(lit(minimum)), each_row())
+/// employed as for employment_rate (within employment_rate's `months_after_end`): those with
+/// `min_months` or more contribution months in the `months_after_end` months after the end
+/// month ÷ those employed. `worked` is [`months_worked`].
+pub fn retention_rate(worked: &LazyFrame, retention: &Indicator) -> LazyFrame {
+    let minimum = retention.min_months.unwrap_or(6) as i64;
+    let employed = worked.clone().filter(col(IN_RETENTION_WINDOW).and(col(WORKED_FOR_EMPLOYMENT).gt(lit(0i64))));
+    ratio(employed, col(WORKED_FOR_RETENTION).gt_eq(lit(minimum)), each_row())
 }
 
 /// satisfaction: (mean survey score − 1) ÷ 4 over surveys of enrollments of classes ending in the
 /// window; returned as numerator = Σ(score − 1), denominator = 4 × surveys.
-pub fn satisfaction(export: &Export, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
-    let enrollments = enrollments_with_classes(export).filter(ends_within(indicator, quarter)).select([col(c::ENROLLMENT_ID), col(c::INSTITUTION_ID)]);
+pub fn satisfaction(export: &Export, enrolled: &LazyFrame, indicator: &Indicator, quarter: Quarter) -> LazyFrame {
+    let enrollments = enrolled.clone().filter(ends_within(indicator, quarter)).select([col(c::ENROLLMENT_ID), col(c::INSTITUTION_ID)]);
     let surveys = export
         .frame(Table::Surveys)
         .clone()
@@ -210,7 +223,6 @@ impl IndicatorTable {
     /// Computes every indicator for `quarter`; compliance from the rules' lines in scope.
     pub fn compute(export: &Export, policy: &crate::policy::Policy, quarter: Quarter, lines_in_scope: &DataFrame) -> crate::Result<IndicatorTable> {
         let specs = &policy.indicators;
-        let employment_months = specs.employment_rate.months_after_end.unwrap_or(6) as i64;
         let ratio_map = |frame: LazyFrame, what: &str| -> crate::Result<std::collections::HashMap<String, (i64, i64)>> {
             let frame = frame.collect_streaming().context(what)?;
             let ids = frame.column(c::INSTITUTION_ID).context(what)?.str().context(what)?;
@@ -220,15 +232,20 @@ impl IndicatorTable {
                 .filter_map(|i| Some((ids.get(i)?.to_string(), (numerators.get(i).unwrap_or(0), denominators.get(i).unwrap_or(0)))))
                 .collect())
         };
+        let enrolled = enrollments_with_classes(export).collect_streaming().context("enrollments with their classes")?.lazy();
+        let worked = months_worked(export, &enrolled, &specs.employment_rate, &specs.retention_rate, quarter)
+            .collect_streaming()
+            .context("months worked after training")?
+            .lazy();
         let ratios = [
-            ratio_map(completion_rate(export, &specs.completion_rate, quarter), "completion_rate")?,
-            ratio_map(pass_rate(export, &specs.pass_rate, quarter), "pass_rate")?,
-            ratio_map(employment_rate(export, &specs.employment_rate, quarter), "employment_rate")?,
-            ratio_map(retention_rate(export, &specs.retention_rate, employment_months, quarter), "retention_rate")?,
-            ratio_map(satisfaction(export, &specs.satisfaction, quarter), "satisfaction")?,
+            ratio_map(completion_rate(&enrolled, &specs.completion_rate, quarter), "completion_rate")?,
+            ratio_map(pass_rate(export, &enrolled, &specs.pass_rate, quarter), "pass_rate")?,
+            ratio_map(employment_rate(&worked), "employment_rate")?,
+            ratio_map(retention_rate(&worked, &specs.retention_rate), "retention_rate")?,
+            ratio_map(satisfaction(export, &enrolled, &specs.satisfaction, quarter), "satisfaction")?,
             ratio_map(compliance(lines_in_scope), "compliance")?,
         ];
-        let frame = completed_enrollments(export, quarter).collect_streaming().context("completed enrollments")?;
+        let frame = completed_enrollments(&enrolled, quarter).collect_streaming().context("completed enrollments")?;
         let ids = frame.column(c::INSTITUTION_ID).context("completed")?.str().context("completed")?;
         let counts = frame.column("completed_enrollments").context("completed")?.i64().context("completed")?;
         let completed = (0..frame.height()).filter_map(|i| Some((ids.get(i)?.to_string(), counts.get(i)?))).collect();
