@@ -2,9 +2,8 @@
 //! one function each. Every function adds two columns to the table, `Rnn` (the line breaks the
 //! rule) and `Rnn_part` (the part at stake in fen; 0 when not in breach), and hands the
 //! expression of `Rnn_evidence` (readable text with the values that triggered it) to
-//! [`Evidence`], applied once the lines are narrowed to those in scope. The table must be in line order
-//! (`features::lines::in_line_order`), because R01, R02 and R08 look at earlier lines with window
-//! functions over it.
+//! [`Evidence`], applied once the lines are narrowed to those in scope. R01, R02 and R08 read
+//! what earlier lines hold from the columns [`super::earlier`] added to the table.
 
 use crate::columns as c;
 use crate::features::{short_person, tenths, yuan};
@@ -61,30 +60,17 @@ fn whole_line() -> Expr {
     col(c::LINE_AMOUNT_FEN)
 }
 
-fn counts() -> Expr {
-    col(c::COUNTS_AS_EARLIER).cast(DataType::Int64)
-}
-
 /// `value` × `numerator` ÷ `denominator`, rounded half-up (non-negative values).
 fn scale_half_up(value: Expr, numerator: Expr, denominator: i64) -> Expr {
     (value * numerator * lit(2i64) + lit(denominator)).floor_div(lit(2 * denominator))
 }
 
-const R01_EARLIER: &str = "__r01_earlier";
-const R01_FIRST: &str = "__r01_first_line";
-const R02_EARLIER: &str = "__r02_earlier";
-const R08_EARLIER_DAYS: &str = "__r08_earlier_days";
+use super::earlier::{R01_EARLIER, R01_FIRST, R02_EARLIER, R08_EARLIER_DAYS};
 
 /// R01 duplicate_subsidy: a training line of a person who has an earlier training line with the
 /// same occupation_code and level (any institution, any time; lines of rejected claims never
 /// count as earlier).
-pub fn r01_duplicate_subsidy(lines: LazyFrame, evidence: &mut Evidence) -> PolarsResult<LazyFrame> {
-    let group = [col(c::PERSON_ID), col(c::OCCUPATION_CODE), col(c::LEVEL), is_training()];
-    let countable = counts();
-    let lines = lines.with_columns([
-        (countable.clone().cum_sum(false).over(group.clone())? - countable).alias(R01_EARLIER),
-        col(c::LINE_ID).filter(col(c::COUNTS_AS_EARLIER)).first().over(group)?.alias(R01_FIRST),
-    ]);
+pub fn r01_duplicate_subsidy(lines: LazyFrame, evidence: &mut Evidence) -> LazyFrame {
     let identified = col(c::PERSON_ID).is_not_null().and(col(c::OCCUPATION_CODE).is_not_null()).and(col(c::LEVEL).is_not_null());
     let rule = RuleExprs {
         breach: is_training().and(identified).and(col(R01_EARLIER).gt(lit(0i64))),
@@ -107,18 +93,15 @@ pub fn r01_duplicate_subsidy(lines: LazyFrame, evidence: &mut Evidence) -> Polar
             false,
         ),
     };
-    Ok(apply(lines, "R01", rule, evidence))
+    apply(lines, "R01", rule, evidence)
 }
 
 /// R02 annual_cap: a training line of a person who already has `max_lines_per_year` earlier
 /// training lines in the calendar year of submitted_on. Lines in breach of R01 neither count
 /// toward the cap nor get R02. Needs R01's columns.
-pub fn r02_annual_cap(lines: LazyFrame, policy: &Policy, evidence: &mut Evidence) -> PolarsResult<LazyFrame> {
+pub fn r02_annual_cap(lines: LazyFrame, policy: &Policy, evidence: &mut Evidence) -> LazyFrame {
     let cap = policy.rules.training.max_lines_per_year as i64;
     let year = col(c::SUBMITTED_ON).dt().year();
-    let countable = (col(c::COUNTS_AS_EARLIER).and(col("R01").not()).and(is_training())).cast(DataType::Int64);
-    let group = [col(c::PERSON_ID), year.clone(), is_training()];
-    let lines = lines.with_column((countable.clone().cum_sum(false).over(group)? - countable).alias(R02_EARLIER));
     let rule = RuleExprs {
         breach: is_training().and(col(c::PERSON_ID).is_not_null()).and(col("R01").not()).and(col(R02_EARLIER).gt_eq(lit(cap))),
         part: whole_line(),
@@ -136,7 +119,7 @@ pub fn r02_annual_cap(lines: LazyFrame, policy: &Policy, evidence: &mut Evidence
             false,
         ),
     };
-    Ok(apply(lines, "R02", rule, evidence))
+    apply(lines, "R02", rule, evidence)
 }
 
 /// R03 invalid_person: the enrollment's person_id is neither a raw ID number nor a 64-hex
@@ -282,10 +265,6 @@ pub fn r08_living_allowance(lines: LazyFrame, policy: &Policy, evidence: &mut Ev
     let max_days = allowance.max_days as i64;
     let is_allowance = col(c::CLAIM_TYPE).eq(lit("living_allowance"));
     let days = when(col(c::DAYS).is_null()).then(lit(max_days)).otherwise(col(c::DAYS)).cast(DataType::Int64);
-    let countable_days = days.clone() * counts();
-    let lines = lines.with_column(
-        (countable_days.clone().cum_sum(false).over([col(c::ENROLLMENT_ID), is_allowance.clone()])? - countable_days).alias(R08_EARLIER_DAYS),
-    );
     let class_days = (crate::features::day_number(col(c::END_DATE)) - crate::features::day_number(col(c::START_DATE)) + lit(1)).cast(DataType::Int64);
     let remaining = lit(max_days) - col(R08_EARLIER_DAYS);
     let smallest = polars::lazy::dsl::min_horizontal([days.clone(), remaining, class_days])?;

@@ -7,6 +7,7 @@
 //! only. A `fraud_confirmed` decision dated in the quarter adds its own recovery rows.
 
 pub mod appraisal;
+pub mod earlier;
 pub mod line_rules;
 pub mod procedural;
 pub mod sanctions;
@@ -118,6 +119,7 @@ pub fn evaluate_with_standing(
     let facts = features::lines::in_line_order(facts)
         .collect_streaming()
         .context("building the claim-line facts")?;
+    let facts = earlier::with_earlier_lines(facts, policy)?;
 
     tracing::debug!(rows = facts.height(), seconds = started.elapsed().as_secs_f64(), "claim-line facts");
     let started = std::time::Instant::now();
@@ -130,16 +132,16 @@ pub fn evaluate_with_standing(
             continue;
         }
         lines = match id {
-            "R01" => line_rules::r01_duplicate_subsidy(lines, evidence).context("R01")?,
-            "R02" => line_rules::r02_annual_cap(lines, policy, evidence).context("R02")?,
+            "R01" => line_rules::r01_duplicate_subsidy(lines, evidence),
+            "R02" => line_rules::r02_annual_cap(lines, policy, evidence),
             "R03" => line_rules::r03_invalid_person(lines, evidence),
             "R04" => line_rules::r04_age_out_of_range(lines, policy, evidence),
             "R05" => line_rules::r05_not_completed(lines, evidence),
             "R06" => line_rules::r06_attendance_shortfall(lines, policy, evidence),
             "R07" => line_rules::r07_line_mismatch(lines, evidence),
             "R08" => line_rules::r08_living_allowance(lines, policy, evidence).context("R08")?,
-            "R09" => join_rule(lines, appraisal::r09_appraisal_cap(export, &facts, policy)?, c::LINE_ID, "R09"),
-            "R10" => join_rule(lines, sanctions::r10_sanctioned_claimant(export, &standing, quarter)?, c::CLAIM_ID, "R10"),
+            "R09" => join_rule(lines, crate::progress::timed("R09 (appraisal)", || appraisal::r09_appraisal_cap(export, &facts, policy))?, c::LINE_ID, "R09"),
+            "R10" => join_rule(lines, crate::progress::timed("R10 (sanctions)", || sanctions::r10_sanctioned_claimant(export, &standing, quarter))?, c::CLAIM_ID, "R10"),
             "R11" => line_rules::r11_over_standard(lines, evidence),
             "R12" => line_rules::r12_before_licence(lines, evidence),
             _ => unreachable!("LINE_RULES lists only implemented rules"),
