@@ -1,6 +1,8 @@
 //! The claim-line fact table: one row per kept claim line of any quarter, joined with what every
 //! rule needs. Lines whose enrollment is missing or was rejected keep their row with
-//! `enrollment_found = false` (rule R07), never dropped.
+//! `enrollment_found = false` (rule R07), never dropped. `attended_seconds` (rule R06) is filled
+//! for the lines in scope only: lines of earlier quarters are history for the counting rules,
+//! which never read it, and summing every sign-in of history for them would dominate the run.
 
 use super::attended_seconds;
 use crate::columns as c;
@@ -62,8 +64,18 @@ pub fn line_facts(export: &Export, policy: &Policy, quarter: Quarter) -> Result<
         ])
         .left_join(licences, col(c::CLASS_INSTITUTION_ID), col(c::CLASS_INSTITUTION_ID));
 
-    let first_day = lit(quarter.first_day());
-    let last_day = lit(quarter.last_day());
+    let in_scope = col(c::SUBMITTED_ON).gt_eq(lit(quarter.first_day())).and(col(c::SUBMITTED_ON).lt_eq(lit(quarter.last_day())));
+    let claims_in_scope = export.frame(Table::Claims).clone().lazy().filter(in_scope.clone()).select([col(c::CLAIM_ID)]);
+    let enrollments_in_scope = export
+        .frame(Table::ClaimLines)
+        .clone()
+        .lazy()
+        .join(claims_in_scope, [col(c::CLAIM_ID)], [col(c::CLAIM_ID)], JoinArgs::new(JoinType::Semi))
+        .select([col(c::ENROLLMENT_ID)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()
+        .context("enrollments of the claim lines in scope")?;
+    let enrollments_in_scope = enrollments_in_scope.column(c::ENROLLMENT_ID).context("enrollments in scope")?.as_materialized_series().clone();
     let facts = export
         .frame(Table::ClaimLines)
         .clone()
@@ -78,12 +90,12 @@ pub fn line_facts(export: &Export, policy: &Policy, quarter: Quarter) -> Result<
         .inner_join(claims, col(c::CLAIM_ID), col(c::CLAIM_ID))
         .left_join(enrollments, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
         .left_join(classes, col(c::ENROLLMENT_CLASS_ID), col(c::ENROLLMENT_CLASS_ID))
-        .left_join(attended_seconds(export, policy), col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
+        .left_join(attended_seconds(export, policy, Some(enrollments_in_scope)), col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
         .with_columns([
             concat_str([col(c::CLAIM_ID), lit("/"), col(c::ENROLLMENT_ID)], "", false).alias(c::LINE_ID),
             col(c::ENROLLMENT_FOUND).fill_null(lit(false)),
             col(c::ATTENDED_SECONDS).fill_null(lit(0i64)),
-            col(c::SUBMITTED_ON).gt_eq(first_day).and(col(c::SUBMITTED_ON).lt_eq(last_day)).alias(c::IN_SCOPE),
+            in_scope.alias(c::IN_SCOPE),
             col(c::CLAIM_STATUS).neq(lit("rejected")).alias(c::COUNTS_AS_EARLIER),
         ]);
     Ok(facts)

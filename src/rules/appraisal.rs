@@ -10,7 +10,8 @@ use crate::money;
 use crate::policy::Policy;
 use crate::query::CollectStreaming;
 use polars::prelude::*;
-use std::collections::HashMap;
+// foldhash, not std's SipHash: the keys hold 64-character pseudonyms.
+use foldhash::{HashMap, HashMapExt};
 
 /// A qualifying pass: passed, with a certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,9 +96,9 @@ pub fn judge(lines: &[AppraisalLine], passes: &HashMap<(String, String, i64), Ve
 
 /// R09 over the export: `line_id`, `R09`, `R09_part`, `R09_evidence` for lines in breach.
 pub fn r09_appraisal_cap(export: &Export, line_facts: &DataFrame, policy: &Policy) -> Result<DataFrame> {
-    let lines = appraisal_lines(line_facts)?;
-    let passes = qualifying_passes(export)?;
-    let verdicts = judge(&lines, &passes, policy);
+    let lines = crate::progress::timed("TMP r09 lines", || appraisal_lines(line_facts))?;
+    let passes = crate::progress::timed("TMP r09 passes", || qualifying_passes(export, line_facts))?;
+    let verdicts = crate::progress::timed("TMP r09 judge", || judge(&lines, &passes, policy));
     let ids: Vec<&str> = verdicts.iter().map(|v| v.line_id.as_str()).collect();
     let parts: Vec<i64> = verdicts.iter().map(|v| v.part_fen).collect();
     let evidence: Vec<&str> = verdicts.iter().map(|v| v.evidence.as_str()).collect();
@@ -159,12 +160,22 @@ fn appraisal_lines(line_facts: &DataFrame) -> Result<Vec<AppraisalLine>> {
         .collect())
 }
 
-fn qualifying_passes(export: &Export) -> Result<HashMap<(String, String, i64), Vec<Pass>>> {
+/// Qualifying passes of the qualifications that appraisal lines claim (only those can support a
+/// line), per qualification in allocation order.
+fn qualifying_passes(export: &Export, line_facts: &DataFrame) -> Result<HashMap<(String, String, i64), Vec<Pass>>> {
+    let keys = [col(c::PERSON_ID), col(c::OCCUPATION_CODE), col(c::LEVEL)];
+    let claimed = line_facts
+        .clone()
+        .lazy()
+        .filter(col(c::CLAIM_TYPE).eq(lit("appraisal")))
+        .select(keys.clone())
+        .unique(None, UniqueKeepStrategy::Any);
     let frame = export
         .frame(Table::Assessments)
         .clone()
         .lazy()
         .filter(col(c::PASSED).and(col(c::CERTIFICATE_NO).is_not_null()))
+        .join(claimed, keys.clone(), keys, JoinArgs::new(JoinType::Semi))
         .select([
             col(c::PERSON_ID),
             col(c::OCCUPATION_CODE),

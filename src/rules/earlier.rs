@@ -16,7 +16,8 @@ use crate::error::{PolarsContext, Result};
 use crate::policy::Policy;
 use chrono::Datelike;
 use polars::prelude::*;
-use std::collections::HashMap;
+// foldhash, not std's SipHash: the keys are 64-character pseudonyms, a million of them.
+use foldhash::{HashMap, HashMapExt};
 
 /// Earlier countable training lines of the same person, occupation_code and level.
 pub const R01_EARLIER: &str = "__r01_earlier";

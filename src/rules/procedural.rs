@@ -185,6 +185,10 @@ pub fn double_presence(check_ins: &[CheckIn], window_seconds: i64, from: i64, to
 /// P03 double_presence over the export: one finding per pair, charged to both institutions.
 pub fn p03_double_presence(export: &Export, policy: &Policy, quarter: Quarter) -> Result<DataFrame> {
     let window = policy.rules.procedural.double_presence_seconds;
+    let micros = |date: chrono::NaiveDate, end: bool| {
+        let time = if end { date.and_hms_micro_opt(23, 59, 59, 999_999) } else { date.and_hms_opt(0, 0, 0) };
+        time.expect("valid time").and_utc().timestamp_micros()
+    };
     let classes = export.frame(Table::Classes).clone().lazy().select([col(c::CLASS_ID), col(c::INSTITUTION_ID)]);
     let enrollments = export
         .frame(Table::Enrollments)
@@ -202,16 +206,24 @@ pub fn p03_double_presence(export: &Export, policy: &Policy, quarter: Quarter) -
     };
     // Only a person enrolled at two institutions can be in two places; most are not, so the
     // sign-ins of everyone else are dropped before anything is sorted.
-    let enrollments = enrollments.clone().join(
-        enrollments
-            .group_by([col(c::PERSON_ID)])
-            .agg([col(c::INSTITUTION_ID).n_unique().alias("institutions")])
-            .filter(col("institutions").gt(lit(1)))
-            .select([col(c::PERSON_ID)]),
-        [col(c::PERSON_ID)],
-        [col(c::PERSON_ID)],
-        JoinArgs::new(JoinType::Semi),
-    );
+    let enrollments = enrollments
+        .clone()
+        .join(
+            enrollments
+                .group_by([col(c::PERSON_ID)])
+                .agg([col(c::INSTITUTION_ID).n_unique().alias("institutions")])
+                .filter(col("institutions").gt(lit(1)))
+                .select([col(c::PERSON_ID)]),
+            [col(c::PERSON_ID)],
+            [col(c::PERSON_ID)],
+            JoinArgs::new(JoinType::Semi),
+        )
+        .collect_streaming()
+        .context("P03: enrollments of persons at two or more institutions")?;
+    // A few enrollments against every sign-in: a membership test over the sign-ins costs far
+    // less than a join that hashes all of them.
+    let suspect_enrollments = enrollments.column(c::ENROLLMENT_ID).context("P03")?.as_materialized_series().clone();
+    let enrollments = enrollments.lazy();
     // Any close pair at two institutions implies an adjacent one (the institution changes at some
     // step between them), so only persons with an adjacent close pair need the full sweep.
     let sorted = export
@@ -219,6 +231,15 @@ pub fn p03_double_presence(export: &Export, policy: &Policy, quarter: Quarter) -
         .clone()
         .lazy()
         .select([col(c::ENROLLMENT_ID), col(c::CHECK_IN)])
+        // A pair's later check-in lies in the quarter and its earlier one less than the window
+        // before it, so sign-ins outside [quarter start − window, quarter end] pair with nothing.
+        .filter(
+            col(c::CHECK_IN)
+                .cast(DataType::Int64)
+                .gt(lit(micros(quarter.first_day(), false) - window * 1_000_000))
+                .and(col(c::CHECK_IN).cast(DataType::Int64).lt_eq(lit(micros(quarter.last_day(), true)))),
+        )
+        .filter(col(c::ENROLLMENT_ID).is_in(lit(suspect_enrollments).implode(false), false))
         .inner_join(enrollments, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
         .sort_by_exprs([col(c::PERSON_ID), col(c::CHECK_IN), col(c::ENROLLMENT_ID)], SortMultipleOptions::default());
     let suspects = sorted
@@ -246,10 +267,6 @@ pub fn p03_double_presence(export: &Export, policy: &Policy, quarter: Quarter) -
             })
         })
         .collect();
-    let micros = |date: chrono::NaiveDate, end: bool| {
-        let time = if end { date.and_hms_micro_opt(23, 59, 59, 999_999) } else { date.and_hms_opt(0, 0, 0) };
-        time.expect("valid time").and_utc().timestamp_micros()
-    };
     let pairs = double_presence(&check_ins, window, micros(quarter.first_day(), false), micros(quarter.last_day(), true));
     let mut institution_ids = Vec::new();
     let mut entities = Vec::new();
