@@ -53,6 +53,15 @@ pub fn judge(lines: &[AppraisalLine], passes: &HashMap<(String, String, i64), Ve
         let candidates = passes.get(qualification).map(Vec::as_slice).unwrap_or(&[]);
         let flags = used.entry(qualification).or_insert_with(|| vec![false; candidates.len()]);
         let free = candidates.iter().enumerate().find(|(index, pass)| !flags[*index] && pass.exam_day <= line.submitted_day);
+        if let Some((index, _)) = free {
+            if line.counts_as_earlier {
+                flags[index] = true;
+            }
+        }
+        // Lines of earlier quarters only use up passes; only the lines in scope are judged.
+        if !line.in_scope {
+            continue;
+        }
         let verdict = match free {
             None => Some(Verdict {
                 line_id: line.line_id.clone(),
@@ -64,10 +73,7 @@ pub fn judge(lines: &[AppraisalLine], passes: &HashMap<(String, String, i64), Ve
                     candidates.len()
                 ),
             }),
-            Some((index, pass)) => {
-                if line.counts_as_earlier {
-                    flags[index] = true;
-                }
+            Some((_, pass)) => {
                 let percent = if line.key_industry {
                     policy.rules.appraisal.key_industry_percent_of_fee
                 } else {
@@ -87,18 +93,16 @@ pub fn judge(lines: &[AppraisalLine], passes: &HashMap<(String, String, i64), Ve
                 })
             }
         };
-        if line.in_scope {
-            verdicts.extend(verdict);
-        }
+        verdicts.extend(verdict);
     }
     verdicts
 }
 
 /// R09 over the export: `line_id`, `R09`, `R09_part`, `R09_evidence` for lines in breach.
 pub fn r09_appraisal_cap(export: &Export, line_facts: &DataFrame, policy: &Policy) -> Result<DataFrame> {
-    let lines = crate::progress::timed("TMP r09 lines", || appraisal_lines(line_facts))?;
-    let passes = crate::progress::timed("TMP r09 passes", || qualifying_passes(export, line_facts))?;
-    let verdicts = crate::progress::timed("TMP r09 judge", || judge(&lines, &passes, policy));
+    let lines = appraisal_lines(line_facts)?;
+    let passes = qualifying_passes(export, line_facts)?;
+    let verdicts = judge(&lines, &passes, policy);
     let ids: Vec<&str> = verdicts.iter().map(|v| v.line_id.as_str()).collect();
     let parts: Vec<i64> = verdicts.iter().map(|v| v.part_fen).collect();
     let evidence: Vec<&str> = verdicts.iter().map(|v| v.evidence.as_str()).collect();
@@ -160,22 +164,21 @@ fn appraisal_lines(line_facts: &DataFrame) -> Result<Vec<AppraisalLine>> {
         .collect())
 }
 
-/// Qualifying passes of the qualifications that appraisal lines claim (only those can support a
-/// line), per qualification in allocation order.
+/// Qualifying passes of the persons that appraisal lines claim for (only those can support a
+/// line), per qualification in allocation order: earliest exam first, then assessment_id.
 fn qualifying_passes(export: &Export, line_facts: &DataFrame) -> Result<HashMap<(String, String, i64), Vec<Pass>>> {
-    let keys = [col(c::PERSON_ID), col(c::OCCUPATION_CODE), col(c::LEVEL)];
-    let claimed = line_facts
+    let claimants = line_facts
         .clone()
         .lazy()
         .filter(col(c::CLAIM_TYPE).eq(lit("appraisal")))
-        .select(keys.clone())
+        .select([col(c::PERSON_ID)])
         .unique(None, UniqueKeepStrategy::Any);
     let frame = export
         .frame(Table::Assessments)
         .clone()
         .lazy()
         .filter(col(c::PASSED).and(col(c::CERTIFICATE_NO).is_not_null()))
-        .join(claimed, keys.clone(), keys, JoinArgs::new(JoinType::Semi))
+        .join(claimants, [col(c::PERSON_ID)], [col(c::PERSON_ID)], JoinArgs::new(JoinType::Semi))
         .select([
             col(c::PERSON_ID),
             col(c::OCCUPATION_CODE),
@@ -184,7 +187,6 @@ fn qualifying_passes(export: &Export, line_facts: &DataFrame) -> Result<HashMap<
             col(c::ASSESSMENT_ID),
             col(&c::fen(c::FEE)),
         ])
-        .sort_by_exprs([col(c::EXAM_DATE), col(c::ASSESSMENT_ID)], SortMultipleOptions::default())
         .collect_streaming()
         .context("selecting qualifying passes")?;
     let persons = frame.column(c::PERSON_ID).context("person")?.str().context("person")?;
@@ -194,16 +196,18 @@ fn qualifying_passes(export: &Export, line_facts: &DataFrame) -> Result<HashMap<
     let ids = frame.column(c::ASSESSMENT_ID).context("assessment")?.str().context("assessment")?;
     let fees = frame.column(&c::fen(c::FEE)).context("fee")?.i64().context("fee")?;
     let mut passes: HashMap<(String, String, i64), Vec<Pass>> = HashMap::new();
-    for i in 0..frame.height() {
-        let (Some(person), Some(occupation), Some(level), Some(day), Some(id), Some(fee)) =
-            (persons.get(i), occupations.get(i), levels.get(i), days.get(i), ids.get(i), fees.get(i))
-        else {
+    let rows = persons.iter().zip(occupations.iter()).zip(levels.iter()).zip(days.iter()).zip(ids.iter()).zip(fees.iter());
+    for (((((person, occupation), level), day), id), fee) in rows {
+        let (Some(person), Some(occupation), Some(level), Some(day), Some(id), Some(fee)) = (person, occupation, level, day, id, fee) else {
             continue;
         };
         passes
             .entry((person.to_string(), occupation.to_string(), level))
             .or_default()
             .push(Pass { assessment_id: id.to_string(), exam_day: day, fee_fen: fee });
+    }
+    for list in passes.values_mut() {
+        list.sort_by(|a, b| (a.exam_day, &a.assessment_id).cmp(&(b.exam_day, &b.assessment_id)));
     }
     Ok(passes)
 }

@@ -114,19 +114,28 @@ pub fn with_earlier_lines(mut facts: DataFrame, policy: &Policy) -> Result<DataF
     let submitted = facts.column(c::SUBMITTED_ON).context(what)?.cast(&DataType::Date).context(what)?;
     let submitted = submitted.date().context(what)?.phys.clone();
     let counts = facts.column(c::COUNTS_AS_EARLIER).context(what)?.bool().context(what)?.clone();
-    let lines: Vec<Line> = (0..facts.height())
-        .map(|i| Line {
-            line_id: line_ids.get(i).unwrap_or(""),
-            enrollment_id: enrollments.get(i).unwrap_or(""),
-            person_id: persons.get(i),
-            occupation_code: occupations.get(i),
-            level: levels.get(i),
-            claim_type: claim_types.get(i).unwrap_or(""),
-            year: submitted.get(i).map(|day| crate::rules::sanctions::date_from_days(day).year()),
-            days: days.get(i),
-            counts_as_earlier: counts.get(i).unwrap_or(false),
-        })
-        .collect();
+    // Iterators, not `get(i)`: a streamed frame has many chunks, and `get` searches them.
+    let mut lines: Vec<Line> = Vec::with_capacity(facts.height());
+    let mut years = submitted.iter();
+    let mut person_iter = persons.iter();
+    let mut occupation_iter = occupations.iter();
+    let mut level_iter = levels.iter();
+    let mut day_iter = days.iter();
+    let mut type_iter = claim_types.iter();
+    let mut count_iter = counts.iter();
+    for (line_id, enrollment_id) in line_ids.iter().zip(enrollments.iter()) {
+        lines.push(Line {
+            line_id: line_id.unwrap_or(""),
+            enrollment_id: enrollment_id.unwrap_or(""),
+            person_id: person_iter.next().flatten(),
+            occupation_code: occupation_iter.next().flatten(),
+            level: level_iter.next().flatten(),
+            claim_type: type_iter.next().flatten().unwrap_or(""),
+            year: years.next().flatten().map(|day| crate::rules::sanctions::date_from_days(day).year()),
+            days: day_iter.next().flatten(),
+            counts_as_earlier: count_iter.next().flatten().unwrap_or(false),
+        });
+    }
     let counted = count(&lines, policy.rules.living_allowance.max_days as i64, policy.enabled("R01"));
     let columns = [
         Column::new(R01_EARLIER.into(), counted.iter().map(|e| e.r01_lines).collect::<Vec<i64>>()),

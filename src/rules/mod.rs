@@ -119,7 +119,6 @@ pub fn evaluate_with_standing(
     let facts = features::lines::in_line_order(facts)
         .collect_streaming()
         .context("building the claim-line facts")?;
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "TMP facts collected");
     let facts = earlier::with_earlier_lines(facts, policy)?;
 
     tracing::debug!(rows = facts.height(), seconds = started.elapsed().as_secs_f64(), "claim-line facts");
@@ -201,10 +200,8 @@ pub fn evaluate_with_standing(
         .context("lines in scope")?;
     let started = std::time::Instant::now();
     let procedural = procedural_findings(export, policy, quarter, &overturned)?;
-    let started = std::time::Instant::now();
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "procedural findings P01–P04");
     let (recoveries, holds) = money_at_stake(&lines_in_scope, &facts, &standing, quarter)?;
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "TMP money at stake");
     Ok(Findings { line_flags, procedural, lines_in_scope, recoveries, holds, standing })
 }
 
@@ -239,7 +236,7 @@ fn procedural_findings(export: &Export, policy: &Policy, quarter: Quarter, overt
         frames.push(procedural::p02_over_capacity(export, quarter));
     }
     if policy.enabled("P03") {
-        frames.push(crate::progress::timed("TMP P03", || procedural::p03_double_presence(export, policy, quarter))?.lazy());
+        frames.push(procedural::p03_double_presence(export, policy, quarter)?.lazy());
     }
     if policy.enabled("P04") {
         frames.push(procedural::p04_claim_totals(export, quarter));
