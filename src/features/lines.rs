@@ -86,11 +86,13 @@ pub fn line_facts(export: &Export, policy: &Policy, quarter: Quarter) -> Result<
             col(&c::fen(c::AMOUNT)).alias(c::LINE_AMOUNT_FEN),
             col(c::DAYS),
         ])
+        // Every join copies the columns gathered so far, so the narrow joins come first and the
+        // long texts (pseudonyms) join last.
+        .left_join(attended_seconds(export, policy, Some(enrollments_in_scope)), col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
         // Validation rejected lines of unknown claims, so every line finds its claim.
         .inner_join(claims, col(c::CLAIM_ID), col(c::CLAIM_ID))
         .left_join(enrollments, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
         .left_join(classes, col(c::ENROLLMENT_CLASS_ID), col(c::ENROLLMENT_CLASS_ID))
-        .left_join(attended_seconds(export, policy, Some(enrollments_in_scope)), col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
         .with_columns([
             concat_str([col(c::CLAIM_ID), lit("/"), col(c::ENROLLMENT_ID)], "", false).alias(c::LINE_ID),
             col(c::ENROLLMENT_FOUND).fill_null(lit(false)),
@@ -103,11 +105,10 @@ pub fn line_facts(export: &Export, policy: &Policy, quarter: Quarter) -> Result<
 
 /// Sorts claim lines in line order: `submitted_on`, then `claim_id`, then `enrollment_id` (the
 /// policy's order wherever "earlier" matters). Joins do not keep order, so sort after them.
+/// (claim_id, enrollment_id) is the lines' primary key, so the order is total and the sort
+/// need not be stable.
 pub fn in_line_order(lines: LazyFrame) -> LazyFrame {
-    lines.sort_by_exprs(
-        [col(c::SUBMITTED_ON), col(c::CLAIM_ID), col(c::ENROLLMENT_ID)],
-        SortMultipleOptions::default().with_maintain_order(true),
-    )
+    lines.sort_by_exprs([col(c::SUBMITTED_ON), col(c::CLAIM_ID), col(c::ENROLLMENT_ID)], SortMultipleOptions::default())
 }
 
 /// `institution_id`, `minimum_wage_fen` of every institution; an institution in a district the

@@ -15,8 +15,8 @@ use foldhash::{HashMap, HashMapExt};
 
 /// A qualifying pass: passed, with a certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pass {
-    pub assessment_id: String,
+pub struct Pass<'a> {
+    pub assessment_id: &'a str,
     /// Days since 1970-01-01.
     pub exam_day: i32,
     pub fee_fen: i64,
@@ -24,16 +24,21 @@ pub struct Pass {
 
 /// An appraisal line, in line order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppraisalLine {
-    pub line_id: String,
+pub struct AppraisalLine<'a> {
+    pub line_id: &'a str,
     /// (person, occupation_code, level); `None` when the enrollment is missing (R07's case).
-    pub qualification: Option<(String, String, i64)>,
+    pub qualification: Option<Qualification<'a>>,
     pub submitted_day: i32,
     pub counts_as_earlier: bool,
     pub key_industry: bool,
     pub amount_fen: i64,
     pub in_scope: bool,
 }
+
+/// (person, occupation_code, level), borrowed from the frames: a province has hundreds of
+/// thousands of appraisal lines and passes, and owned copies of their keys cost more than the
+/// allocation itself.
+pub type Qualification<'a> = (&'a str, &'a str, i64);
 
 /// R09's verdict on one line in scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,13 +50,13 @@ pub struct Verdict {
 
 /// Allocates passes to lines in order and judges the lines in scope. A line of a rejected claim
 /// is judged against the passes still free but uses none.
-pub fn judge(lines: &[AppraisalLine], passes: &HashMap<(String, String, i64), Vec<Pass>>, policy: &Policy) -> Vec<Verdict> {
-    let mut used: HashMap<&(String, String, i64), Vec<bool>> = HashMap::new();
+pub fn judge(lines: &[AppraisalLine], passes: &HashMap<Qualification, Vec<Pass>>, policy: &Policy) -> Vec<Verdict> {
+    let mut used: HashMap<Qualification, Vec<bool>> = HashMap::new();
     let mut verdicts = Vec::new();
     for line in lines {
         let Some(qualification) = &line.qualification else { continue };
         let candidates = passes.get(qualification).map(Vec::as_slice).unwrap_or(&[]);
-        let flags = used.entry(qualification).or_insert_with(|| vec![false; candidates.len()]);
+        let flags = used.entry(*qualification).or_insert_with(|| vec![false; candidates.len()]);
         let free = candidates.iter().enumerate().find(|(index, pass)| !flags[*index] && pass.exam_day <= line.submitted_day);
         if let Some((index, _)) = free {
             if line.counts_as_earlier {
@@ -64,7 +69,7 @@ pub fn judge(lines: &[AppraisalLine], passes: &HashMap<(String, String, i64), Ve
         }
         let verdict = match free {
             None => Some(Verdict {
-                line_id: line.line_id.clone(),
+                line_id: line.line_id.to_string(),
                 part_fen: line.amount_fen,
                 evidence: format!(
                     "no qualifying pass in {} level {} on or before the claim ({} pass(es) on record, all later or already used)",
@@ -81,7 +86,7 @@ pub fn judge(lines: &[AppraisalLine], passes: &HashMap<(String, String, i64), Ve
                 };
                 let cap = money::scale_half_up(pass.fee_fen, percent as i64, 100);
                 (line.amount_fen > cap).then(|| Verdict {
-                    line_id: line.line_id.clone(),
+                    line_id: line.line_id.to_string(),
                     part_fen: line.amount_fen - cap,
                     evidence: format!(
                         "amount {} above the cap {} = {percent}% of the fee {} of pass {}",
@@ -100,8 +105,10 @@ pub fn judge(lines: &[AppraisalLine], passes: &HashMap<(String, String, i64), Ve
 
 /// R09 over the export: `line_id`, `R09`, `R09_part`, `R09_evidence` for lines in breach.
 pub fn r09_appraisal_cap(export: &Export, line_facts: &DataFrame, policy: &Policy) -> Result<DataFrame> {
-    let lines = appraisal_lines(line_facts)?;
-    let passes = qualifying_passes(export, line_facts)?;
+    let lines_frame = appraisal_frame(line_facts)?;
+    let passes_frame = passes_frame(export, line_facts)?;
+    let lines = appraisal_lines(&lines_frame)?;
+    let passes = qualifying_passes(&passes_frame)?;
     let verdicts = judge(&lines, &passes, policy);
     let ids: Vec<&str> = verdicts.iter().map(|v| v.line_id.as_str()).collect();
     let parts: Vec<i64> = verdicts.iter().map(|v| v.part_fen).collect();
@@ -118,8 +125,9 @@ pub fn r09_appraisal_cap(export: &Export, line_facts: &DataFrame, policy: &Polic
     .context("building R09's verdicts")
 }
 
-fn appraisal_lines(line_facts: &DataFrame) -> Result<Vec<AppraisalLine>> {
-    let frame = line_facts
+/// The appraisal lines of the facts (any quarter), in line order.
+fn appraisal_frame(line_facts: &DataFrame) -> Result<DataFrame> {
+    line_facts
         .clone()
         .lazy()
         .filter(col(c::CLAIM_TYPE).eq(lit("appraisal")))
@@ -135,10 +143,11 @@ fn appraisal_lines(line_facts: &DataFrame) -> Result<Vec<AppraisalLine>> {
             col(c::IN_SCOPE),
         ])
         .collect_streaming()
-        .context("selecting appraisal lines")?;
-    let text = |name: &str| -> Result<Vec<Option<String>>> {
-        Ok(frame.column(name).context(name)?.str().context(name)?.iter().map(|v| v.map(str::to_string)).collect())
-    };
+        .context("selecting appraisal lines")
+}
+
+fn appraisal_lines(frame: &DataFrame) -> Result<Vec<AppraisalLine<'_>>> {
+    let text = |name: &str| -> Result<Vec<Option<&str>>> { Ok(frame.column(name).context(name)?.str().context(name)?.iter().collect()) };
     let ids = text(c::LINE_ID)?;
     let persons = text(c::PERSON_ID)?;
     let occupations = text(c::OCCUPATION_CODE)?;
@@ -150,9 +159,9 @@ fn appraisal_lines(line_facts: &DataFrame) -> Result<Vec<AppraisalLine>> {
     let scope: Vec<Option<bool>> = frame.column(c::IN_SCOPE).context("scope")?.bool().context("scope")?.iter().collect();
     Ok((0..frame.height())
         .map(|i| AppraisalLine {
-            line_id: ids[i].clone().unwrap_or_default(),
-            qualification: match (&persons[i], &occupations[i], levels[i]) {
-                (Some(person), Some(occupation), Some(level)) => Some((person.clone(), occupation.clone(), level)),
+            line_id: ids[i].unwrap_or_default(),
+            qualification: match (persons[i], occupations[i], levels[i]) {
+                (Some(person), Some(occupation), Some(level)) => Some((person, occupation, level)),
                 _ => None,
             },
             submitted_day: days[i].unwrap_or(i32::MAX),
@@ -164,16 +173,16 @@ fn appraisal_lines(line_facts: &DataFrame) -> Result<Vec<AppraisalLine>> {
         .collect())
 }
 
-/// Qualifying passes of the persons that appraisal lines claim for (only those can support a
-/// line), per qualification in allocation order: earliest exam first, then assessment_id.
-fn qualifying_passes(export: &Export, line_facts: &DataFrame) -> Result<HashMap<(String, String, i64), Vec<Pass>>> {
+/// Qualifying passes (passed, with a certificate) of the persons that appraisal lines claim for:
+/// only those can support a line.
+fn passes_frame(export: &Export, line_facts: &DataFrame) -> Result<DataFrame> {
     let claimants = line_facts
         .clone()
         .lazy()
         .filter(col(c::CLAIM_TYPE).eq(lit("appraisal")))
         .select([col(c::PERSON_ID)])
         .unique(None, UniqueKeepStrategy::Any);
-    let frame = export
+    export
         .frame(Table::Assessments)
         .clone()
         .lazy()
@@ -188,26 +197,28 @@ fn qualifying_passes(export: &Export, line_facts: &DataFrame) -> Result<HashMap<
             col(&c::fen(c::FEE)),
         ])
         .collect_streaming()
-        .context("selecting qualifying passes")?;
+        .context("selecting qualifying passes")
+}
+
+/// The passes of [`passes_frame`] per qualification, in allocation order: earliest exam first,
+/// then assessment_id.
+fn qualifying_passes(frame: &DataFrame) -> Result<HashMap<Qualification<'_>, Vec<Pass<'_>>>> {
     let persons = frame.column(c::PERSON_ID).context("person")?.str().context("person")?;
     let occupations = frame.column(c::OCCUPATION_CODE).context("occupation")?.str().context("occupation")?;
     let levels = frame.column(c::LEVEL).context("level")?.i64().context("level")?;
     let days = frame.column(c::EXAM_DATE).context("exam")?.i32().context("exam")?;
     let ids = frame.column(c::ASSESSMENT_ID).context("assessment")?.str().context("assessment")?;
     let fees = frame.column(&c::fen(c::FEE)).context("fee")?.i64().context("fee")?;
-    let mut passes: HashMap<(String, String, i64), Vec<Pass>> = HashMap::new();
+    let mut passes: HashMap<Qualification, Vec<Pass>> = HashMap::new();
     let rows = persons.iter().zip(occupations.iter()).zip(levels.iter()).zip(days.iter()).zip(ids.iter()).zip(fees.iter());
     for (((((person, occupation), level), day), id), fee) in rows {
         let (Some(person), Some(occupation), Some(level), Some(day), Some(id), Some(fee)) = (person, occupation, level, day, id, fee) else {
             continue;
         };
-        passes
-            .entry((person.to_string(), occupation.to_string(), level))
-            .or_default()
-            .push(Pass { assessment_id: id.to_string(), exam_day: day, fee_fen: fee });
+        passes.entry((person, occupation, level)).or_default().push(Pass { assessment_id: id, exam_day: day, fee_fen: fee });
     }
     for list in passes.values_mut() {
-        list.sort_by(|a, b| (a.exam_day, &a.assessment_id).cmp(&(b.exam_day, &b.assessment_id)));
+        list.sort_by(|a, b| (a.exam_day, a.assessment_id).cmp(&(b.exam_day, b.assessment_id)));
     }
     Ok(passes)
 }
@@ -216,10 +227,10 @@ fn qualifying_passes(export: &Export, line_facts: &DataFrame) -> Result<HashMap<
 mod tests {
     use super::*;
 
-    fn line(id: &str, day: i32, amount: i64, counts: bool, key_industry: bool) -> AppraisalLine {
+    fn line(id: &str, day: i32, amount: i64, counts: bool, key_industry: bool) -> AppraisalLine<'_> {
         AppraisalLine {
-            line_id: id.into(),
-            qualification: Some(("p".into(), "4-10-01-06".into(), 4)),
+            line_id: id,
+            qualification: Some(("p", "4-10-01-06", 4)),
             submitted_day: day,
             counts_as_earlier: counts,
             key_industry,
@@ -228,12 +239,9 @@ mod tests {
         }
     }
 
-    fn passes(list: &[(&str, i32, i64)]) -> HashMap<(String, String, i64), Vec<Pass>> {
+    fn passes<'a>(list: &[(&'a str, i32, i64)]) -> HashMap<Qualification<'a>, Vec<Pass<'a>>> {
         let mut map = HashMap::new();
-        map.insert(
-            ("p".to_string(), "4-10-01-06".to_string(), 4),
-            list.iter().map(|(id, day, fee)| Pass { assessment_id: id.to_string(), exam_day: *day, fee_fen: *fee }).collect(),
-        );
+        map.insert(("p", "4-10-01-06", 4), list.iter().map(|(id, day, fee)| Pass { assessment_id: id, exam_day: *day, fee_fen: *fee }).collect());
         map
     }
 

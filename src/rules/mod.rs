@@ -167,7 +167,6 @@ pub fn evaluate_with_standing(
     let largest = polars::lazy::dsl::max_horizontal(effective_parts).context("largest part")?;
     let judged = lines
         .filter(col(c::IN_SCOPE))
-        .with_columns(std::mem::take(&mut evidence.columns))
         .with_columns(overturned_columns)
         .with_columns([
             when(largest.clone().gt(col(c::LINE_AMOUNT_FEN))).then(col(c::LINE_AMOUNT_FEN)).otherwise(largest).alias(PART_FEN),
@@ -178,7 +177,16 @@ pub fn evaluate_with_standing(
         .context("judging the lines in scope")?;
 
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "line rules R01–R12");
-    let line_flags = line_flags(&judged)?;
+    // Evidence is text, costly to build: only for the lines that break a rule (overturned or not).
+    let breaks_a_rule = LINE_RULES.iter().map(|id| col(&breach_column(id))).reduce(|a, b| a.or(b)).expect("rules are listed");
+    let flagged = judged
+        .clone()
+        .lazy()
+        .filter(breaks_a_rule)
+        .with_columns(std::mem::take(&mut evidence.columns))
+        .collect_streaming()
+        .context("writing the evidence of the lines in breach")?;
+    let line_flags = line_flags(&flagged)?;
     let lines_in_scope = judged
         .clone()
         .lazy()
@@ -205,11 +213,11 @@ pub fn evaluate_with_standing(
     Ok(Findings { line_flags, procedural, lines_in_scope, recoveries, holds, standing })
 }
 
-fn line_flags(judged: &DataFrame) -> Result<DataFrame> {
+fn line_flags(flagged: &DataFrame) -> Result<DataFrame> {
     let mut frames = Vec::new();
     for id in LINE_RULES {
         frames.push(
-            judged.clone().lazy().filter(col(&breach_column(id))).select([
+            flagged.clone().lazy().filter(col(&breach_column(id))).select([
                 lit(id).alias(c::RULE),
                 col(c::INSTITUTION_ID),
                 col(c::LINE_ID),
