@@ -232,7 +232,20 @@ impl IndicatorTable {
                 .filter_map(|i| Some((ids.get(i)?.to_string(), (numerators.get(i).unwrap_or(0), denominators.get(i).unwrap_or(0)))))
                 .collect())
         };
-        let enrolled = enrollments_with_classes(export).collect_streaming().context("enrollments with their classes")?.lazy();
+        // Only classes ending in some indicator's window (or the tier-N cohort's Q−3 … Q) are
+        // ever looked at: the rest of history need not be copied.
+        let (first, last) = specs
+            .all()
+            .iter()
+            .filter_map(|(_, indicator)| indicator.window)
+            .chain([[-3, 0]])
+            .fold((0, 0), |(first, last), [from, to]| (first.min(from), last.max(to)));
+        let end = col(c::END_DATE);
+        let enrolled = enrollments_with_classes(export)
+            .filter(end.clone().gt_eq(lit(quarter.offset(first).first_day())).and(end.lt_eq(lit(quarter.offset(last).last_day()))))
+            .collect_streaming()
+            .context("enrollments with their classes")?
+            .lazy();
         let worked = months_worked(export, &enrolled, &specs.employment_rate, &specs.retention_rate, quarter)
             .collect_streaming()
             .context("months worked after training")?
