@@ -56,11 +56,12 @@ pub struct Earlier<'a> {
 /// R01 leave R02's count (a disabled R01 breaches nothing). Lines that are not training lines
 /// (R01, R02) or not allowance lines (R08), or lack the group's key, get 0: the rules never
 /// judge them.
-pub fn count<'a>(lines: &[Line<'a>], max_days: i64, r01_enabled: bool) -> Vec<Earlier<'a>> {
+pub fn count<'a>(lines: impl IntoIterator<Item = Line<'a>>, max_days: i64, r01_enabled: bool) -> Vec<Earlier<'a>> {
     let mut qualifications: HashMap<(&str, &str, i64), (i64, &str)> = HashMap::new();
     let mut years: HashMap<(&str, i32), i64> = HashMap::new();
     let mut allowance_days: HashMap<&str, i64> = HashMap::new();
-    let mut counted = Vec::with_capacity(lines.len());
+    let lines = lines.into_iter();
+    let mut counted = Vec::with_capacity(lines.size_hint().0);
     for line in lines {
         let mut earlier = Earlier::default();
         if line.claim_type == "training" {
@@ -114,8 +115,8 @@ pub fn with_earlier_lines(mut facts: DataFrame, policy: &Policy) -> Result<DataF
     let submitted = facts.column(c::SUBMITTED_ON).context(what)?.cast(&DataType::Date).context(what)?;
     let submitted = submitted.date().context(what)?.phys.clone();
     let counts = facts.column(c::COUNTS_AS_EARLIER).context(what)?.bool().context(what)?.clone();
-    // Iterators, not `get(i)`: a streamed frame has many chunks, and `get` searches them.
-    let mut lines: Vec<Line> = Vec::with_capacity(facts.height());
+    // Iterators, not `get(i)`: a streamed frame has many chunks, and `get` searches them. The
+    // lines are never gathered into a vector: they are counted as they are read.
     let mut years = submitted.iter();
     let mut person_iter = persons.iter();
     let mut occupation_iter = occupations.iter();
@@ -123,27 +124,24 @@ pub fn with_earlier_lines(mut facts: DataFrame, policy: &Policy) -> Result<DataF
     let mut day_iter = days.iter();
     let mut type_iter = claim_types.iter();
     let mut count_iter = counts.iter();
-    for (line_id, enrollment_id) in line_ids.iter().zip(enrollments.iter()) {
-        lines.push(Line {
-            line_id: line_id.unwrap_or(""),
-            enrollment_id: enrollment_id.unwrap_or(""),
-            person_id: person_iter.next().flatten(),
-            occupation_code: occupation_iter.next().flatten(),
-            level: level_iter.next().flatten(),
-            claim_type: type_iter.next().flatten().unwrap_or(""),
-            year: years.next().flatten().map(|day| crate::rules::sanctions::date_from_days(day).year()),
-            days: day_iter.next().flatten(),
-            counts_as_earlier: count_iter.next().flatten().unwrap_or(false),
-        });
-    }
-    let counted = count(&lines, policy.rules.living_allowance.max_days as i64, policy.enabled("R01"));
+    let lines = line_ids.iter().zip(enrollments.iter()).map(|(line_id, enrollment_id)| Line {
+        line_id: line_id.unwrap_or(""),
+        enrollment_id: enrollment_id.unwrap_or(""),
+        person_id: person_iter.next().flatten(),
+        occupation_code: occupation_iter.next().flatten(),
+        level: level_iter.next().flatten(),
+        claim_type: type_iter.next().flatten().unwrap_or(""),
+        year: years.next().flatten().map(|day| crate::rules::sanctions::date_from_days(day).year()),
+        days: day_iter.next().flatten(),
+        counts_as_earlier: count_iter.next().flatten().unwrap_or(false),
+    });
+    let counted = count(lines, policy.rules.living_allowance.max_days as i64, policy.enabled("R01"));
     let columns = [
         Column::new(R01_EARLIER.into(), counted.iter().map(|e| e.r01_lines).collect::<Vec<i64>>()),
         Column::new(R01_FIRST.into(), counted.iter().map(|e| e.r01_first).collect::<Vec<Option<&str>>>()),
         Column::new(R02_EARLIER.into(), counted.iter().map(|e| e.r02_lines).collect::<Vec<i64>>()),
         Column::new(R08_EARLIER_DAYS.into(), counted.iter().map(|e| e.r08_days).collect::<Vec<i64>>()),
     ];
-    drop(lines);
     facts.hstack_mut(&columns).context(what)?;
     Ok(facts)
 }
@@ -173,7 +171,7 @@ mod tests {
     #[test]
     fn a_second_training_line_for_the_same_qualification_counts_the_first() {
         let lines = [training("A", "P1", 3, 2026, true), training("B", "P1", 3, 2026, true), training("C", "P1", 4, 2026, true)];
-        let counted = count(&lines, 30, true);
+        let counted = count(lines, 30, true);
         assert_eq!(counted[0], Earlier { r01_lines: 0, r01_first: None, r02_lines: 0, r08_days: 0 });
         assert_eq!(counted[1], Earlier { r01_lines: 1, r01_first: Some("A"), r02_lines: 1, r08_days: 0 });
         // Another level is another qualification; B broke R01 so it does not count toward the cap.
@@ -183,13 +181,13 @@ mod tests {
     #[test]
     fn with_r01_disabled_every_countable_line_counts_toward_the_cap() {
         let lines = [training("A", "P1", 3, 2026, true), training("B", "P1", 3, 2026, true), training("C", "P1", 4, 2026, true)];
-        assert_eq!(count(&lines, 30, false)[2].r02_lines, 2);
+        assert_eq!(count(lines, 30, false)[2].r02_lines, 2);
     }
 
     #[test]
     fn rejected_lines_never_count_as_earlier() {
         let lines = [training("A", "P1", 3, 2026, false), training("B", "P1", 3, 2026, true), training("C", "P1", 3, 2026, true)];
-        let counted = count(&lines, 30, true);
+        let counted = count(lines, 30, true);
         assert_eq!((counted[1].r01_lines, counted[1].r01_first, counted[1].r02_lines), (0, None, 0));
         assert_eq!((counted[2].r01_lines, counted[2].r01_first), (1, Some("B")));
     }
@@ -197,7 +195,7 @@ mod tests {
     #[test]
     fn the_cap_counts_per_calendar_year() {
         let lines = [training("A", "P1", 1, 2025, true), training("B", "P1", 2, 2026, true), training("C", "P1", 3, 2026, true)];
-        let counted = count(&lines, 30, true);
+        let counted = count(lines, 30, true);
         assert_eq!(counted.iter().map(|e| e.r02_lines).collect::<Vec<_>>(), [0, 0, 1]);
     }
 
@@ -210,7 +208,7 @@ mod tests {
             allowance("D", "E1", Some(3), false),
             allowance("E", "E1", Some(1), true),
         ];
-        let counted = count(&lines, 30, true);
+        let counted = count(lines, 30, true);
         assert_eq!(counted.iter().map(|e| e.r08_days).collect::<Vec<_>>(), [0, 10, 0, 40, 40]);
         // Allowance lines are no training lines.
         assert!(counted.iter().all(|e| e.r01_lines == 0 && e.r02_lines == 0));
@@ -221,7 +219,7 @@ mod tests {
         let mut unidentified = training("B", "P1", 3, 2026, true);
         unidentified.person_id = None;
         let lines = [training("A", "P1", 3, 2026, true), unidentified, training("C", "P1", 3, 2026, true)];
-        let counted = count(&lines, 30, true);
+        let counted = count(lines, 30, true);
         assert_eq!(counted[1], Earlier::default());
         assert_eq!(counted[2].r01_lines, 1);
     }
