@@ -311,3 +311,47 @@ fn with_eager_checks(table: Table, mut frame: DataFrame) -> Result<DataFrame> {
         .context("checking sanction quarters")?;
     Ok(frame)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sign-ins as (enrollment_id, check-in microseconds).
+    fn sign_ins(rows: &[(Option<&str>, i64)]) -> DataFrame {
+        let check_in = Column::new(c::CHECK_IN.into(), rows.iter().map(|r| r.1).collect::<Vec<_>>())
+            .cast(&DataType::Datetime(TimeUnit::Microseconds, None))
+            .unwrap();
+        DataFrame::new(rows.len(), vec![Column::new(c::ENROLLMENT_ID.into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()), check_in]).unwrap()
+    }
+
+    fn copies(frame: &DataFrame) -> Vec<(String, i64, u32)> {
+        let found = duplicated_keys(frame, &[c::ENROLLMENT_ID, c::CHECK_IN], col(c::ENROLLMENT_ID).is_not_null()).unwrap();
+        let found = found.sort([c::ENROLLMENT_ID], Default::default()).unwrap();
+        let ids = found.column(c::ENROLLMENT_ID).unwrap().str().unwrap().clone();
+        let times = found.column(c::CHECK_IN).unwrap().to_physical_repr().cast(&DataType::Int64).unwrap();
+        let counts = found.column(COPIES_COLUMN).unwrap().cast(&DataType::UInt32).unwrap();
+        (0..found.height())
+            .map(|i| (ids.get(i).unwrap().to_string(), times.i64().unwrap().get(i).unwrap(), counts.u32().unwrap().get(i).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn a_key_is_duplicated_only_when_every_part_repeats() {
+        let frame = sign_ins(&[
+            (Some("E1"), 100),
+            (Some("E1"), 100),
+            (Some("E1"), 100),
+            (Some("E1"), 101), // same enrollment, another second
+            (Some("E2"), 100), // same second, another enrollment
+            (None, 5),
+            (None, 5), // a missing key part is a missing value, not a duplicate
+        ]);
+        assert_eq!(copies(&frame), vec![("E1".to_string(), 100, 3)]);
+    }
+
+    #[test]
+    fn distinct_keys_have_no_copies() {
+        let frame = sign_ins(&[(Some("E1"), 1), (Some("E10"), 1), (Some("E1"), 10)]);
+        assert!(copies(&frame).is_empty());
+    }
+}
