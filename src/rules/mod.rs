@@ -119,9 +119,20 @@ pub fn evaluate_with_standing(
     let facts = features::lines::in_line_order(facts)
         .collect_streaming()
         .context("building the claim-line facts")?;
-    let facts = earlier::with_earlier_lines(facts, policy)?;
+    // R09's allocation and the counts of earlier lines are both single-threaded passes over the
+    // facts, independent of each other: they run side by side.
+    let (facts, r09_verdicts) = std::thread::scope(|scope| {
+        let r09 = policy.enabled("R09").then(|| {
+            scope.spawn(|| crate::progress::timed("R09 (appraisal)", || appraisal::r09_appraisal_cap(export, &facts, policy)))
+        });
+        let counted = earlier::with_earlier_lines(facts.clone(), policy);
+        let r09 = r09.map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        (counted, r09)
+    });
+    let facts = facts?;
+    let mut r09_verdicts = r09_verdicts.transpose()?;
 
-    tracing::debug!(rows = facts.height(), seconds = started.elapsed().as_secs_f64(), "claim-line facts");
+    tracing::debug!(rows = facts.height(), seconds = started.elapsed().as_secs_f64(), "claim-line facts, earlier lines counted, R09 allocated");
     let started = std::time::Instant::now();
     let mut lines = facts.clone().lazy();
     let mut evidence = line_rules::Evidence::default();
@@ -140,7 +151,7 @@ pub fn evaluate_with_standing(
             "R06" => line_rules::r06_attendance_shortfall(lines, policy, evidence),
             "R07" => line_rules::r07_line_mismatch(lines, evidence),
             "R08" => line_rules::r08_living_allowance(lines, policy, evidence).context("R08")?,
-            "R09" => join_rule(lines, crate::progress::timed("R09 (appraisal)", || appraisal::r09_appraisal_cap(export, &facts, policy))?, c::LINE_ID, "R09"),
+            "R09" => join_rule(lines, r09_verdicts.take().expect("R09 is enabled, so its verdicts were computed"), c::LINE_ID, "R09"),
             "R10" => join_rule(lines, crate::progress::timed("R10 (sanctions)", || sanctions::r10_sanctioned_claimant(export, &standing, quarter))?, c::CLAIM_ID, "R10"),
             "R11" => line_rules::r11_over_standard(lines, evidence),
             "R12" => line_rules::r12_before_licence(lines, evidence),
