@@ -12,6 +12,8 @@
 use crate::error::{Error, Result};
 use crate::report::data::TIERS;
 use crate::report::text::{self, Lang};
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::RangedCoordusize;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
@@ -157,6 +159,43 @@ fn nice_max(max: f64) -> f64 {
     max
 }
 
+/// How [`stacked_tiers`] draws its bars.
+struct StackedBars {
+    /// Pixels left and right of each bar inside its segment.
+    margin: u32,
+    /// Half the side of a legend square.
+    swatch: i32,
+    /// Leave tiers nobody is in out of the legend.
+    skip_empty_tiers: bool,
+}
+
+/// Per-segment tier counts (in [`TIERS`] order) as bars stacked from the lowest tier up, one
+/// legend entry per tier.
+fn stacked_tiers<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordusize>>,
+    counts: &[[usize; 6]],
+    lang: Lang,
+    bars: StackedBars,
+) -> DrawResult<DB> {
+    let swatch = bars.swatch;
+    for (t, tier) in TIERS.iter().enumerate() {
+        let color = tier_color(tier);
+        if bars.skip_empty_tiers && counts.iter().all(|c| c[t] == 0) {
+            continue;
+        }
+        chart
+            .draw_series(counts.iter().enumerate().filter(|(_, c)| c[t] > 0).map(|(i, c)| {
+                let base: usize = c[..t].iter().sum();
+                let mut bar = Rectangle::new([(SegmentValue::Exact(i), base), (SegmentValue::Exact(i + 1), base + c[t])], color.filled());
+                bar.set_margin(0, 0, bars.margin, bars.margin);
+                bar
+            }))?
+            .label(text::tier_name(lang, tier))
+            .legend(move |(x, y)| Rectangle::new([(x, y - swatch), (x + 2 * swatch, y + swatch)], color.filled()));
+    }
+    Ok(())
+}
+
 /// Institutions per tier in each district, stacked.
 pub struct TiersByDistrict {
     pub lang: Lang,
@@ -194,22 +233,7 @@ impl Plot for TiersByDistrict {
             .label_style(font(14.0))
             .axis_desc_style(font(14.0))
             .draw()?;
-        for (t, tier) in TIERS.iter().enumerate() {
-            let color = tier_color(tier);
-            if self.counts.iter().all(|c| c[t] == 0) {
-                continue;
-            }
-            chart
-                .draw_series(self.counts.iter().enumerate().filter(|(_, c)| c[t] > 0).map(|(i, c)| {
-                    let base: usize = c[..t].iter().sum();
-                    let mut bar =
-                        Rectangle::new([(SegmentValue::Exact(i), base), (SegmentValue::Exact(i + 1), base + c[t])], color.filled());
-                    bar.set_margin(0, 0, 8, 8);
-                    bar
-                }))?
-                .label(text::tier_name(self.lang, tier))
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 12, y + 6)], color.filled()));
-        }
+        stacked_tiers(&mut chart, &self.counts, self.lang, StackedBars { margin: 8, swatch: 6, skip_empty_tiers: true })?;
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)
@@ -566,19 +590,7 @@ impl Plot for Trend {
             .y_label_area_size(50)
             .build_cartesian_2d(segments(n).into_segmented(), 0usize..top)?;
         chart.configure_mesh().disable_x_mesh().x_labels(n).x_label_formatter(&label).label_style(font(13.0)).draw()?;
-        for (t, tier) in TIERS.iter().enumerate() {
-            let color = tier_color(tier);
-            chart
-                .draw_series(self.counts.iter().enumerate().filter(|(_, c)| c[t] > 0).map(|(i, c)| {
-                    let base: usize = c[..t].iter().sum();
-                    let mut bar =
-                        Rectangle::new([(SegmentValue::Exact(i), base), (SegmentValue::Exact(i + 1), base + c[t])], color.filled());
-                    bar.set_margin(0, 0, 10, 10);
-                    bar
-                }))?
-                .label(text::tier_name(self.lang, tier))
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
-        }
+        stacked_tiers(&mut chart, &self.counts, self.lang, StackedBars { margin: 10, swatch: 5, skip_empty_tiers: false })?;
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperMiddle)
