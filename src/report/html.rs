@@ -96,6 +96,31 @@ pub fn tier_badge(lang: Lang, tier: &str) -> String {
     format!("<span class=\"tier tier-{0}\" title=\"{1}\">{0}</span>", escape(tier), escape(&text::tier_name(lang, tier)))
 }
 
+/// A column heading of [`table_start`]: text, or a number column (right-aligned).
+pub enum Heading<'a> {
+    Text(&'a str),
+    Number(&'a str),
+}
+
+/// Opens a table, `id` for the tests and the page's links, through its heading row; the caller
+/// writes the body rows and `</tbody></table>`. Headings are the report's own labels, not data,
+/// so they are written as they are.
+pub fn table_start(out: &mut String, id: Option<&str>, headings: &[Heading]) {
+    match id {
+        Some(id) => {
+            let _ = write!(out, "<table id=\"{id}\"><thead><tr>");
+        }
+        None => out.push_str("<table><thead><tr>"),
+    }
+    for heading in headings {
+        let _ = match heading {
+            Heading::Text(label) => write!(out, "<th>{label}</th>"),
+            Heading::Number(label) => write!(out, "<th class=\"num\">{label}</th>"),
+        };
+    }
+    out.push_str("</tr></thead><tbody>");
+}
+
 /// A key figure with its machine-readable value.
 pub fn figure(key: &str, value: &str, shown: &str) -> String {
     format!("<span class=\"figure\" data-figure=\"{}\" data-value=\"{}\">{}</span>", escape(key), escape(value), escape(shown))
@@ -253,12 +278,14 @@ fn money_table_by<F: Fn(&MoneyRow) -> String>(
     }
     let mut groups: Vec<(String, (usize, i64))> = groups.into_iter().collect();
     groups.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then_with(|| a.0.cmp(&b.0)));
-    let _ = write!(
+    table_start(
         out,
-        "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-        escape(key_label),
-        lang.t("行数", "rows"),
-        lang.t("金额", "amount")
+        None,
+        &[
+            Heading::Text(&escape(key_label)),
+            Heading::Number(lang.t("行数", "rows")),
+            Heading::Number(lang.t("金额", "amount")),
+        ],
     );
     for (group, (count, fen)) in &groups {
         let _ = write!(
@@ -519,16 +546,18 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             "Ordered by action: disqualified, banned and watched first. Click an id for its scorecard."
         )
     );
-    let _ = write!(
+    table_start(
         out,
-        "<table id=\"tier-table\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        lang.t("机构", "Institution"),
-        lang.t("类型", "Kind"),
-        lang.t("区县", "District"),
-        lang.t("得分", "Score"),
-        lang.t("上季度 → 本季度", "Before → now"),
-        lang.t("处理", "Action"),
-        lang.t("原因", "Reason")
+        Some("tier-table"),
+        &[
+            Heading::Text(lang.t("机构", "Institution")),
+            Heading::Text(lang.t("类型", "Kind")),
+            Heading::Text(lang.t("区县", "District")),
+            Heading::Number(lang.t("得分", "Score")),
+            Heading::Text(lang.t("上季度 → 本季度", "Before → now")),
+            Heading::Text(lang.t("处理", "Action")),
+            Heading::Text(lang.t("原因", "Reason")),
+        ],
     );
     let mut rows: Vec<&Institution> = data.institutions.iter().collect();
     rows.sort_by(|a, b| {
@@ -602,15 +631,17 @@ fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
         }
     );
     if !leads.is_empty() {
-        let _ = write!(
+        table_start(
             out,
-            "<table id=\"lead-table\"><thead><tr><th class=\"num\">{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            lang.t("排名", "Rank"),
-            lang.t("机构", "Institution"),
-            lang.t("等级", "Tier"),
-            lang.t("风险分", "Risk score"),
-            lang.t("信号", "Signals"),
-            lang.t("证据", "Evidence")
+            Some("lead-table"),
+            &[
+                Heading::Number(lang.t("排名", "Rank")),
+                Heading::Text(lang.t("机构", "Institution")),
+                Heading::Text(lang.t("等级", "Tier")),
+                Heading::Number(lang.t("风险分", "Risk score")),
+                Heading::Text(lang.t("信号", "Signals")),
+                Heading::Text(lang.t("证据", "Evidence")),
+            ],
         );
         for lead in leads {
             let tier = data.institution(&lead.institution_id).map(|i| i.tier.clone()).unwrap_or_default();
@@ -641,17 +672,19 @@ fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             let top: Vec<&str> = leads.iter().take(10).map(|l| l.institution_id.as_str()).collect();
             let fired: Vec<_> = values.iter().filter(|v| v.fired && top.contains(&v.institution_id.as_str())).collect();
             if !fired.is_empty() {
-                let _ = write!(
+                let _ = write!(out, "<h3>{}</h3>", lang.t("前十条线索触发的信号", "Signals fired for the top ten leads"));
+                table_start(
                     out,
-                    "<h3>{}</h3><table id=\"signal-table\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-                    lang.t("前十条线索触发的信号", "Signals fired for the top ten leads"),
-                    lang.t("机构", "Institution"),
-                    lang.t("信号", "Signal"),
-                    lang.t("本机构值", "Value"),
-                    lang.t("同类值", "Peer value"),
-                    lang.t("阈值", "Threshold"),
-                    lang.t("涉及记录", "Rows"),
-                    lang.t("证据", "Evidence")
+                    Some("signal-table"),
+                    &[
+                        Heading::Text(lang.t("机构", "Institution")),
+                        Heading::Text(lang.t("信号", "Signal")),
+                        Heading::Number(lang.t("本机构值", "Value")),
+                        Heading::Number(lang.t("同类值", "Peer value")),
+                        Heading::Number(lang.t("阈值", "Threshold")),
+                        Heading::Text(lang.t("涉及记录", "Rows")),
+                        Heading::Text(lang.t("证据", "Evidence")),
+                    ],
                 );
                 let number = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into());
                 for value in fired {
@@ -706,12 +739,14 @@ fn money(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
     chart(out, charts, "money_by_rule", lang);
     let by_rule = render::money_by_rule(data);
     if !by_rule.is_empty() {
-        let _ = write!(
+        table_start(
             out,
-            "<table id=\"at-stake-by-rule\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-            lang.t("规则", "Rule"),
-            lang.t("问题数", "findings"),
-            lang.t("涉险金额", "at stake")
+            Some("at-stake-by-rule"),
+            &[
+                Heading::Text(lang.t("规则", "Rule")),
+                Heading::Number(lang.t("问题数", "findings")),
+                Heading::Number(lang.t("涉险金额", "at stake")),
+            ],
         );
         for (rule, fen, n) in &by_rule {
             let _ = write!(
@@ -849,14 +884,16 @@ fn quality(out: &mut String, data: &RunData, lang: Lang) {
                 ),
             }
         );
-        let _ = write!(
+        table_start(
             out,
-            "<table id=\"inputs-table\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
-            lang.t("输入表", "Input table"),
-            lang.t("读取", "read"),
-            lang.t("使用", "used"),
-            lang.t("拒收", "rejected"),
-            lang.t("说明", "notes")
+            Some("inputs-table"),
+            &[
+                Heading::Text(lang.t("输入表", "Input table")),
+                Heading::Number(lang.t("读取", "read")),
+                Heading::Number(lang.t("使用", "used")),
+                Heading::Number(lang.t("拒收", "rejected")),
+                Heading::Text(lang.t("说明", "notes")),
+            ],
         );
         for table in &inputs {
             let name = table["table"].as_str().unwrap_or("");
@@ -895,13 +932,15 @@ fn quality(out: &mut String, data: &RunData, lang: Lang) {
     if by_reason.is_empty() {
         let _ = write!(out, "<p>{}</p>", lang.t("没有被拒收的行。", "No row was rejected."));
     } else {
-        let _ = write!(
+        let _ = write!(out, "<h3>{}</h3>", lang.t("拒收原因", "Rejected by reason"));
+        table_start(
             out,
-            "<h3>{}</h3><table id=\"rejects-table\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-            lang.t("拒收原因", "Rejected by reason"),
-            lang.t("输入表", "Table"),
-            lang.t("原因", "Reason"),
-            lang.t("行数", "rows")
+            Some("rejects-table"),
+            &[
+                Heading::Text(lang.t("输入表", "Table")),
+                Heading::Text(lang.t("原因", "Reason")),
+                Heading::Number(lang.t("行数", "rows")),
+            ],
         );
         for ((table, reason), count) in &by_reason {
             let _ = write!(
@@ -964,13 +1003,16 @@ fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
     }
     out.push_str("</ul>");
     if !checks.is_empty() {
-        let _ = write!(
+        let _ = write!(out, "<h3>{}</h3>", lang.t("摘要与数据表核对", "summary.json against the tables"));
+        table_start(
             out,
-            "<h3>{}</h3><table id=\"checks-table\"><thead><tr><th>{}</th><th class=\"num\">summary.json</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
-            lang.t("摘要与数据表核对", "summary.json against the tables"),
-            lang.t("核对项", "Check"),
-            lang.t("数据表", "tables"),
-            lang.t("结果", "result")
+            Some("checks-table"),
+            &[
+                Heading::Text(lang.t("核对项", "Check")),
+                Heading::Number("summary.json"),
+                Heading::Number(lang.t("数据表", "tables")),
+                Heading::Text(lang.t("结果", "result")),
+            ],
         );
         for check in checks {
             let _ = write!(

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::rating::INDICATORS;
 use crate::report::charts;
 use crate::report::data::{Flag, HistoryRow, Institution, MoneyRow, RunData};
-use crate::report::html::{self, figure, inline_svg, scorecard_file, tier_badge};
+use crate::report::html::{self, figure, inline_svg, scorecard_file, table_start, tier_badge, Heading};
 use crate::report::render::peer_medians;
 use crate::report::text::{self, escape, Lang};
 use std::collections::BTreeMap;
@@ -148,16 +148,18 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
     );
     let profile = charts::IndicatorProfile { lang, title: profile_title.to_string(), rows };
     let _ = write!(out, "<figure>{}</figure>", inline_svg(&charts::svg(&profile, "an indicator profile")?));
-    let _ = write!(
-        out,
-        "<table id=\"indicator-table\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-        lang.t("指标", "Indicator"),
-        lang.t("本机构", "value"),
-        lang.t("同类中位数", "peer median"),
-        lang.t("下限", "floor"),
-        lang.t("目标", "target"),
-        lang.t("权重", "weight"),
-        lang.t("得分", "points")
+    table_start(
+        &mut out,
+        Some("indicator-table"),
+        &[
+            Heading::Text(lang.t("指标", "Indicator")),
+            Heading::Number(lang.t("本机构", "value")),
+            Heading::Number(lang.t("同类中位数", "peer median")),
+            Heading::Number(lang.t("下限", "floor")),
+            Heading::Number(lang.t("目标", "target")),
+            Heading::Number(lang.t("权重", "weight")),
+            Heading::Number(lang.t("得分", "points")),
+        ],
     );
     for (i, id) in INDICATORS.iter().enumerate() {
         let (weight, floor, target) = settings.indicators[i];
@@ -226,14 +228,16 @@ fn deductions(out: &mut String, data: &RunData, lang: Lang, institution: &Instit
         (lang.t("程序问题", "procedural findings"), procedural, s.per_procedural_finding, Some(s.procedural_max)),
         (lang.t("违规处理决定", "violation decisions"), violations, s.per_violation, None),
     ];
-    let _ = write!(
+    table_start(
         out,
-        "<table id=\"deduction-table\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-        lang.t("扣分项", "Item"),
-        lang.t("数量", "count"),
-        lang.t("每项扣分", "each"),
-        lang.t("上限", "cap"),
-        lang.t("扣分", "points")
+        Some("deduction-table"),
+        &[
+            Heading::Text(lang.t("扣分项", "Item")),
+            Heading::Number(lang.t("数量", "count")),
+            Heading::Number(lang.t("每项扣分", "each")),
+            Heading::Number(lang.t("上限", "cap")),
+            Heading::Number(lang.t("扣分", "points")),
+        ],
     );
     for (label, count, each, cap) in parts {
         let points = cap.map_or(count * each, |cap| (count * each).min(cap));
@@ -255,15 +259,17 @@ fn deductions(out: &mut String, data: &RunData, lang: Lang, institution: &Instit
         let _ = write!(out, "<p>{}</p></section>", lang.t("本季度没有任何问题记录。", "No finding this quarter."));
         return;
     }
-    let _ = write!(
+    table_start(
         out,
-        "<table id=\"finding-table\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
-        lang.t("类别", "Kind"),
-        lang.t("规则", "Rule"),
-        lang.t("对象", "Entity"),
-        lang.t("严重程度", "Severity"),
-        lang.t("涉险金额", "At stake"),
-        lang.t("证据", "Evidence")
+        Some("finding-table"),
+        &[
+            Heading::Text(lang.t("类别", "Kind")),
+            Heading::Text(lang.t("规则", "Rule")),
+            Heading::Text(lang.t("对象", "Entity")),
+            Heading::Text(lang.t("严重程度", "Severity")),
+            Heading::Number(lang.t("涉险金额", "At stake")),
+            Heading::Text(lang.t("证据", "Evidence")),
+        ],
     );
     let mut sorted: Vec<&&Flag> = flags.iter().collect();
     let kind_order = |kind: &str| ["decision", "breach", "procedural", "signal"].iter().position(|k| *k == kind).unwrap_or(4);
@@ -319,13 +325,15 @@ fn trend(out: &mut String, data: &RunData, lang: Lang, institution: &Institution
         cutoffs: (s.cutoff_c, s.cutoff_b, s.cutoff_a),
     };
     let _ = write!(out, "<figure>{}</figure>", inline_svg(&charts::svg(&plot, "a score trend")?));
-    let _ = write!(
+    table_start(
         out,
-        "<table id=\"history-table\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        lang.t("季度", "Quarter"),
-        lang.t("得分", "Score"),
-        lang.t("等级", "Tier"),
-        lang.t("处理", "Action")
+        Some("history-table"),
+        &[
+            Heading::Text(lang.t("季度", "Quarter")),
+            Heading::Number(lang.t("得分", "Score")),
+            Heading::Text(lang.t("等级", "Tier")),
+            Heading::Text(lang.t("处理", "Action")),
+        ],
     );
     for (quarter, score, tier, action) in &rows {
         let _ = write!(
@@ -375,15 +383,17 @@ fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Instituti
     if let Some(values) = &data.signal_values {
         let mine: Vec<_> = values.iter().filter(|v| v.institution_id == institution.id).collect();
         if !mine.is_empty() {
-            let _ = write!(
+            table_start(
                 out,
-                "<table id=\"signal-table\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-                lang.t("信号", "Signal"),
-                lang.t("本机构值", "value"),
-                lang.t("同类值", "peer value"),
-                lang.t("阈值", "threshold"),
-                lang.t("触发", "fired"),
-                lang.t("证据", "evidence")
+                Some("signal-table"),
+                &[
+                    Heading::Text(lang.t("信号", "Signal")),
+                    Heading::Number(lang.t("本机构值", "value")),
+                    Heading::Number(lang.t("同类值", "peer value")),
+                    Heading::Number(lang.t("阈值", "threshold")),
+                    Heading::Text(lang.t("触发", "fired")),
+                    Heading::Text(lang.t("证据", "evidence")),
+                ],
             );
             let number = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into());
             for value in mine {
@@ -414,13 +424,15 @@ fn money(out: &mut String, lang: Lang, recoveries: &[&MoneyRow], holds: &[&Money
         if rows.is_empty() {
             continue;
         }
-        let _ = write!(
+        table_start(
             out,
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-            lang.t("申领", "Claim"),
-            lang.t("报名", "Enrollment"),
-            lang.t("规则", "Rules"),
-            lang.t("金额", "Amount")
+            None,
+            &[
+                Heading::Text(lang.t("申领", "Claim")),
+                Heading::Text(lang.t("报名", "Enrollment")),
+                Heading::Text(lang.t("规则", "Rules")),
+                Heading::Number(lang.t("金额", "Amount")),
+            ],
         );
         for row in rows.iter() {
             let _ = write!(
