@@ -15,6 +15,7 @@
 pub mod columns;
 pub mod error;
 pub mod features;
+pub mod frame;
 pub mod ingest;
 pub mod money;
 pub mod person;

@@ -4,6 +4,7 @@
 
 use crate::columns as c;
 use crate::error::{PolarsContext, Result};
+use crate::frame;
 use crate::ingest::contract::Table;
 use crate::ingest::Export;
 use crate::money;
@@ -147,16 +148,15 @@ fn appraisal_frame(line_facts: &DataFrame) -> Result<DataFrame> {
 }
 
 fn appraisal_lines(frame: &DataFrame) -> Result<Vec<AppraisalLine<'_>>> {
-    let text = |name: &str| -> Result<Vec<Option<&str>>> { Ok(frame.column(name).context(name)?.str().context(name)?.iter().collect()) };
-    let ids = text(c::LINE_ID)?;
-    let persons = text(c::PERSON_ID)?;
-    let occupations = text(c::OCCUPATION_CODE)?;
-    let levels: Vec<Option<i64>> = frame.column(c::LEVEL).context("level")?.i64().context("level")?.iter().collect();
-    let days: Vec<Option<i32>> = frame.column(c::SUBMITTED_ON).context("day")?.i32().context("day")?.iter().collect();
-    let counts: Vec<Option<bool>> = frame.column(c::COUNTS_AS_EARLIER).context("counts")?.bool().context("counts")?.iter().collect();
-    let key: Vec<Option<bool>> = frame.column(c::KEY_INDUSTRY).context("key")?.bool().context("key")?.iter().collect();
-    let amounts: Vec<Option<i64>> = frame.column(c::LINE_AMOUNT_FEN).context("amount")?.i64().context("amount")?.iter().collect();
-    let scope: Vec<Option<bool>> = frame.column(c::IN_SCOPE).context("scope")?.bool().context("scope")?.iter().collect();
+    let ids = frame::text(frame, c::LINE_ID)?;
+    let persons = frame::text(frame, c::PERSON_ID)?;
+    let occupations = frame::text(frame, c::OCCUPATION_CODE)?;
+    let levels = frame::int(frame, c::LEVEL)?;
+    let days = frame::int(frame, c::SUBMITTED_ON)?;
+    let counts = frame::boolean(frame, c::COUNTS_AS_EARLIER)?;
+    let key = frame::boolean(frame, c::KEY_INDUSTRY)?;
+    let amounts = frame::int(frame, c::LINE_AMOUNT_FEN)?;
+    let scope = frame::boolean(frame, c::IN_SCOPE)?;
     Ok((0..frame.height())
         .map(|i| AppraisalLine {
             line_id: ids[i].unwrap_or_default(),
@@ -164,7 +164,7 @@ fn appraisal_lines(frame: &DataFrame) -> Result<Vec<AppraisalLine<'_>>> {
                 (Some(person), Some(occupation), Some(level)) => Some((person, occupation, level)),
                 _ => None,
             },
-            submitted_day: days[i].unwrap_or(i32::MAX),
+            submitted_day: days[i].map_or(i32::MAX, |day| day as i32),
             counts_as_earlier: counts[i].unwrap_or(false),
             key_industry: key[i].unwrap_or(false),
             amount_fen: amounts[i].unwrap_or(0),

@@ -131,7 +131,7 @@ pub fn with_earlier_lines(mut facts: DataFrame, policy: &Policy) -> Result<DataF
         occupation_code: occupation_iter.next().flatten(),
         level: level_iter.next().flatten(),
         claim_type: type_iter.next().flatten().unwrap_or(""),
-        year: years.next().flatten().map(|day| crate::rules::sanctions::date_from_days(day).year()),
+        year: years.next().flatten().map(|day| crate::frame::date_from_days(day).year()),
         days: day_iter.next().flatten(),
         counts_as_earlier: count_iter.next().flatten().unwrap_or(false),
     });

@@ -93,7 +93,7 @@ impl Standing {
         for i in 0..decisions.height() {
             let (Some(id), Some(day), Some(finding)) = (ids.get(i), dates.phys.get(i), findings.get(i)) else { continue };
             self.decisions.entry(id.to_string()).or_default().push(Decision {
-                decided_on: date_from_days(day),
+                decided_on: crate::frame::date_from_days(day),
                 finding: finding.to_string(),
                 amount_fen: amounts.get(i),
                 note: notes.get(i).map(str::to_string),
@@ -137,11 +137,6 @@ impl Standing {
     }
 }
 
-/// Date of a day number (days since 1970-01-01).
-pub fn date_from_days(days: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(days as i64)
-}
-
 /// R10 over the claims in scope: `claim_id`, `R10`, `R10_evidence` for claims in breach.
 pub fn r10_sanctioned_claimant(export: &Export, standing: &Standing, quarter: Quarter) -> Result<DataFrame> {
     let claims = export.frame(Table::Claims);
@@ -152,7 +147,7 @@ pub fn r10_sanctioned_claimant(export: &Export, standing: &Standing, quarter: Qu
     let mut evidence = Vec::new();
     for i in 0..claims.height() {
         let (Some(id), Some(institution), Some(day)) = (ids.get(i), institutions.get(i), dates.phys.get(i)) else { continue };
-        let submitted = date_from_days(day);
+        let submitted = crate::frame::date_from_days(day);
         if !quarter.contains(submitted) {
             continue;
         }
