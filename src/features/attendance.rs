@@ -1,4 +1,4 @@
-//! Attended seconds per enrollment (rule R06, and the attendance indicators of later stages):
+//! Attended seconds per enrollment (rule R06, for the enrollments of the lines in scope):
 //! over the enrollment's sign-ins whose check-in date lies between its class's start_date and
 //! end_date, the sum of (check_out − check_in) in whole seconds, clipped to 0 … the policy's
 //! maximum session length; a missing check_out counts 0.
@@ -9,10 +9,10 @@ use crate::ingest::Export;
 use crate::policy::Policy;
 use polars::prelude::*;
 
-/// `enrollment_id`, `attended_seconds` for every enrollment of `only` (all when `None`) with at
-/// least one sign-in. Rule R06 judges only the lines in scope, so the rules pass their
-/// enrollments: a quarter's few hundred thousand instead of every sign-in of history.
-pub fn attended_seconds(export: &Export, policy: &Policy, only: Option<Series>) -> LazyFrame {
+/// `enrollment_id`, `attended_seconds` for every enrollment of `enrollments` with at least one
+/// sign-in. Rule R06 judges only the lines in scope, so the rules pass their enrollments: a
+/// quarter's few hundred thousand instead of every sign-in of history.
+pub fn attended_seconds(export: &Export, policy: &Policy, enrollments_wanted: Series) -> LazyFrame {
     let max_seconds = policy.rules.training.max_session_hours as i64 * 3600;
     let classes = export.frame(Table::Classes).clone().lazy().select([col(c::CLASS_ID), col(c::START_DATE), col(c::END_DATE)]);
     let enrollments = export
@@ -35,10 +35,7 @@ pub fn attended_seconds(export: &Export, policy: &Policy, only: Option<Series>) 
         .clone()
         .lazy()
         .select([col(c::ENROLLMENT_ID), col(c::CHECK_IN), col(c::CHECK_OUT)])
-        .filter(match only {
-            Some(ids) => col(c::ENROLLMENT_ID).is_in(lit(ids).implode(false), false),
-            None => lit(true),
-        })
+        .filter(col(c::ENROLLMENT_ID).is_in(lit(enrollments_wanted).implode(false), false))
         .inner_join(enrollments, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
         .filter(check_in_date.clone().gt_eq(col(c::START_DATE)).and(check_in_date.lt_eq(col(c::END_DATE))))
         .group_by([col(c::ENROLLMENT_ID)])
