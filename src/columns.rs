@@ -96,6 +96,9 @@ pub const PERSON_ID_FORM: &str = "person_id_form";
 pub const BIRTH_DATE: &str = "birth_date";
 /// Sex from a raw ID number: true = male (odd 17th digit).
 pub const MALE: &str = "male";
+/// A person's pseudonym (64 hex characters) beside rows that show the person: `person_id`
+/// holds the person's number after ingest.
+pub const PERSON_PSEUDONYM: &str = "person_pseudonym";
 
 // rejects.parquet
 pub const TABLE: &str = "table";

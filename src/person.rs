@@ -139,9 +139,20 @@ impl Pseudonymiser {
         if is_hex_hash(normalised) {
             return normalised.to_string();
         }
+        hex::encode(self.digest(normalised))
+    }
+
+    /// The 32 bytes whose hex form [`Pseudonymiser::pseudonymise`] returns: half the size of
+    /// the text, and sorted in the same order.
+    pub fn digest(&self, normalised: &str) -> [u8; 32] {
+        let mut digest = [0u8; 32];
+        if is_hex_hash(normalised) && hex::decode_to_slice(normalised, &mut digest).is_ok() {
+            return digest;
+        }
         let mut mac = self.mac.clone();
         mac.update(normalised.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        digest.copy_from_slice(&mac.finalize().into_bytes());
+        digest
     }
 }
 

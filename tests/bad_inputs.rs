@@ -134,6 +134,25 @@ fn duplicate_key_rejects_every_copy_and_what_hangs_on_it() {
 }
 
 #[test]
+fn a_rejected_row_names_its_person_by_pseudonym() {
+    // The same person, employer and month twice (the second written with a lower-case `x`):
+    // both copies are rejected, and their key shows the keyed hash, never the raw number or the
+    // engine's internal person number.
+    let mut fixture = Fixture::clean();
+    fixture
+        .add(Table::Employment, &[])
+        .add(Table::Employment, &[("person_id", "37010219900101001x"), ("contribution", "950.00")]);
+    let (_dir, export) = ingest_fixture(&fixture);
+    let export = export.unwrap();
+    let pseudonym = key().pseudonymise("37010219900101001X");
+    let expected = format!(
+        "employment | person_id={pseudonym}, employer_id=91370100MA3C000001, month=2026-08-01 | duplicate primary key (person_id, employer_id, month): 2 copies"
+    );
+    assert_eq!(rejects(&export, Table::Employment), vec![expected.clone(), expected]);
+    assert_counts_balance(&export);
+}
+
+#[test]
 fn dangling_key() {
     let mut fixture = Fixture::clean();
     fixture.add(Table::Classes, &[("class_id", "K2"), ("institution_id", "I9")]);

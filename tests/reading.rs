@@ -101,8 +101,13 @@ fn zoned_timestamps_become_local_time() {
 fn person_facts_come_from_the_raw_number_and_only_hashes_remain() {
     let export = read_writer("pyarrow_snappy");
     let enrollments = export.frame(Table::Enrollments);
-    let persons = texts(enrollments, "person_id");
+    // person_id holds each person's number; the pseudonym behind it is a 64-hex keyed hash.
+    let numbers = enrollments.column("person_id").unwrap().u32().unwrap();
+    let persons: Vec<String> = numbers.iter().flatten().map(|id| export.persons.pseudonym(id).unwrap()).collect();
+    assert_eq!(persons.len(), enrollments.height());
     assert!(persons.iter().all(|p| traincredit::person::is_hex_hash(p)), "{persons:?}");
+    let key = Pseudonymiser::new(b"a test key of some length");
+    assert!(persons.contains(&key.pseudonymise("370102198803140241")), "{persons:?}");
     assert!(texts(enrollments, "person_id_form").iter().all(|f| f == "raw_valid"));
     let births = texts(enrollments, "birth_date");
     assert!(births.contains(&"1992-02-29".to_string()), "{births:?}");

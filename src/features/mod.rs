@@ -11,6 +11,7 @@ pub use attendance::attended_seconds;
 pub use lines::line_facts;
 
 use polars::prelude::*;
+use crate::columns as c;
 
 /// Yuan text (`1234.56`) of a non-negative integer fen expression.
 pub fn yuan(fen: Expr) -> Expr {
@@ -22,9 +23,10 @@ pub fn yuan(fen: Expr) -> Expr {
     concat_str([whole.cast(DataType::String), lit("."), cents], "", false)
 }
 
-/// A pseudonymised person id shortened for evidence (12 hex characters are enough to search).
-pub fn short_person(person: Expr) -> Expr {
-    person.str().head(lit(12))
+/// The row's person, shortened for evidence (12 hex characters of the pseudonym are enough to
+/// search): reads [`c::PERSON_PSEUDONYM`], which the rules add to the rows they write evidence for.
+pub fn short_person() -> Expr {
+    col(c::PERSON_PSEUDONYM).str().head(lit(12))
 }
 
 /// `n` tenths as text: 788 → "78.8".

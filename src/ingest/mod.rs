@@ -1,7 +1,8 @@
 //! Ingest: turns a bureau's export folder into trusted, typed, pseudonymised tables.
 //!
-//! `read` finds and coerces each table, `pseudonymise` derives person facts and hashes every
-//! personal identifier, `validate` splits each table into kept rows and rejects. Every later
+//! `read` finds and coerces each table, `pseudonymise` derives person facts, hashes every
+//! personal identifier and numbers the persons ([`PersonIndex`]), `validate` splits each table
+//! into kept rows and rejects. Every later
 //! stage starts from the [`Export`] this module returns and never touches the files again.
 
 pub mod contract;
@@ -13,6 +14,7 @@ use crate::error::{Error, ErrorKind, PolarsContext, Result};
 use crate::person::Pseudonymiser;
 use contract::{Table, ALL_TABLES};
 use polars::prelude::*;
+pub use pseudonymise::PersonIndex;
 use read::TableFile;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -52,6 +54,8 @@ impl IngestedTable {
 pub struct Export {
     pub dir: PathBuf,
     pub tables: BTreeMap<Table, IngestedTable>,
+    /// Every person, by the number that `person_id` columns hold.
+    pub persons: PersonIndex,
     /// Non-fatal observations for the person running the tool (e.g. an empty table).
     pub warnings: Vec<String>,
 }
@@ -112,6 +116,9 @@ pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
         }
     }
 
+    let started = std::time::Instant::now();
+    let persons = pseudonymise::PersonLookup::build(raw.values().map(|read| &read.frame), key)?;
+    tracing::debug!(persons = persons.index.len(), seconds = started.elapsed().as_secs_f64(), "numbered the persons");
     let mut warnings = Vec::new();
     let mut pseudonymised = BTreeMap::new();
     let mut first_raw: Option<(Table, usize)> = None;
@@ -126,7 +133,7 @@ pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
             warnings.push(format!("table {} has no rows", table.name()));
         }
         let started = std::time::Instant::now();
-        let (frame, counts) = pseudonymise::pseudonymise(table, read.frame, key)?;
+        let (frame, counts) = pseudonymise::pseudonymise(table, read.frame, key, &persons)?;
         tracing::debug!(table = table.name(), seconds = started.elapsed().as_secs_f64(), "pseudonymised");
         if counts.raw > 0 && first_raw.is_none() {
             first_raw = Some((table, counts.raw));
@@ -153,8 +160,13 @@ pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
     for (table, (files, frame, coercions)) in pseudonymised {
         let rows_read = frame.height();
         let started = std::time::Instant::now();
-        let validated = validate::validate(table, frame, &parent_keys)?;
-        tracing::debug!(table = table.name(), seconds = started.elapsed().as_secs_f64(), "validated");
+        let validated = validate::validate(table, frame, &parent_keys, &persons.index)?;
+        tracing::debug!(
+            table = table.name(),
+            seconds = started.elapsed().as_secs_f64(),
+            megabytes = validated.kept.estimated_size() / 1_000_000,
+            "validated"
+        );
         if let [single_key] = table.primary_key() {
             let keys = validated.kept.column(single_key).context("collecting kept keys")?.as_materialized_series().clone();
             parent_keys.insert(table, keys);
@@ -165,5 +177,5 @@ pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
             IngestedTable { table, files, rows_read, frame: validated.kept, rejects: validated.rejects, coercions },
         );
     }
-    Ok(Export { dir: dir.to_path_buf(), tables, warnings })
+    Ok(Export { dir: dir.to_path_buf(), tables, persons: persons.index, warnings })
 }

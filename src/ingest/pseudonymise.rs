@@ -25,41 +25,129 @@ pub struct IdFormCounts {
 const RAW: &str = "__raw";
 const PSEUDONYM: &str = "__pseudonym";
 
-/// Replaces the personal columns of `frame` with keyed hashes. A `person_id` column also yields
-/// `person_id_form`, and in enrollments `birth_date` and `male`, derived from the raw value.
-pub fn pseudonymise(table: Table, mut frame: DataFrame, key: &Pseudonymiser) -> Result<(DataFrame, IdFormCounts)> {
+/// Every person of an export, numbered. After ingest a `person_id` column holds a person's
+/// number (UInt32), not the 64-character pseudonym: a province's employment table repeats
+/// millions of persons, and a number is a twentieth of the text to hold, hash and compare. The
+/// numbers follow the pseudonyms' sorted order, so sorting by number sorts by pseudonym and
+/// outputs come out in the same order as if the text were kept. The pseudonym itself is needed
+/// only where a person is shown: evidence and rejected rows' keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonIndex {
+    /// HMAC-SHA256 digests, sorted; a person's number is its position.
+    digests: Vec<[u8; 32]>,
+}
+
+impl PersonIndex {
+    pub fn len(&self) -> usize {
+        self.digests.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.digests.is_empty()
+    }
+
+    /// The pseudonym (64 lower-case hex characters) of person `id`; `None` for a number that
+    /// names nobody.
+    pub fn pseudonym(&self, id: u32) -> Option<String> {
+        self.digests.get(id as usize).map(hex::encode)
+    }
+
+    /// The number of the person with this pseudonym.
+    pub fn id_of(&self, pseudonym: &str) -> Option<u32> {
+        let mut digest = [0u8; 32];
+        hex::decode_to_slice(pseudonym, &mut digest).ok()?;
+        self.digests.binary_search(&digest).ok().map(|position| position as u32)
+    }
+
+    /// `ids` (person numbers) as a column of pseudonyms named `name`; a missing id stays missing.
+    pub fn pseudonyms(&self, ids: &Column, name: &str) -> Result<Column> {
+        let numbers = ids.u32().context("reading person numbers")?;
+        let texts: Vec<Option<String>> = numbers.iter().map(|id| id.and_then(|id| self.pseudonym(id))).collect();
+        Ok(Column::new(name.into(), texts))
+    }
+}
+
+/// The person ids found in an export's tables, each with its number and facts.
+pub struct PersonLookup {
+    pub index: PersonIndex,
+    /// `__raw` (the text as read), `__pseudonym` (the person's number), `person_id_form`,
+    /// `birth_date`, `male`.
+    frame: DataFrame,
+}
+
+impl PersonLookup {
+    /// Numbers every distinct `person_id` of `frames` (tables as read). Each distinct text is
+    /// normalised and hashed once, in parallel.
+    pub fn build<'a>(frames: impl IntoIterator<Item = &'a DataFrame>, key: &Pseudonymiser) -> Result<PersonLookup> {
+        let mut distinct: Vec<String> = Vec::new();
+        for frame in frames {
+            let Some(values) = frame.column(c::PERSON_ID).ok() else { continue };
+            let unique = values.unique().context("distinct person ids")?;
+            distinct.extend(unique.str().context("reading person ids")?.iter().flatten().map(str::to_string));
+        }
+        distinct.par_sort_unstable();
+        distinct.dedup();
+        let mapped: Vec<([u8; 32], PersonFacts)> = distinct
+            .par_iter()
+            .map(|text| {
+                let normalised = person::normalise_id(text);
+                (key.digest(&normalised), person::person_facts(&normalised))
+            })
+            .collect();
+        let mut digests: Vec<[u8; 32]> = mapped.iter().map(|(digest, _)| *digest).collect();
+        digests.par_sort_unstable();
+        digests.dedup();
+        let numbers: Vec<u32> = mapped
+            .par_iter()
+            .map(|(digest, _)| digests.binary_search(digest).expect("every digest was collected") as u32)
+            .collect();
+        let births: Vec<Option<i32>> = mapped.iter().map(|(_, facts)| facts.birth_date.map(days_since_epoch)).collect();
+        let frame = DataFrame::new(
+            distinct.len(),
+            vec![
+                Column::new(PSEUDONYM.into(), numbers),
+                Column::new(c::PERSON_ID_FORM.into(), mapped.iter().map(|(_, facts)| facts.form.name()).collect::<Vec<_>>()),
+                Column::new(c::BIRTH_DATE.into(), births).cast(&DataType::Date).context("birth dates")?,
+                Column::new(c::MALE.into(), mapped.iter().map(|(_, facts)| facts.male).collect::<Vec<_>>()),
+                Column::new(RAW.into(), distinct),
+            ],
+        )
+        .context("building the person lookup")?;
+        Ok(PersonLookup { index: PersonIndex { digests }, frame })
+    }
+}
+
+/// Replaces the personal columns of `frame` with keyed hashes, and `person_id` with the person's
+/// number in `persons`. A `person_id` column also yields `person_id_form`, and in enrollments
+/// `birth_date` and `male`, derived from the raw value.
+pub fn pseudonymise(
+    table: Table,
+    mut frame: DataFrame,
+    key: &Pseudonymiser,
+    persons: &PersonLookup,
+) -> Result<(DataFrame, IdFormCounts)> {
     let mut counts = IdFormCounts::default();
     for spec in table.columns().iter().filter(|spec| spec.personal) {
         let is_person = spec.name == c::PERSON_ID;
-        let distinct: Vec<String> = {
-            let values = frame.column(spec.name).context("reading a personal column")?;
-            let unique = values.unique().context("distinct identifiers")?;
-            unique.str().context("reading a personal column")?.iter().flatten().map(str::to_string).collect()
-        };
-        let mapped: Vec<(String, PersonFacts)> = distinct
-            .par_iter()
-            .map(|text| {
-                let normalised = if is_person { person::normalise_id(text) } else { normalise_other(text) };
-                (key.pseudonymise(&normalised), person::person_facts(&normalised))
-            })
-            .collect();
-        let height = distinct.len();
-        let mut lookup = vec![
-            Column::new(RAW.into(), distinct),
-            Column::new(PSEUDONYM.into(), mapped.iter().map(|(hash, _)| hash.as_str()).collect::<Vec<_>>()),
-        ];
-        let mut derived = vec![];
-        if is_person {
-            lookup.push(Column::new(c::PERSON_ID_FORM.into(), mapped.iter().map(|(_, f)| f.form.name()).collect::<Vec<_>>()));
-            derived.push(col(c::PERSON_ID_FORM));
+        let (lookup, derived) = if is_person {
+            let mut derived = vec![col(c::PERSON_ID_FORM)];
+            let mut columns = vec![col(RAW), col(PSEUDONYM), col(c::PERSON_ID_FORM)];
             if table == Table::Enrollments {
-                let births: Vec<Option<i32>> = mapped.iter().map(|(_, f)| f.birth_date.map(days_since_epoch)).collect();
-                lookup.push(Column::new(c::BIRTH_DATE.into(), births).cast(&DataType::Date).context("birth dates")?);
-                lookup.push(Column::new(c::MALE.into(), mapped.iter().map(|(_, f)| f.male).collect::<Vec<_>>()));
                 derived.extend([col(c::BIRTH_DATE), col(c::MALE)]);
+                columns.extend([col(c::BIRTH_DATE), col(c::MALE)]);
             }
-        }
-        let lookup = DataFrame::new(height, lookup).context("building the pseudonym table")?;
+            (persons.frame.clone().lazy().select(columns), derived)
+        } else {
+            let distinct: Vec<String> = {
+                let values = frame.column(spec.name).context("reading a personal column")?;
+                let unique = values.unique().context("distinct identifiers")?;
+                unique.str().context("reading a personal column")?.iter().flatten().map(str::to_string).collect()
+            };
+            let hashes: Vec<String> = distinct.par_iter().map(|text| key.pseudonymise(&normalise_other(text))).collect();
+            let lookup = DataFrame::new(distinct.len(), vec![Column::new(RAW.into(), distinct), Column::new(PSEUDONYM.into(), hashes)])
+                .context("building the pseudonym table")?;
+            (lookup.lazy(), Vec::new())
+        };
         let mut args = JoinArgs::new(JoinType::Left);
         args.maintain_order = MaintainOrderJoin::Left;
         let mut replaced = vec![col(PSEUDONYM).alias(spec.name)];
@@ -69,7 +157,7 @@ pub fn pseudonymise(table: Table, mut frame: DataFrame, key: &Pseudonymiser) -> 
         order.extend(replaced.iter().skip(1).cloned());
         frame = frame
             .lazy()
-            .join(lookup.lazy(), [col(spec.name)], [col(RAW)], args)
+            .join(lookup, [col(spec.name)], [col(RAW)], args)
             .with_columns(replaced)
             .select(order)
             .collect_streaming()
@@ -108,7 +196,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_row_gets_its_own_pseudonym_and_facts_in_order() {
+    fn each_row_gets_its_own_person_number_and_facts_in_order() {
         let key = Pseudonymiser::new(b"key");
         let ids = [Some("11010519491231002x"), Some("  11010519491231002X"), Some("bad"), None, Some("11010519491231002X")];
         let frame = DataFrame::new(
@@ -116,13 +204,40 @@ mod tests {
             vec![Column::new(c::ENROLLMENT_ID.into(), ["E1", "E2", "E3", "E4", "E5"]), Column::new(c::PERSON_ID.into(), ids.to_vec())],
         )
         .unwrap();
-        let (frame, counts) = pseudonymise(Table::Assessments, frame, &key).unwrap();
+        let persons = PersonLookup::build([&frame], &key).unwrap();
+        assert_eq!(persons.index.len(), 2);
+        let (frame, counts) = pseudonymise(Table::Assessments, frame, &key, &persons).unwrap();
         assert_eq!(counts, IdFormCounts { raw: 3, hashed: 0, malformed: 1 });
-        let persons: Vec<Option<&str>> = frame.column(c::PERSON_ID).unwrap().str().unwrap().iter().collect();
-        let expected = key.pseudonymise("11010519491231002X");
-        let bad = key.pseudonymise("bad");
-        assert_eq!(persons, vec![Some(expected.as_str()), Some(expected.as_str()), Some(bad.as_str()), None, Some(expected.as_str())]);
+        let numbers = frame.column(c::PERSON_ID).unwrap();
+        let persons: Vec<Option<String>> =
+            persons.index.pseudonyms(numbers, "pseudonym").unwrap().str().unwrap().iter().map(|p| p.map(str::to_string)).collect();
+        let expected = Some(key.pseudonymise("11010519491231002X"));
+        let bad = Some(key.pseudonymise("bad"));
+        assert_eq!(persons, vec![expected.clone(), expected.clone(), bad, None, expected]);
         let enrollments: Vec<&str> = frame.column(c::ENROLLMENT_ID).unwrap().str().unwrap().iter().flatten().collect();
         assert_eq!(enrollments, vec!["E1", "E2", "E3", "E4", "E5"]);
+    }
+
+    #[test]
+    fn person_numbers_follow_the_order_of_the_pseudonyms() {
+        let key = Pseudonymiser::new(b"key");
+        let texts = ["11010519491231002X", "bad", "110105194912310029", "anything"];
+        let frame = DataFrame::new(4, vec![Column::new(c::PERSON_ID.into(), texts.to_vec())]).unwrap();
+        let index = PersonLookup::build([&frame], &key).unwrap().index;
+        let mut pseudonyms: Vec<String> = texts.iter().map(|text| key.pseudonymise(&person::normalise_id(text))).collect();
+        pseudonyms.sort();
+        let numbered: Vec<String> = (0..4).map(|id| index.pseudonym(id).unwrap()).collect();
+        assert_eq!(numbered, pseudonyms);
+        assert_eq!(index.id_of(&pseudonyms[2]), Some(2));
+        assert_eq!(index.pseudonym(4), None);
+    }
+
+    #[test]
+    fn an_already_hashed_id_keeps_its_text() {
+        let key = Pseudonymiser::new(b"key");
+        let hashed = "ab".repeat(32);
+        let frame = DataFrame::new(1, vec![Column::new(c::PERSON_ID.into(), [hashed.to_uppercase()])]).unwrap();
+        let index = PersonLookup::build([&frame], &key).unwrap().index;
+        assert_eq!(index.pseudonym(0), Some(hashed));
     }
 }

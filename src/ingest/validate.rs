@@ -8,6 +8,7 @@
 //! whose enrollment is missing or rejected (rule R07) and a malformed person id (rule R03).
 
 use super::contract::{Logical, Table};
+use super::PersonIndex;
 use crate::columns as c;
 use crate::error::{PolarsContext, Result};
 use crate::quarter::Quarter;
@@ -41,7 +42,7 @@ fn check(failed: Expr, reason: impl Into<String>) -> Check {
 
 /// Validates `frame` (canonical columns of `table`) against the contract; `parent_keys` holds
 /// the kept primary keys of every parent table validated before.
-pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Series>) -> Result<Validated> {
+pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Series>, persons: &PersonIndex) -> Result<Validated> {
     let frame = with_eager_checks(table, frame)?;
     let mut checks = Vec::new();
     for spec in table.columns() {
@@ -131,9 +132,14 @@ pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Se
         .select(canonical_columns(table))
         .collect_streaming()
         .context("keeping valid rows")?;
-    let rejects = marked
+    let mut rejected = marked.lazy().filter(col(FAILED_COLUMN)).collect_streaming().context("collecting rejected rows")?;
+    if table.primary_key().contains(&c::PERSON_ID) {
+        // A rejected row's key names its person by pseudonym, not by the engine's number.
+        let pseudonyms = persons.pseudonyms(rejected.column(c::PERSON_ID).context("rejected rows")?, c::PERSON_ID)?;
+        rejected.with_column(pseudonyms).context("rejected rows")?;
+    }
+    let rejects = rejected
         .lazy()
-        .filter(col(FAILED_COLUMN))
         .select([lit(table.name()).alias(c::TABLE), row_key(table).alias(c::ROW_KEY), coalesce(&reasons).alias(c::REASON)])
         .collect_streaming()
         .context("collecting rejected rows")?;

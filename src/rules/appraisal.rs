@@ -36,10 +36,10 @@ pub struct AppraisalLine<'a> {
     pub in_scope: bool,
 }
 
-/// (person, occupation_code, level), borrowed from the frames: a province has hundreds of
+/// (person number, occupation_code, level), borrowed from the frames: a province has hundreds of
 /// thousands of appraisal lines and passes, and owned copies of their keys cost more than the
 /// allocation itself.
-pub type Qualification<'a> = (&'a str, &'a str, i64);
+pub type Qualification<'a> = (u32, &'a str, i64);
 
 /// R09's verdict on one line in scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,7 +149,7 @@ fn appraisal_frame(line_facts: &DataFrame) -> Result<DataFrame> {
 
 fn appraisal_lines(frame: &DataFrame) -> Result<Vec<AppraisalLine<'_>>> {
     let ids = frame::text(frame, c::LINE_ID)?;
-    let persons = frame::text(frame, c::PERSON_ID)?;
+    let persons = frame::person(frame, c::PERSON_ID)?;
     let occupations = frame::text(frame, c::OCCUPATION_CODE)?;
     let levels = frame::int(frame, c::LEVEL)?;
     let days = frame::int(frame, c::SUBMITTED_ON)?;
@@ -203,7 +203,7 @@ fn passes_frame(export: &Export, line_facts: &DataFrame) -> Result<DataFrame> {
 /// The passes of [`passes_frame`] per qualification, in allocation order: earliest exam first,
 /// then assessment_id.
 fn qualifying_passes(frame: &DataFrame) -> Result<HashMap<Qualification<'_>, Vec<Pass<'_>>>> {
-    let persons = frame.column(c::PERSON_ID).context("person")?.str().context("person")?;
+    let persons = frame.column(c::PERSON_ID).context("person")?.u32().context("person")?;
     let occupations = frame.column(c::OCCUPATION_CODE).context("occupation")?.str().context("occupation")?;
     let levels = frame.column(c::LEVEL).context("level")?.i64().context("level")?;
     let days = frame.column(c::EXAM_DATE).context("exam")?.i32().context("exam")?;
@@ -230,7 +230,7 @@ mod tests {
     fn line(id: &str, day: i32, amount: i64, counts: bool, key_industry: bool) -> AppraisalLine<'_> {
         AppraisalLine {
             line_id: id,
-            qualification: Some(("p", "4-10-01-06", 4)),
+            qualification: Some((7, "4-10-01-06", 4)),
             submitted_day: day,
             counts_as_earlier: counts,
             key_industry,
@@ -241,7 +241,7 @@ mod tests {
 
     fn passes<'a>(list: &[(&'a str, i32, i64)]) -> HashMap<Qualification<'a>, Vec<Pass<'a>>> {
         let mut map = HashMap::new();
-        map.insert(("p", "4-10-01-06", 4), list.iter().map(|(id, day, fee)| Pass { assessment_id: id, exam_day: *day, fee_fen: *fee }).collect());
+        map.insert((7, "4-10-01-06", 4), list.iter().map(|(id, day, fee)| Pass { assessment_id: id, exam_day: *day, fee_fen: *fee }).collect());
         map
     }
 

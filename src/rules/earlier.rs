@@ -34,7 +34,7 @@ pub const R08_EARLIER_DAYS: &str = "__r08_earlier_days";
 pub struct Line<'a> {
     pub line_id: &'a str,
     pub enrollment_id: &'a str,
-    pub person_id: Option<&'a str>,
+    pub person_id: Option<u32>,
     pub occupation_code: Option<&'a str>,
     pub level: Option<i64>,
     pub claim_type: &'a str,
@@ -57,8 +57,8 @@ pub struct Earlier<'a> {
 /// (R01, R02) or not allowance lines (R08), or lack the group's key, get 0: the rules never
 /// judge them.
 pub fn count<'a>(lines: impl IntoIterator<Item = Line<'a>>, max_days: i64, r01_enabled: bool) -> Vec<Earlier<'a>> {
-    let mut qualifications: HashMap<(&str, &str, i64), (i64, &str)> = HashMap::new();
-    let mut years: HashMap<(&str, i32), i64> = HashMap::new();
+    let mut qualifications: HashMap<(u32, &str, i64), (i64, &str)> = HashMap::new();
+    let mut years: HashMap<(u32, i32), i64> = HashMap::new();
     let mut allowance_days: HashMap<&str, i64> = HashMap::new();
     let lines = lines.into_iter();
     let mut counted = Vec::with_capacity(lines.size_hint().0);
@@ -107,7 +107,7 @@ pub fn with_earlier_lines(mut facts: DataFrame, policy: &Policy) -> Result<DataF
     };
     let line_ids = text(c::LINE_ID)?;
     let enrollments = text(c::ENROLLMENT_ID)?;
-    let persons = text(c::PERSON_ID)?;
+    let persons = facts.column(c::PERSON_ID).context(what)?.u32().context(what)?.clone();
     let occupations = text(c::OCCUPATION_CODE)?;
     let claim_types = text(c::CLAIM_TYPE)?;
     let levels = int(c::LEVEL)?;
@@ -150,7 +150,7 @@ pub fn with_earlier_lines(mut facts: DataFrame, policy: &Policy) -> Result<DataF
 mod tests {
     use super::*;
 
-    fn training<'a>(line_id: &'a str, person: &'a str, level: i64, year: i32, counts: bool) -> Line<'a> {
+    fn training(line_id: &str, person: u32, level: i64, year: i32, counts: bool) -> Line<'_> {
         Line {
             line_id,
             enrollment_id: line_id,
@@ -165,12 +165,12 @@ mod tests {
     }
 
     fn allowance<'a>(line_id: &'a str, enrollment: &'a str, days: Option<i64>, counts: bool) -> Line<'a> {
-        Line { enrollment_id: enrollment, claim_type: "living_allowance", days, ..training(line_id, "P1", 3, 2026, counts) }
+        Line { enrollment_id: enrollment, claim_type: "living_allowance", days, ..training(line_id, 1, 3, 2026, counts) }
     }
 
     #[test]
     fn a_second_training_line_for_the_same_qualification_counts_the_first() {
-        let lines = [training("A", "P1", 3, 2026, true), training("B", "P1", 3, 2026, true), training("C", "P1", 4, 2026, true)];
+        let lines = [training("A", 1, 3, 2026, true), training("B", 1, 3, 2026, true), training("C", 1, 4, 2026, true)];
         let counted = count(lines, 30, true);
         assert_eq!(counted[0], Earlier { r01_lines: 0, r01_first: None, r02_lines: 0, r08_days: 0 });
         assert_eq!(counted[1], Earlier { r01_lines: 1, r01_first: Some("A"), r02_lines: 1, r08_days: 0 });
@@ -180,13 +180,13 @@ mod tests {
 
     #[test]
     fn with_r01_disabled_every_countable_line_counts_toward_the_cap() {
-        let lines = [training("A", "P1", 3, 2026, true), training("B", "P1", 3, 2026, true), training("C", "P1", 4, 2026, true)];
+        let lines = [training("A", 1, 3, 2026, true), training("B", 1, 3, 2026, true), training("C", 1, 4, 2026, true)];
         assert_eq!(count(lines, 30, false)[2].r02_lines, 2);
     }
 
     #[test]
     fn rejected_lines_never_count_as_earlier() {
-        let lines = [training("A", "P1", 3, 2026, false), training("B", "P1", 3, 2026, true), training("C", "P1", 3, 2026, true)];
+        let lines = [training("A", 1, 3, 2026, false), training("B", 1, 3, 2026, true), training("C", 1, 3, 2026, true)];
         let counted = count(lines, 30, true);
         assert_eq!((counted[1].r01_lines, counted[1].r01_first, counted[1].r02_lines), (0, None, 0));
         assert_eq!((counted[2].r01_lines, counted[2].r01_first), (1, Some("B")));
@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn the_cap_counts_per_calendar_year() {
-        let lines = [training("A", "P1", 1, 2025, true), training("B", "P1", 2, 2026, true), training("C", "P1", 3, 2026, true)];
+        let lines = [training("A", 1, 1, 2025, true), training("B", 1, 2, 2026, true), training("C", 1, 3, 2026, true)];
         let counted = count(lines, 30, true);
         assert_eq!(counted.iter().map(|e| e.r02_lines).collect::<Vec<_>>(), [0, 0, 1]);
     }
@@ -216,9 +216,9 @@ mod tests {
 
     #[test]
     fn lines_without_a_person_count_nothing() {
-        let mut unidentified = training("B", "P1", 3, 2026, true);
+        let mut unidentified = training("B", 1, 3, 2026, true);
         unidentified.person_id = None;
-        let lines = [training("A", "P1", 3, 2026, true), unidentified, training("C", "P1", 3, 2026, true)];
+        let lines = [training("A", 1, 3, 2026, true), unidentified, training("C", 1, 3, 2026, true)];
         let counted = count(lines, 30, true);
         assert_eq!(counted[1], Earlier::default());
         assert_eq!(counted[2].r01_lines, 1);

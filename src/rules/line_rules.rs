@@ -78,7 +78,7 @@ pub fn r01_duplicate_subsidy(lines: LazyFrame, evidence: &mut Evidence) -> LazyF
         evidence: concat_str(
             [
                 lit("person "),
-                short_person(col(c::PERSON_ID)),
+                short_person(),
                 lit(" already has training line "),
                 col(R01_FIRST),
                 lit(" for occupation "),
@@ -108,7 +108,7 @@ pub fn r02_annual_cap(lines: LazyFrame, policy: &Policy, evidence: &mut Evidence
         evidence: concat_str(
             [
                 lit("person "),
-                short_person(col(c::PERSON_ID)),
+                short_person(),
                 lit(" already has "),
                 col(R02_EARLIER).cast(DataType::String),
                 lit(" training lines in "),

@@ -190,10 +190,11 @@ pub fn evaluate_with_standing(
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "line rules R01–R12");
     // Evidence is text, costly to build: only for the lines that break a rule (overturned or not).
     let breaks_a_rule = LINE_RULES.iter().map(|id| col(&breach_column(id))).reduce(|a, b| a.or(b)).expect("rules are listed");
-    let flagged = judged
-        .clone()
+    let mut flagged = judged.clone().lazy().filter(breaks_a_rule).collect_streaming().context("selecting the lines in breach")?;
+    let pseudonyms = export.persons.pseudonyms(flagged.column(c::PERSON_ID).context("lines in breach")?, c::PERSON_PSEUDONYM)?;
+    flagged.with_column(pseudonyms).context("lines in breach")?;
+    let flagged = flagged
         .lazy()
-        .filter(breaks_a_rule)
         .with_columns(std::mem::take(&mut evidence.columns))
         .collect_streaming()
         .context("writing the evidence of the lines in breach")?;

@@ -140,7 +140,8 @@ pub fn p04_claim_totals(export: &Export, quarter: Quarter) -> LazyFrame {
 /// One check-in of a person, for P03.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckIn {
-    pub person: String,
+    /// The person's number (see `ingest::PersonIndex`).
+    pub person: u32,
     /// Microseconds since 1970-01-01, local time.
     pub at: i64,
     pub enrollment_id: String,
@@ -253,14 +254,14 @@ pub fn p03_double_presence(export: &Export, policy: &Policy, quarter: Quarter) -
         .select([col(c::PERSON_ID), at.alias("at"), col(c::ENROLLMENT_ID), col(c::INSTITUTION_ID)])
         .collect_streaming()
         .context("P03: collecting check-ins of suspect persons")?;
-    let persons = rows.column(c::PERSON_ID).context("P03")?.str().context("P03")?;
+    let persons = rows.column(c::PERSON_ID).context("P03")?.u32().context("P03")?;
     let ats = rows.column("at").context("P03")?.i64().context("P03")?;
     let enrollments = rows.column(c::ENROLLMENT_ID).context("P03")?.str().context("P03")?;
     let institutions = rows.column(c::INSTITUTION_ID).context("P03")?.str().context("P03")?;
     let check_ins: Vec<CheckIn> = (0..rows.height())
         .filter_map(|i| {
             Some(CheckIn {
-                person: persons.get(i)?.to_string(),
+                person: persons.get(i)?,
                 at: ats.get(i)?,
                 enrollment_id: enrollments.get(i)?.to_string(),
                 institution_id: institutions.get(i)?.to_string(),
@@ -278,9 +279,10 @@ pub fn p03_double_presence(export: &Export, policy: &Policy, quarter: Quarter) -
         let (a, b) = (&pair.first, &pair.second);
         let mut ids = [a.enrollment_id.as_str(), b.enrollment_id.as_str()];
         ids.sort();
+        let person = export.persons.pseudonym(a.person).unwrap_or_default();
         let text = format!(
             "person {} checked in at {} ({} of {}) and at {} ({} of {}), {} s apart",
-            &a.person[..a.person.len().min(12)],
+            &person[..person.len().min(12)],
             format_time(a.at),
             a.enrollment_id,
             a.institution_id,
@@ -313,19 +315,19 @@ pub fn p03_double_presence(export: &Export, policy: &Policy, quarter: Quarter) -
 mod tests {
     use super::*;
 
-    fn check_in(person: &str, seconds: i64, enrollment: &str, institution: &str) -> CheckIn {
-        CheckIn { person: person.into(), at: seconds * 1_000_000, enrollment_id: enrollment.into(), institution_id: institution.into() }
+    fn check_in(person: u32, seconds: i64, enrollment: &str, institution: &str) -> CheckIn {
+        CheckIn { person, at: seconds * 1_000_000, enrollment_id: enrollment.into(), institution_id: institution.into() }
     }
 
     #[test]
     fn pairs_closer_than_the_window_at_two_institutions() {
         let check_ins = vec![
-            check_in("p", 0, "e1", "A"),
-            check_in("p", 3599, "e2", "B"),
-            check_in("p", 10_000, "e1", "A"),
-            check_in("p", 13_600, "e2", "B"), // exactly 3600 s: not less than the window
-            check_in("q", 0, "e3", "A"),
-            check_in("q", 10, "e4", "A"), // same institution
+            check_in(1, 0, "e1", "A"),
+            check_in(1, 3599, "e2", "B"),
+            check_in(1, 10_000, "e1", "A"),
+            check_in(1, 13_600, "e2", "B"), // exactly 3600 s: not less than the window
+            check_in(2, 0, "e3", "A"),
+            check_in(2, 10, "e4", "A"), // same institution
         ];
         let pairs = double_presence(&check_ins, 3600, 0, i64::MAX);
         assert_eq!(pairs.len(), 1);
@@ -335,7 +337,7 @@ mod tests {
 
     #[test]
     fn a_third_institution_in_between_still_pairs_the_outer_two() {
-        let check_ins = vec![check_in("p", 0, "e1", "A"), check_in("p", 10, "e2", "B"), check_in("p", 20, "e3", "C")];
+        let check_ins = vec![check_in(1, 0, "e1", "A"), check_in(1, 10, "e2", "B"), check_in(1, 20, "e3", "C")];
         let pairs = double_presence(&check_ins, 3600, 0, i64::MAX);
         let keys: Vec<(String, String)> =
             pairs.iter().map(|p| (p.first.enrollment_id.clone(), p.second.enrollment_id.clone())).collect();
@@ -344,7 +346,7 @@ mod tests {
 
     #[test]
     fn only_pairs_whose_later_check_in_is_in_scope() {
-        let check_ins = vec![check_in("p", 0, "e1", "A"), check_in("p", 10, "e2", "B")];
+        let check_ins = vec![check_in(1, 0, "e1", "A"), check_in(1, 10, "e2", "B")];
         assert!(double_presence(&check_ins, 3600, 10_000_001, i64::MAX).is_empty());
         assert_eq!(double_presence(&check_ins, 3600, 10_000_000, 10_000_000).len(), 1);
     }

@@ -1,7 +1,7 @@
 //! Columns of a frame as plain Rust vectors (shared with the rules in [`crate::frame`]) and the
 //! month arithmetic of the signals.
 
-pub use crate::frame::{boolean, date, int, real, text};
+pub use crate::frame::{boolean, date, int, person, real, text};
 use chrono::NaiveDate;
 
 /// Months since year 0 of a date: consecutive calendar months differ by one.

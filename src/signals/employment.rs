@@ -93,11 +93,11 @@ pub fn outcomes(ctx: &Context) -> Result<Vec<Outcome>> {
     }
 
     let employment = export.frame(Table::Employment);
-    let persons = data::text(employment, c::PERSON_ID)?;
+    let persons = data::person(employment, c::PERSON_ID)?;
     let employers = data::text(employment, c::EMPLOYER_ID)?;
     let months = data::date(employment, c::MONTH)?;
     let contributions = data::int(employment, &c::fen(c::CONTRIBUTION))?;
-    let mut by_person: BTreeMap<&str, Vec<(i32, &str)>> = BTreeMap::new();
+    let mut by_person: BTreeMap<u32, Vec<(i32, &str)>> = BTreeMap::new();
     let mut last_month = i32::MIN;
     for i in 0..employment.height() {
         let (Some(person), Some(employer), Some(month)) = (persons[i], employers[i], months[i]) else { continue };
@@ -121,24 +121,24 @@ pub fn outcomes(ctx: &Context) -> Result<Vec<Outcome>> {
 
     let enrollments = export.frame(Table::Enrollments);
     let enrollment_classes = data::text(enrollments, c::CLASS_ID)?;
-    let enrollment_persons = data::text(enrollments, c::PERSON_ID)?;
+    let enrollment_persons = data::person(enrollments, c::PERSON_ID)?;
     let completed = data::boolean(enrollments, c::COMPLETED)?;
     let mut found = Vec::new();
-    let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let mut seen: BTreeSet<(&str, u32)> = BTreeSet::new();
     for i in 0..enrollments.height() {
         let (Some(class), Some(person), Some(true)) = (enrollment_classes[i], enrollment_persons[i], completed[i]) else { continue };
         let Some(&(institution, start, end)) = class_facts.get(class) else { continue };
         if !seen.insert((class, person)) {
             continue;
         }
-        let Some(months) = by_person.get(person) else { continue };
+        let Some(months) = by_person.get(&person) else { continue };
         let Some((employer, first_month, run_months, short)) = after_training(months, data::month_index(start), data::month_index(end), rules) else {
             continue;
         };
         found.push(Outcome {
             institution_id: institution.to_string(),
             class_id: class.to_string(),
-            person_id: person.to_string(),
+            person_id: export.persons.pseudonym(person).unwrap_or_default(),
             class_end: end,
             employer_id: employer,
             first_month,

@@ -66,10 +66,10 @@ pub fn exams_in_window(ctx: &Context) -> Result<Vec<Exam>> {
     let enrollments = export.frame(Table::Enrollments);
     let enrollment_ids = data::text(enrollments, c::ENROLLMENT_ID)?;
     let enrollment_classes = data::text(enrollments, c::CLASS_ID)?;
-    let persons = data::text(enrollments, c::PERSON_ID)?;
+    let persons = data::person(enrollments, c::PERSON_ID)?;
     let mut class_of: BTreeMap<&str, &str> = BTreeMap::new();
     // (person, occupation, level) → classes taken.
-    let mut taken: BTreeMap<(&str, &str, i64), Vec<&str>> = BTreeMap::new();
+    let mut taken: BTreeMap<(u32, &str, i64), Vec<&str>> = BTreeMap::new();
     for i in 0..enrollments.height() {
         let (Some(id), Some(class)) = (enrollment_ids[i], enrollment_classes[i]) else { continue };
         class_of.insert(id, class);
@@ -88,7 +88,7 @@ pub fn exams_in_window(ctx: &Context) -> Result<Vec<Exam>> {
         .collect()
         .context("exams in the window")?;
     let ids = data::text(&assessments, c::ASSESSMENT_ID)?;
-    let exam_persons = data::text(&assessments, c::PERSON_ID)?;
+    let exam_persons = data::person(&assessments, c::PERSON_ID)?;
     let exam_enrollments = data::text(&assessments, c::ENROLLMENT_ID)?;
     let exam_occupations = data::text(&assessments, c::OCCUPATION_CODE)?;
     let exam_levels = data::int(&assessments, c::LEVEL)?;
@@ -103,9 +103,9 @@ pub fn exams_in_window(ctx: &Context) -> Result<Vec<Exam>> {
         let institution = match linked {
             Some(facts) => Some(facts.institution),
             None => {
-                let key = (exam_persons[i].unwrap_or(""), exam_occupations[i].unwrap_or(""), exam_levels[i].unwrap_or(-1));
-                taken
-                    .get(&key)
+                // An exam without a person matches no class: nobody's qualification is unnamed.
+                let key = exam_persons[i].map(|person| (person, exam_occupations[i].unwrap_or(""), exam_levels[i].unwrap_or(-1)));
+                key.and_then(|key| taken.get(&key))
                     .into_iter()
                     .flatten()
                     .filter_map(|class| Some((*class, class_facts.get(class)?)))

@@ -221,7 +221,7 @@ pub fn links_in_window(ctx: &Context) -> Result<Vec<Link>> {
     let enrollments = export.frame(Table::Enrollments);
     let ids = data::text(enrollments, c::ENROLLMENT_ID)?;
     let enrollment_classes = data::text(enrollments, c::CLASS_ID)?;
-    let persons = data::text(enrollments, c::PERSON_ID)?;
+    let persons = data::person(enrollments, c::PERSON_ID)?;
     let phones = data::text(enrollments, c::PHONE)?;
     let accounts = data::text(enrollments, c::PAYOUT_ACCOUNT)?;
     let mut links = Vec::new();
@@ -233,7 +233,7 @@ pub fn links_in_window(ctx: &Context) -> Result<Vec<Link>> {
             institution_id: institution.to_string(),
             class_id: class.to_string(),
             enrollment_id: id.to_string(),
-            person_id: person.to_string(),
+            person_id: export.persons.pseudonym(person).unwrap_or_default(),
             phone: clean(phones[i]),
             account: clean(accounts[i]),
         });
