@@ -36,6 +36,8 @@ pub struct EvaluateOptions<'a> {
     pub demo_key: bool,
     /// A previous run folder, for previous tiers and the ledger.
     pub previous: Option<&'a Path>,
+    /// Which tables are held in memory.
+    pub ingest: ingest::IngestOptions,
 }
 
 /// What a run produced.
@@ -51,7 +53,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let started = Instant::now();
     tracing::info!(data = %options.data.display(), quarter = %options.quarter, "evaluating");
     let stage = Stage::start("reading and validating the export");
-    let export = ingest::ingest(options.data, options.key)?;
+    let export = ingest::ingest_with(options.data, options.key, options.ingest)?;
     stage.done(export.tables.values().map(|t| t.rows_read).sum());
     for warning in &export.warnings {
         tracing::warn!("{warning}");

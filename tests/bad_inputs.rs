@@ -208,6 +208,44 @@ fn impossible_values() {
 }
 
 #[test]
+fn streamed_sign_ins_keep_and_reject_the_same_rows_as_held_ones() {
+    let mut fixture = Fixture::clean();
+    fixture
+        .add(Table::Attendance, &[("check_in", "2026-07-06 08:00:00"), ("check_out", "2026-07-06 07:59:59")])
+        .add(Table::Attendance, &[("check_in", "2026-07-03 08:00:00"), ("check_out", "2026-07-03 12:00:00"), ("method", "card")])
+        .add(Table::Attendance, &[("enrollment_id", "E9"), ("check_in", "2026-07-07 08:00:00"), ("check_out", "2026-07-07 16:00:00")])
+        .add(Table::Attendance, &[("check_in", "2026-07-08 08:00:00"), ("check_out", "2026-07-08 16:00:00"), ("method", "pigeon")])
+        .add(Table::Attendance, &[("check_in", "2026-07-09 08:00:00"), ("check_out", "2026-07-09 16:00:00")]);
+    let dir = temp_dir();
+    fixture.write(dir.path());
+    let held = ingest::ingest(dir.path(), &key()).unwrap();
+    // Slices of two rows: the copies of 3 July lie in different slices.
+    let options = ingest::IngestOptions { stream_rows_above: 0, batch_rows: 2 };
+    let streamed = ingest::ingest_with(dir.path(), &key(), options).unwrap();
+    assert!(streamed.table(Table::Attendance).streamed.is_some());
+    let expected = vec![
+        "attendance | enrollment_id=E1, check_in=2026-07-03 08:00:00 | duplicate primary key (enrollment_id, check_in): 2 copies".to_string(),
+        "attendance | enrollment_id=E1, check_in=2026-07-03 08:00:00 | duplicate primary key (enrollment_id, check_in): 2 copies".to_string(),
+        "attendance | enrollment_id=E1, check_in=2026-07-06 08:00:00 | impossible value: check_out before check_in".to_string(),
+        "attendance | enrollment_id=E1, check_in=2026-07-08 08:00:00 | unknown value 'pigeon' in method (expected one of: face, fingerprint, card, manual, online)".to_string(),
+        "attendance | enrollment_id=E9, check_in=2026-07-07 08:00:00 | unknown enrollment_id 'E9' (no kept row in enrollments)".to_string(),
+    ];
+    for export in [&held, &streamed] {
+        let mut found = rejects(export, Table::Attendance);
+        found.sort();
+        assert_eq!(found, expected);
+        assert_eq!((export.table(Table::Attendance).rows_read, export.table(Table::Attendance).rows_used()), (10, 5));
+        assert_counts_balance(export);
+    }
+    let kept = |export: &ingest::Export| {
+        let frame = export.scan(Table::Attendance).collect().unwrap();
+        rows(&frame, &["enrollment_id", "check_in", "check_out", "method", "device_id"])
+    };
+    assert_eq!(kept(&streamed), kept(&held));
+    assert_eq!(kept(&held).len(), 5);
+}
+
+#[test]
 fn malformed_id_number_is_kept_for_rule_r03() {
     let mut fixture = Fixture::clean();
     let bad_check = {

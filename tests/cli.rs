@@ -87,3 +87,35 @@ fn evaluate_writes_the_run_folder_and_the_same_tables_twice() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn sign_ins_read_from_disk_give_the_same_tables_as_sign_ins_held() {
+    // The committed sample has planted proxy sign-ins, double presence and attendance shortfalls:
+    // every stage that reads sign-ins finds something in it.
+    let dir = temp_dir();
+    let sample = root().join("data-samples/jinan");
+    let sample = sample.to_str().unwrap();
+    let held = run_logging(dir.path(), &["evaluate", "--data", sample, "--quarter", "2026Q3", "--out", "held", "--demo-key"], "info");
+    assert_eq!(held.code, 0, "{}", held.stderr);
+    assert!(!held.stderr.contains("streamed from disk"), "{}", held.stderr);
+    let streamed = run_logging(dir.path(), &["evaluate", "--data", sample, "--quarter", "2026Q3", "--out", "streamed", "--demo-key", "--stream-above", "0"], "info");
+    assert_eq!(streamed.code, 0, "{}", streamed.stderr);
+    assert!(streamed.stderr.contains("streamed from disk, not held table=\"attendance\""), "{}", streamed.stderr);
+    let mut compared = 0;
+    for entry in std::fs::read_dir(dir.path().join("held")).unwrap() {
+        let name = entry.unwrap().file_name();
+        if !name.to_string_lossy().ends_with(".parquet") {
+            continue;
+        }
+        let one = std::fs::read(dir.path().join("held").join(&name)).unwrap();
+        let two = std::fs::read(dir.path().join("streamed").join(&name)).unwrap();
+        assert!(one == two, "{} differs between held and streamed sign-ins", name.to_string_lossy());
+        compared += 1;
+    }
+    assert_eq!(compared, 10);
+    let flags = read_parquet(&dir.path().join("streamed/flags.parquet"));
+    let rules = texts(&flags, "rule");
+    for rule in ["R06", "P03", "synchronized_sign_ins"] {
+        assert!(rules.iter().any(|r| r == rule), "no {rule} flag in the streamed run");
+    }
+}

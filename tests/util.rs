@@ -34,11 +34,16 @@ pub struct Output {
 
 /// Runs `traincredit ARGS` in `dir` with the demo-free environment.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
+    run_logging(dir, args, "warn")
+}
+
+/// As [`run`], with the log filter `TRAINCREDIT_LOG=filter` (e.g. `info`).
+pub fn run_logging(dir: &Path, args: &[&str], filter: &str) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_traincredit"))
         .args(args)
         .current_dir(dir)
         .env_remove("TRAINCREDIT_KEY")
-        .env("TRAINCREDIT_LOG", "warn")
+        .env("TRAINCREDIT_LOG", filter)
         .output()
         .expect("running traincredit");
     Output {

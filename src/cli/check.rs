@@ -12,12 +12,14 @@ pub struct CheckArgs {
     /// The export folder.
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
+    #[command(flatten)]
+    pub ingest: super::IngestArgs,
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     // Nothing hashed is printed, so any key serves; the demo key avoids asking for one.
     let key = super::demo_key();
-    let export = ingest::ingest(&args.data, &key.pseudonymiser)?;
+    let export = ingest::ingest_with(&args.data, &key.pseudonymiser, args.ingest.options())?;
     print!("{}", render(&export)?);
     Ok(())
 }

@@ -44,6 +44,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             key: &key.pseudonymiser,
             demo_key: true,
             previous: previous.as_deref(),
+            ingest: Default::default(),
         })?;
         let rejected: usize = outcome.summary.rejects_per_table.values().sum();
         println!("{quarter}: run written to {} ({rejected} input rows rejected)", outcome.folder.display());

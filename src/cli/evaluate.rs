@@ -24,6 +24,8 @@ pub struct EvaluateArgs {
     pub policy: PolicyArgs,
     #[command(flatten)]
     pub key: KeyArgs,
+    #[command(flatten)]
+    pub ingest: super::IngestArgs,
 }
 
 pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
@@ -38,6 +40,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
         key: &key.pseudonymiser,
         demo_key: key.is_demo,
         previous: args.previous.as_deref(),
+        ingest: args.ingest.options(),
     })?;
     println!("run written to {}", outcome.folder.display());
     Ok(())

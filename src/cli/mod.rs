@@ -142,6 +142,21 @@ fn trim_ascii(bytes: &[u8]) -> &[u8] {
     &bytes[start..end]
 }
 
+/// How the export is held, shared by the commands that read one.
+#[derive(Debug, Clone, Args)]
+pub struct IngestArgs {
+    /// Sign-in tables with more rows than this are not held in memory: every stage that needs
+    /// the sign-ins reads them again from disk (slower, but a nation's export fits).
+    #[arg(long, value_name = "ROWS", default_value_t = traincredit::ingest::IngestOptions::default().stream_rows_above)]
+    pub stream_above: usize,
+}
+
+impl IngestArgs {
+    pub fn options(&self) -> traincredit::ingest::IngestOptions {
+        traincredit::ingest::IngestOptions { stream_rows_above: self.stream_above, ..Default::default() }
+    }
+}
+
 /// The policy folder option shared by the commands that evaluate.
 #[derive(Debug, Clone, Args)]
 pub struct PolicyArgs {

@@ -31,9 +31,7 @@ pub fn attended_seconds(export: &Export, policy: &Policy, enrollments_wanted: Se
         .fill_null(lit(0i64));
     let check_in_date = col(c::CHECK_IN).dt().date();
     export
-        .frame(Table::Attendance)
-        .clone()
-        .lazy()
+        .scan(Table::Attendance)
         .select([col(c::ENROLLMENT_ID), col(c::CHECK_IN), col(c::CHECK_OUT)])
         .filter(col(c::ENROLLMENT_ID).is_in(lit(enrollments_wanted).implode(false), false))
         .inner_join(enrollments, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))

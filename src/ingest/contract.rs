@@ -152,6 +152,14 @@ impl Table {
         }
     }
 
+    /// Whether the table may be left on disk and read by each stage that needs it (see
+    /// `ingest::IngestOptions`): the sign-ins, by far the largest table, which no table refers
+    /// to, with no money to convert and no person to number, and which every stage filters
+    /// before using.
+    pub fn streamable(self) -> bool {
+        self == Table::Attendance
+    }
+
     pub fn from_name(name: &str) -> Option<Table> {
         ALL_TABLES.into_iter().find(|table| table.name() == name)
     }

@@ -20,23 +20,42 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One table after ingest.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct IngestedTable {
     pub table: Table,
     /// Files read, in order (empty for an absent optional table).
     pub files: Vec<TableFile>,
     pub rows_read: usize,
-    /// Kept rows, canonical columns.
+    rows_used: usize,
+    /// Kept rows, canonical columns (no rows when the table is streamed).
     pub frame: DataFrame,
+    /// For a table too large to hold: its kept rows as a plan that reads them from disk again
+    /// (see [`Export::scan`]).
+    pub streamed: Option<LazyFrame>,
     /// `table`, `row_key`, `reason` of every rejected row.
     pub rejects: DataFrame,
     /// Tolerated differences from the contract's exact types.
     pub coercions: Vec<String>,
 }
 
+impl std::fmt::Debug for IngestedTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IngestedTable")
+            .field("table", &self.table)
+            .field("files", &self.files)
+            .field("rows_read", &self.rows_read)
+            .field("rows_used", &self.rows_used)
+            .field("frame", &self.frame)
+            .field("streamed", &self.streamed.is_some())
+            .field("rejects", &self.rejects)
+            .field("coercions", &self.coercions)
+            .finish()
+    }
+}
+
 impl IngestedTable {
     pub fn rows_used(&self) -> usize {
-        self.frame.height()
+        self.rows_used
     }
 
     pub fn rows_rejected(&self) -> usize {
@@ -65,9 +84,23 @@ impl Export {
         &self.tables[&table]
     }
 
-    /// Kept rows of a table (empty, with the canonical columns, when the table was absent).
+    /// Kept rows of a table held in memory (empty, with the canonical columns, when the table
+    /// was absent). A streamed table has none: stages read it through [`Export::scan`], and
+    /// asking for its frame is a bug in the stage, not in the data.
     pub fn frame(&self, table: Table) -> &DataFrame {
-        &self.table(table).frame
+        let ingested = self.table(table);
+        assert!(ingested.streamed.is_none(), "table {} is streamed from disk: read it with Export::scan", table.name());
+        &ingested.frame
+    }
+
+    /// Kept rows of a table, held or streamed, as a lazy frame: stages that filter a large table
+    /// before using it (the sign-ins) read it this way, so that it need not be held.
+    pub fn scan(&self, table: Table) -> LazyFrame {
+        let ingested = self.table(table);
+        match &ingested.streamed {
+            Some(plan) => plan.clone(),
+            None => ingested.frame.clone().lazy(),
+        }
     }
 
     /// All rejects of all tables, in table order.
@@ -85,14 +118,77 @@ impl Export {
     }
 }
 
+/// How ingest holds the tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IngestOptions {
+    /// A streamable table (attendance: see [`Table::streamable`]) with more rows than this is not
+    /// held in memory: it is validated in slices and every stage that needs it reads it again
+    /// from disk. A province's 15 million sign-ins are held (each stage then reads memory, not
+    /// files); a nation's hundreds of millions cannot be.
+    pub stream_rows_above: usize,
+    /// Rows per slice when a streamed table's primary keys are hashed: one slice's key columns
+    /// are held at a time.
+    pub batch_rows: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> IngestOptions {
+        IngestOptions { stream_rows_above: 40_000_000, batch_rows: 8_000_000 }
+    }
+}
+
+/// A streamable table left on disk: all of its rows lazily, and the same rows in slices.
+struct StreamedRaw {
+    rows: LazyFrame,
+    batches: Vec<LazyFrame>,
+    rows_read: usize,
+}
+
 /// Reads, pseudonymises and validates every table of the export in `dir`.
 pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
+    ingest_with(dir, key, IngestOptions::default())
+}
+
+/// As [`ingest`], with the choice of which tables to hold.
+pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> Result<Export> {
     if !dir.is_dir() {
         return Err(Error::invalid(format!("export folder {} does not exist or is not a folder", dir.display())));
     }
     let mut raw = BTreeMap::new();
+    let mut streamed_raw = BTreeMap::new();
     for table in ALL_TABLES {
         match read::locate(dir, table)? {
+            Some(files) if table.streamable() => {
+                let rows_per_file: Vec<usize> = files.iter().map(|file| read::file_rows(table, file)).collect::<Result<_>>()?;
+                let rows_read: usize = rows_per_file.iter().sum();
+                if rows_read <= options.stream_rows_above {
+                    let started = std::time::Instant::now();
+                    let read = read::read_table(table, files)?;
+                    tracing::debug!(table = table.name(), rows = read.frame.height(), seconds = started.elapsed().as_secs_f64(), "read");
+                    raw.insert(table, read);
+                    continue;
+                }
+                let (scans, coercions) = read::scan_files(table, &files)?;
+                let mut batches = Vec::new();
+                for (scan, rows) in scans.iter().zip(&rows_per_file) {
+                    let batch_rows = options.batch_rows.max(1);
+                    for offset in (0..*rows).step_by(batch_rows) {
+                        batches.push(scan.clone().slice(offset as i64, batch_rows.min(rows - offset) as IdxSize));
+                    }
+                }
+                let rows = if scans.is_empty() {
+                    DataFrame::empty_with_schema(&read::canonical_schema(table)).lazy()
+                } else {
+                    concat(scans, UnionArgs { parallel: false, rechunk: false, ..Default::default() })
+                        .context(&format!("table {}: stacking its files", table.name()))?
+                };
+                tracing::info!(table = table.name(), rows = rows_read, files = files.len(), "streamed from disk, not held");
+                raw.insert(
+                    table,
+                    read::RawTable { table, files, frame: DataFrame::empty_with_schema(&read::canonical_schema(table)), coercions },
+                );
+                streamed_raw.insert(table, StreamedRaw { rows, batches, rows_read });
+            }
             Some(files) => {
                 let started = std::time::Instant::now();
                 let read = read::read_table(table, files)?;
@@ -125,7 +221,8 @@ pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
     let mut first_hashed: Option<(Table, usize)> = None;
     let (mut raw_total, mut hashed_total) = (0, 0);
     for (table, read) in raw {
-        if read.frame.height() == 0 && !read.files.is_empty() {
+        let rows = streamed_raw.get(&table).map_or(read.frame.height(), |streamed| streamed.rows_read);
+        if rows == 0 && !read.files.is_empty() {
             if table == Table::Institutions {
                 return Err(ErrorKind::EmptyRequiredTable { table: table.name().into(), file: read.files[0].path.clone() }
                     .into());
@@ -158,8 +255,27 @@ pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
     let mut tables = BTreeMap::new();
     let mut parent_keys: BTreeMap<Table, Series> = BTreeMap::new();
     for (table, (files, frame, coercions)) in pseudonymised {
-        let rows_read = frame.height();
         let started = std::time::Instant::now();
+        if let Some(streamed) = streamed_raw.remove(&table) {
+            let validated = validate::validate_streamed(table, streamed.rows, &streamed.batches, &parent_keys, &persons.index)?;
+            tracing::debug!(table = table.name(), seconds = started.elapsed().as_secs_f64(), "validated, streamed");
+            let rows_used = validated.rows_read - validated.rejects.height();
+            tables.insert(
+                table,
+                IngestedTable {
+                    table,
+                    files,
+                    rows_read: validated.rows_read,
+                    rows_used,
+                    frame,
+                    streamed: Some(validated.kept),
+                    rejects: validated.rejects,
+                    coercions,
+                },
+            );
+            continue;
+        }
+        let rows_read = frame.height();
         let validated = validate::validate(table, frame, &parent_keys, &persons.index)?;
         tracing::debug!(
             table = table.name(),
@@ -174,7 +290,16 @@ pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
         debug_assert_eq!(rows_read, validated.kept.height() + validated.rejects.height());
         tables.insert(
             table,
-            IngestedTable { table, files, rows_read, frame: validated.kept, rejects: validated.rejects, coercions },
+            IngestedTable {
+                table,
+                files,
+                rows_read,
+                rows_used: validated.kept.height(),
+                frame: validated.kept,
+                streamed: None,
+                rejects: validated.rejects,
+                coercions,
+            },
         );
     }
     Ok(Export { dir: dir.to_path_buf(), tables, persons: persons.index, warnings })

@@ -212,17 +212,32 @@ fn partition_literal(spec: &ColumnSpec, value: &str) -> Option<Expr> {
     Some(expr)
 }
 
-fn read_file(table: Table, file: &TableFile) -> Result<(DataFrame, Vec<String>)> {
-    let unreadable = |error: PolarsError| -> Error {
+/// How one file becomes canonical columns: a lazy scan selecting every canonical column, except
+/// money columns, which stay raw until [`read_file`] converts them exactly.
+struct FilePlan {
+    scan: LazyFrame,
+    money_columns: Vec<&'static ColumnSpec>,
+    notes: Vec<String>,
+}
+
+fn unreadable(table: Table, file: &TableFile) -> impl Fn(PolarsError) -> Error + '_ {
+    move |error: PolarsError| -> Error {
         ErrorKind::Unreadable { table: table.name().into(), file: file.path.clone(), detail: error.to_string() }.into()
-    };
+    }
+}
+
+fn open_scan(table: Table, file: &TableFile) -> Result<LazyFrame> {
     let path_text = file.path.to_string_lossy().to_string();
     let args = ScanArgsParquet {
         hive_options: HiveOptions { enabled: Some(false), ..Default::default() },
         ..Default::default()
     };
-    let mut scan = LazyFrame::scan_parquet(PlRefPath::from(path_text.as_str()), args).map_err(unreadable)?;
-    let schema = scan.collect_schema().map_err(unreadable)?;
+    LazyFrame::scan_parquet(PlRefPath::from(path_text.as_str()), args).map_err(unreadable(table, file))
+}
+
+fn plan_file(table: Table, file: &TableFile) -> Result<FilePlan> {
+    let mut scan = open_scan(table, file)?;
+    let schema = scan.collect_schema().map_err(unreadable(table, file))?;
 
     let mut notes = Vec::new();
     let mut selections = Vec::new();
@@ -263,25 +278,61 @@ fn read_file(table: Table, file: &TableFile) -> Result<(DataFrame, Vec<String>)>
         match plan {
             Plan::Expr(expr) => selections.push(normalise_text(spec, expr).alias(canonical_name(spec))),
             Plan::Money => {
-                money_columns.push(*spec);
+                money_columns.push(spec);
                 selections.push(col(spec.name));
             }
         }
     }
-    let mut frame = scan
-        .select(selections)
-        .collect_with_engine(Engine::Streaming)
-        .map_err(unreadable)?
-        .unwrap_single();
-    for spec in money_columns {
-        let fen = money_to_fen(&frame, &spec, table, &file.path)?;
+    Ok(FilePlan { scan: scan.select(selections), money_columns, notes })
+}
+
+fn read_file(table: Table, file: &TableFile) -> Result<(DataFrame, Vec<String>)> {
+    let plan = plan_file(table, file)?;
+    let mut frame =
+        plan.scan.collect_with_engine(Engine::Streaming).map_err(unreadable(table, file))?.unwrap_single();
+    for spec in plan.money_columns {
+        let fen = money_to_fen(&frame, spec, table, &file.path)?;
         frame = frame.drop(spec.name).context("dropping a converted money column")?;
         frame.with_column(fen).context("adding a money column in fen")?;
     }
     // Stacking needs the canonical column order.
     let order: Vec<String> = table.columns().iter().map(canonical_name).collect();
     let frame = frame.select(order).context("ordering columns")?;
-    Ok((frame, notes))
+    Ok((frame, plan.notes))
+}
+
+/// Rows of one file, from its footer (no data is read).
+pub fn file_rows(table: Table, file: &TableFile) -> Result<usize> {
+    let counted = open_scan(table, file)?.select([len()]).collect().map_err(unreadable(table, file))?;
+    let rows = counted.columns()[0].cast(&DataType::UInt64).context("counting rows")?;
+    Ok(rows.u64().context("counting rows")?.get(0).unwrap_or(0) as usize)
+}
+
+/// A table left on disk: each file as a lazy scan of the canonical columns, in file order
+/// (stacked, the same rows, values and order that [`read_table`] would hold in memory), and the
+/// coercion notes. Only tables without money columns can be scanned this way: money is
+/// converted to fen outside polars.
+pub fn scan_files(table: Table, files: &[TableFile]) -> Result<(Vec<LazyFrame>, Vec<String>)> {
+    let order: Vec<Expr> = table.columns().iter().map(|spec| col(canonical_name(spec))).collect();
+    let mut scans = Vec::new();
+    let mut coercions = Vec::new();
+    for file in files {
+        let plan = plan_file(table, file)?;
+        if let Some(spec) = plan.money_columns.first() {
+            return Err(Error::invalid(format!(
+                "table {}: cannot be read from disk stage by stage, its money column {} needs converting in memory",
+                table.name(),
+                spec.name
+            )));
+        }
+        for note in plan.notes {
+            if !coercions.contains(&note) {
+                coercions.push(note);
+            }
+        }
+        scans.push(plan.scan.select(order.clone()));
+    }
+    Ok((scans, coercions))
 }
 
 /// Text is trimmed, blanks become missing, and enum values are compared in lower case.

@@ -40,10 +40,9 @@ fn check(failed: Expr, reason: impl Into<String>) -> Check {
     Check { failed, reason: lit(reason.into()) }
 }
 
-/// Validates `frame` (canonical columns of `table`) against the contract; `parent_keys` holds
-/// the kept primary keys of every parent table validated before.
-pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Series>, persons: &PersonIndex) -> Result<Validated> {
-    let frame = with_eager_checks(table, frame)?;
+/// The checks of every row on its own, in the order their reasons are preferred: required
+/// values, enum values, impossible values.
+fn value_checks(table: Table) -> Vec<Check> {
     let mut checks = Vec::new();
     for spec in table.columns() {
         let name = super::read::canonical_name(spec);
@@ -66,33 +65,27 @@ pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Se
         checks.push(Check { failed: unknown, reason });
     }
     checks.extend(impossible_values(table));
-    // Duplicated keys are rare: find them once, and join the few duplicated keys back, rather
-    // than a window over every row.
-    let key = table.primary_key();
-    let key_columns: Vec<Expr> = key.iter().map(|k| col(*k)).collect();
-    let key_present = key.iter().map(|k| col(*k).is_not_null()).reduce(|a, b| a.and(b)).expect("keys are not empty");
-    let duplicated = duplicated_keys(&frame, key, key_present)?;
-    let frame = if duplicated.height() == 0 {
-        frame
-    } else {
-        let mut args = JoinArgs::new(JoinType::Left);
-        args.maintain_order = MaintainOrderJoin::Left;
-        args.nulls_equal = false;
-        let joined = frame
-            .lazy()
-            .join(duplicated.lazy(), key_columns.clone(), key_columns, args)
-            .collect_streaming()
-            .context("marking duplicated keys")?;
-        checks.push(Check {
-            failed: col(COPIES_COLUMN).is_not_null(),
-            reason: concat_str(
-                [lit(format!("duplicate primary key ({}): ", key.join(", "))), col(COPIES_COLUMN).cast(DataType::String), lit(" copies")],
-                "",
-                false,
-            ),
-        });
-        joined
-    };
+    checks
+}
+
+/// A duplicated primary key: the rows carry [`COPIES_COLUMN`] from a join with the duplicated keys.
+fn duplicate_check(table: Table) -> Check {
+    Check {
+        failed: col(COPIES_COLUMN).is_not_null(),
+        reason: concat_str(
+            [
+                lit(format!("duplicate primary key ({}): ", table.primary_key().join(", "))),
+                col(COPIES_COLUMN).cast(DataType::String),
+                lit(" copies"),
+            ],
+            "",
+            false,
+        ),
+    }
+}
+
+fn foreign_key_checks(table: Table, parent_keys: &BTreeMap<Table, Series>) -> Vec<Check> {
+    let mut checks = Vec::new();
     for foreign in table.foreign_keys() {
         let Some(parents) = parent_keys.get(&foreign.parent) else { continue };
         let dangling =
@@ -108,8 +101,23 @@ pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Se
         );
         checks.push(Check { failed: dangling, reason });
     }
+    checks
+}
 
-    // Reasons are text and costly; they are built only for the rows that fail.
+/// Every check of `table`, in order; `duplicated` when some primary key is held by several rows
+/// (the rows then carry [`COPIES_COLUMN`]).
+fn all_checks(table: Table, duplicated: bool, parent_keys: &BTreeMap<Table, Series>) -> Vec<Check> {
+    let mut checks = value_checks(table);
+    if duplicated {
+        checks.push(duplicate_check(table));
+    }
+    checks.extend(foreign_key_checks(table, parent_keys));
+    checks
+}
+
+/// Whether a row fails any check (reasons are text and costly: they are built only for the rows
+/// that fail), and the reason of each check.
+fn failed_and_reasons(checks: Vec<Check>) -> (Expr, Vec<Expr>) {
     let any_failed = checks
         .iter()
         .map(|check| check.failed.clone().fill_null(lit(false)))
@@ -119,12 +127,47 @@ pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Se
         .into_iter()
         .map(|check| when(check.failed.fill_null(lit(false))).then(check.reason).otherwise(lit(NULL).cast(DataType::String)))
         .collect();
-    let marked = frame
+    (any_failed, reasons)
+}
+
+/// Rows with [`COPIES_COLUMN`] joined on where their key is duplicated.
+fn mark_duplicated(rows: LazyFrame, table: Table, duplicated: &DataFrame) -> LazyFrame {
+    if duplicated.height() == 0 {
+        return rows;
+    }
+    let key_columns: Vec<Expr> = table.primary_key().iter().map(|k| col(*k)).collect();
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    args.nulls_equal = false;
+    rows.join(duplicated.clone().lazy(), key_columns.clone(), key_columns, args)
+}
+
+/// `table`, `row_key`, `reason` of the rows that failed (all columns, [`FAILED_COLUMN`] true).
+fn rejects_of(table: Table, mut rejected: DataFrame, reasons: &[Expr], persons: &PersonIndex) -> Result<DataFrame> {
+    if table.primary_key().contains(&c::PERSON_ID) {
+        // A rejected row's key names its person by pseudonym, not by the engine's number.
+        let pseudonyms = persons.pseudonyms(rejected.column(c::PERSON_ID).context("rejected rows")?, c::PERSON_ID)?;
+        rejected.with_column(pseudonyms).context("rejected rows")?;
+    }
+    rejected
         .lazy()
+        .select([lit(table.name()).alias(c::TABLE), row_key(table).alias(c::ROW_KEY), coalesce(reasons).alias(c::REASON)])
+        .collect_streaming()
+        .context("collecting rejected rows")
+}
+
+/// Validates `frame` (canonical columns of `table`) against the contract; `parent_keys` holds
+/// the kept primary keys of every parent table validated before.
+pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Series>, persons: &PersonIndex) -> Result<Validated> {
+    let frame = with_eager_checks(table, frame)?;
+    // Duplicated keys are rare: find them once, and join the few duplicated keys back, rather
+    // than a window over every row.
+    let duplicated = duplicated_keys(&frame, table.primary_key(), key_present(table))?;
+    let (any_failed, reasons) = failed_and_reasons(all_checks(table, duplicated.height() > 0, parent_keys));
+    let marked = mark_duplicated(frame.lazy(), table, &duplicated)
         .with_column(any_failed.alias(FAILED_COLUMN))
         .collect_streaming()
         .context(&format!("validating table {}", table.name()))?;
-
     let kept = marked
         .clone()
         .lazy()
@@ -132,18 +175,83 @@ pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Se
         .select(canonical_columns(table))
         .collect_streaming()
         .context("keeping valid rows")?;
-    let mut rejected = marked.lazy().filter(col(FAILED_COLUMN)).collect_streaming().context("collecting rejected rows")?;
-    if table.primary_key().contains(&c::PERSON_ID) {
-        // A rejected row's key names its person by pseudonym, not by the engine's number.
-        let pseudonyms = persons.pseudonyms(rejected.column(c::PERSON_ID).context("rejected rows")?, c::PERSON_ID)?;
-        rejected.with_column(pseudonyms).context("rejected rows")?;
-    }
-    let rejects = rejected
-        .lazy()
-        .select([lit(table.name()).alias(c::TABLE), row_key(table).alias(c::ROW_KEY), coalesce(&reasons).alias(c::REASON)])
-        .collect_streaming()
-        .context("collecting rejected rows")?;
+    let rejected = marked.lazy().filter(col(FAILED_COLUMN)).collect_streaming().context("collecting rejected rows")?;
+    let rejects = rejects_of(table, rejected, &reasons, persons)?;
     Ok(Validated { kept, rejects })
+}
+
+/// A table validated without being held: its kept rows are a plan that reads them again.
+#[derive(Clone)]
+pub struct StreamedValidated {
+    /// The kept rows with the canonical columns: `rows` with every check applied.
+    pub kept: LazyFrame,
+    pub rows_read: usize,
+    /// `table`, `row_key`, `reason` for every rejected row.
+    pub rejects: DataFrame,
+}
+
+/// As [`validate`], for a table too large to hold: `rows` (canonical columns, lazily read) is
+/// scanned for rejects, and `batches` (the same rows in consecutive slices) for the primary-key
+/// hashes. The same rows are kept and rejected, with the same reasons, as [`validate`] would.
+pub fn validate_streamed(
+    table: Table,
+    rows: LazyFrame,
+    batches: &[LazyFrame],
+    parent_keys: &BTreeMap<Table, Series>,
+    persons: &PersonIndex,
+) -> Result<StreamedValidated> {
+    let key = table.primary_key();
+    let mut hashes = Vec::new();
+    let mut key_batches = Vec::with_capacity(batches.len());
+    for batch in batches {
+        let keys = batch
+            .clone()
+            .select(key.iter().map(|k| col(*k)).collect::<Vec<_>>())
+            .collect_streaming()
+            .context(&format!("hashing the primary keys of table {}", table.name()))?;
+        hashes.extend(key_hashes(&keys, key)?);
+        key_batches.push(batch.clone().select(key.iter().map(|k| col(*k)).collect::<Vec<_>>()));
+    }
+    let rows_read = hashes.len();
+    hashes.sort_unstable();
+    let repeated: foldhash::HashSet<u64> = hashes.windows(2).filter(|pair| pair[0] == pair[1]).map(|pair| pair[0]).collect();
+    drop(hashes);
+    let duplicated = if repeated.is_empty() {
+        DataFrame::empty_with_schema(&Schema::default())
+    } else {
+        // Only the rows whose hash repeats are counted by their exact keys.
+        let mut candidates = Vec::new();
+        for batch in key_batches {
+            let keys = batch.collect_streaming().context("reading repeated primary keys")?;
+            let hashes = key_hashes(&keys, key)?;
+            let mask: BooleanChunked = hashes.iter().map(|hash| repeated.contains(hash)).collect();
+            candidates.push(keys.filter(&mask).context("reading repeated primary keys")?.lazy());
+        }
+        let candidates = concat(candidates, UnionArgs::default()).context("reading repeated primary keys")?;
+        let key_columns: Vec<Expr> = key.iter().map(|k| col(*k)).collect();
+        candidates
+            .filter(key_present(table))
+            .group_by(key_columns)
+            .agg([len().alias(COPIES_COLUMN)])
+            .filter(col(COPIES_COLUMN).gt(lit(1)))
+            .collect_streaming()
+            .context("counting key copies")?
+    };
+    let (any_failed, reasons) = failed_and_reasons(all_checks(table, duplicated.height() > 0, parent_keys));
+    let marked = mark_duplicated(rows, table, &duplicated).with_column(any_failed.alias(FAILED_COLUMN));
+    let rejected = marked
+        .clone()
+        .filter(col(FAILED_COLUMN))
+        .collect_streaming()
+        .context(&format!("validating table {}", table.name()))?;
+    let rejects = rejects_of(table, rejected, &reasons, persons)?;
+    let kept = marked.filter(col(FAILED_COLUMN).not()).select(canonical_columns(table));
+    Ok(StreamedValidated { kept, rows_read, rejects })
+}
+
+/// Every part of the row's primary key is present: only such keys can be duplicated.
+fn key_present(table: Table) -> Expr {
+    table.primary_key().iter().map(|k| col(*k).is_not_null()).reduce(|a, b| a.and(b)).expect("keys are not empty")
 }
 
 /// Internal column: a 64-bit hash of the row's primary key.

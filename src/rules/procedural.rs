@@ -228,9 +228,7 @@ pub fn p03_double_presence(export: &Export, policy: &Policy, quarter: Quarter) -
     // Any close pair at two institutions implies an adjacent one (the institution changes at some
     // step between them), so only persons with an adjacent close pair need the full sweep.
     let sorted = export
-        .frame(Table::Attendance)
-        .clone()
-        .lazy()
+        .scan(Table::Attendance)
         .select([col(c::ENROLLMENT_ID), col(c::CHECK_IN)])
         // A pair's later check-in lies in the quarter and its earlier one less than the window
         // before it, so sign-ins outside [quarter start − window, quarter end] pair with nothing.

@@ -32,9 +32,7 @@ pub fn sign_ins_in_window(ctx: &Context) -> LazyFrame {
         .inner_join(classes, col(c::CLASS_ID), col(c::CLASS_ID));
     let day = col(c::CHECK_IN).dt().date();
     ctx.export
-        .frame(Table::Attendance)
-        .clone()
-        .lazy()
+        .scan(Table::Attendance)
         .filter(day.clone().gt_eq(lit(ctx.from)).and(day.lt_eq(lit(ctx.to))))
         .select([col(c::ENROLLMENT_ID), col(c::CHECK_IN), col(c::METHOD), col(c::DEVICE_ID)])
         .inner_join(enrollments, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
