@@ -278,11 +278,14 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
         values.extend(found);
         digits = counted;
     }
-    if config.synchronized_sign_ins.enabled {
-        values.extend(timed("signal synchronized_sign_ins", || sign_ins::synchronized(&ctx))?);
-    }
-    if config.manual_sign_ins.enabled {
-        values.extend(timed("signal manual_sign_ins", || sign_ins::manual(&ctx))?);
+    if config.synchronized_sign_ins.enabled || config.manual_sign_ins.enabled {
+        let counts = timed("signals: sign-ins in the window", || sign_ins::counts_in_window(&ctx))?;
+        if config.synchronized_sign_ins.enabled {
+            values.extend(timed("signal synchronized_sign_ins", || sign_ins::synchronized(&ctx, &counts))?);
+        }
+        if config.manual_sign_ins.enabled {
+            values.extend(timed("signal manual_sign_ins", || sign_ins::manual(&ctx, &counts))?);
+        }
     }
     if config.score_heaping.enabled || config.assessor_pass_rate.enabled {
         let exams = timed("signals: exams in the window", || exams::exams_in_window(&ctx))?;

@@ -7,12 +7,16 @@
 //!   Value: the share of machine sign-ins that fall in bursts.
 //! - `manual_sign_ins`: the share of in-person (not `online`) sign-ins entered by hand, which
 //!   nobody can check against a terminal.
+//!
+//! Both are judged from [`SignInCounts`]: the window's sign-ins counted once per class and per
+//! second, in ranges of days when the sign-ins are streamed from disk (`ingest::IngestOptions`).
 
 use super::robust::Direction;
 use super::{data, judge_all, percent, Comparison, Context, Entity, Measurement, SignalValue};
 use crate::columns as c;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::contract::Table;
+use chrono::NaiveDate;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -20,8 +24,10 @@ pub const SYNCHRONIZED: &str = "synchronized_sign_ins";
 pub const MANUAL: &str = "manual_sign_ins";
 
 /// Sign-ins in the window with their class and institution: `institution_id`, `class_id`,
-/// `enrollment_id`, `check_in`, `method`, `device_id`.
-pub fn sign_ins_in_window(ctx: &Context) -> LazyFrame {
+/// `enrollment_id`, `check_in`, `method`, `device_id`; as one frame when the sign-ins are held,
+/// and as consecutive ranges of days when they are streamed from disk, each range small enough to
+/// hold (a burst lies within one second, so no burst straddles two ranges).
+pub fn window_chunks(ctx: &Context) -> Vec<LazyFrame> {
     let classes = ctx.export.frame(Table::Classes).clone().lazy().select([col(c::CLASS_ID), col(c::INSTITUTION_ID)]);
     let enrollments = ctx
         .export
@@ -30,12 +36,125 @@ pub fn sign_ins_in_window(ctx: &Context) -> LazyFrame {
         .lazy()
         .select([col(c::ENROLLMENT_ID), col(c::CLASS_ID)])
         .inner_join(classes, col(c::CLASS_ID), col(c::CLASS_ID));
-    let day = col(c::CHECK_IN).dt().date();
-    ctx.export
-        .scan(Table::Attendance)
-        .filter(day.clone().gt_eq(lit(ctx.from)).and(day.lt_eq(lit(ctx.to))))
-        .select([col(c::ENROLLMENT_ID), col(c::CHECK_IN), col(c::METHOD), col(c::DEVICE_ID)])
-        .inner_join(enrollments, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
+    let attendance = ctx.export.table(Table::Attendance);
+    let chunks = if attendance.streamed.is_some() { attendance.rows_used().div_ceil(SIGN_INS_PER_CHUNK).max(1) } else { 1 };
+    day_ranges(ctx.from, ctx.to, chunks)
+        .into_iter()
+        .map(|(first, last)| {
+            let day = col(c::CHECK_IN).dt().date();
+            ctx.export
+                .scan(Table::Attendance)
+                .filter(day.clone().gt_eq(lit(first)).and(day.lt_eq(lit(last))))
+                .select([col(c::ENROLLMENT_ID), col(c::CHECK_IN), col(c::METHOD), col(c::DEVICE_ID)])
+                .inner_join(enrollments.clone(), col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
+        })
+        .collect()
+}
+
+/// Streamed sign-ins are read in ranges of days holding at most about this many of the table's
+/// rows (all of them would fall in the window at worst).
+const SIGN_INS_PER_CHUNK: usize = 20_000_000;
+
+/// `[from, to]` cut into at most `parts` consecutive ranges of whole days, none empty.
+fn day_ranges(from: NaiveDate, to: NaiveDate, parts: usize) -> Vec<(NaiveDate, NaiveDate)> {
+    let days = (to - from).num_days() + 1;
+    if days <= 0 {
+        return vec![(from, to)];
+    }
+    let parts = (parts as i64).clamp(1, days);
+    (0..parts)
+        .map(|part| {
+            let first = from + chrono::Duration::days(days * part / parts);
+            let last = from + chrono::Duration::days(days * (part + 1) / parts - 1);
+            (first, last)
+        })
+        .collect()
+}
+
+/// The window's sign-ins reduced to what the two sign-in signals judge, counted range by range
+/// so that a nation's year of sign-ins is never held at once.
+pub struct SignInCounts {
+    /// `institution_id`, `total`: machine sign-ins (methods the burst rule does not exclude).
+    machine: DataFrame,
+    /// `institution_id`, `class_id`, `check_in`, `trainees`, `sign_ins`, `devices`, `device`,
+    /// `at`: every burst of `min_burst` or more trainees of one class in one second.
+    bursts: DataFrame,
+    /// `institution_id`, `class_id`, `total`, `manual`: in-person (not `online`) sign-ins.
+    in_person: DataFrame,
+}
+
+/// Counts the sign-in rows of `chunks` (the columns of [`window_chunks`]). Each chunk is
+/// aggregated twice, per class and per second, without being gathered: its rows may be a
+/// nation's month of sign-ins.
+pub fn count_sign_ins(chunks: Vec<LazyFrame>, exclude_methods: &[String], min_burst: usize) -> Result<SignInCounts> {
+    let excluded = Series::new("excluded".into(), exclude_methods.to_vec());
+    let is_machine = col(c::METHOD).is_in(lit(excluded).implode(false), false).not();
+    let (mut per_class, mut bursts) = (Vec::new(), Vec::new());
+    for rows in chunks {
+        per_class.push(
+            rows.clone()
+                .group_by([col(c::INSTITUTION_ID), col(c::CLASS_ID)])
+                .agg([
+                    is_machine.clone().cast(DataType::Int64).sum().alias("machine"),
+                    col(c::METHOD).neq(lit("online")).cast(DataType::Int64).sum().alias("total"),
+                    col(c::METHOD).eq(lit("manual")).cast(DataType::Int64).sum().alias("manual"),
+                ])
+                .collect()
+                .context("sign-ins per class")?
+                .lazy(),
+        );
+        bursts.push(
+            rows.filter(is_machine.clone())
+                .group_by([col(c::INSTITUTION_ID), col(c::CLASS_ID), col(c::CHECK_IN)])
+                .agg([
+                    col(c::ENROLLMENT_ID).n_unique().cast(DataType::Int64).alias("trainees"),
+                    len().cast(DataType::Int64).alias("sign_ins"),
+                    col(c::DEVICE_ID).n_unique().cast(DataType::Int64).alias("devices"),
+                    col(c::DEVICE_ID).min().alias("device"),
+                ])
+                .filter(col("trainees").gt_eq(lit(min_burst as i64)))
+                .collect()
+                .context("synchronized sign-ins: bursts")?
+                .lazy(),
+        );
+    }
+    let per_class = concat(per_class, UnionArgs::default())
+        .and_then(|all| {
+            all.group_by([col(c::INSTITUTION_ID), col(c::CLASS_ID)])
+                .agg([col("machine").sum(), col("total").sum(), col("manual").sum()])
+                .sort([c::INSTITUTION_ID, c::CLASS_ID], SortMultipleOptions::default().with_maintain_order(true))
+                .collect()
+        })
+        .context("sign-ins per class")?;
+    let machine = per_class
+        .clone()
+        .lazy()
+        .filter(col("machine").gt(lit(0i64)))
+        .group_by([col(c::INSTITUTION_ID)])
+        .agg([col("machine").sum().alias("total")])
+        .sort([c::INSTITUTION_ID], SortMultipleOptions::default())
+        .collect()
+        .context("synchronized sign-ins: machine sign-ins per institution")?;
+    let in_person = per_class
+        .lazy()
+        .filter(col("total").gt(lit(0i64)))
+        .select([col(c::INSTITUTION_ID), col(c::CLASS_ID), col("total"), col("manual")])
+        .collect()
+        .context("manual sign-ins per class")?;
+    let bursts = concat(bursts, UnionArgs::default())
+        .and_then(|all| {
+            all.with_column(col(c::CHECK_IN).dt().strftime("%Y-%m-%d %H:%M:%S").alias("at"))
+                .sort([c::INSTITUTION_ID, c::CLASS_ID, c::CHECK_IN], SortMultipleOptions::default().with_maintain_order(true))
+                .collect()
+        })
+        .context("synchronized sign-ins: bursts")?;
+    Ok(SignInCounts { machine, bursts, in_person })
+}
+
+/// The sign-in counts of the window, for whichever sign-in signals are enabled.
+pub fn counts_in_window(ctx: &Context) -> Result<SignInCounts> {
+    let s = &ctx.config.synchronized_sign_ins;
+    count_sign_ins(window_chunks(ctx), &s.exclude_methods, s.min_burst)
 }
 
 /// Enrollments per class (the "of N trainees" in evidence).
@@ -65,49 +184,26 @@ struct Burst {
     devices: i64,
 }
 
-/// `synchronized_sign_ins` measurements from sign-in rows (the columns of
-/// [`sign_ins_in_window`]), per institution with at least `min_rows` machine sign-ins.
+/// `synchronized_sign_ins` measurements from the counts, per institution with at least
+/// `min_rows` machine sign-ins.
 pub fn synchronized_measurements(
-    rows: LazyFrame,
+    counts: &SignInCounts,
     class_sizes: &BTreeMap<String, i64>,
-    exclude_methods: &[String],
     min_burst: usize,
     min_rows: usize,
     min_share: f64,
     window: &str,
 ) -> Result<BTreeMap<String, Measurement>> {
-    let excluded = Series::new("excluded".into(), exclude_methods.to_vec());
-    let machine = rows.filter(col(c::METHOD).is_in(lit(excluded).implode(false), false).not());
-    let totals = machine
-        .clone()
-        .group_by([col(c::INSTITUTION_ID)])
-        .agg([len().cast(DataType::Int64).alias("total")])
-        .sort([c::INSTITUTION_ID], SortMultipleOptions::default())
-        .collect()
-        .context("synchronized sign-ins: machine sign-ins per institution")?;
-    let bursts = machine
-        .group_by([col(c::INSTITUTION_ID), col(c::CLASS_ID), col(c::CHECK_IN)])
-        .agg([
-            col(c::ENROLLMENT_ID).n_unique().cast(DataType::Int64).alias("trainees"),
-            len().cast(DataType::Int64).alias("sign_ins"),
-            col(c::DEVICE_ID).n_unique().cast(DataType::Int64).alias("devices"),
-            col(c::DEVICE_ID).min().alias("device"),
-        ])
-        .filter(col("trainees").gt_eq(lit(min_burst as i64)))
-        .with_column(col(c::CHECK_IN).dt().strftime("%Y-%m-%d %H:%M:%S").alias("at"))
-        .sort([c::INSTITUTION_ID, c::CLASS_ID, c::CHECK_IN], SortMultipleOptions::default().with_maintain_order(true))
-        .collect()
-        .context("synchronized sign-ins: bursts")?;
-
+    let (totals, bursts) = (&counts.machine, &counts.bursts);
     let mut by_institution: BTreeMap<String, Vec<Burst>> = BTreeMap::new();
     {
-        let institutions = data::text(&bursts, c::INSTITUTION_ID)?;
-        let classes = data::text(&bursts, c::CLASS_ID)?;
-        let at = data::text(&bursts, "at")?;
-        let trainees = data::int(&bursts, "trainees")?;
-        let sign_ins = data::int(&bursts, "sign_ins")?;
-        let devices = data::int(&bursts, "devices")?;
-        let device = data::text(&bursts, "device")?;
+        let institutions = data::text(bursts, c::INSTITUTION_ID)?;
+        let classes = data::text(bursts, c::CLASS_ID)?;
+        let at = data::text(bursts, "at")?;
+        let trainees = data::int(bursts, "trainees")?;
+        let sign_ins = data::int(bursts, "sign_ins")?;
+        let devices = data::int(bursts, "devices")?;
+        let device = data::text(bursts, "device")?;
         for i in 0..bursts.height() {
             let Some(institution) = institutions[i] else { continue };
             by_institution.entry(institution.to_string()).or_default().push(Burst {
@@ -121,10 +217,10 @@ pub fn synchronized_measurements(
         }
     }
 
-    let institutions = data::text(&totals, c::INSTITUTION_ID)?;
-    let counts = data::int(&totals, "total")?;
+    let institutions = data::text(totals, c::INSTITUTION_ID)?;
+    let machine_totals = data::int(totals, "total")?;
     let mut measurements = BTreeMap::new();
-    for (institution, total) in institutions.iter().zip(counts) {
+    for (institution, total) in institutions.iter().zip(machine_totals) {
         let (Some(institution), Some(total)) = (institution, total) else { continue };
         if (total as usize) < min_rows.max(1) {
             continue;
@@ -186,23 +282,14 @@ pub fn synchronized_measurements(
     Ok(measurements)
 }
 
-/// `manual_sign_ins` measurements from sign-in rows, per institution with at least `min_rows`
+/// `manual_sign_ins` measurements from the counts, per institution with at least `min_rows`
 /// in-person sign-ins.
-pub fn manual_measurements(rows: LazyFrame, min_rows: usize, min_share: f64, window: &str) -> Result<BTreeMap<String, Measurement>> {
-    let per_class = rows
-        .filter(col(c::METHOD).neq(lit("online")))
-        .group_by([col(c::INSTITUTION_ID), col(c::CLASS_ID)])
-        .agg([
-            len().cast(DataType::Int64).alias("total"),
-            col(c::METHOD).eq(lit("manual")).cast(DataType::Int64).sum().alias("manual"),
-        ])
-        .sort([c::INSTITUTION_ID, c::CLASS_ID], SortMultipleOptions::default().with_maintain_order(true))
-        .collect()
-        .context("manual sign-ins per class")?;
-    let institutions = data::text(&per_class, c::INSTITUTION_ID)?;
-    let classes = data::text(&per_class, c::CLASS_ID)?;
-    let totals = data::int(&per_class, "total")?;
-    let manuals = data::int(&per_class, "manual")?;
+pub fn manual_measurements(counts: &SignInCounts, min_rows: usize, min_share: f64, window: &str) -> Result<BTreeMap<String, Measurement>> {
+    let per_class = &counts.in_person;
+    let institutions = data::text(per_class, c::INSTITUTION_ID)?;
+    let classes = data::text(per_class, c::CLASS_ID)?;
+    let totals = data::int(per_class, "total")?;
+    let manuals = data::int(per_class, "manual")?;
     let mut grouped: BTreeMap<String, Vec<(String, i64, i64)>> = BTreeMap::new();
     for i in 0..per_class.height() {
         let Some(institution) = institutions[i] else { continue };
@@ -237,19 +324,18 @@ pub fn manual_measurements(rows: LazyFrame, min_rows: usize, min_share: f64, win
 }
 
 /// `synchronized_sign_ins` for every institution with enough machine sign-ins.
-pub fn synchronized(ctx: &Context) -> Result<Vec<SignalValue>> {
+pub fn synchronized(ctx: &Context, counts: &SignInCounts) -> Result<Vec<SignalValue>> {
     let s = &ctx.config.synchronized_sign_ins;
     let sizes = class_sizes(ctx)?;
-    let measurements =
-        synchronized_measurements(sign_ins_in_window(ctx), &sizes, &s.exclude_methods, s.min_burst, s.min_rows, s.min_share, &ctx.window_label())?;
+    let measurements = synchronized_measurements(counts, &sizes, s.min_burst, s.min_rows, s.min_share, &ctx.window_label())?;
     let comparison = Comparison { direction: Direction::High, bar: s.min_share, z_threshold: s.z_threshold, min_scale: s.min_scale, format: percent };
     Ok(judge_all(ctx, SYNCHRONIZED, measurements, comparison))
 }
 
 /// `manual_sign_ins` for every institution with enough in-person sign-ins.
-pub fn manual(ctx: &Context) -> Result<Vec<SignalValue>> {
+pub fn manual(ctx: &Context, counts: &SignInCounts) -> Result<Vec<SignalValue>> {
     let m = &ctx.config.manual_sign_ins;
-    let measurements = manual_measurements(sign_ins_in_window(ctx), m.min_rows, m.min_share, &ctx.window_label())?;
+    let measurements = manual_measurements(counts, m.min_rows, m.min_share, &ctx.window_label())?;
     let comparison = Comparison { direction: Direction::High, bar: m.min_share, z_threshold: m.z_threshold, min_scale: m.min_scale, format: percent };
     Ok(judge_all(ctx, MANUAL, measurements, comparison))
 }
@@ -294,13 +380,55 @@ mod tests {
         list
     }
 
+    /// The counts of `rows` with bursts of 5, the rows in one chunk.
+    fn counted(rows: LazyFrame, exclude: &[&str]) -> SignInCounts {
+        count_sign_ins(vec![rows], &exclude.iter().map(|m| m.to_string()).collect::<Vec<_>>(), 5).unwrap()
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn day_ranges_cover_the_window_without_gaps_or_overlaps() {
+        let ranges = day_ranges(day("2025-10-01"), day("2026-09-30"), 4);
+        assert_eq!(ranges.len(), 4);
+        assert_eq!(ranges[0], (day("2025-10-01"), day("2025-12-30")));
+        assert_eq!(ranges[3].1, day("2026-09-30"));
+        for pair in ranges.windows(2) {
+            assert_eq!(pair[0].1 + chrono::Duration::days(1), pair[1].0);
+        }
+        // More parts than days: one range per day.
+        assert_eq!(day_ranges(day("2026-07-01"), day("2026-07-03"), 10).len(), 3);
+        assert_eq!(day_ranges(day("2026-07-01"), day("2026-07-01"), 1), vec![(day("2026-07-01"), day("2026-07-01"))]);
+    }
+
+    #[test]
+    fn counting_in_chunks_gives_the_counts_of_one_chunk() {
+        let mut list = sessions("I1", "K1", 12, true, "card");
+        list.extend(sessions("I1", "K2", 12, false, "manual"));
+        list.extend(sessions("I2", "K3", 6, true, "face"));
+        let whole = counted(rows(&list), &["manual", "online"]);
+        let day_of = |row: &(&str, &str, String, String, &str, &str)| row.3[8..10].parse::<u32>().unwrap();
+        let early: Vec<_> = list.iter().filter(|r| day_of(r) <= 4).cloned().collect();
+        let late: Vec<_> = list.iter().filter(|r| day_of(r) > 4).cloned().collect();
+        let excluded = vec!["manual".to_string(), "online".to_string()];
+        let chunked = count_sign_ins(vec![rows(&late), rows(&early)], &excluded, 5).unwrap();
+        assert!(chunked.machine.equals(&whole.machine), "{:?} {:?}", chunked.machine, whole.machine);
+        assert!(chunked.bursts.equals(&whole.bursts));
+        assert!(chunked.in_person.equals(&whole.in_person));
+        assert_eq!(whole.bursts.height(), 20);
+        let totals = data::int(&whole.machine, "total").unwrap();
+        assert_eq!(totals, vec![Some(120), Some(60)]);
+    }
+
     fn sizes() -> BTreeMap<String, i64> {
         BTreeMap::from([("K1".to_string(), 12), ("K2".to_string(), 12)])
     }
 
     #[test]
     fn a_class_checking_in_within_one_second_fires_with_the_class_named() {
-        let found = synchronized_measurements(rows(&sessions("I1", "K1", 12, true, "card")), &sizes(), &["manual".into(), "online".into()], 5, 100, 0.2, "2026Q3").unwrap();
+        let found = synchronized_measurements(&counted(rows(&sessions("I1", "K1", 12, true, "card")), &["manual", "online"]), &sizes(), 5, 100, 0.2, "2026Q3").unwrap();
         let m = &found["I1"];
         assert_eq!(m.value, 1.0);
         assert!(m.passes_bar);
@@ -316,7 +444,7 @@ mod tests {
         let mut list = sessions("I1", "K1", 12, false, "card");
         // Hand-written registers carry minutes only: the same "second" is no burst.
         list.extend(sessions("I1", "K2", 12, true, "manual"));
-        let found = synchronized_measurements(rows(&list), &sizes(), &["manual".into(), "online".into()], 5, 100, 0.2, "2026Q3").unwrap();
+        let found = synchronized_measurements(&counted(rows(&list), &["manual", "online"]), &sizes(), 5, 100, 0.2, "2026Q3").unwrap();
         let m = &found["I1"];
         assert_eq!(m.value, 0.0);
         assert_eq!(m.rows, 120);
@@ -326,7 +454,7 @@ mod tests {
 
     #[test]
     fn too_few_machine_sign_ins_give_no_value() {
-        let found = synchronized_measurements(rows(&sessions("I1", "K1", 5, true, "card")), &sizes(), &[], 5, 100, 0.2, "2026Q3").unwrap();
+        let found = synchronized_measurements(&counted(rows(&sessions("I1", "K1", 5, true, "card")), &[]), &sizes(), 5, 100, 0.2, "2026Q3").unwrap();
         assert!(found.is_empty());
     }
 
@@ -336,7 +464,7 @@ mod tests {
         list.extend(sessions("I1", "K2", 12, false, "face"));
         list.extend(sessions("I1", "K2", 3, false, "online"));
         list.extend(sessions("I2", "K3", 12, false, "face"));
-        let found = manual_measurements(rows(&list), 100, 0.25, "2026Q3").unwrap();
+        let found = manual_measurements(&counted(rows(&list), &[]), 100, 0.25, "2026Q3").unwrap();
         let m = &found["I1"];
         assert_eq!(m.value, 0.5);
         assert_eq!(m.rows, 240);
