@@ -215,7 +215,8 @@ fn streamed_sign_ins_keep_and_reject_the_same_rows_as_held_ones() {
         .add(Table::Attendance, &[("check_in", "2026-07-03 08:00:00"), ("check_out", "2026-07-03 12:00:00"), ("method", "card")])
         .add(Table::Attendance, &[("enrollment_id", "E9"), ("check_in", "2026-07-07 08:00:00"), ("check_out", "2026-07-07 16:00:00")])
         .add(Table::Attendance, &[("check_in", "2026-07-08 08:00:00"), ("check_out", "2026-07-08 16:00:00"), ("method", "pigeon")])
-        .add(Table::Attendance, &[("check_in", "2026-07-09 08:00:00"), ("check_out", "2026-07-09 16:00:00")]);
+        .add(Table::Attendance, &[("check_in", "2026-07-09 08:00:00"), ("check_out", "2026-07-09 16:00:00")])
+        .add(Table::Attendance, &[("check_in", "null"), ("check_out", "2026-07-10 16:00:00")]);
     let dir = temp_dir();
     fixture.write(dir.path());
     let held = ingest::ingest(dir.path(), &key()).unwrap();
@@ -228,13 +229,14 @@ fn streamed_sign_ins_keep_and_reject_the_same_rows_as_held_ones() {
         "attendance | enrollment_id=E1, check_in=2026-07-03 08:00:00 | duplicate primary key (enrollment_id, check_in): 2 copies".to_string(),
         "attendance | enrollment_id=E1, check_in=2026-07-06 08:00:00 | impossible value: check_out before check_in".to_string(),
         "attendance | enrollment_id=E1, check_in=2026-07-08 08:00:00 | unknown value 'pigeon' in method (expected one of: face, fingerprint, card, manual, online)".to_string(),
+        "attendance | enrollment_id=E1, check_in=null | missing required value: check_in".to_string(),
         "attendance | enrollment_id=E9, check_in=2026-07-07 08:00:00 | unknown enrollment_id 'E9' (no kept row in enrollments)".to_string(),
     ];
     for export in [&held, &streamed] {
         let mut found = rejects(export, Table::Attendance);
         found.sort();
         assert_eq!(found, expected);
-        assert_eq!((export.table(Table::Attendance).rows_read, export.table(Table::Attendance).rows_used()), (10, 5));
+        assert_eq!((export.table(Table::Attendance).rows_read, export.table(Table::Attendance).rows_used()), (11, 5));
         assert_counts_balance(export);
     }
     let kept = |export: &ingest::Export| {

@@ -88,7 +88,7 @@ pub fn line_facts(export: &Export, policy: &Policy, quarter: Quarter) -> Result<
         ])
         // Every join copies the columns gathered so far, so the narrow joins come first and the
         // long texts (pseudonyms) join last.
-        .left_join(attended_seconds(export, policy, enrollments_in_scope), col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
+        .left_join(attended_seconds(export, policy, enrollments_in_scope)?, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
         // Validation rejected lines of unknown claims, so every line finds its claim.
         .inner_join(claims, col(c::CLAIM_ID), col(c::CLAIM_ID))
         .left_join(enrollments, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))

@@ -160,6 +160,14 @@ impl Table {
         self == Table::Attendance
     }
 
+    /// The column that dates a row, for tables read by ranges of time when streamed.
+    pub fn time_column(self) -> Option<&'static str> {
+        match self {
+            Table::Attendance => Some(c::CHECK_IN),
+            _ => None,
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<Table> {
         ALL_TABLES.into_iter().find(|table| table.name() == name)
     }

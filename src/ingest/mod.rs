@@ -29,9 +29,9 @@ pub struct IngestedTable {
     rows_used: usize,
     /// Kept rows, canonical columns (no rows when the table is streamed).
     pub frame: DataFrame,
-    /// For a table too large to hold: its kept rows as a plan that reads them from disk again
-    /// (see [`Export::scan`]).
-    pub streamed: Option<LazyFrame>,
+    /// For a table too large to hold: its kept rows as plans that read them from disk again,
+    /// file by file (see [`Export::scan`]).
+    pub streamed: Option<Vec<validate::KeptPart>>,
     /// `table`, `row_key`, `reason` of every rejected row.
     pub rejects: DataFrame,
     /// Tolerated differences from the contract's exact types.
@@ -96,11 +96,27 @@ impl Export {
     /// Kept rows of a table, held or streamed, as a lazy frame: stages that filter a large table
     /// before using it (the sign-ins) read it this way, so that it need not be held.
     pub fn scan(&self, table: Table) -> LazyFrame {
+        self.scan_parts(table, |_| true)
+    }
+
+    /// As [`Export::scan`], but a streamed table's files whose time column (see
+    /// [`Table::time_column`]) lies wholly outside the days `first` … `last` are not read: a
+    /// superset of the rows dated in those days, which the caller still filters.
+    pub fn scan_between(&self, table: Table, first: chrono::NaiveDate, last: chrono::NaiveDate) -> LazyFrame {
+        let micros = |day: chrono::NaiveDate| day.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp_micros();
+        let (low, high) = (micros(first), micros(last) + 86_400_000_000);
+        self.scan_parts(table, |range| range.is_none_or(|(earliest, latest)| latest >= low && earliest < high))
+    }
+
+    fn scan_parts(&self, table: Table, wanted: impl Fn(Option<(i64, i64)>) -> bool) -> LazyFrame {
         let ingested = self.table(table);
-        match &ingested.streamed {
-            Some(plan) => plan.clone(),
-            None => ingested.frame.clone().lazy(),
+        let Some(parts) = &ingested.streamed else { return ingested.frame.clone().lazy() };
+        let chosen: Vec<LazyFrame> = parts.iter().filter(|part| wanted(part.time_range)).map(|part| part.rows.clone()).collect();
+        if chosen.is_empty() {
+            return ingested.frame.clone().lazy();
         }
+        // polars refuses only an empty list here; schemas are checked when the plan runs.
+        concat(chosen, UnionArgs { parallel: false, rechunk: false, ..Default::default() }).expect("a non-empty list of plans")
     }
 
     /// All rejects of all tables, in table order.
@@ -137,10 +153,9 @@ impl Default for IngestOptions {
     }
 }
 
-/// A streamable table left on disk: all of its rows lazily, and the same rows in slices.
+/// A streamable table left on disk, file by file.
 struct StreamedRaw {
-    rows: LazyFrame,
-    batches: Vec<LazyFrame>,
+    files: Vec<validate::StreamedFile>,
     rows_read: usize,
 }
 
@@ -169,25 +184,24 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
                     continue;
                 }
                 let (scans, coercions) = read::scan_files(table, &files)?;
-                let mut batches = Vec::new();
-                for (scan, rows) in scans.iter().zip(&rows_per_file) {
-                    let batch_rows = options.batch_rows.max(1);
-                    for offset in (0..*rows).step_by(batch_rows) {
-                        batches.push(scan.clone().slice(offset as i64, batch_rows.min(rows - offset) as IdxSize));
-                    }
-                }
-                let rows = if scans.is_empty() {
-                    DataFrame::empty_with_schema(&read::canonical_schema(table)).lazy()
-                } else {
-                    concat(scans, UnionArgs { parallel: false, rechunk: false, ..Default::default() })
-                        .context(&format!("table {}: stacking its files", table.name()))?
-                };
+                let batch_rows = options.batch_rows.max(1);
+                let streamed_files = scans
+                    .into_iter()
+                    .zip(&rows_per_file)
+                    .map(|(scan, rows)| {
+                        let batches = (0..*rows)
+                            .step_by(batch_rows)
+                            .map(|offset| scan.clone().slice(offset as i64, batch_rows.min(rows - offset) as IdxSize))
+                            .collect();
+                        validate::StreamedFile { rows: scan, batches }
+                    })
+                    .collect();
                 tracing::info!(table = table.name(), rows = rows_read, files = files.len(), "streamed from disk, not held");
                 raw.insert(
                     table,
                     read::RawTable { table, files, frame: DataFrame::empty_with_schema(&read::canonical_schema(table)), coercions },
                 );
-                streamed_raw.insert(table, StreamedRaw { rows, batches, rows_read });
+                streamed_raw.insert(table, StreamedRaw { files: streamed_files, rows_read });
             }
             Some(files) => {
                 let started = std::time::Instant::now();
@@ -257,7 +271,7 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
     for (table, (files, frame, coercions)) in pseudonymised {
         let started = std::time::Instant::now();
         if let Some(streamed) = streamed_raw.remove(&table) {
-            let validated = validate::validate_streamed(table, streamed.rows, &streamed.batches, &parent_keys, &persons.index)?;
+            let validated = validate::validate_streamed(table, streamed.files, &parent_keys, &persons.index)?;
             tracing::debug!(table = table.name(), seconds = started.elapsed().as_secs_f64(), "validated, streamed");
             let rows_used = validated.rows_read - validated.rejects.height();
             tables.insert(

@@ -180,37 +180,68 @@ pub fn validate(table: Table, frame: DataFrame, parent_keys: &BTreeMap<Table, Se
     Ok(Validated { kept, rejects })
 }
 
-/// A table validated without being held: its kept rows are a plan that reads them again.
+/// One file of a table left on disk: its rows (canonical columns, lazily read) and the same rows
+/// in consecutive slices.
+pub struct StreamedFile {
+    pub rows: LazyFrame,
+    pub batches: Vec<LazyFrame>,
+}
+
+/// The kept rows of one file of a streamed table, and the range of its time column (physical
+/// value, e.g. microseconds of `check_in`) when the table has one and the file a value in it: a
+/// stage that wants a few days reads only the files whose range meets them.
+#[derive(Clone)]
+pub struct KeptPart {
+    pub rows: LazyFrame,
+    pub time_range: Option<(i64, i64)>,
+}
+
+/// A table validated without being held: its kept rows are plans that read them again.
 #[derive(Clone)]
 pub struct StreamedValidated {
-    /// The kept rows with the canonical columns: `rows` with every check applied.
-    pub kept: LazyFrame,
+    /// The kept rows with the canonical columns, file by file: the rows with every check applied.
+    pub kept: Vec<KeptPart>,
     pub rows_read: usize,
     /// `table`, `row_key`, `reason` for every rejected row.
     pub rejects: DataFrame,
 }
 
-/// As [`validate`], for a table too large to hold: `rows` (canonical columns, lazily read) is
-/// scanned for rejects, and `batches` (the same rows in consecutive slices) for the primary-key
-/// hashes. The same rows are kept and rejected, with the same reasons, as [`validate`] would.
+/// As [`validate`], for a table too large to hold: its files are scanned for rejects, and their
+/// slices for the primary-key hashes and the range of the time column. The same rows are kept
+/// and rejected, with the same reasons, as [`validate`] would.
 pub fn validate_streamed(
     table: Table,
-    rows: LazyFrame,
-    batches: &[LazyFrame],
+    files: Vec<StreamedFile>,
     parent_keys: &BTreeMap<Table, Series>,
     persons: &PersonIndex,
 ) -> Result<StreamedValidated> {
     let key = table.primary_key();
+    let key_columns: Vec<Expr> = key.iter().map(|k| col(*k)).collect();
+    let mut read_columns = key_columns.clone();
+    if let Some(time) = table.time_column().filter(|time| !key.contains(time)) {
+        read_columns.push(col(time));
+    }
     let mut hashes = Vec::new();
-    let mut key_batches = Vec::with_capacity(batches.len());
-    for batch in batches {
-        let keys = batch
-            .clone()
-            .select(key.iter().map(|k| col(*k)).collect::<Vec<_>>())
-            .collect_streaming()
-            .context(&format!("hashing the primary keys of table {}", table.name()))?;
-        hashes.extend(key_hashes(&keys, key)?);
-        key_batches.push(batch.clone().select(key.iter().map(|k| col(*k)).collect::<Vec<_>>()));
+    let mut time_ranges = Vec::with_capacity(files.len());
+    for file in &files {
+        let mut range: Option<(i64, i64)> = None;
+        for batch in &file.batches {
+            let slice = batch
+                .clone()
+                .select(read_columns.clone())
+                .collect_streaming()
+                .context(&format!("hashing the primary keys of table {}", table.name()))?;
+            hashes.extend(key_hashes(&slice, key)?);
+            if let Some(time) = table.time_column() {
+                let what = format!("the range of {time} in table {}", table.name());
+                let physical = slice.column(time).context(&what)?.to_physical_repr().cast(&DataType::Int64).context(&what)?;
+                let values = physical.i64().context(&what)?;
+                if let (Some(low), Some(high)) = (values.min(), values.max()) {
+                    range = Some(range.map_or((low, high), |(a, b)| (a.min(low), b.max(high))));
+                }
+            }
+        }
+        time_ranges.push(range);
     }
     let rows_read = hashes.len();
     hashes.sort_unstable();
@@ -221,32 +252,67 @@ pub fn validate_streamed(
     } else {
         // Only the rows whose hash repeats are counted by their exact keys.
         let mut candidates = Vec::new();
-        for batch in key_batches {
-            let keys = batch.collect_streaming().context("reading repeated primary keys")?;
+        for batch in files.iter().flat_map(|file| &file.batches) {
+            let keys = batch.clone().select(key_columns.clone()).collect_streaming().context("reading repeated primary keys")?;
             let hashes = key_hashes(&keys, key)?;
             let mask: BooleanChunked = hashes.iter().map(|hash| repeated.contains(hash)).collect();
             candidates.push(keys.filter(&mask).context("reading repeated primary keys")?.lazy());
         }
         let candidates = concat(candidates, UnionArgs::default()).context("reading repeated primary keys")?;
-        let key_columns: Vec<Expr> = key.iter().map(|k| col(*k)).collect();
         candidates
             .filter(key_present(table))
-            .group_by(key_columns)
+            .group_by(key_columns.clone())
             .agg([len().alias(COPIES_COLUMN)])
             .filter(col(COPIES_COLUMN).gt(lit(1)))
             .collect_streaming()
             .context("counting key copies")?
     };
     let (any_failed, reasons) = failed_and_reasons(all_checks(table, duplicated.height() > 0, parent_keys));
-    let marked = mark_duplicated(rows, table, &duplicated).with_column(any_failed.alias(FAILED_COLUMN));
-    let rejected = marked
-        .clone()
-        .filter(col(FAILED_COLUMN))
-        .collect_streaming()
-        .context(&format!("validating table {}", table.name()))?;
-    let rejects = rejects_of(table, rejected, &reasons, persons)?;
-    let kept = marked.filter(col(FAILED_COLUMN).not()).select(canonical_columns(table));
+    let marked: Vec<LazyFrame> = files
+        .iter()
+        .map(|file| mark_duplicated(file.rows.clone(), table, &duplicated).with_column(any_failed.clone().alias(FAILED_COLUMN)))
+        .collect();
+    let (rejects, rejected_keys) = if marked.is_empty() {
+        (DataFrame::empty_with_schema(&reject_schema()), DataFrame::empty_with_schema(&Schema::default()))
+    } else {
+        let rejected = concat(marked, UnionArgs { parallel: false, ..Default::default() })
+            .and_then(|all| all.filter(col(FAILED_COLUMN)).collect_streaming())
+            .context(&format!("validating table {}", table.name()))?;
+        let keys = rejected
+            .clone()
+            .lazy()
+            .filter(key_present(table))
+            .select(key_columns.clone())
+            .unique(None, UniqueKeepStrategy::Any)
+            .collect()
+            .context("keys of rejected rows")?;
+        (rejects_of(table, rejected, &reasons, persons)?, keys)
+    };
+    // A row is rejected exactly when a part of its key is missing or its key is a rejected row's:
+    // a key held by two rows is duplicated, and every copy is rejected. So the stages that read
+    // the kept rows again test only that, not every check.
+    let kept = files
+        .into_iter()
+        .zip(time_ranges)
+        .map(|(file, time_range)| {
+            let mut rows = file.rows.filter(key_present(table));
+            if rejected_keys.height() > 0 {
+                rows = rows.join(
+                    rejected_keys.clone().lazy(),
+                    key_columns.clone(),
+                    key_columns.clone(),
+                    JoinArgs::new(JoinType::Anti),
+                );
+            }
+            KeptPart { rows: rows.select(canonical_columns(table)), time_range }
+        })
+        .collect();
     Ok(StreamedValidated { kept, rows_read, rejects })
+}
+
+/// The columns of a table's rejects.
+fn reject_schema() -> Schema {
+    [c::TABLE, c::ROW_KEY, c::REASON].into_iter().map(|name| (name.into(), DataType::String)).collect()
 }
 
 /// Every part of the row's primary key is present: only such keys can be duplicated.

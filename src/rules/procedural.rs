@@ -227,8 +227,9 @@ pub fn p03_double_presence(export: &Export, policy: &Policy, quarter: Quarter) -
     let enrollments = enrollments.lazy();
     // Any close pair at two institutions implies an adjacent one (the institution changes at some
     // step between them), so only persons with an adjacent close pair need the full sweep.
+    let earliest_day = quarter.first_day() - chrono::Duration::days(window.max(0) / 86_400 + 1);
     let sorted = export
-        .scan(Table::Attendance)
+        .scan_between(Table::Attendance, earliest_day, quarter.last_day())
         .select([col(c::ENROLLMENT_ID), col(c::CHECK_IN)])
         // A pair's later check-in lies in the quarter and its earlier one less than the window
         // before it, so sign-ins outside [quarter start − window, quarter end] pair with nothing.

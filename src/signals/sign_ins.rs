@@ -43,7 +43,7 @@ pub fn window_chunks(ctx: &Context) -> Vec<LazyFrame> {
         .map(|(first, last)| {
             let day = col(c::CHECK_IN).dt().date();
             ctx.export
-                .scan(Table::Attendance)
+                .scan_between(Table::Attendance, first, last)
                 .filter(day.clone().gt_eq(lit(first)).and(day.lt_eq(lit(last))))
                 .select([col(c::ENROLLMENT_ID), col(c::CHECK_IN), col(c::METHOD), col(c::DEVICE_ID)])
                 .inner_join(enrollments.clone(), col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
