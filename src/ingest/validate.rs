@@ -268,15 +268,17 @@ pub fn validate_streamed(
             .context("counting key copies")?
     };
     let (any_failed, reasons) = failed_and_reasons(all_checks(table, duplicated.height() > 0, parent_keys));
-    let marked: Vec<LazyFrame> = files
-        .iter()
-        .map(|file| mark_duplicated(file.rows.clone(), table, &duplicated).with_column(any_failed.clone().alias(FAILED_COLUMN)))
-        .collect();
-    let (rejects, rejected_keys) = if marked.is_empty() {
+    let (rejects, rejected_keys) = if files.is_empty() {
         (DataFrame::empty_with_schema(&reject_schema()), DataFrame::empty_with_schema(&Schema::default()))
     } else {
-        let rejected = concat(marked, UnionArgs { parallel: false, ..Default::default() })
-            .and_then(|all| all.filter(col(FAILED_COLUMN)).collect_streaming())
+        // The checks run once over all files stacked, not per file: a foreign-key check builds
+        // a set of every parent key (millions of enrollments), once.
+        let rows = concat(files.iter().map(|file| file.rows.clone()).collect::<Vec<_>>(), UnionArgs { parallel: false, ..Default::default() })
+            .context(&format!("table {}: stacking its files", table.name()))?;
+        let rejected = mark_duplicated(rows, table, &duplicated)
+            .with_column(any_failed.alias(FAILED_COLUMN))
+            .filter(col(FAILED_COLUMN))
+            .collect_streaming()
             .context(&format!("validating table {}", table.name()))?;
         let keys = rejected
             .clone()
