@@ -2,8 +2,9 @@
 //!
 //! `read` finds and coerces each table, `pseudonymise` derives person facts, hashes every
 //! personal identifier and numbers the persons ([`PersonIndex`]), `validate` splits each table
-//! into kept rows and rejects. Every later
-//! stage starts from the [`Export`] this module returns and never touches the files again.
+//! into kept rows and rejects. Every later stage starts from the [`Export`] this module returns
+//! and never opens a file itself: the sign-ins, when too many to hold ([`IngestOptions`]), are
+//! read again through plans this module built ([`Export::scan`]), with the same rows kept.
 
 pub mod contract;
 pub mod pseudonymise;
