@@ -116,9 +116,8 @@ pub fn evaluate_with_standing(
         .left_join(uplift_frame.lazy(), col(c::INSTITUTION_ID), col(c::INSTITUTION_ID))
         .with_column(col(UPLIFT_BASIS_POINTS).fill_null(lit(0i64)));
     let started = std::time::Instant::now();
-    let facts = features::lines::in_line_order(facts)
-        .collect_streaming()
-        .context("building the claim-line facts")?;
+    let facts = features::lines::sort_in_line_order(facts.collect_streaming().context("building the claim-line facts")?)?;
+    tracing::debug!(rows = facts.height(), megabytes = facts.estimated_size() / 1_000_000, seconds = started.elapsed().as_secs_f64(), "claim-line facts built");
     // R09's allocation and the counts of earlier lines are both single-threaded passes over the
     // facts, independent of each other: they run side by side.
     let (facts, r09_verdicts) = std::thread::scope(|scope| {
