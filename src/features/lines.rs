@@ -1,8 +1,9 @@
-//! The claim-line fact table: one row per kept claim line of any quarter, joined with what every
-//! rule needs. Lines whose enrollment is missing or was rejected keep their row with
-//! `enrollment_found = false` (rule R07), never dropped. `attended_seconds` (rule R06) is filled
-//! for the lines in scope only: lines of earlier quarters are history for the counting rules,
-//! which never read it, and summing every sign-in of history for them would dominate the run.
+//! The claim-line fact tables. [`history`] holds every kept claim line of any quarter, narrow:
+//! only what the counts of earlier lines (R01, R02, R08) and R09's allocation of passes read.
+//! [`line_facts`] holds the lines in scope, wide: joined with everything the rules judge them by.
+//! Lines whose enrollment is missing or was rejected keep their row with
+//! `enrollment_found = false` (rule R07), never dropped. Earlier quarters are a nation's largest
+//! frame by far (seven quarters of lines for one judged), so they never get the wide facts.
 
 use super::attended_seconds;
 use crate::columns as c;
@@ -13,9 +14,50 @@ use crate::policy::Policy;
 use crate::quarter::Quarter;
 use polars::prelude::*;
 
-/// Line facts of every claim line. Not sorted: a caller joins more onto them, and joins do not
-/// keep order, so it sorts once with [`in_line_order`] before any window looks at earlier lines.
+/// Whether a claim's `submitted_on` lies in `quarter`.
+fn submitted_in(quarter: Quarter) -> Expr {
+    col(c::SUBMITTED_ON).gt_eq(lit(quarter.first_day())).and(col(c::SUBMITTED_ON).lt_eq(lit(quarter.last_day())))
+}
+
+/// Every kept claim line of any quarter with `claim_id`, `enrollment_id`, `line_amount_fen`,
+/// `days`, `claim_type`, `submitted_on`, `counts_as_earlier`, `in_scope`, `person_id`,
+/// `occupation_code`, `level` and `key_industry`: the facts that make a line "earlier" for
+/// another. Not sorted (see [`sort_in_line_order`]).
+pub fn history(export: &Export, quarter: Quarter) -> LazyFrame {
+    let claims = export.frame(Table::Claims).clone().lazy().select([
+        col(c::CLAIM_ID),
+        col(c::CLAIM_TYPE),
+        col(c::SUBMITTED_ON),
+        col(c::STATUS).neq(lit("rejected")).alias(c::COUNTS_AS_EARLIER),
+        submitted_in(quarter).alias(c::IN_SCOPE),
+    ]);
+    let enrollments = export.frame(Table::Enrollments).clone().lazy().select([
+        col(c::ENROLLMENT_ID),
+        col(c::CLASS_ID).alias(c::ENROLLMENT_CLASS_ID),
+        col(c::PERSON_ID),
+    ]);
+    let classes = export.frame(Table::Classes).clone().lazy().select([
+        col(c::CLASS_ID).alias(c::ENROLLMENT_CLASS_ID),
+        col(c::OCCUPATION_CODE),
+        col(c::LEVEL),
+        col(c::KEY_INDUSTRY),
+    ]);
+    export
+        .frame(Table::ClaimLines)
+        .clone()
+        .lazy()
+        .select([col(c::CLAIM_ID), col(c::ENROLLMENT_ID), col(&c::fen(c::AMOUNT)).alias(c::LINE_AMOUNT_FEN), col(c::DAYS)])
+        // Only the claims in scope: the inner join keeps their lines alone.
+        .inner_join(claims, col(c::CLAIM_ID), col(c::CLAIM_ID))
+        .left_join(enrollments, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
+        .left_join(classes, col(c::ENROLLMENT_CLASS_ID), col(c::ENROLLMENT_CLASS_ID))
+        .drop(Selector::ByName { names: Arc::new([c::ENROLLMENT_CLASS_ID.into()]), strict: true })
+}
+
+/// Line facts of the claim lines in scope (submitted in `quarter`). Not sorted: a caller joins
+/// more onto them, and joins do not keep order, so it sorts once with [`sort_in_line_order`].
 pub fn line_facts(export: &Export, policy: &Policy, quarter: Quarter) -> Result<LazyFrame> {
+    let in_scope = submitted_in(quarter);
     let wages = minimum_wages(export, policy)?;
     let institutions = export.frame(Table::Institutions).clone().lazy();
     let claims = export
@@ -33,6 +75,7 @@ pub fn line_facts(export: &Export, policy: &Policy, quarter: Quarter) -> Result<
             col(&c::fen(c::AMOUNT)).alias(c::CLAIM_AMOUNT_FEN),
             col(&c::fen(c::PAID_AMOUNT)).alias(c::PAID_AMOUNT_FEN),
         ])
+        .filter(in_scope.clone())
         .left_join(wages, col(c::INSTITUTION_ID), col(c::INSTITUTION_ID));
     let enrollments = export.frame(Table::Enrollments).clone().lazy().select([
         col(c::ENROLLMENT_ID),
@@ -64,30 +107,25 @@ pub fn line_facts(export: &Export, policy: &Policy, quarter: Quarter) -> Result<
         ])
         .left_join(licences, col(c::CLASS_INSTITUTION_ID), col(c::CLASS_INSTITUTION_ID));
 
-    let in_scope = col(c::SUBMITTED_ON).gt_eq(lit(quarter.first_day())).and(col(c::SUBMITTED_ON).lt_eq(lit(quarter.last_day())));
     let claims_in_scope = export.frame(Table::Claims).clone().lazy().filter(in_scope.clone()).select([col(c::CLAIM_ID)]);
-    let enrollments_in_scope = export
+    let lines_in_scope = export
         .frame(Table::ClaimLines)
         .clone()
         .lazy()
+        .select([col(c::CLAIM_ID), col(c::ENROLLMENT_ID), col(&c::fen(c::AMOUNT)).alias(c::LINE_AMOUNT_FEN), col(c::DAYS)])
         .join(claims_in_scope, [col(c::CLAIM_ID)], [col(c::CLAIM_ID)], JoinArgs::new(JoinType::Semi))
-        .select([col(c::ENROLLMENT_ID)])
-        .unique(None, UniqueKeepStrategy::Any)
         .collect()
-        .context("enrollments of the claim lines in scope")?;
-    let enrollments_in_scope = enrollments_in_scope.column(c::ENROLLMENT_ID).context("enrollments in scope")?.as_materialized_series().clone();
-    let facts = export
-        .frame(Table::ClaimLines)
-        .clone()
+        .context("claim lines in scope")?;
+    let enrollments_in_scope = lines_in_scope
+        .column(c::ENROLLMENT_ID)
+        .context("enrollments in scope")?
+        .as_materialized_series()
+        .unique()
+        .context("enrollments in scope")?;
+    let facts = lines_in_scope
         .lazy()
-        .select([
-            col(c::CLAIM_ID),
-            col(c::ENROLLMENT_ID),
-            col(&c::fen(c::AMOUNT)).alias(c::LINE_AMOUNT_FEN),
-            col(c::DAYS),
-        ])
         // Every join copies the columns gathered so far, so the narrow joins come first and the
-        // long texts (pseudonyms) join last.
+        // long texts join last.
         .left_join(attended_seconds(export, policy, enrollments_in_scope)?, col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
         // Validation rejected lines of unknown claims, so every line finds its claim.
         .inner_join(claims, col(c::CLAIM_ID), col(c::CLAIM_ID))
@@ -113,7 +151,7 @@ pub fn in_line_order(lines: LazyFrame) -> LazyFrame {
 
 /// As [`in_line_order`], for lines already gathered: the order is found from the three key
 /// columns, then the columns are put in that order one at a time. A sort of the whole frame holds
-/// it twice at its peak, and the facts of every line of history are the largest frame of a run.
+/// it twice at its peak, and the [`history`] of every line is the largest frame of a run.
 pub fn sort_in_line_order(mut lines: DataFrame) -> Result<DataFrame> {
     const POSITION: &str = "__position";
     let order = in_line_order(lines.select([c::SUBMITTED_ON, c::CLAIM_ID, c::ENROLLMENT_ID]).context("line order")?.with_row_index(POSITION.into(), None).context("line order")?.lazy())

@@ -105,9 +105,10 @@ pub fn judge(lines: &[AppraisalLine], passes: &HashMap<Qualification, Vec<Pass>>
 }
 
 /// R09 over the export: `line_id`, `R09`, `R09_part`, `R09_evidence` for lines in breach.
-pub fn r09_appraisal_cap(export: &Export, line_facts: &DataFrame, policy: &Policy) -> Result<DataFrame> {
-    let lines_frame = appraisal_frame(line_facts)?;
-    let passes_frame = passes_frame(export, line_facts)?;
+/// `history`: every claim line, in line order (`features::lines::history`).
+pub fn r09_appraisal_cap(export: &Export, history: &DataFrame, policy: &Policy) -> Result<DataFrame> {
+    let lines_frame = appraisal_frame(history)?;
+    let passes_frame = passes_frame(export, history)?;
     let lines = appraisal_lines(&lines_frame)?;
     let passes = qualifying_passes(&passes_frame)?;
     let verdicts = judge(&lines, &passes, policy);
@@ -126,14 +127,14 @@ pub fn r09_appraisal_cap(export: &Export, line_facts: &DataFrame, policy: &Polic
     .context("building R09's verdicts")
 }
 
-/// The appraisal lines of the facts (any quarter), in line order.
-fn appraisal_frame(line_facts: &DataFrame) -> Result<DataFrame> {
-    line_facts
+/// The appraisal lines of the history (any quarter), in line order.
+fn appraisal_frame(history: &DataFrame) -> Result<DataFrame> {
+    history
         .clone()
         .lazy()
         .filter(col(c::CLAIM_TYPE).eq(lit("appraisal")))
         .select([
-            col(c::LINE_ID),
+            concat_str([col(c::CLAIM_ID), lit("/"), col(c::ENROLLMENT_ID)], "", false).alias(c::LINE_ID),
             col(c::PERSON_ID),
             col(c::OCCUPATION_CODE),
             col(c::LEVEL),
@@ -175,8 +176,8 @@ fn appraisal_lines(frame: &DataFrame) -> Result<Vec<AppraisalLine<'_>>> {
 
 /// Qualifying passes (passed, with a certificate) of the persons that appraisal lines claim for:
 /// only those can support a line.
-fn passes_frame(export: &Export, line_facts: &DataFrame) -> Result<DataFrame> {
-    let claimants = line_facts
+fn passes_frame(export: &Export, history: &DataFrame) -> Result<DataFrame> {
+    let claimants = history
         .clone()
         .lazy()
         .filter(col(c::CLAIM_TYPE).eq(lit("appraisal")))

@@ -1,5 +1,5 @@
-//! What R01, R02 and R08 count of a line's earlier lines, in one pass over the claim-line fact
-//! table in line order (`features::lines::in_line_order`).
+//! What R01, R02 and R08 count of a line's earlier lines, in one pass over the history of every
+//! claim line (`features::lines::history`) in line order (`features::lines::sort_in_line_order`).
 //!
 //! The three rules ask the same question of different groups: how many earlier lines (or
 //! allowance days) share this line's person and qualification, person and year, or enrollment.
@@ -8,8 +8,8 @@
 //! literally the lines already walked past. Lines of rejected claims never count as earlier
 //! (`counts_as_earlier`); a line never counts itself.
 //!
-//! The columns it adds ([`R01_EARLIER`] …) are read by the rule expressions in
-//! [`super::line_rules`].
+//! The columns it gives the lines in scope ([`R01_EARLIER`] …) are read by the rule expressions
+//! in [`super::line_rules`].
 
 use crate::columns as c;
 use crate::error::{PolarsContext, Result};
@@ -32,7 +32,6 @@ pub const R08_EARLIER_DAYS: &str = "__r08_earlier_days";
 /// One line's facts that the counts need.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Line<'a> {
-    pub line_id: &'a str,
     pub enrollment_id: &'a str,
     pub person_id: Option<u32>,
     pub occupation_code: Option<&'a str>,
@@ -45,9 +44,10 @@ pub struct Line<'a> {
 
 /// The counts of one line.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Earlier<'a> {
+pub struct Earlier {
     pub r01_lines: i64,
-    pub r01_first: Option<&'a str>,
+    /// Position (in the lines counted) of the first of those lines.
+    pub r01_first: Option<usize>,
     pub r02_lines: i64,
     pub r08_days: i64,
 }
@@ -56,13 +56,13 @@ pub struct Earlier<'a> {
 /// R01 leave R02's count (a disabled R01 breaches nothing). Lines that are not training lines
 /// (R01, R02) or not allowance lines (R08), or lack the group's key, get 0: the rules never
 /// judge them.
-pub fn count<'a>(lines: impl IntoIterator<Item = Line<'a>>, max_days: i64, r01_enabled: bool) -> Vec<Earlier<'a>> {
-    let mut qualifications: HashMap<(u32, &str, i64), (i64, &str)> = HashMap::new();
+pub fn count<'a>(lines: impl IntoIterator<Item = Line<'a>>, max_days: i64, r01_enabled: bool) -> Vec<Earlier> {
+    let mut qualifications: HashMap<(u32, &str, i64), (i64, usize)> = HashMap::new();
     let mut years: HashMap<(u32, i32), i64> = HashMap::new();
     let mut allowance_days: HashMap<&str, i64> = HashMap::new();
     let lines = lines.into_iter();
     let mut counted = Vec::with_capacity(lines.size_hint().0);
-    for line in lines {
+    for (position, line) in lines.enumerate() {
         let mut earlier = Earlier::default();
         if line.claim_type == "training" {
             let mut r01_breach = false;
@@ -74,7 +74,7 @@ pub fn count<'a>(lines: impl IntoIterator<Item = Line<'a>>, max_days: i64, r01_e
                     r01_breach = r01_enabled && lines > 0;
                 }
                 if line.counts_as_earlier {
-                    let entry = qualifications.entry(key).or_insert((0, line.line_id));
+                    let entry = qualifications.entry(key).or_insert((0, position));
                     entry.0 += 1;
                 }
             }
@@ -97,24 +97,25 @@ pub fn count<'a>(lines: impl IntoIterator<Item = Line<'a>>, max_days: i64, r01_e
     counted
 }
 
-/// `facts` (in line order) with [`R01_EARLIER`], [`R01_FIRST`], [`R02_EARLIER`] and
-/// [`R08_EARLIER_DAYS`] added.
-pub fn with_earlier_lines(mut facts: DataFrame, policy: &Policy) -> Result<DataFrame> {
+/// `claim_id`, `enrollment_id`, [`R01_EARLIER`], [`R01_FIRST`], [`R02_EARLIER`] and
+/// [`R08_EARLIER_DAYS`] of the lines in scope, counted over `history` (every line, in line order).
+pub fn earlier_lines_in_scope(history: &DataFrame, policy: &Policy) -> Result<DataFrame> {
     let what = "counting earlier claim lines";
-    let text = |name: &str| -> Result<StringChunked> { Ok(facts.column(name).context(what)?.str().context(what)?.clone()) };
+    let text = |name: &str| -> Result<StringChunked> { Ok(history.column(name).context(what)?.str().context(what)?.rechunk().into_owned()) };
     let int = |name: &str| -> Result<Int64Chunked> {
-        Ok(facts.column(name).context(what)?.cast(&DataType::Int64).context(what)?.i64().context(what)?.clone())
+        Ok(history.column(name).context(what)?.cast(&DataType::Int64).context(what)?.i64().context(what)?.clone())
     };
-    let line_ids = text(c::LINE_ID)?;
+    let claim_ids = text(c::CLAIM_ID)?;
     let enrollments = text(c::ENROLLMENT_ID)?;
-    let persons = facts.column(c::PERSON_ID).context(what)?.u32().context(what)?.clone();
+    let persons = history.column(c::PERSON_ID).context(what)?.u32().context(what)?.clone();
     let occupations = text(c::OCCUPATION_CODE)?;
     let claim_types = text(c::CLAIM_TYPE)?;
     let levels = int(c::LEVEL)?;
     let days = int(c::DAYS)?;
-    let submitted = facts.column(c::SUBMITTED_ON).context(what)?.cast(&DataType::Date).context(what)?;
+    let submitted = history.column(c::SUBMITTED_ON).context(what)?.cast(&DataType::Date).context(what)?;
     let submitted = submitted.date().context(what)?.phys.clone();
-    let counts = facts.column(c::COUNTS_AS_EARLIER).context(what)?.bool().context(what)?.clone();
+    let counts = history.column(c::COUNTS_AS_EARLIER).context(what)?.bool().context(what)?.clone();
+    let in_scope = history.column(c::IN_SCOPE).context(what)?.bool().context(what)?.clone();
     // Iterators, not `get(i)`: a streamed frame has many chunks, and `get` searches them. The
     // lines are never gathered into a vector: they are counted as they are read.
     let mut years = submitted.iter();
@@ -124,8 +125,7 @@ pub fn with_earlier_lines(mut facts: DataFrame, policy: &Policy) -> Result<DataF
     let mut day_iter = days.iter();
     let mut type_iter = claim_types.iter();
     let mut count_iter = counts.iter();
-    let lines = line_ids.iter().zip(enrollments.iter()).map(|(line_id, enrollment_id)| Line {
-        line_id: line_id.unwrap_or(""),
+    let lines = enrollments.iter().map(|enrollment_id| Line {
         enrollment_id: enrollment_id.unwrap_or(""),
         person_id: person_iter.next().flatten(),
         occupation_code: occupation_iter.next().flatten(),
@@ -136,24 +136,27 @@ pub fn with_earlier_lines(mut facts: DataFrame, policy: &Policy) -> Result<DataF
         counts_as_earlier: count_iter.next().flatten().unwrap_or(false),
     });
     let counted = count(lines, policy.rules.living_allowance.max_days as i64, policy.enabled("R01"));
-    let columns = [
-        Column::new(R01_EARLIER.into(), counted.iter().map(|e| e.r01_lines).collect::<Vec<i64>>()),
-        Column::new(R01_FIRST.into(), counted.iter().map(|e| e.r01_first).collect::<Vec<Option<&str>>>()),
-        Column::new(R02_EARLIER.into(), counted.iter().map(|e| e.r02_lines).collect::<Vec<i64>>()),
-        Column::new(R08_EARLIER_DAYS.into(), counted.iter().map(|e| e.r08_days).collect::<Vec<i64>>()),
+    let scoped: Vec<&Earlier> = counted.iter().zip(in_scope.iter()).filter(|(_, scope)| scope.unwrap_or(false)).map(|(e, _)| e).collect();
+    // Rechunked above, so reading one row by its position is direct.
+    let line_id = |position: usize| format!("{}/{}", claim_ids.get(position).unwrap_or(""), enrollments.get(position).unwrap_or(""));
+    let columns = vec![
+        claim_ids.filter(&in_scope).context(what)?.into_column(),
+        enrollments.filter(&in_scope).context(what)?.into_column(),
+        Column::new(R01_EARLIER.into(), scoped.iter().map(|e| e.r01_lines).collect::<Vec<i64>>()),
+        Column::new(R01_FIRST.into(), scoped.iter().map(|e| e.r01_first.map(line_id)).collect::<Vec<Option<String>>>()),
+        Column::new(R02_EARLIER.into(), scoped.iter().map(|e| e.r02_lines).collect::<Vec<i64>>()),
+        Column::new(R08_EARLIER_DAYS.into(), scoped.iter().map(|e| e.r08_days).collect::<Vec<i64>>()),
     ];
-    facts.hstack_mut(&columns).context(what)?;
-    Ok(facts)
+    DataFrame::new(scoped.len(), columns).context(what)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn training(line_id: &str, person: u32, level: i64, year: i32, counts: bool) -> Line<'_> {
+    fn training(enrollment_id: &str, person: u32, level: i64, year: i32, counts: bool) -> Line<'_> {
         Line {
-            line_id,
-            enrollment_id: line_id,
+            enrollment_id,
             person_id: Some(person),
             occupation_code: Some("4-01"),
             level: Some(level),
@@ -164,8 +167,8 @@ mod tests {
         }
     }
 
-    fn allowance<'a>(line_id: &'a str, enrollment: &'a str, days: Option<i64>, counts: bool) -> Line<'a> {
-        Line { enrollment_id: enrollment, claim_type: "living_allowance", days, ..training(line_id, 1, 3, 2026, counts) }
+    fn allowance(enrollment: &str, days: Option<i64>, counts: bool) -> Line<'_> {
+        Line { claim_type: "living_allowance", days, ..training(enrollment, 1, 3, 2026, counts) }
     }
 
     #[test]
@@ -173,7 +176,7 @@ mod tests {
         let lines = [training("A", 1, 3, 2026, true), training("B", 1, 3, 2026, true), training("C", 1, 4, 2026, true)];
         let counted = count(lines, 30, true);
         assert_eq!(counted[0], Earlier { r01_lines: 0, r01_first: None, r02_lines: 0, r08_days: 0 });
-        assert_eq!(counted[1], Earlier { r01_lines: 1, r01_first: Some("A"), r02_lines: 1, r08_days: 0 });
+        assert_eq!(counted[1], Earlier { r01_lines: 1, r01_first: Some(0), r02_lines: 1, r08_days: 0 });
         // Another level is another qualification; B broke R01 so it does not count toward the cap.
         assert_eq!(counted[2], Earlier { r01_lines: 0, r01_first: None, r02_lines: 1, r08_days: 0 });
     }
@@ -189,7 +192,7 @@ mod tests {
         let lines = [training("A", 1, 3, 2026, false), training("B", 1, 3, 2026, true), training("C", 1, 3, 2026, true)];
         let counted = count(lines, 30, true);
         assert_eq!((counted[1].r01_lines, counted[1].r01_first, counted[1].r02_lines), (0, None, 0));
-        assert_eq!((counted[2].r01_lines, counted[2].r01_first), (1, Some("B")));
+        assert_eq!((counted[2].r01_lines, counted[2].r01_first), (1, Some(1)));
     }
 
     #[test]
@@ -202,11 +205,11 @@ mod tests {
     #[test]
     fn allowance_days_add_up_per_enrollment_with_missing_days_as_the_maximum() {
         let lines = [
-            allowance("A", "E1", Some(10), true),
-            allowance("B", "E1", None, true),
-            allowance("C", "E2", Some(5), true),
-            allowance("D", "E1", Some(3), false),
-            allowance("E", "E1", Some(1), true),
+            allowance("E1", Some(10), true),
+            allowance("E1", None, true),
+            allowance("E2", Some(5), true),
+            allowance("E1", Some(3), false),
+            allowance("E1", Some(1), true),
         ];
         let counted = count(lines, 30, true);
         assert_eq!(counted.iter().map(|e| e.r08_days).collect::<Vec<_>>(), [0, 10, 0, 40, 40]);
@@ -222,5 +225,36 @@ mod tests {
         let counted = count(lines, 30, true);
         assert_eq!(counted[1], Earlier::default());
         assert_eq!(counted[2].r01_lines, 1);
+    }
+
+    #[test]
+    fn lines_in_scope_get_their_counts_and_the_first_line_of_an_earlier_quarter_by_its_id() {
+        let days = |values: [i32; 3]| Column::new(c::SUBMITTED_ON.into(), values).cast(&DataType::Date).unwrap();
+        let history = DataFrame::new(
+            3,
+            vec![
+                Column::new(c::CLAIM_ID.into(), ["C1", "C2", "C3"]),
+                Column::new(c::ENROLLMENT_ID.into(), ["E1", "E2", "E3"]),
+                Column::new(c::PERSON_ID.into(), [7u32, 7, 7]),
+                Column::new(c::OCCUPATION_CODE.into(), ["4-01", "4-01", "4-01"]),
+                Column::new(c::CLAIM_TYPE.into(), ["training", "training", "training"]),
+                Column::new(c::LEVEL.into(), [3i64, 3, 3]),
+                Column::new(c::DAYS.into(), [None::<i64>, None, None]),
+                days([20_000, 20_100, 20_101]),
+                Column::new(c::COUNTS_AS_EARLIER.into(), [true, true, true]),
+                Column::new(c::IN_SCOPE.into(), [false, true, true]),
+            ],
+        )
+        .unwrap();
+        let policy = Policy::defaults().unwrap();
+        let scoped = earlier_lines_in_scope(&history, &policy).unwrap();
+        assert_eq!(scoped.height(), 2);
+        let first: Vec<Option<&str>> = scoped.column(R01_FIRST).unwrap().str().unwrap().iter().collect();
+        let claims: Vec<Option<&str>> = scoped.column(c::CLAIM_ID).unwrap().str().unwrap().iter().collect();
+        let earlier: Vec<Option<i64>> = scoped.column(R01_EARLIER).unwrap().i64().unwrap().iter().collect();
+        assert_eq!(claims, [Some("C2"), Some("C3")]);
+        // Both lines in scope repeat the qualification of C1, an earlier quarter's line.
+        assert_eq!(first, [Some("C1/E1"), Some("C1/E1")]);
+        assert_eq!(earlier, [Some(1), Some(2)]);
     }
 }

@@ -112,26 +112,34 @@ pub fn evaluate_with_standing(
         DataFrame::new(ids.len(), vec![Column::new(c::INSTITUTION_ID.into(), ids), Column::new(UPLIFT_BASIS_POINTS.into(), points)])
             .context("building uplifts")?
     };
-    let facts = features::line_facts(export, policy, quarter)?
-        .left_join(uplift_frame.lazy(), col(c::INSTITUTION_ID), col(c::INSTITUTION_ID))
-        .with_column(col(UPLIFT_BASIS_POINTS).fill_null(lit(0i64)));
     let started = std::time::Instant::now();
-    let facts = features::lines::sort_in_line_order(facts.collect_streaming().context("building the claim-line facts")?)?;
-    tracing::debug!(rows = facts.height(), megabytes = facts.estimated_size() / 1_000_000, seconds = started.elapsed().as_secs_f64(), "claim-line facts built");
+    let history = features::lines::history(export, quarter).collect_streaming().context("gathering the history of every claim line")?;
+    let history = features::lines::sort_in_line_order(history)?;
+    tracing::debug!(rows = history.height(), megabytes = history.estimated_size() / 1_000_000, seconds = started.elapsed().as_secs_f64(), "claim-line history gathered");
     // R09's allocation and the counts of earlier lines are both single-threaded passes over the
-    // facts, independent of each other: they run side by side.
-    let (facts, r09_verdicts) = std::thread::scope(|scope| {
+    // history, independent of each other: they run side by side.
+    let (earlier_lines, r09_verdicts) = std::thread::scope(|scope| {
         let r09 = policy.enabled("R09").then(|| {
-            scope.spawn(|| crate::progress::timed("R09 (appraisal)", || appraisal::r09_appraisal_cap(export, &facts, policy)))
+            scope.spawn(|| crate::progress::timed("R09 (appraisal)", || appraisal::r09_appraisal_cap(export, &history, policy)))
         });
-        let counted = earlier::with_earlier_lines(facts.clone(), policy);
+        let counted = earlier::earlier_lines_in_scope(&history, policy);
         let r09 = r09.map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
         (counted, r09)
     });
-    let facts = facts?;
+    drop(history);
+    let earlier_lines = earlier_lines?;
     let mut r09_verdicts = r09_verdicts.transpose()?;
-
-    tracing::debug!(rows = facts.height(), seconds = started.elapsed().as_secs_f64(), "claim-line facts, earlier lines counted, R09 allocated");
+    let facts = features::line_facts(export, policy, quarter)?
+        .left_join(uplift_frame.lazy(), col(c::INSTITUTION_ID), col(c::INSTITUTION_ID))
+        .with_column(col(UPLIFT_BASIS_POINTS).fill_null(lit(0i64)))
+        .join(
+            earlier_lines.lazy(),
+            [col(c::CLAIM_ID), col(c::ENROLLMENT_ID)],
+            [col(c::CLAIM_ID), col(c::ENROLLMENT_ID)],
+            JoinArgs::new(JoinType::Left),
+        );
+    let facts = features::lines::sort_in_line_order(facts.collect_streaming().context("building the claim-line facts")?)?;
+    tracing::debug!(rows = facts.height(), seconds = started.elapsed().as_secs_f64(), "claim-line facts of the lines in scope, earlier lines counted, R09 allocated");
     let started = std::time::Instant::now();
     let mut lines = facts.clone().lazy();
     let mut evidence = line_rules::Evidence::default();
@@ -220,7 +228,7 @@ pub fn evaluate_with_standing(
     let started = std::time::Instant::now();
     let procedural = procedural_findings(export, policy, quarter, &overturned)?;
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "procedural findings P01–P04");
-    let (recoveries, holds) = money_at_stake(&lines_in_scope, &facts, &standing, quarter)?;
+    let (recoveries, holds) = money_at_stake(export, &lines_in_scope, &standing, quarter)?;
     Ok(Findings { line_flags, procedural, lines_in_scope, recoveries, holds, standing })
 }
 
@@ -288,7 +296,7 @@ fn procedural_findings(export: &Export, policy: &Policy, quarter: Quarter, overt
 
 /// Recoveries (paid claims, at the paid share) and holds (pending claims), per line with money
 /// at stake, plus the recovery rows of `fraud_confirmed` decisions dated in the quarter.
-fn money_at_stake(lines: &DataFrame, facts: &DataFrame, standing: &Standing, quarter: Quarter) -> Result<(DataFrame, DataFrame)> {
+fn money_at_stake(export: &Export, lines: &DataFrame, standing: &Standing, quarter: Quarter) -> Result<(DataFrame, DataFrame)> {
     let column = |frame: &DataFrame, name: &str| -> Result<Column> { frame.column(name).cloned().context(name) };
     let ids = column(lines, c::CLAIM_ID)?;
     let ids = ids.str().context("claim ids")?;
@@ -340,7 +348,7 @@ fn money_at_stake(lines: &DataFrame, facts: &DataFrame, standing: &Standing, qua
                     recoveries.insert(key, (BTreeSet::from(["DECISION".to_string()]), amount));
                 }
                 None => {
-                    for (key, amount) in paid_lines(facts, institution, window_start, quarter.last_day())? {
+                    for (key, amount) in paid_lines(export, institution, window_start, quarter.last_day())? {
                         let entry = recoveries.entry(key).or_insert_with(|| (BTreeSet::new(), 0));
                         entry.0.insert("DECISION".to_string());
                         // The decision reclaims the whole paid line, which covers any breach part.
@@ -383,18 +391,27 @@ impl MoneyKey {
     }
 }
 
-fn paid_lines(facts: &DataFrame, institution: &str, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<Vec<(MoneyKey, i64)>> {
-    let frame = facts
+/// A disqualified institution's paid claim lines submitted between `from` and `to` (its whole
+/// paid lines, at the paid share), from the export: the lines of earlier quarters have no facts.
+fn paid_lines(export: &Export, institution: &str, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<Vec<(MoneyKey, i64)>> {
+    let claims = export
+        .frame(Table::Claims)
         .clone()
         .lazy()
         .filter(
             col(c::INSTITUTION_ID)
                 .eq(lit(institution.to_string()))
-                .and(col(c::CLAIM_STATUS).eq(lit("paid")))
+                .and(col(c::STATUS).eq(lit("paid")))
                 .and(col(c::SUBMITTED_ON).gt_eq(lit(from)))
                 .and(col(c::SUBMITTED_ON).lt_eq(lit(to))),
         )
-        .select([col(c::CLAIM_ID), col(c::ENROLLMENT_ID), col(c::LINE_AMOUNT_FEN), col(c::CLAIM_AMOUNT_FEN), col(c::PAID_AMOUNT_FEN)])
+        .select([col(c::CLAIM_ID), col(&c::fen(c::AMOUNT)).alias(c::CLAIM_AMOUNT_FEN), col(&c::fen(c::PAID_AMOUNT)).alias(c::PAID_AMOUNT_FEN)]);
+    let frame = export
+        .frame(Table::ClaimLines)
+        .clone()
+        .lazy()
+        .select([col(c::CLAIM_ID), col(c::ENROLLMENT_ID), col(&c::fen(c::AMOUNT)).alias(c::LINE_AMOUNT_FEN)])
+        .inner_join(claims, col(c::CLAIM_ID), col(c::CLAIM_ID))
         .collect_streaming()
         .context("selecting a disqualified institution's paid lines")?;
     let ids = frame.column(c::CLAIM_ID).context("ids")?.str().context("ids")?;
