@@ -158,6 +158,7 @@ impl Default for IngestOptions {
 struct StreamedRaw {
     files: Vec<validate::StreamedFile>,
     rows_read: usize,
+    coercions: Vec<String>,
 }
 
 /// Reads, pseudonymises and validates every table of the export in `dir`.
@@ -170,20 +171,21 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
     if !dir.is_dir() {
         return Err(Error::invalid(format!("export folder {} does not exist or is not a folder", dir.display())));
     }
-    let mut raw = BTreeMap::new();
+    // Where each table is, and which are left on disk.
+    let mut located: Vec<(Table, Vec<TableFile>)> = Vec::new();
     let mut streamed_raw = BTreeMap::new();
     for table in ALL_TABLES {
-        match read::locate(dir, table)? {
-            Some(files) if table.streamable() => {
-                let rows_per_file: Vec<usize> = files.iter().map(|file| read::file_rows(table, file)).collect::<Result<_>>()?;
-                let rows_read: usize = rows_per_file.iter().sum();
-                if rows_read <= options.stream_rows_above {
-                    let started = std::time::Instant::now();
-                    let read = read::read_table(table, files)?;
-                    tracing::debug!(table = table.name(), rows = read.frame.height(), seconds = started.elapsed().as_secs_f64(), "read");
-                    raw.insert(table, read);
-                    continue;
-                }
+        let files = match read::locate(dir, table)? {
+            Some(files) => files,
+            None if table.required() => {
+                return Err(ErrorKind::MissingTable { table: table.name().into(), dir: dir.to_path_buf() }.into())
+            }
+            None => Vec::new(),
+        };
+        if table.streamable() && !files.is_empty() {
+            let rows_per_file: Vec<usize> = files.iter().map(|file| read::file_rows(table, file)).collect::<Result<_>>()?;
+            let rows_read: usize = rows_per_file.iter().sum();
+            if rows_read > options.stream_rows_above {
                 let (scans, coercions) = read::scan_files(table, &files)?;
                 let batch_rows = options.batch_rows.max(1);
                 let streamed_files = scans
@@ -198,55 +200,58 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
                     })
                     .collect();
                 tracing::info!(table = table.name(), rows = rows_read, files = files.len(), "streamed from disk, not held");
-                raw.insert(
-                    table,
-                    read::RawTable { table, files, frame: DataFrame::empty_with_schema(&read::canonical_schema(table)), coercions },
-                );
-                streamed_raw.insert(table, StreamedRaw { files: streamed_files, rows_read });
-            }
-            Some(files) => {
-                let started = std::time::Instant::now();
-                let read = read::read_table(table, files)?;
-                tracing::debug!(table = table.name(), rows = read.frame.height(), seconds = started.elapsed().as_secs_f64(), "read");
-                raw.insert(table, read);
-            }
-            None if table.required() => {
-                return Err(ErrorKind::MissingTable { table: table.name().into(), dir: dir.to_path_buf() }.into())
-            }
-            None => {
-                raw.insert(
-                    table,
-                    read::RawTable {
-                        table,
-                        files: Vec::new(),
-                        frame: DataFrame::empty_with_schema(&read::canonical_schema(table)),
-                        coercions: Vec::new(),
-                    },
-                );
+                streamed_raw.insert(table, StreamedRaw { files: streamed_files, rows_read, coercions });
             }
         }
+        located.push((table, files));
     }
 
+    // Persons are numbered from their ids alone, read first: then each table can be pseudonymised
+    // slice by slice as it is read, and no table is ever held whole with raw ids.
     let started = std::time::Instant::now();
-    let persons = pseudonymise::PersonLookup::build(raw.values().map(|read| &read.frame), key)?;
+    let mut person_ids = Vec::new();
+    for (table, files) in &located {
+        let has_person = table.columns().iter().any(|spec| spec.personal && spec.name == crate::columns::PERSON_ID);
+        if has_person && !streamed_raw.contains_key(table) {
+            person_ids.extend(read::distinct_texts(*table, files, crate::columns::PERSON_ID)?);
+        }
+    }
+    let persons = pseudonymise::PersonLookup::build_from_texts(person_ids, key)?;
     tracing::debug!(persons = persons.index.len(), seconds = started.elapsed().as_secs_f64(), "numbered the persons");
+
     let mut warnings = Vec::new();
     let mut pseudonymised = BTreeMap::new();
     let mut first_raw: Option<(Table, usize)> = None;
     let mut first_hashed: Option<(Table, usize)> = None;
     let (mut raw_total, mut hashed_total) = (0, 0);
-    for (table, read) in raw {
-        let rows = streamed_raw.get(&table).map_or(read.frame.height(), |streamed| streamed.rows_read);
-        if rows == 0 && !read.files.is_empty() {
+    for (table, files) in located {
+        let started = std::time::Instant::now();
+        let mut counts = pseudonymise::IdFormCounts::default();
+        let mut pseudonymise_part = |part: DataFrame| -> Result<DataFrame> {
+            let (frame, part_counts) = pseudonymise::pseudonymise(table, part, key, &persons)?;
+            counts.raw += part_counts.raw;
+            counts.hashed += part_counts.hashed;
+            counts.malformed += part_counts.malformed;
+            Ok(frame)
+        };
+        let (frame, rows, coercions) = match streamed_raw.get_mut(&table) {
+            Some(streamed) => {
+                let frame = pseudonymise_part(DataFrame::empty_with_schema(&read::canonical_schema(table)))?;
+                (frame, streamed.rows_read, std::mem::take(&mut streamed.coercions))
+            }
+            None => {
+                let read = read::read_table_with(table, files.clone(), options.batch_rows.max(1), pseudonymise_part)?;
+                let rows = read.frame.height();
+                (read.frame, rows, read.coercions)
+            }
+        };
+        tracing::debug!(table = table.name(), rows, seconds = started.elapsed().as_secs_f64(), "read and pseudonymised");
+        if rows == 0 && !files.is_empty() {
             if table == Table::Institutions {
-                return Err(ErrorKind::EmptyRequiredTable { table: table.name().into(), file: read.files[0].path.clone() }
-                    .into());
+                return Err(ErrorKind::EmptyRequiredTable { table: table.name().into(), file: files[0].path.clone() }.into());
             }
             warnings.push(format!("table {} has no rows", table.name()));
         }
-        let started = std::time::Instant::now();
-        let (frame, counts) = pseudonymise::pseudonymise(table, read.frame, key, &persons)?;
-        tracing::debug!(table = table.name(), seconds = started.elapsed().as_secs_f64(), "pseudonymised");
         if counts.raw > 0 && first_raw.is_none() {
             first_raw = Some((table, counts.raw));
         }
@@ -255,7 +260,7 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
         }
         raw_total += counts.raw;
         hashed_total += counts.hashed;
-        pseudonymised.insert(table, (read.files, frame, read.coercions));
+        pseudonymised.insert(table, (files, frame, coercions));
     }
     if let (Some((raw_table, _)), Some((hashed_table, _))) = (first_raw, first_hashed) {
         return Err(ErrorKind::MixedPersonIdForms {

@@ -79,12 +79,17 @@ impl PersonLookup {
     /// Numbers every distinct `person_id` of `frames` (tables as read). Each distinct text is
     /// normalised and hashed once, in parallel.
     pub fn build<'a>(frames: impl IntoIterator<Item = &'a DataFrame>, key: &Pseudonymiser) -> Result<PersonLookup> {
-        let mut distinct: Vec<String> = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
         for frame in frames {
             let Some(values) = frame.column(c::PERSON_ID).ok() else { continue };
             let unique = values.unique().context("distinct person ids")?;
-            distinct.extend(unique.str().context("reading person ids")?.iter().flatten().map(str::to_string));
+            texts.extend(unique.str().context("reading person ids")?.iter().flatten().map(str::to_string));
         }
+        PersonLookup::build_from_texts(texts, key)
+    }
+
+    /// As [`PersonLookup::build`], from the person ids' texts as read (repeats allowed).
+    pub fn build_from_texts(mut distinct: Vec<String>, key: &Pseudonymiser) -> Result<PersonLookup> {
         distinct.par_sort_unstable();
         distinct.dedup();
         let mapped: Vec<([u8; 32], PersonFacts)> = distinct

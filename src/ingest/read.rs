@@ -86,25 +86,74 @@ fn collect_parquet_files(root: &Path, dir: &Path, files: &mut Vec<TableFile>) ->
 
 /// Reads every file of a table and stacks them in file order.
 pub fn read_table(table: Table, files: Vec<TableFile>) -> Result<RawTable> {
+    read_table_with(table, files, usize::MAX, Ok)
+}
+
+/// As [`read_table`], but each file is read in slices of at most `slice_rows` rows, and every
+/// slice goes through `each` (pseudonymisation) before it is stacked: only one slice is ever held
+/// as read. A nation's employment table, raw, is several times its pseudonymised size. A table
+/// without files is an empty frame of the canonical columns, through `each` too.
+pub fn read_table_with(
+    table: Table,
+    files: Vec<TableFile>,
+    slice_rows: usize,
+    mut each: impl FnMut(DataFrame) -> Result<DataFrame>,
+) -> Result<RawTable> {
     let mut frame: Option<DataFrame> = None;
     let mut coercions = Vec::new();
     for file in &files {
-        let (part, notes) = read_file(table, file)?;
-        for note in notes {
-            if !coercions.contains(&note) {
-                coercions.push(note);
-            }
-        }
-        match frame.as_mut() {
-            None => frame = Some(part),
-            Some(stacked) => {
-                stacked.vstack_mut_owned(part).context(&format!("table {}: stacking its files", table.name()))?;
+        let plan = plan_file(table, file)?;
+        merge_notes(&mut coercions, &plan.notes);
+        let rows = if slice_rows == usize::MAX { 0 } else { file_rows(table, file)? };
+        let slices: Vec<Option<(i64, IdxSize)>> = if rows > slice_rows {
+            (0..rows).step_by(slice_rows).map(|offset| Some((offset as i64, slice_rows.min(rows - offset) as IdxSize))).collect()
+        } else {
+            vec![None]
+        };
+        for slice in slices {
+            let part = each(read_part(table, file, &plan, slice)?)?;
+            match frame.as_mut() {
+                None => frame = Some(part),
+                Some(stacked) => {
+                    stacked.vstack_mut_owned(part).context(&format!("table {}: stacking its files", table.name()))?;
+                }
             }
         }
     }
-    let mut frame = frame.unwrap_or_else(|| DataFrame::empty_with_schema(&canonical_schema(table)));
+    let mut frame = match frame {
+        Some(frame) => frame,
+        None => each(DataFrame::empty_with_schema(&canonical_schema(table)))?,
+    };
     frame.rechunk_mut_par();
     Ok(RawTable { table, files, frame, coercions })
+}
+
+/// Adds the notes not yet in `all`, keeping the order they were first met in.
+fn merge_notes(all: &mut Vec<String>, notes: &[String]) {
+    for note in notes {
+        if !all.contains(note) {
+            all.push(note.clone());
+        }
+    }
+}
+
+/// The distinct values of text column `name` in the files of `table` (as read: trimmed, blanks
+/// missing), without holding the other columns.
+pub fn distinct_texts(table: Table, files: &[TableFile], name: &str) -> Result<Vec<String>> {
+    let mut distinct = Vec::new();
+    for file in files {
+        let plan = plan_file(table, file)?;
+        let values = plan
+            .scan
+            .select([col(name)])
+            .unique(None, UniqueKeepStrategy::Any)
+            .collect_with_engine(Engine::Streaming)
+            .map_err(unreadable(table, file))?
+            .unwrap_single();
+        let values = values.column(name).context(name)?.str().context(name)?;
+        distinct.extend(values.iter().flatten().map(str::to_string));
+    }
+    Ok(distinct)
 }
 
 /// The schema of a table after reading.
@@ -213,7 +262,7 @@ fn partition_literal(spec: &ColumnSpec, value: &str) -> Option<Expr> {
 }
 
 /// How one file becomes canonical columns: a lazy scan selecting every canonical column, except
-/// money columns, which stay raw until [`read_file`] converts them exactly.
+/// money columns, which stay raw until [`read_part`] converts them exactly.
 struct FilePlan {
     scan: LazyFrame,
     money_columns: Vec<&'static ColumnSpec>,
@@ -286,19 +335,21 @@ fn plan_file(table: Table, file: &TableFile) -> Result<FilePlan> {
     Ok(FilePlan { scan: scan.select(selections), money_columns, notes })
 }
 
-fn read_file(table: Table, file: &TableFile) -> Result<(DataFrame, Vec<String>)> {
-    let plan = plan_file(table, file)?;
-    let mut frame =
-        plan.scan.collect_with_engine(Engine::Streaming).map_err(unreadable(table, file))?.unwrap_single();
-    for spec in plan.money_columns {
+/// Rows of one file as planned (`slice`: offset and length), money converted, in canonical order.
+fn read_part(table: Table, file: &TableFile, plan: &FilePlan, slice: Option<(i64, IdxSize)>) -> Result<DataFrame> {
+    let scan = match slice {
+        Some((offset, length)) => plan.scan.clone().slice(offset, length),
+        None => plan.scan.clone(),
+    };
+    let mut frame = scan.collect_with_engine(Engine::Streaming).map_err(unreadable(table, file))?.unwrap_single();
+    for spec in &plan.money_columns {
         let fen = money_to_fen(&frame, spec, table, &file.path)?;
         frame = frame.drop(spec.name).context("dropping a converted money column")?;
         frame.with_column(fen).context("adding a money column in fen")?;
     }
     // Stacking needs the canonical column order.
     let order: Vec<String> = table.columns().iter().map(canonical_name).collect();
-    let frame = frame.select(order).context("ordering columns")?;
-    Ok((frame, plan.notes))
+    frame.select(order).context("ordering columns")
 }
 
 /// Rows of one file, from its footer (no data is read).
@@ -325,11 +376,7 @@ pub fn scan_files(table: Table, files: &[TableFile]) -> Result<(Vec<LazyFrame>, 
                 spec.name
             )));
         }
-        for note in plan.notes {
-            if !coercions.contains(&note) {
-                coercions.push(note);
-            }
-        }
+        merge_notes(&mut coercions, &plan.notes);
         scans.push(plan.scan.select(order.clone()));
     }
     Ok((scans, coercions))
