@@ -15,9 +15,10 @@
 use super::robust::Direction;
 use super::{data, judge_all, percent, short, Comparison, Context, Measurement, SignalValue};
 use crate::columns as c;
-use crate::error::Result;
+use crate::error::{PolarsContext, Result};
 use crate::ingest::contract::Table;
-use std::collections::{BTreeMap, BTreeSet};
+use polars::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 pub const SHORT: &str = "short_employment";
 pub const CONCENTRATION: &str = "employer_concentration";
@@ -92,21 +93,40 @@ pub fn outcomes(ctx: &Context) -> Result<Vec<Outcome>> {
         }
     }
 
+    let enrollments = export.frame(Table::Enrollments);
+    let enrollment_classes = data::text(enrollments, c::CLASS_ID)?;
+    let enrollment_persons = data::person(enrollments, c::PERSON_ID)?;
+    let completed = data::boolean(enrollments, c::COMPLETED)?;
+    // Only the trainees judged need their months kept. Employment is read as it is walked, never
+    // copied: a nation's table has tens of millions of rows.
+    let wanted: HashSet<u32> = (0..enrollments.height())
+        .filter_map(|i| match (enrollment_classes[i], enrollment_persons[i], completed[i]) {
+            (Some(class), Some(person), Some(true)) if class_facts.contains_key(class) => Some(person),
+            _ => None,
+        })
+        .collect();
+
     let employment = export.frame(Table::Employment);
-    let persons = data::person(employment, c::PERSON_ID)?;
-    let employers = data::text(employment, c::EMPLOYER_ID)?;
-    let months = data::date(employment, c::MONTH)?;
-    let contributions = data::int(employment, &c::fen(c::CONTRIBUTION))?;
+    let what = "reading the employment table";
+    let persons = employment.column(c::PERSON_ID).context(what)?.u32().context(what)?;
+    let employers = employment.column(c::EMPLOYER_ID).context(what)?.str().context(what)?;
+    let months = employment.column(c::MONTH).context(what)?.cast(&DataType::Date).context(what)?;
+    let months = &months.date().context(what)?.phys;
+    let contributions = employment.column(&c::fen(c::CONTRIBUTION)).context(what)?.cast(&DataType::Int64).context(what)?;
+    let contributions = contributions.i64().context(what)?;
     let mut by_person: BTreeMap<u32, Vec<(i32, &str)>> = BTreeMap::new();
     let mut last_month = i32::MIN;
-    for i in 0..employment.height() {
-        let (Some(person), Some(employer), Some(month)) = (persons[i], employers[i], months[i]) else { continue };
-        if contributions[i].is_some_and(|fen| fen <= 0) {
+    let rows = persons.iter().zip(employers.iter()).zip(months.iter()).zip(contributions.iter());
+    for (((person, employer), month), contribution) in rows {
+        let (Some(person), Some(employer), Some(month)) = (person, employer, month) else { continue };
+        if contribution.is_some_and(|fen| fen <= 0) {
             continue;
         }
-        let index = data::month_index(month);
+        let index = data::month_index(crate::frame::date_from_days(month));
         last_month = last_month.max(index);
-        by_person.entry(person).or_default().push((index, employer));
+        if wanted.contains(&person) {
+            by_person.entry(person).or_default().push((index, employer));
+        }
     }
     for list in by_person.values_mut() {
         list.sort_unstable();
@@ -119,10 +139,6 @@ pub fn outcomes(ctx: &Context) -> Result<Vec<Outcome>> {
         horizon: last_month.min(data::month_index(ctx.quarter.last_day())),
     };
 
-    let enrollments = export.frame(Table::Enrollments);
-    let enrollment_classes = data::text(enrollments, c::CLASS_ID)?;
-    let enrollment_persons = data::person(enrollments, c::PERSON_ID)?;
-    let completed = data::boolean(enrollments, c::COMPLETED)?;
     let mut found = Vec::new();
     let mut seen: BTreeSet<(&str, u32)> = BTreeSet::new();
     for i in 0..enrollments.height() {
