@@ -111,7 +111,7 @@ pub fn read_table_with(
             vec![None]
         };
         for slice in slices {
-            let part = each(read_part(table, file, &plan, slice)?)?;
+            let part = each(compact(table, read_part(table, file, &plan, slice)?)?)?;
             match frame.as_mut() {
                 None => frame = Some(part),
                 Some(stacked) => {
@@ -122,10 +122,24 @@ pub fn read_table_with(
     }
     let mut frame = match frame {
         Some(frame) => frame,
-        None => each(DataFrame::empty_with_schema(&canonical_schema(table)))?,
+        None => each(compact(table, DataFrame::empty_with_schema(&canonical_schema(table)))?)?,
     };
     frame.rechunk_mut_par();
     Ok(RawTable { table, files, frame, coercions })
+}
+
+/// Employers are held as categories (a number per row, each distinct text once): an employer
+/// repeats in every contribution month of every employee, and a nation's employment table has
+/// over a hundred million rows. Equal texts get equal numbers, so keys, joins and hashes on the
+/// column behave as on the text.
+fn compact(table: Table, mut frame: DataFrame) -> Result<DataFrame> {
+    if table != Table::Employment {
+        return Ok(frame);
+    }
+    let what = "holding employer ids as categories";
+    let employers = frame.column(c::EMPLOYER_ID).context(what)?.cast(&DataType::from_categories(Categories::global())).context(what)?;
+    frame.with_column(employers).context(what)?;
+    Ok(frame)
 }
 
 /// Adds the notes not yet in `all`, keeping the order they were first met in.

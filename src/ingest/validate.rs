@@ -380,12 +380,11 @@ fn key_hashes(frame: &DataFrame, key: &[&str]) -> Result<Vec<u64>> {
 
 fn canonical_columns(table: Table) -> Vec<Expr> {
     let mut columns: Vec<Expr> = table.columns().iter().map(|spec| col(super::read::canonical_name(spec))).collect();
-    if table.columns().iter().any(|spec| spec.name == c::PERSON_ID) {
-        columns.push(col(c::PERSON_ID_FORM));
-        if table == Table::Enrollments {
-            columns.push(col(c::BIRTH_DATE));
-            columns.push(col(c::MALE));
-        }
+    // The person facts derived from the raw id are kept where the rules read them (R03, R04):
+    // on enrollments. Elsewhere the form was needed only to count raw and hashed ids, and
+    // employment repeats it for every contribution month.
+    if table == Table::Enrollments {
+        columns.extend([col(c::PERSON_ID_FORM), col(c::BIRTH_DATE), col(c::MALE)]);
     }
     columns
 }

@@ -109,14 +109,15 @@ pub fn outcomes(ctx: &Context) -> Result<Vec<Outcome>> {
     let employment = export.frame(Table::Employment);
     let what = "reading the employment table";
     let persons = employment.column(c::PERSON_ID).context(what)?.u32().context(what)?;
-    let employers = employment.column(c::EMPLOYER_ID).context(what)?.str().context(what)?;
+    // Held as categories (see `ingest::read`): each row's text is looked up, never copied.
+    let employers = employment.column(c::EMPLOYER_ID).context(what)?.cat32().context(what)?;
     let months = employment.column(c::MONTH).context(what)?.cast(&DataType::Date).context(what)?;
     let months = &months.date().context(what)?.phys;
     let contributions = employment.column(&c::fen(c::CONTRIBUTION)).context(what)?.cast(&DataType::Int64).context(what)?;
     let contributions = contributions.i64().context(what)?;
     let mut by_person: BTreeMap<u32, Vec<(i32, &str)>> = BTreeMap::new();
     let mut last_month = i32::MIN;
-    let rows = persons.iter().zip(employers.iter()).zip(months.iter()).zip(contributions.iter());
+    let rows = persons.iter().zip(employers.iter_str()).zip(months.iter()).zip(contributions.iter());
     for (((person, employer), month), contribution) in rows {
         let (Some(person), Some(employer), Some(month)) = (person, employer, month) else { continue };
         if contribution.is_some_and(|fen| fen <= 0) {
