@@ -11,6 +11,15 @@ mod cli;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// jemalloc's options, read before `main`. By default freed pages are handed back lazily
+/// (`MADV_FREE`, "muzzy"), and only while the same arena keeps allocating: the pages still count
+/// as the process's memory, and a nation-sized run that frees a table's raw text stays gigabytes
+/// above what it holds. A background thread purges on its own clock, straight to the system.
+/// `_RJEM_MALLOC_CONF` in the environment still overrides these.
+#[used]
+#[export_name = "_rjem_malloc_conf"]
+static JEMALLOC_OPTIONS: &[u8; 40] = b"background_thread:true,muzzy_decay_ms:0\0";
+
 fn main() -> ExitCode {
     let arguments = cli::Arguments::parse();
     if let Some(threads) = arguments.threads {

@@ -40,6 +40,8 @@ pub struct Line<'a> {
     pub year: Option<i32>,
     pub days: Option<i64>,
     pub counts_as_earlier: bool,
+    /// Whether the line is judged: only judged lines get their counts back.
+    pub in_scope: bool,
 }
 
 /// The counts of one line.
@@ -52,7 +54,7 @@ pub struct Earlier {
     pub r08_days: i64,
 }
 
-/// The counts of every line, `lines` in line order. `r01_enabled`: whether lines in breach of
+/// The counts of every line in scope, `lines` (every line) in line order. `r01_enabled`: whether lines in breach of
 /// R01 leave R02's count (a disabled R01 breaches nothing). Lines that are not training lines
 /// (R01, R02) or not allowance lines (R08), or lack the group's key, get 0: the rules never
 /// judge them.
@@ -61,7 +63,7 @@ pub fn count<'a>(lines: impl IntoIterator<Item = Line<'a>>, max_days: i64, r01_e
     let mut years: HashMap<(u32, i32), i64> = HashMap::new();
     let mut allowance_days: HashMap<&str, i64> = HashMap::new();
     let lines = lines.into_iter();
-    let mut counted = Vec::with_capacity(lines.size_hint().0);
+    let mut counted = Vec::new();
     for (position, line) in lines.enumerate() {
         let mut earlier = Earlier::default();
         if line.claim_type == "training" {
@@ -92,7 +94,9 @@ pub fn count<'a>(lines: impl IntoIterator<Item = Line<'a>>, max_days: i64, r01_e
                 *seen += line.days.unwrap_or(max_days);
             }
         }
-        counted.push(earlier);
+        if line.in_scope {
+            counted.push(earlier);
+        }
     }
     counted
 }
@@ -125,6 +129,7 @@ pub fn earlier_lines_in_scope(history: &DataFrame, policy: &Policy) -> Result<Da
     let mut day_iter = days.iter();
     let mut type_iter = claim_types.iter();
     let mut count_iter = counts.iter();
+    let mut scope_iter = in_scope.iter();
     let lines = enrollments.iter().map(|enrollment_id| Line {
         enrollment_id: enrollment_id.unwrap_or(""),
         person_id: person_iter.next().flatten(),
@@ -134,11 +139,12 @@ pub fn earlier_lines_in_scope(history: &DataFrame, policy: &Policy) -> Result<Da
         year: years.next().flatten().map(|day| crate::frame::date_from_days(day).year()),
         days: day_iter.next().flatten(),
         counts_as_earlier: count_iter.next().flatten().unwrap_or(false),
+        in_scope: scope_iter.next().flatten().unwrap_or(false),
     });
-    let counted = count(lines, policy.rules.living_allowance.max_days as i64, policy.enabled("R01"));
-    let scoped: Vec<&Earlier> = counted.iter().zip(in_scope.iter()).filter(|(_, scope)| scope.unwrap_or(false)).map(|(e, _)| e).collect();
+    let scoped = count(lines, policy.rules.living_allowance.max_days as i64, policy.enabled("R01"));
     // Rechunked above, so reading one row by its position is direct.
     let line_id = |position: usize| format!("{}/{}", claim_ids.get(position).unwrap_or(""), enrollments.get(position).unwrap_or(""));
+    let in_scope = in_scope.fill_null_with_values(false).context(what)?;
     let columns = vec![
         claim_ids.filter(&in_scope).context(what)?.into_column(),
         enrollments.filter(&in_scope).context(what)?.into_column(),
@@ -164,6 +170,7 @@ mod tests {
             year: Some(year),
             days: None,
             counts_as_earlier: counts,
+            in_scope: true,
         }
     }
 
@@ -256,5 +263,13 @@ mod tests {
         // Both lines in scope repeat the qualification of C1, an earlier quarter's line.
         assert_eq!(first, [Some("C1/E1"), Some("C1/E1")]);
         assert_eq!(earlier, [Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn lines_out_of_scope_count_but_get_no_counts_back() {
+        let mut earlier_quarter = training("A", 1, 3, 2025, true);
+        earlier_quarter.in_scope = false;
+        let lines = [earlier_quarter, training("B", 1, 3, 2026, true)];
+        assert_eq!(count(lines, 30, true), [Earlier { r01_lines: 1, r01_first: Some(0), r02_lines: 0, r08_days: 0 }]);
     }
 }
