@@ -12,7 +12,7 @@ pub fn text<'a>(frame: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>
     Ok(frame.column(name).context(&what)?.str().context(&what)?.iter().collect())
 }
 
-/// A `person_id` column: person numbers (see `ingest::PersonIndex`).
+/// A column of numbers given at ingest: persons (`person_id`), phones and accounts (see `ingest::PersonIndex`).
 pub fn person(frame: &DataFrame, name: &str) -> Result<Vec<Option<u32>>> {
     let what = format!("reading column {name}");
     Ok(frame.column(name).context(&what)?.u32().context(&what)?.iter().collect())

@@ -28,11 +28,20 @@ impl Stage {
     }
 }
 
+/// The process's resident memory in MiB (Linux; `None` elsewhere), for debug lines: where a
+/// large run's memory goes is read from them, next to the estimated size of what it holds.
+pub fn resident_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kibibytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kibibytes / 1024)
+}
+
 /// Runs `work` and logs how long it took at debug level (`-v`), so a slow part of a stage
 /// can be found without a profiler.
 pub fn timed<T>(what: &str, work: impl FnOnce() -> T) -> T {
     let started = Instant::now();
     let result = work();
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "{what}");
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), resident_mib = resident_mib(), "{what}");
     result
 }

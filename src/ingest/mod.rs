@@ -76,6 +76,8 @@ pub struct Export {
     pub tables: BTreeMap<Table, IngestedTable>,
     /// Every person, by the number that `person_id` columns hold.
     pub persons: PersonIndex,
+    /// Every phone and payout account of the enrollments, by the number their columns hold.
+    pub contacts: PersonIndex,
     /// Non-fatal observations for the person running the tool (e.g. an empty table).
     pub warnings: Vec<String>,
 }
@@ -217,7 +219,19 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
         }
     }
     let persons = pseudonymise::PersonLookup::build_from_texts(person_ids, key)?;
-    tracing::debug!(persons = persons.index.len(), seconds = started.elapsed().as_secs_f64(), "numbered the persons");
+    let mut contact_texts = Vec::new();
+    for (table, files) in &located {
+        for spec in table.columns().iter().filter(|spec| pseudonymise::ContactLookup::numbers(*table, spec.name)) {
+            contact_texts.extend(read::distinct_texts(*table, files, spec.name)?);
+        }
+    }
+    let contacts = pseudonymise::ContactLookup::build(contact_texts, key)?;
+    tracing::debug!(
+        persons = persons.index.len(),
+        seconds = started.elapsed().as_secs_f64(),
+        resident_mib = crate::progress::resident_mib(),
+        "numbered the persons"
+    );
 
     let mut warnings = Vec::new();
     let mut pseudonymised = BTreeMap::new();
@@ -228,7 +242,7 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
         let started = std::time::Instant::now();
         let mut counts = pseudonymise::IdFormCounts::default();
         let mut pseudonymise_part = |part: DataFrame| -> Result<DataFrame> {
-            let (frame, part_counts) = pseudonymise::pseudonymise(table, part, key, &persons)?;
+            let (frame, part_counts) = pseudonymise::pseudonymise(table, part, key, &persons, &contacts)?;
             counts.raw += part_counts.raw;
             counts.hashed += part_counts.hashed;
             counts.malformed += part_counts.malformed;
@@ -245,7 +259,14 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
                 (read.frame, rows, read.coercions)
             }
         };
-        tracing::debug!(table = table.name(), rows, seconds = started.elapsed().as_secs_f64(), "read and pseudonymised");
+        tracing::debug!(
+            table = table.name(),
+            rows,
+            seconds = started.elapsed().as_secs_f64(),
+            megabytes = frame.estimated_size() / 1_000_000,
+            resident_mib = crate::progress::resident_mib(),
+            "read and pseudonymised"
+        );
         if rows == 0 && !files.is_empty() {
             if table == Table::Institutions {
                 return Err(ErrorKind::EmptyRequiredTable { table: table.name().into(), file: files[0].path.clone() }.into());
@@ -301,6 +322,7 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
             table = table.name(),
             seconds = started.elapsed().as_secs_f64(),
             megabytes = validated.kept.estimated_size() / 1_000_000,
+            resident_mib = crate::progress::resident_mib(),
             "validated"
         );
         if let [single_key] = table.primary_key() {
@@ -322,5 +344,5 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
             },
         );
     }
-    Ok(Export { dir: dir.to_path_buf(), tables, persons: persons.index, warnings })
+    Ok(Export { dir: dir.to_path_buf(), tables, persons: persons.index, contacts: contacts.index, warnings })
 }

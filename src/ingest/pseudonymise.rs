@@ -122,14 +122,48 @@ impl PersonLookup {
     }
 }
 
-/// Replaces the personal columns of `frame` with keyed hashes, and `person_id` with the person's
-/// number in `persons`. A `person_id` column also yields `person_id_form`, and in enrollments
+/// The phones and payout accounts of an export's enrollments, numbered like persons (a `UInt32`
+/// in the sorted order of their pseudonyms, [`PersonIndex`] holding the digests): a nation's
+/// enrollments hold forty million of them, and the 64-character text of each would be the
+/// largest part of the table. Only `shared_contacts` reads them, and it shows the pseudonym.
+pub struct ContactLookup {
+    pub index: PersonIndex,
+    /// `__raw` (the text as read), `__pseudonym` (the contact's number).
+    frame: DataFrame,
+}
+
+impl ContactLookup {
+    /// Numbers every distinct text of `texts` (repeats allowed).
+    pub fn build(mut distinct: Vec<String>, key: &Pseudonymiser) -> Result<ContactLookup> {
+        distinct.par_sort_unstable();
+        distinct.dedup();
+        let mapped: Vec<[u8; 32]> = distinct.par_iter().map(|text| key.digest(&normalise_other(text))).collect();
+        let mut digests = mapped.clone();
+        digests.par_sort_unstable();
+        digests.dedup();
+        let numbers: Vec<u32> =
+            mapped.par_iter().map(|digest| digests.binary_search(digest).expect("every digest was collected") as u32).collect();
+        let frame = DataFrame::new(distinct.len(), vec![Column::new(RAW.into(), distinct), Column::new(PSEUDONYM.into(), numbers)])
+            .context("building the contact lookup")?;
+        Ok(ContactLookup { index: PersonIndex { digests }, frame })
+    }
+
+    /// Whether `column` of `table` holds contacts numbered here.
+    pub fn numbers(table: Table, column: &str) -> bool {
+        table == Table::Enrollments && (column == c::PHONE || column == c::PAYOUT_ACCOUNT)
+    }
+}
+
+/// Replaces the personal columns of `frame` with keyed hashes, `person_id` with the person's
+/// number in `persons`, and an enrollment's phone and payout account with their numbers in
+/// `contacts`. A `person_id` column also yields `person_id_form`, and in enrollments
 /// `birth_date` and `male`, derived from the raw value.
 pub fn pseudonymise(
     table: Table,
     mut frame: DataFrame,
     key: &Pseudonymiser,
     persons: &PersonLookup,
+    contacts: &ContactLookup,
 ) -> Result<(DataFrame, IdFormCounts)> {
     let mut counts = IdFormCounts::default();
     for spec in table.columns().iter().filter(|spec| spec.personal) {
@@ -142,6 +176,8 @@ pub fn pseudonymise(
                 columns.extend([col(c::BIRTH_DATE), col(c::MALE)]);
             }
             (persons.frame.clone().lazy().select(columns), derived)
+        } else if ContactLookup::numbers(table, spec.name) {
+            (contacts.frame.clone().lazy(), Vec::new())
         } else {
             let distinct: Vec<String> = {
                 let values = frame.column(spec.name).context("reading a personal column")?;
@@ -211,7 +247,8 @@ mod tests {
         .unwrap();
         let persons = PersonLookup::build([&frame], &key).unwrap();
         assert_eq!(persons.index.len(), 2);
-        let (frame, counts) = pseudonymise(Table::Assessments, frame, &key, &persons).unwrap();
+        let contacts = ContactLookup::build(Vec::new(), &key).unwrap();
+        let (frame, counts) = pseudonymise(Table::Assessments, frame, &key, &persons, &contacts).unwrap();
         assert_eq!(counts, IdFormCounts { raw: 3, hashed: 0, malformed: 1 });
         let numbers = frame.column(c::PERSON_ID).unwrap();
         let persons: Vec<Option<String>> =
@@ -244,5 +281,32 @@ mod tests {
         let frame = DataFrame::new(1, vec![Column::new(c::PERSON_ID.into(), [hashed.to_uppercase()])]).unwrap();
         let index = PersonLookup::build([&frame], &key).unwrap().index;
         assert_eq!(index.pseudonym(0), Some(hashed));
+    }
+
+    #[test]
+    fn an_enrollments_phones_and_accounts_become_numbers_that_name_their_pseudonyms() {
+        let key = Pseudonymiser::new(b"key");
+        let hashed = "cd".repeat(32);
+        let contacts = ContactLookup::build(vec!["13800000000".into(), hashed.to_uppercase(), "6222 0001".into()], &key).unwrap();
+        let frame = DataFrame::new(
+            3,
+            vec![
+                Column::new(c::ENROLLMENT_ID.into(), ["E1", "E2", "E3"]),
+                Column::new(c::PERSON_ID.into(), ["11010519491231002X"; 3]),
+                Column::new(c::PHONE.into(), [Some("13800000000"), None, Some("13800000000")]),
+                Column::new(c::PAYOUT_ACCOUNT.into(), [Some(hashed.to_uppercase()), Some("6222 0001".to_string()), None]),
+            ],
+        )
+        .unwrap();
+        let persons = PersonLookup::build_from_texts(vec!["11010519491231002X".into()], &key).unwrap();
+        let (frame, _) = pseudonymise(Table::Enrollments, frame, &key, &persons, &contacts).unwrap();
+        let shown = |column: &str| -> Vec<Option<String>> {
+            frame.column(column).unwrap().u32().unwrap().iter().map(|n| n.and_then(|n| contacts.index.pseudonym(n))).collect()
+        };
+        let phone = Some(key.pseudonymise("13800000000"));
+        assert_eq!(shown(c::PHONE), vec![phone.clone(), None, phone]);
+        // An already-hashed account keeps its (lower-case) text; a raw one is hashed as trimmed.
+        assert_eq!(shown(c::PAYOUT_ACCOUNT), vec![Some(hashed), Some(key.pseudonymise("6222 0001")), None]);
+        assert_eq!(contacts.index.len(), 3);
     }
 }

@@ -59,30 +59,33 @@ pub struct Earlier {
 /// (R01, R02) or not allowance lines (R08), or lack the group's key, get 0: the rules never
 /// judge them.
 pub fn count<'a>(lines: impl IntoIterator<Item = Line<'a>>, max_days: i64, r01_enabled: bool) -> Vec<Earlier> {
-    let mut qualifications: HashMap<(u32, &str, i64), (i64, usize)> = HashMap::new();
-    let mut years: HashMap<(u32, i32), i64> = HashMap::new();
+    // A nation has tens of millions of lines and as many qualifications: the maps hold small
+    // numbers, the occupation as its index among the few hundred codes met.
+    let mut occupation_numbers: HashMap<&str, u32> = HashMap::new();
+    let mut qualifications: HashMap<(u32, u32, i64), (u32, u32)> = HashMap::new();
+    let mut years: HashMap<(u32, i32), u32> = HashMap::new();
     let mut allowance_days: HashMap<&str, i64> = HashMap::new();
-    let lines = lines.into_iter();
     let mut counted = Vec::new();
-    for (position, line) in lines.enumerate() {
+    for (position, line) in lines.into_iter().enumerate() {
         let mut earlier = Earlier::default();
         if line.claim_type == "training" {
             let mut r01_breach = false;
             if let (Some(person), Some(occupation), Some(level)) = (line.person_id, line.occupation_code, line.level) {
-                let key = (person, occupation, level);
+                let next = occupation_numbers.len() as u32;
+                let key = (person, *occupation_numbers.entry(occupation).or_insert(next), level);
                 if let Some(&(lines, first)) = qualifications.get(&key) {
-                    earlier.r01_lines = lines;
-                    earlier.r01_first = Some(first);
+                    earlier.r01_lines = lines as i64;
+                    earlier.r01_first = Some(first as usize);
                     r01_breach = r01_enabled && lines > 0;
                 }
                 if line.counts_as_earlier {
-                    let entry = qualifications.entry(key).or_insert((0, position));
+                    let entry = qualifications.entry(key).or_insert((0, position as u32));
                     entry.0 += 1;
                 }
             }
             if let (Some(person), Some(year)) = (line.person_id, line.year) {
                 let seen = years.entry((person, year)).or_insert(0);
-                earlier.r02_lines = *seen;
+                earlier.r02_lines = *seen as i64;
                 if line.counts_as_earlier && !r01_breach {
                     *seen += 1;
                 }

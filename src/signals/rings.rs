@@ -222,20 +222,21 @@ pub fn links_in_window(ctx: &Context) -> Result<Vec<Link>> {
     let ids = data::text(enrollments, c::ENROLLMENT_ID)?;
     let enrollment_classes = data::text(enrollments, c::CLASS_ID)?;
     let persons = data::person(enrollments, c::PERSON_ID)?;
-    let phones = data::text(enrollments, c::PHONE)?;
-    let accounts = data::text(enrollments, c::PAYOUT_ACCOUNT)?;
+    // Numbered at ingest (`ingest::pseudonymise::ContactLookup`); the pseudonym is looked up.
+    let phones = data::person(enrollments, c::PHONE)?;
+    let accounts = data::person(enrollments, c::PAYOUT_ACCOUNT)?;
     let mut links = Vec::new();
     for i in 0..enrollments.height() {
         let (Some(id), Some(class), Some(person)) = (ids[i], enrollment_classes[i], persons[i]) else { continue };
         let Some(institution) = running.get(class) else { continue };
-        let clean = |value: Option<&str>| value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        let contact = |number: Option<u32>| number.and_then(|number| export.contacts.pseudonym(number));
         links.push(Link {
             institution_id: institution.to_string(),
             class_id: class.to_string(),
             enrollment_id: id.to_string(),
             person_id: export.persons.pseudonym(person).unwrap_or_default(),
-            phone: clean(phones[i]),
-            account: clean(accounts[i]),
+            phone: contact(phones[i]),
+            account: contact(accounts[i]),
         });
     }
     links.sort_by(|a, b| a.enrollment_id.cmp(&b.enrollment_id));
