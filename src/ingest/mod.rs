@@ -293,12 +293,16 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
         .into());
     }
 
+    // The lookups from raw text to number (a nation's are gigabytes) are done with: validation
+    // and every later stage need only the numbers' pseudonyms.
+    let persons = persons.into_index();
+    let contacts = contacts.into_index();
     let mut tables = BTreeMap::new();
     let mut parent_keys: BTreeMap<Table, Series> = BTreeMap::new();
     for (table, (files, frame, coercions)) in pseudonymised {
         let started = std::time::Instant::now();
         if let Some(streamed) = streamed_raw.remove(&table) {
-            let validated = validate::validate_streamed(table, streamed.files, &parent_keys, &persons.index)?;
+            let validated = validate::validate_streamed(table, streamed.files, &parent_keys, &persons)?;
             tracing::debug!(table = table.name(), seconds = started.elapsed().as_secs_f64(), "validated, streamed");
             let rows_used = validated.rows_read - validated.rejects.height();
             tables.insert(
@@ -317,7 +321,7 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
             continue;
         }
         let rows_read = frame.height();
-        let validated = validate::validate(table, frame, &parent_keys, &persons.index)?;
+        let validated = validate::validate(table, frame, &parent_keys, &persons)?;
         tracing::debug!(
             table = table.name(),
             seconds = started.elapsed().as_secs_f64(),
@@ -344,5 +348,5 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
             },
         );
     }
-    Ok(Export { dir: dir.to_path_buf(), tables, persons: persons.index, contacts: contacts.index, warnings })
+    Ok(Export { dir: dir.to_path_buf(), tables, persons, contacts, warnings })
 }

@@ -88,6 +88,11 @@ impl PersonLookup {
         PersonLookup::build_from_texts(texts, key)
     }
 
+    /// The numbers' pseudonyms, the lookup from raw text dropped.
+    pub fn into_index(self) -> PersonIndex {
+        self.index
+    }
+
     /// As [`PersonLookup::build`], from the person ids' texts as read (repeats allowed).
     pub fn build_from_texts(mut distinct: Vec<String>, key: &Pseudonymiser) -> Result<PersonLookup> {
         distinct.par_sort_unstable();
@@ -148,6 +153,11 @@ impl ContactLookup {
         Ok(ContactLookup { index: PersonIndex { digests }, frame })
     }
 
+    /// The numbers' pseudonyms, the lookup from raw text dropped.
+    pub fn into_index(self) -> PersonIndex {
+        self.index
+    }
+
     /// Whether `column` of `table` holds contacts numbered here.
     pub fn numbers(table: Table, column: &str) -> bool {
         table == Table::Enrollments && (column == c::PHONE || column == c::PAYOUT_ACCOUNT)
@@ -156,8 +166,8 @@ impl ContactLookup {
 
 /// Replaces the personal columns of `frame` with keyed hashes, `person_id` with the person's
 /// number in `persons`, and an enrollment's phone and payout account with their numbers in
-/// `contacts`. A `person_id` column also yields `person_id_form`, and in enrollments
-/// `birth_date` and `male`, derived from the raw value.
+/// `contacts`. The forms of the person ids are counted; enrollments also keep each row's
+/// `person_id_form`, `birth_date` and `male`, derived from the raw value.
 pub fn pseudonymise(
     table: Table,
     mut frame: DataFrame,
@@ -211,6 +221,11 @@ pub fn pseudonymise(
                     "malformed" => counts.malformed += 1,
                     _ => counts.raw += 1,
                 }
+            }
+            // Only the rules on enrollments read the form (R03, R04); employment would repeat it
+            // for every contribution month.
+            if table != Table::Enrollments {
+                frame = frame.drop(c::PERSON_ID_FORM).context("dropping the form of person ids")?;
             }
         }
     }

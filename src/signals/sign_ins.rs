@@ -16,6 +16,7 @@ use super::{data, judge_all, percent, Comparison, Context, Entity, Measurement, 
 use crate::columns as c;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::contract::Table;
+use crate::query::CollectStreaming;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -23,19 +24,26 @@ use std::collections::BTreeMap;
 pub const SYNCHRONIZED: &str = "synchronized_sign_ins";
 pub const MANUAL: &str = "manual_sign_ins";
 
-/// Sign-ins in the window with their class and institution: `institution_id`, `class_id`,
-/// `enrollment_id`, `check_in`, `method`, `device_id`; as one frame when the sign-ins are held,
-/// and as consecutive ranges of days when they are streamed from disk, each range small enough to
-/// hold (a burst lies within one second, so no burst straddles two ranges).
+/// Internal columns: a class's and an enrollment's position in their tables. The sign-ins of a
+/// window are grouped by class and second: numbers make those keys a few bytes, where the texts
+/// of a nation's month of sign-ins would take gigabytes.
+const CLASS_NUMBER: &str = "__class_number";
+const ENROLLMENT_NUMBER: &str = "__enrollment_number";
+
+/// Sign-ins in the window with their class: [`ENROLLMENT_NUMBER`], [`CLASS_NUMBER`], `check_in`,
+/// `method`, `device_id`; as one frame when the sign-ins are held, and as consecutive ranges of
+/// days when they are streamed from disk, each range small enough to hold (a burst lies within
+/// one second, so no burst straddles two ranges). [`class_texts`] names the classes.
 pub fn window_chunks(ctx: &Context) -> Vec<LazyFrame> {
-    let classes = ctx.export.frame(Table::Classes).clone().lazy().select([col(c::CLASS_ID), col(c::INSTITUTION_ID)]);
     let enrollments = ctx
         .export
         .frame(Table::Enrollments)
         .clone()
         .lazy()
         .select([col(c::ENROLLMENT_ID), col(c::CLASS_ID)])
-        .inner_join(classes, col(c::CLASS_ID), col(c::CLASS_ID));
+        .with_row_index(ENROLLMENT_NUMBER, None)
+        .inner_join(class_texts(ctx), col(c::CLASS_ID), col(c::CLASS_ID))
+        .select([col(c::ENROLLMENT_ID), col(ENROLLMENT_NUMBER), col(CLASS_NUMBER)]);
     let attendance = ctx.export.table(Table::Attendance);
     let chunks = if attendance.streamed.is_some() { attendance.rows_used().div_ceil(SIGN_INS_PER_CHUNK).max(1) } else { 1 };
     day_ranges(ctx.from, ctx.to, chunks)
@@ -47,8 +55,19 @@ pub fn window_chunks(ctx: &Context) -> Vec<LazyFrame> {
                 .filter(day.clone().gt_eq(lit(first)).and(day.lt_eq(lit(last))))
                 .select([col(c::ENROLLMENT_ID), col(c::CHECK_IN), col(c::METHOD), col(c::DEVICE_ID)])
                 .inner_join(enrollments.clone(), col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
+                .select([col(ENROLLMENT_NUMBER), col(CLASS_NUMBER), col(c::CHECK_IN), col(c::METHOD), col(c::DEVICE_ID)])
         })
         .collect()
+}
+
+/// [`CLASS_NUMBER`], `class_id`, `institution_id` of every class.
+fn class_texts(ctx: &Context) -> LazyFrame {
+    ctx.export
+        .frame(Table::Classes)
+        .clone()
+        .lazy()
+        .select([col(c::CLASS_ID), col(c::INSTITUTION_ID)])
+        .with_row_index(CLASS_NUMBER, None)
 }
 
 /// Streamed sign-ins are read in ranges of days holding at most about this many of the table's
@@ -83,17 +102,21 @@ pub struct SignInCounts {
     in_person: DataFrame,
 }
 
-/// Counts the sign-in rows of `chunks` (the columns of [`window_chunks`]). Each chunk is
-/// aggregated twice, per class and per second, without being gathered: its rows may be a
-/// nation's month of sign-ins.
-pub fn count_sign_ins(chunks: Vec<LazyFrame>, exclude_methods: &[String], min_burst: usize) -> Result<SignInCounts> {
+/// Counts the sign-in rows of `chunks` (the columns of [`window_chunks`]); `classes` names the
+/// classes ([`class_texts`]). Each chunk is gathered once, narrow, then counted per class and
+/// per second: the seconds where a class has fewer than `min_burst` machine sign-ins (nearly all
+/// of them) are dropped before the trainees and devices of a second are counted.
+pub fn count_sign_ins(chunks: Vec<LazyFrame>, classes: LazyFrame, exclude_methods: &[String], min_burst: usize) -> Result<SignInCounts> {
     let excluded = Series::new("excluded".into(), exclude_methods.to_vec());
     let is_machine = col(c::METHOD).is_in(lit(excluded).implode(false), false).not();
+    let second = [col(CLASS_NUMBER), col(c::CHECK_IN)];
     let (mut per_class, mut bursts) = (Vec::new(), Vec::new());
     for rows in chunks {
+        let rows = rows.collect_streaming().context("sign-ins in the window")?;
         per_class.push(
             rows.clone()
-                .group_by([col(c::INSTITUTION_ID), col(c::CLASS_ID)])
+                .lazy()
+                .group_by([col(CLASS_NUMBER)])
                 .agg([
                     is_machine.clone().cast(DataType::Int64).sum().alias("machine"),
                     col(c::METHOD).neq(lit("online")).cast(DataType::Int64).sum().alias("total"),
@@ -103,11 +126,19 @@ pub fn count_sign_ins(chunks: Vec<LazyFrame>, exclude_methods: &[String], min_bu
                 .context("sign-ins per class")?
                 .lazy(),
         );
+        let machine = rows.lazy().filter(is_machine.clone());
+        let crowded = machine
+            .clone()
+            .group_by(second.clone())
+            .agg([len().alias("sign_ins")])
+            .filter(col("sign_ins").gt_eq(lit(min_burst as IdxSize)))
+            .select(second.clone());
         bursts.push(
-            rows.filter(is_machine.clone())
-                .group_by([col(c::INSTITUTION_ID), col(c::CLASS_ID), col(c::CHECK_IN)])
+            machine
+                .join(crowded, second.clone(), second.clone(), JoinArgs::new(JoinType::Semi))
+                .group_by(second.clone())
                 .agg([
-                    col(c::ENROLLMENT_ID).n_unique().cast(DataType::Int64).alias("trainees"),
+                    col(ENROLLMENT_NUMBER).n_unique().cast(DataType::Int64).alias("trainees"),
                     len().cast(DataType::Int64).alias("sign_ins"),
                     col(c::DEVICE_ID).n_unique().cast(DataType::Int64).alias("devices"),
                     col(c::DEVICE_ID).min().alias("device"),
@@ -118,10 +149,11 @@ pub fn count_sign_ins(chunks: Vec<LazyFrame>, exclude_methods: &[String], min_bu
                 .lazy(),
         );
     }
+    let named = |counted: LazyFrame| counted.inner_join(classes.clone(), col(CLASS_NUMBER), col(CLASS_NUMBER));
     let per_class = concat(per_class, UnionArgs::default())
         .and_then(|all| {
-            all.group_by([col(c::INSTITUTION_ID), col(c::CLASS_ID)])
-                .agg([col("machine").sum(), col("total").sum(), col("manual").sum()])
+            named(all.group_by([col(CLASS_NUMBER)]).agg([col("machine").sum(), col("total").sum(), col("manual").sum()]))
+                .select([col(c::INSTITUTION_ID), col(c::CLASS_ID), col("machine"), col("total"), col("manual")])
                 .sort([c::INSTITUTION_ID, c::CLASS_ID], SortMultipleOptions::default().with_maintain_order(true))
                 .collect()
         })
@@ -143,7 +175,17 @@ pub fn count_sign_ins(chunks: Vec<LazyFrame>, exclude_methods: &[String], min_bu
         .context("manual sign-ins per class")?;
     let bursts = concat(bursts, UnionArgs::default())
         .and_then(|all| {
-            all.with_column(col(c::CHECK_IN).dt().strftime("%Y-%m-%d %H:%M:%S").alias("at"))
+            named(all)
+                .select([
+                    col(c::INSTITUTION_ID),
+                    col(c::CLASS_ID),
+                    col(c::CHECK_IN),
+                    col("trainees"),
+                    col("sign_ins"),
+                    col("devices"),
+                    col("device"),
+                    col(c::CHECK_IN).dt().strftime("%Y-%m-%d %H:%M:%S").alias("at"),
+                ])
                 .sort([c::INSTITUTION_ID, c::CLASS_ID, c::CHECK_IN], SortMultipleOptions::default().with_maintain_order(true))
                 .collect()
         })
@@ -154,7 +196,7 @@ pub fn count_sign_ins(chunks: Vec<LazyFrame>, exclude_methods: &[String], min_bu
 /// The sign-in counts of the window, for whichever sign-in signals are enabled.
 pub fn counts_in_window(ctx: &Context) -> Result<SignInCounts> {
     let s = &ctx.config.synchronized_sign_ins;
-    count_sign_ins(window_chunks(ctx), &s.exclude_methods, s.min_burst)
+    count_sign_ins(window_chunks(ctx), class_texts(ctx), &s.exclude_methods, s.min_burst)
 }
 
 /// Enrollments per class (the "of N trainees" in evidence).
@@ -344,19 +386,39 @@ pub fn manual(ctx: &Context, counts: &SignInCounts) -> Result<Vec<SignalValue>> 
 mod tests {
     use super::*;
 
-    /// Sign-in rows: (institution, class, enrollment, check-in "YYYY-mm-dd HH:MM:SS", method, device).
+    /// The classes the tests use: `K1` and `K2` of `I1`, `K3` of `I2`, numbered 0, 1, 2.
+    fn classes() -> LazyFrame {
+        DataFrame::new(
+            3,
+            vec![
+                Column::new(CLASS_NUMBER.into(), [0 as IdxSize, 1, 2]),
+                Column::new(c::CLASS_ID.into(), ["K1", "K2", "K3"]),
+                Column::new(c::INSTITUTION_ID.into(), ["I1", "I1", "I2"]),
+            ],
+        )
+        .unwrap()
+        .lazy()
+    }
+
+    /// Sign-in rows as [`window_chunks`] gives them, from (institution, class, enrollment
+    /// `Kc-Et`, check-in "YYYY-mm-dd HH:MM:SS", method, device); enrollment `Kc-Et` is number
+    /// c × 1000 + t.
     fn rows(list: &[(&str, &str, String, String, &str, &str)]) -> LazyFrame {
         let micros: Vec<i64> = list
             .iter()
             .map(|r| chrono::NaiveDateTime::parse_from_str(&r.3, "%Y-%m-%d %H:%M:%S").unwrap().and_utc().timestamp_micros())
             .collect();
         let check_in = Column::new(c::CHECK_IN.into(), micros).cast(&DataType::Datetime(TimeUnit::Microseconds, None)).unwrap();
+        let class_number = |class: &str| class[1..].parse::<IdxSize>().unwrap() - 1;
+        let enrollment_number = |enrollment: &str| {
+            let (class, trainee) = enrollment.split_once("-E").unwrap();
+            class_number(class) * 1000 + trainee.parse::<IdxSize>().unwrap()
+        };
         DataFrame::new(
             list.len(),
             vec![
-                Column::new(c::INSTITUTION_ID.into(), list.iter().map(|r| r.0).collect::<Vec<_>>()),
-                Column::new(c::CLASS_ID.into(), list.iter().map(|r| r.1).collect::<Vec<_>>()),
-                Column::new(c::ENROLLMENT_ID.into(), list.iter().map(|r| r.2.clone()).collect::<Vec<_>>()),
+                Column::new(ENROLLMENT_NUMBER.into(), list.iter().map(|r| enrollment_number(&r.2)).collect::<Vec<_>>()),
+                Column::new(CLASS_NUMBER.into(), list.iter().map(|r| class_number(r.1)).collect::<Vec<_>>()),
                 check_in,
                 Column::new(c::METHOD.into(), list.iter().map(|r| r.4).collect::<Vec<_>>()),
                 Column::new(c::DEVICE_ID.into(), list.iter().map(|r| r.5).collect::<Vec<_>>()),
@@ -382,7 +444,7 @@ mod tests {
 
     /// The counts of `rows` with bursts of 5, the rows in one chunk.
     fn counted(rows: LazyFrame, exclude: &[&str]) -> SignInCounts {
-        count_sign_ins(vec![rows], &exclude.iter().map(|m| m.to_string()).collect::<Vec<_>>(), 5).unwrap()
+        count_sign_ins(vec![rows], classes(), &exclude.iter().map(|m| m.to_string()).collect::<Vec<_>>(), 5).unwrap()
     }
 
     fn day(text: &str) -> NaiveDate {
@@ -413,7 +475,7 @@ mod tests {
         let early: Vec<_> = list.iter().filter(|r| day_of(r) <= 4).cloned().collect();
         let late: Vec<_> = list.iter().filter(|r| day_of(r) > 4).cloned().collect();
         let excluded = vec!["manual".to_string(), "online".to_string()];
-        let chunked = count_sign_ins(vec![rows(&late), rows(&early)], &excluded, 5).unwrap();
+        let chunked = count_sign_ins(vec![rows(&late), rows(&early)], classes(), &excluded, 5).unwrap();
         assert!(chunked.machine.equals(&whole.machine), "{:?} {:?}", chunked.machine, whole.machine);
         assert!(chunked.bursts.equals(&whole.bursts));
         assert!(chunked.in_person.equals(&whole.in_person));
