@@ -7,7 +7,7 @@
 use crate::error::{Error, Result};
 use crate::rating::INDICATORS;
 use crate::report::charts;
-use crate::report::data::{Flag, HistoryRow, Institution, MoneyRow, RunData};
+use crate::report::data::{Flag, HistoryRow, Institution, Lead, MoneyRow, RunData, SignalValue};
 use crate::report::html::{self, figure, inline_svg, scorecard_file, table_start, tier_badge, Heading};
 use crate::report::render::peer_medians;
 use crate::report::text::{self, escape, Lang};
@@ -21,12 +21,21 @@ struct ByInstitution<'a> {
     recoveries: BTreeMap<&'a str, Vec<&'a MoneyRow>>,
     holds: BTreeMap<&'a str, Vec<&'a MoneyRow>>,
     history: BTreeMap<&'a str, Vec<&'a HistoryRow>>,
+    /// The first lead of each institution.
+    leads: BTreeMap<&'a str, &'a Lead>,
+    signal_values: BTreeMap<&'a str, Vec<&'a SignalValue>>,
 }
 
 impl<'a> ByInstitution<'a> {
     fn new(data: &'a RunData) -> ByInstitution<'a> {
-        let mut by =
-            ByInstitution { flags: BTreeMap::new(), recoveries: BTreeMap::new(), holds: BTreeMap::new(), history: BTreeMap::new() };
+        let mut by = ByInstitution {
+            flags: BTreeMap::new(),
+            recoveries: BTreeMap::new(),
+            holds: BTreeMap::new(),
+            history: BTreeMap::new(),
+            leads: BTreeMap::new(),
+            signal_values: BTreeMap::new(),
+        };
         for flag in &data.flags {
             by.flags.entry(flag.institution_id.as_str()).or_default().push(flag);
         }
@@ -38,6 +47,12 @@ impl<'a> ByInstitution<'a> {
         }
         for row in data.history.iter().flatten() {
             by.history.entry(row.institution_id.as_str()).or_default().push(row);
+        }
+        for lead in data.leads.iter().flatten() {
+            by.leads.entry(lead.institution_id.as_str()).or_insert(lead);
+        }
+        for value in data.signal_values.iter().flatten() {
+            by.signal_values.entry(value.institution_id.as_str()).or_default().push(value);
         }
         by
     }
@@ -204,7 +219,7 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
 
     deductions(&mut out, data, lang, institution, by.flags.get(institution.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
     trend(&mut out, data, lang, institution, by.history.get(institution.id.as_str()).map(Vec::as_slice).unwrap_or(&[]))?;
-    signals(&mut out, data, lang, institution);
+    signals(&mut out, data, lang, institution, by);
     money(&mut out, lang, by.recoveries.get(id).map(Vec::as_slice).unwrap_or(&[]), by.holds.get(id).map(Vec::as_slice).unwrap_or(&[]));
     let _ = write!(
         out,
@@ -349,9 +364,11 @@ fn trend(out: &mut String, data: &RunData, lang: Lang, institution: &Institution
     Ok(())
 }
 
-fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Institution) {
+fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Institution, by: &ByInstitution) {
     let _ = write!(out, "<section id=\"signals\"><h2>{}</h2>", lang.t("风险信号", "Risk signals"));
-    let lead = data.leads.as_ref().and_then(|leads| leads.iter().find(|l| l.institution_id == institution.id));
+    // Looked up in maps built once: a nation's 66,000 scorecards each scanning every lead and
+    // signal value took minutes.
+    let lead = by.leads.get(institution.id.as_str()).copied();
     match (&data.leads, lead) {
         (None, _) => {
             let _ = write!(
@@ -380,8 +397,8 @@ fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Instituti
             );
         }
     }
-    if let Some(values) = &data.signal_values {
-        let mine: Vec<_> = values.iter().filter(|v| v.institution_id == institution.id).collect();
+    if data.signal_values.is_some() {
+        let mine: Vec<&SignalValue> = by.signal_values.get(institution.id.as_str()).cloned().unwrap_or_default();
         if !mine.is_empty() {
             table_start(
                 out,
