@@ -1,7 +1,8 @@
 //! Features: facts derived from several tables that the rules and indicators share, so each is
-//! computed once and the same way everywhere. The main one is the claim-line fact table: every
-//! claim line (all quarters: older lines are history for R01, R02, R08, R09) with its claim,
-//! enrollment, class, institution, person facts and attended seconds.
+//! computed once and the same way everywhere. The main ones are the claim-line tables: the
+//! narrow history of every claim line of any quarter (what R01, R02, R08 and R09 count of earlier
+//! lines), and the facts of the lines in scope with their claim, enrollment, class, institution,
+//! person facts and attended seconds.
 
 pub mod attendance;
 pub mod indicators;
