@@ -38,6 +38,14 @@ pub enum ErrorKind {
     #[error("policy in {}: {}", dir.display(), problems.join("; "))]
     Policy { dir: PathBuf, problems: Vec<String> },
 
+    /// The output location was refused before any work: exit 2.
+    #[error("output folder {}: {reason}", path.display())]
+    OutputRefused { path: PathBuf, reason: String },
+
+    /// A `--previous` run folder that cannot be trusted: exit 2.
+    #[error("previous run {}: {reason}", path.display())]
+    PreviousRun { path: PathBuf, reason: String },
+
     #[error("{what}: {}: {source}", path.display())]
     Io { what: String, path: PathBuf, source: std::io::Error },
 

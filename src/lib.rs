@@ -18,6 +18,7 @@ pub mod features;
 pub mod frame;
 pub mod ingest;
 pub mod money;
+pub mod output;
 pub mod person;
 pub mod pipeline;
 pub mod policy;

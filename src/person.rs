@@ -154,6 +154,15 @@ impl Pseudonymiser {
         digest.copy_from_slice(&mac.finalize().into_bytes());
         digest
     }
+
+    /// A short public mark of the key: the first 16 hex characters of the HMAC of a fixed text
+    /// that is no identifier. Runs record it, so a run chained to another (`--previous`) can tell
+    /// that both were pseudonymised under the same key without either holding the key.
+    pub fn fingerprint(&self) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(b"traincredit key fingerprint v1");
+        hex::encode(&mac.finalize().into_bytes()[..8])
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,8 @@ use crate::ingest;
 use crate::person::Pseudonymiser;
 use crate::policy::Policy;
 use crate::quarter::Quarter;
-use crate::report::{self, summary::Summary, RunFolder};
+use crate::output::{self, OutputFolder};
+use crate::report::{self, summary::Summary};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -51,7 +52,17 @@ pub struct RunOutcome {
 /// Evaluates one quarter and writes its run folder.
 pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let started = Instant::now();
-    tracing::info!(data = %options.data.display(), quarter = %options.quarter, "evaluating");
+    // Everything that can refuse the run is checked before the work: a half-hour evaluation must
+    // not end on a typo in --previous or an --out that cannot be written.
+    if let Some(previous) = options.previous {
+        report::previous::check(previous, options.quarter, options.key)?;
+    }
+    let mut inputs = vec![output::Input { label: "export folder", path: options.data }];
+    if let Some(previous) = options.previous {
+        inputs.push(output::Input { label: "previous run", path: previous });
+    }
+    let folder = OutputFolder::prepare(options.out, output::Kind::Run, &inputs)?;
+    tracing::debug!(data = %options.data.display(), quarter = %options.quarter, "evaluating");
     let stage = Stage::start("reading and validating the export");
     let export = ingest::ingest_with(options.data, options.key, options.ingest)?;
     stage.done(export.tables.values().map(|t| t.rows_read).sum());
@@ -66,11 +77,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let mut standing = Standing::from_export(&export)?;
     let mut previous_ratings = HashMap::new();
     if let Some(previous) = options.previous {
-        let ledger = previous.join("sanctions.parquet");
-        if ledger.is_file() {
-            let files = vec![ingest::read::TableFile { path: ledger, partitions: Vec::new() }];
-            standing.add_sanctions(&ingest::read::read_table(Table::Sanctions, files)?.frame)?;
-        }
+        let files = vec![ingest::read::TableFile { path: previous.join("sanctions.parquet"), partitions: Vec::new() }];
+        standing.add_sanctions(&ingest::read::read_table(Table::Sanctions, files)?.frame)?;
         previous_ratings = rating::previous_ratings(previous)?;
     }
     let stage = Stage::start("judging claim lines (R01–R12) and procedures (P01–P04)");
@@ -92,7 +100,6 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     stage.done(ratings.len());
     let stage = Stage::start("writing the run folder");
 
-    let folder = RunFolder::create(options.out)?;
     let mut rejects = export.rejects()?;
     report::write_parquet(&mut rejects, &folder.file("rejects.parquet"))?;
     let mut flags = tables::flags(&findings, &leads.signal_flags, options.policy, options.quarter)?;
@@ -124,7 +131,9 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let summary = Summary {
         quarter: options.quarter.to_string(),
         engine_version: env!("CARGO_PKG_VERSION").to_string(),
+        run_format: report::summary::RUN_FORMAT,
         pseudonymisation_key: if options.demo_key { "demo".into() } else { "supplied".into() },
+        key_fingerprint: options.key.fingerprint(),
         policy: options.policy.file_hashes.clone(),
         policy_hash: options.policy.hash.clone(),
         inputs,
@@ -153,11 +162,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
 
 /// Uplifts the previous run's tiers carried into `quarter`: institution → basis points.
 pub fn previous_uplifts(previous: &Path, quarter: Quarter) -> Result<HashMap<String, i64>> {
+    // report::previous::check has made sure the table is there.
     let path = previous.join("institution_scores.parquet");
-    if !path.is_file() {
-        tracing::warn!("previous run {} has no institution_scores.parquet: no uplifts carried", previous.display());
-        return Ok(HashMap::new());
-    }
     let frame = LazyFrame::scan_parquet(PlRefPath::from(path.to_string_lossy().as_ref()), Default::default())
         .and_then(|scan| {
             scan.filter(col("action").eq(lit("uplift")).and(col("quarter").eq(lit(quarter.offset(-1).to_string()))))

@@ -312,8 +312,8 @@ fn an_unknown_district_names_the_district() {
     let mut fixture = Fixture::clean();
     fixture.add(Table::Institutions, &[("institution_id", "I2"), ("district", "高新区")]);
     let dir = temp_dir();
-    fixture.write(dir.path());
-    let output = run(dir.path(), &["evaluate", "--data", ".", "--quarter", "2026Q3", "--out", "run", "--demo-key"]);
+    fixture.write(&dir.path().join("export"));
+    let output = run(dir.path(), &["evaluate", "--data", "export", "--quarter", "2026Q3", "--out", "run", "--demo-key"]);
     assert_eq!(output.code, 1);
     assert!(
         output.stderr.contains("policy.toml: district(s) '高新区' of the export's institutions have no minimum wage in [minimum_wage]"),

@@ -4,6 +4,8 @@
 //!   zoned timestamps, doubles for money) read identically;
 //! - `bad_inputs`: every kind of bad input gets its exact message or reject reason, no panic;
 //! - `cli`: the commands as a person runs them (check, evaluate, exit codes, determinism);
+//! - `outputs`: `--out` never loses the user's files, killed runs leave a complete folder,
+//!   `--previous` is checked before any work;
 //! - `rules`: R01–R12 and P01–P04 on hand-made exports at their boundaries, exact money;
 //! - `rating`: indicators, scores, tiers and actions chained quarter to quarter; explain;
 //! - `report`: report.html, charts with Chinese labels, scorecards, a real browser;
@@ -14,6 +16,7 @@ mod util;
 
 mod bad_inputs;
 mod cli;
+mod outputs;
 mod rating;
 mod reading;
 mod report;

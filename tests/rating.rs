@@ -71,6 +71,9 @@ fn no_jump_to_a_from_a_previous_c() {
     frame.with_column(polars::prelude::Column::new("tier".into(), vec!["C"])).unwrap();
     frame.with_column(polars::prelude::Column::new("quarter".into(), vec!["2026Q2"])).unwrap();
     write_parquet(&mut frame, &path);
+    let summary = dir.path().join("first/summary.json");
+    let text = std::fs::read_to_string(&summary).unwrap().replace("\"quarter\": \"2026Q3\"", "\"quarter\": \"2026Q2\"");
+    std::fs::write(&summary, text).unwrap();
     evaluate(dir.path(), "export", "2026Q3", "second", Some("first"));
     assert_eq!(scores(dir.path(), "second", &["score", "tier", "previous_tier", "action"]), vec!["86.36 | B | C | standard"]);
 }

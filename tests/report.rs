@@ -994,11 +994,14 @@ fn english_report_and_one_scorecard_on_demand() {
     let run_dir = evaluated(dir.path());
     let output = run(dir.path(), &["report", "--run", "run", "--lang", "en"]);
     assert_eq!(output.code, 0, "{}", output.stderr);
-    let html = read_text(&run_dir.join("report.html"));
+    let html = read_text(&run_dir.join("report.en.html"));
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(html.contains("<title>Jinan vocational training institutions: credit evaluation report 2026Q3</title>"));
-    let svg = read_text(&run_dir.join("charts/tiers_by_district.svg"));
+    let svg = read_text(&run_dir.join("charts/tiers_by_district.en.svg"));
     assert!(svg.contains("Credit tiers per district"));
+    // The Chinese report and charts are still there, in Chinese.
+    assert!(read_text(&run_dir.join("report.html")).starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
+    assert!(read_text(&run_dir.join("charts/tiers_by_district.svg")).contains("各区县机构信用等级分布"));
 
     std::fs::remove_dir_all(run_dir.join("scorecards")).unwrap();
     std::fs::remove_file(run_dir.join("report.html")).unwrap();
@@ -1015,8 +1018,8 @@ fn english_report_and_one_scorecard_on_demand() {
     let output = run(dir.path(), &["report", "--run", "run", "--lang", "fr"]);
     assert_eq!(output.code, 2, "{}", output.stderr);
     let output = run(dir.path(), &["report", "--run", "export"]);
-    assert_eq!(output.code, 1);
-    assert!(output.stderr.contains("institution_scores.parquet is missing"), "{}", output.stderr);
+    assert_eq!(output.code, 2);
+    assert_eq!(output.stderr.lines().last(), Some("error: output folder export: is not a run folder written by traincredit evaluate (no summary.json)"));
 }
 
 #[test]

@@ -74,7 +74,9 @@ pub fn init_logging(verbose: u8) {
         .init();
 }
 
-/// Exit codes: 1 anything else, 3 a bad export, 4 a bad policy.
+/// Exit codes: 1 anything else, 2 a refused command line (bad arguments, an output location that
+/// would lose the user's files, a previous run that cannot be chained), 3 a bad export, 4 a bad
+/// policy.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     match error.downcast_ref::<traincredit::Error>().map(|error| &error.kind) {
         Some(
@@ -87,6 +89,7 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
             | ErrorKind::MixedPersonIdForms { .. },
         ) => 3,
         Some(ErrorKind::Policy { .. }) => 4,
+        Some(ErrorKind::OutputRefused { .. } | ErrorKind::PreviousRun { .. }) => 2,
         _ => 1,
     }
 }

@@ -1,5 +1,7 @@
 //! `traincredit report --run DIR [--institution ID] [--lang en]`: renders a run folder's
-//! `report.html`, `charts/` and `scorecards/` again from its tables alone.
+//! `report.html`, `charts/` and `scorecards/` again from its tables alone. Another language is
+//! written beside the Chinese files (`report.en.html`, `charts/*.en.svg`, `scorecards/*.en.html`),
+//! never over them; the run folder is locked meanwhile, so no evaluate replaces it half-way.
 
 use clap::Args;
 use std::path::PathBuf;
@@ -23,10 +25,12 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
 }
 
 pub fn run(args: ReportArgs) -> anyhow::Result<()> {
+    let open = traincredit::output::OpenRun::open(&args.run)?;
     let summary = match &args.institution {
         Some(institution) => report::render_scorecard(&args.run, args.lang, institution)?,
         None => report::render(&args.run, args.lang)?,
     };
+    open.record_entries()?;
     if let Some(page) = &summary.report {
         println!("report written to {}", page.display());
         println!("  {} chart files in {}", summary.charts.len(), args.run.join("charts").display());

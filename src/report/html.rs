@@ -144,21 +144,21 @@ pub fn inline_svg(svg: &str) -> &str {
 
 /// The file name of an institution's scorecard: the id with anything but letters, digits, `-`,
 /// `_` and `.` replaced, so any id makes a safe file name.
-pub fn scorecard_file(id: &str) -> String {
+pub fn scorecard_file(id: &str, lang: Lang) -> String {
     let safe: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' }).collect();
     let safe = if safe.is_empty() || safe.starts_with('.') { format!("_{safe}") } else { safe };
-    format!("{safe}.html")
+    format!("{safe}{}.html", lang.file_suffix())
 }
 
 /// A link to an institution's scorecard from the run folder, showing its id and name.
-fn institution_link(data: &RunData, id: &str, prefix: &str) -> String {
+fn institution_link(data: &RunData, id: &str, lang: Lang) -> String {
     let name = data.institution(id).map(|i| i.name.as_str()).unwrap_or("");
     if data.institution(id).is_none() {
         return escape(id);
     }
     format!(
-        "<a href=\"{prefix}scorecards/{}\">{}</a> <span class=\"muted\">{}</span>",
-        escape(&scorecard_file(id)),
+        "<a href=\"scorecards/{}\">{}</a> <span class=\"muted\">{}</span>",
+        escape(&scorecard_file(id, lang)),
         escape(id),
         escape(name)
     )
@@ -252,11 +252,12 @@ fn chart(out: &mut String, charts: &ChartSet, stem: &str, lang: Lang) {
     if let Some(chart) = charts.get(stem) {
         let _ = write!(
             out,
-            "<figure id=\"chart-{stem}\" data-chart=\"{stem}\">{}<figcaption>{} · {}: {} · <a href=\"charts/{stem}.png\">PNG</a> · <a href=\"charts/{stem}.svg\">SVG</a></figcaption></figure>",
+            "<figure id=\"chart-{stem}\" data-chart=\"{stem}\">{}<figcaption>{} · {}: {} · <a href=\"charts/{stem}{suffix}.png\">PNG</a> · <a href=\"charts/{stem}{suffix}.svg\">SVG</a></figcaption></figure>",
             inline_svg(&chart.svg),
             escape(&chart.title),
             lang.t("数据来源", "source"),
-            escape(&chart.source)
+            escape(&chart.source),
+            suffix = lang.file_suffix()
         );
     }
 }
@@ -586,7 +587,7 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             escape(&institution.id),
             escape(&institution.tier),
             institution.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
-            institution_link(data, &institution.id, ""),
+            institution_link(data, &institution.id, lang),
             escape(&text::kind_name(lang, &institution.kind)),
             escape(&institution.district),
             text::score(institution.score),
@@ -657,7 +658,7 @@ fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
                 "<tr data-lead=\"{}\"><td class=\"num\">{}</td><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
                 escape(&lead.institution_id),
                 lead.rank,
-                institution_link(data, &lead.institution_id, ""),
+                institution_link(data, &lead.institution_id, lang),
                 hp,
                 tier_badge(lang, &tier),
                 lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
@@ -691,7 +692,7 @@ fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
                     let _ = write!(
                         out,
                         "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"evidence\">{}</td><td class=\"evidence\">{}</td></tr>",
-                        institution_link(data, &value.institution_id, ""),
+                        institution_link(data, &value.institution_id, lang),
                         escape(&text::signal_name(lang, &value.signal)),
                         number(value.value),
                         number(value.peer_value),
@@ -793,7 +794,7 @@ fn money(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             rows,
             lang.t("机构", "Institution"),
             |r| r.institution_id.clone(),
-            &|id: &str| institution_link(data, id, ""),
+            &|id: &str| institution_link(data, id, lang),
             &format!("{prefix}-by-institution-total"),
         );
     }

@@ -79,7 +79,7 @@ pub fn render(run: &Path, lang: Lang) -> Result<RenderSummary> {
     std::fs::create_dir_all(&chart_dir).map_err(|e| Error::io("creating the charts folder", &chart_dir, e))?;
     for stem in CHART_STEMS {
         for extension in ["svg", "png"] {
-            let stale = chart_dir.join(format!("{stem}.{extension}"));
+            let stale = chart_dir.join(format!("{stem}{}.{extension}", lang.file_suffix()));
             if stale.exists() {
                 std::fs::remove_file(&stale).map_err(|e| Error::io("removing an old chart", &stale, e))?;
             }
@@ -87,12 +87,12 @@ pub fn render(run: &Path, lang: Lang) -> Result<RenderSummary> {
     }
     let charts = draw_charts(&data, lang, &chart_dir)?;
     for stem in charts.charts.keys() {
-        summary.charts.push(chart_dir.join(format!("{stem}.svg")));
-        summary.charts.push(chart_dir.join(format!("{stem}.png")));
+        summary.charts.push(chart_dir.join(format!("{stem}{}.svg", lang.file_suffix())));
+        summary.charts.push(chart_dir.join(format!("{stem}{}.png", lang.file_suffix())));
     }
 
     let page = html::report(&data, lang, &charts, &checks);
-    let report = run.join("report.html");
+    let report = run.join(format!("report{}.html", lang.file_suffix()));
     std::fs::write(&report, page).map_err(|e| Error::io("writing the report", &report, e))?;
     summary.report = Some(report);
 
@@ -294,6 +294,8 @@ pub fn money_by_rule(data: &RunData) -> Vec<(String, i64, usize)> {
 fn draw_charts(data: &RunData, lang: Lang, dir: &Path) -> Result<ChartSet> {
     let mut set = ChartSet::default();
     let quarter = &data.quarter;
+    // Each language's charts are files of their own (`trend.svg`, `trend.en.svg`).
+    let file = |stem: &str| format!("{stem}{}", lang.file_suffix());
     let mut add = |stem: &'static str, title: String, svg: String, source: String| {
         set.charts.insert(stem, ChartOut { stem, title, svg, source });
     };
@@ -301,7 +303,7 @@ fn draw_charts(data: &RunData, lang: Lang, dir: &Path) -> Result<ChartSet> {
     let (districts, counts) = tiers_by_district(data);
     let title = format!("{} {quarter}", lang.t("各区县机构信用等级分布", "Credit tiers per district,"));
     let plot = charts::TiersByDistrict { lang, title: title.clone(), districts, counts };
-    add("tiers_by_district", title, charts::write(&plot, dir, "tiers_by_district")?, "institution_scores.parquet: district, tier".into());
+    add("tiers_by_district", title, charts::write(&plot, dir, &file("tiers_by_district"))?, "institution_scores.parquet: district, tier".into());
 
     let scores: Vec<f64> = data.institutions.iter().filter_map(|i| i.score).collect();
     let unrated = data.institutions.len() - scores.len();
@@ -310,7 +312,7 @@ fn draw_charts(data: &RunData, lang: Lang, dir: &Path) -> Result<ChartSet> {
         Lang::En => format!("Scores and tier cut-offs ({} scored, {} without a score)", scores.len(), unrated),
     };
     let plot = charts::ScoreDistribution { lang, title: title.clone(), scores, cutoffs: cutoffs(data) };
-    add("score_distribution", title, charts::write(&plot, dir, "score_distribution")?, "institution_scores.parquet: score".into());
+    add("score_distribution", title, charts::write(&plot, dir, &file("score_distribution"))?, "institution_scores.parquet: score".into());
 
     let points: Vec<(f64, f64, String)> =
         data.institutions.iter().filter_map(|i| Some((i.values[1]?, i.values[2]?, i.tier.clone()))).collect();
@@ -323,7 +325,7 @@ fn draw_charts(data: &RunData, lang: Lang, dir: &Path) -> Result<ChartSet> {
     add(
         "pass_vs_employment",
         title,
-        charts::write(&plot, dir, "pass_vs_employment")?,
+        charts::write(&plot, dir, &file("pass_vs_employment"))?,
         "institution_scores.parquet: pass_rate, employment_rate, tier".into(),
     );
 
@@ -336,7 +338,7 @@ fn draw_charts(data: &RunData, lang: Lang, dir: &Path) -> Result<ChartSet> {
             )
             .to_string();
         let plot = charts::Benford { lang, title: title.clone(), panels };
-        add("benford_top_leads", title, charts::write(&plot, dir, "benford_top_leads")?, "benford_digits.parquet, leads.parquet".into());
+        add("benford_top_leads", title, charts::write(&plot, dir, &file("benford_top_leads"))?, "benford_digits.parquet, leads.parquet".into());
     }
 
     let rows: Vec<(String, i64)> = money_by_rule(data).into_iter().map(|(rule, fen, _)| (text::rule_label(lang, &rule), fen)).collect();
@@ -345,7 +347,7 @@ fn draw_charts(data: &RunData, lang: Lang, dir: &Path) -> Result<ChartSet> {
     add(
         "money_by_rule",
         title,
-        charts::write(&plot, dir, "money_by_rule")?,
+        charts::write(&plot, dir, &file("money_by_rule"))?,
         "flags.parquet: rule, amount_at_risk (overturned excluded)".into(),
     );
 
@@ -360,14 +362,14 @@ fn draw_charts(data: &RunData, lang: Lang, dir: &Path) -> Result<ChartSet> {
             median_scores: series.medians,
             cutoffs: cutoffs(data),
         };
-        add("trend", title, charts::write(&plot, dir, "trend")?, "history.parquet: quarter, tier, score".into());
+        add("trend", title, charts::write(&plot, dir, &file("trend"))?, "history.parquet: quarter, tier, score".into());
         if let Some((from, matrix, _)) = migration(data) {
             let title = format!("{} {from} → {quarter}", lang.t("等级迁移矩阵", "Tier migration"));
             let plot = charts::Migration { lang, title: title.clone(), from_quarter: from, to_quarter: quarter.clone(), matrix };
             add(
                 "tier_migration",
                 title,
-                charts::write(&plot, dir, "tier_migration")?,
+                charts::write(&plot, dir, &file("tier_migration"))?,
                 "history.parquet, institution_scores.parquet: tier".into(),
             );
         }

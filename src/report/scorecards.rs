@@ -68,7 +68,7 @@ pub fn write_all(data: &RunData, lang: Lang, only: Option<&str>) -> Result<Vec<P
     for institution in data.institutions.iter().filter(|i| only.is_none_or(|id| i.id == id)) {
         let peers = *medians.entry(institution.kind.as_str()).or_insert_with(|| peer_medians(data, &institution.kind));
         let page = scorecard(data, lang, institution, &peers, &by)?;
-        let path = dir.join(scorecard_file(&institution.id));
+        let path = dir.join(scorecard_file(&institution.id, lang));
         std::fs::write(&path, page).map_err(|e| Error::io("writing a scorecard", &path, e))?;
         written.push(path);
     }
@@ -85,12 +85,13 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
     let mut out = String::new();
     let _ = write!(
         out,
-        "<header class=\"top\"><h1 id=\"title\">{}</h1><p>{} · {} · {} {} · <a style=\"color:#fff\" href=\"../report.html\">{}</a></p></header><main>",
+        "<header class=\"top\"><h1 id=\"title\">{}</h1><p>{} · {} · {} {} · <a style=\"color:#fff\" href=\"../report{}.html\">{}</a></p></header><main>",
         escape(&format!("{id} {}", institution.name)),
         escape(&text::kind_name(lang, &institution.kind)),
         escape(&institution.district),
         lang.t("评价季度", "quarter"),
         escape(&data.quarter),
+        lang.file_suffix(),
         lang.t("返回报告", "back to the report")
     );
 

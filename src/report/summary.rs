@@ -42,13 +42,22 @@ pub struct Totals {
     pub to_hold: String,
 }
 
+/// The shape of a run folder this engine writes. A chained run refuses a previous run of a
+/// higher format: a newer engine may have written what this one would misread. 2: the key's
+/// fingerprint and the folder marker.
+pub const RUN_FORMAT: u64 = 2;
+
 /// The whole summary. Field order is the file's order.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub quarter: String,
     pub engine_version: String,
+    /// [`RUN_FORMAT`].
+    pub run_format: u64,
     /// `demo` when the public demo key was used (synthetic data only), else `supplied`.
     pub pseudonymisation_key: String,
+    /// The key's public fingerprint ([`crate::person::Pseudonymiser::fingerprint`]).
+    pub key_fingerprint: String,
     pub policy: BTreeMap<String, String>,
     pub policy_hash: String,
     pub inputs: Vec<InputTable>,

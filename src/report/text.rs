@@ -31,6 +31,12 @@ impl Lang {
     pub fn code(self) -> &'static str {
         self.t("zh", "en")
     }
+
+    /// What this language adds to a file's name before its extension: the Chinese report is
+    /// `report.html`, the English one `report.en.html` beside it, never over it.
+    pub fn file_suffix(self) -> &'static str {
+        self.t("", ".en")
+    }
 }
 
 impl fmt::Display for Lang {

@@ -89,9 +89,19 @@ const MINIMUM_INSTITUTIONS: usize = 40;
 /// Fewest quarters: sanctions, decisions and R10 windows reach three quarters back.
 const MINIMUM_QUARTERS: usize = 4;
 
-/// Generates an export into `out` (created if needed; files of the same names are replaced) with
-/// its `truth.json`.
+/// Generates an export with its `truth.json` into a new or empty folder `out`, or in place of a
+/// sample written there before: the folder is checked before any work and swapped into place
+/// whole (`crate::output`), so a folder holding anything else is refused, never overwritten.
 pub fn generate(options: &SampleOptions, out: &Path) -> Result<SampleSummary> {
+    validate(options)?;
+    let folder = crate::output::OutputFolder::prepare(out, crate::output::Kind::Sample, &[])?;
+    let summary = write_into(options, folder.path())?;
+    folder.commit()?;
+    Ok(summary)
+}
+
+/// Builds the world and writes its tables and truth file into the existing folder `out`.
+fn write_into(options: &SampleOptions, out: &Path) -> Result<SampleSummary> {
     let world = build(options)?;
     std::fs::create_dir_all(out).map_err(|e| Error::io("creating the sample folder", out, e))?;
     let tables = write::write_all(&world, out)?;
