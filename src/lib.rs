@@ -30,6 +30,7 @@ pub mod report;
 pub mod rules;
 pub mod sample;
 pub mod signals;
+pub mod whatif;
 
 pub use error::{Error, ErrorKind, Result};
 pub use quarter::Quarter;

@@ -70,34 +70,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         tracing::warn!("{warning}");
     }
 
-    let uplifts = match options.previous {
-        Some(previous) => previous_uplifts(previous, options.quarter)?,
-        None => HashMap::new(),
-    };
-    let mut standing = Standing::from_export(&export)?;
-    let mut previous_ratings = HashMap::new();
-    if let Some(previous) = options.previous {
-        let files = vec![ingest::read::TableFile { path: previous.join("sanctions.parquet"), partitions: Vec::new() }];
-        standing.add_sanctions(&ingest::read::read_table(Table::Sanctions, files)?.frame)?;
-        previous_ratings = rating::previous_ratings(previous)?;
-    }
-    let stage = Stage::start("judging claim lines (R01–R12) and procedures (P01–P04)");
-    let findings = rules::evaluate_with_standing(&export, options.policy, options.quarter, &uplifts, standing)?;
-    stage.done(findings.lines_in_scope.height());
-    let stage = Stage::start("computing indicators and risk signals");
-    let indicators = crate::progress::timed("indicators", || IndicatorTable::compute(&export, options.policy, options.quarter, &findings.lines_in_scope))?;
-    let leads = signals::detect(&SignalsInput {
-        export: &export,
-        findings: &findings,
-        indicators: &indicators,
-        policy: options.policy,
-        config: &options.policy.signals,
-        quarter: options.quarter,
-    })?;
-    stage.done(leads.leads.height());
-    let stage = Stage::start("rating institutions");
-    let ratings = rating::rate(&export, options.policy, options.quarter, &findings, &indicators, &findings.standing, &previous_ratings, &leads.risk)?;
-    stage.done(ratings.len());
+    let Judgement { findings, leads, ratings, .. } = judge(&export, options.policy, options.quarter, options.previous)?;
     let stage = Stage::start("writing the run folder");
 
     let mut rejects = export.rejects()?;
@@ -117,6 +90,9 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     }
     let mut scores = rating::scores_table(&ratings, options.quarter)?;
     report::write_parquet(&mut scores, &folder.file("institution_scores.parquet"))?;
+    let budget = rating::budget::rows(&export, options.policy.budget.base_quarters, options.quarter, &scores, &findings)?;
+    let mut budget = rating::budget::budget_frame(&rating::budget::budget_rows("current", &rating::budget::grouped(&budget)))?;
+    report::write_parquet(&mut budget, &folder.file("budget.parquet"))?;
     let mut history = rating::history_table(&scores, options.previous, options.quarter)?;
     report::write_parquet(&mut history, &folder.file("history.parquet"))?;
     let mut ledger = rating::updated_ledger(&findings.standing.ledger(), &ratings, options.quarter)?;
@@ -158,6 +134,49 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     stage.done(rendered.scorecards.len());
     let folder = folder.commit()?;
     Ok(RunOutcome { folder, summary, ratings })
+}
+
+/// What one policy makes of an export: every stage after reading that depends on the policy.
+/// `evaluate` runs it once; `whatif` once per policy on the same export.
+pub struct Judgement {
+    pub findings: Findings,
+    pub indicators: IndicatorTable,
+    pub leads: signals::Leads,
+    pub ratings: Vec<rating::Rating>,
+}
+
+/// Judges the quarter's claim lines, computes indicators and signals, and rates every
+/// institution under `policy`, chained to `previous` (already checked) when given.
+pub fn judge(export: &ingest::Export, policy: &Policy, quarter: Quarter, previous: Option<&Path>) -> Result<Judgement> {
+    let uplifts = match previous {
+        Some(previous) => previous_uplifts(previous, quarter)?,
+        None => HashMap::new(),
+    };
+    let mut standing = Standing::from_export(export)?;
+    let mut previous_ratings = HashMap::new();
+    if let Some(previous) = previous {
+        let files = vec![ingest::read::TableFile { path: previous.join("sanctions.parquet"), partitions: Vec::new() }];
+        standing.add_sanctions(&ingest::read::read_table(Table::Sanctions, files)?.frame)?;
+        previous_ratings = rating::previous_ratings(previous)?;
+    }
+    let stage = Stage::start("judging claim lines (R01–R12) and procedures (P01–P04)");
+    let findings = rules::evaluate_with_standing(export, policy, quarter, &uplifts, standing)?;
+    stage.done(findings.lines_in_scope.height());
+    let stage = Stage::start("computing indicators and risk signals");
+    let indicators = crate::progress::timed("indicators", || IndicatorTable::compute(export, policy, quarter, &findings.lines_in_scope))?;
+    let leads = signals::detect(&SignalsInput {
+        export,
+        findings: &findings,
+        indicators: &indicators,
+        policy: policy,
+        config: &policy.signals,
+        quarter: quarter,
+    })?;
+    stage.done(leads.leads.height());
+    let stage = Stage::start("rating institutions");
+    let ratings = rating::rate(export, policy, quarter, &findings, &indicators, &findings.standing, &previous_ratings, &leads.risk)?;
+    stage.done(ratings.len());
+    Ok(Judgement { findings, indicators, leads, ratings })
 }
 
 /// Uplifts the previous run's tiers carried into `quarter`: institution → basis points.

@@ -10,7 +10,8 @@
 //! - `rating`: indicators, scores, tiers and actions chained quarter to quarter; explain;
 //! - `report`: report.html, charts with Chinese labels, scorecards, a real browser;
 //! - `sample_truth`: on exports from `sample`, every planted case is found and nothing else;
-//! - `signals`: risk signals and leads against the schemes the sample planted.
+//! - `signals`: risk signals and leads against the schemes the sample planted;
+//! - `whatif`: a reform's side equals `evaluate --policy` of it; stacked reforms, money, bans.
 
 mod util;
 
@@ -23,3 +24,4 @@ mod report;
 mod rules;
 mod sample_truth;
 mod signals;
+mod whatif;

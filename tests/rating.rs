@@ -9,7 +9,7 @@ use traincredit::ingest::contract::Table;
 
 /// Institution I1 with class K1 (July 2026, level 4, upgrading) of `trainees` fully attended, completed
 /// enrollments, `passes` of them passing the exam, one paid training claim line each.
-fn cohort(trainees: u32, passes: u32) -> Fixture {
+pub fn cohort(trainees: u32, passes: u32) -> Fixture {
     let mut fixture = Fixture::new();
     // An upgrading class: no employment indicator, so later quarters have no data at all.
     fixture.add(Table::Institutions, &[]).add(Table::Classes, &[("category", "upgrading")]);

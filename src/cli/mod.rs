@@ -14,6 +14,7 @@ mod evaluate;
 mod explain;
 mod report;
 mod sample;
+mod whatif;
 
 /// Rates subsidised vocational-training institutions and hunts subsidy fraud.
 #[derive(Debug, Parser)]
@@ -43,6 +44,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Render a run folder's report.html, charts and scorecards again from its tables.
     Report(report::ReportArgs),
+    /// What a change of the policy would do to tiers, bans, money and trainees (stackable).
+    Whatif(whatif::WhatifArgs),
 }
 
 pub fn run(arguments: Arguments) -> anyhow::Result<()> {
@@ -53,6 +56,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
         Command::Sample(args) => sample::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Report(args) => report::run(args),
+        Command::Whatif(args) => whatif::run(args),
     }
 }
 

@@ -15,6 +15,8 @@ pub enum Kind {
     Run,
     /// A synthetic export (`sample`, `demo` when it generates one).
     Sample,
+    /// A policy what-if (`whatif`).
+    Whatif,
 }
 
 impl Kind {
@@ -23,6 +25,7 @@ impl Kind {
         match self {
             Kind::Run => ".traincredit-run",
             Kind::Sample => ".traincredit-sample",
+            Kind::Whatif => ".traincredit-whatif",
         }
     }
 
@@ -30,6 +33,7 @@ impl Kind {
         match self {
             Kind::Run => "a traincredit run",
             Kind::Sample => "a traincredit sample",
+            Kind::Whatif => "a traincredit what-if",
         }
     }
 
@@ -61,14 +65,17 @@ impl Kind {
                 .flat_map(|table| [format!("{}.parquet", table.name()), table.name().to_string()])
                 .chain(["truth.json".to_string()])
                 .collect(),
+            Kind::Whatif => Vec::new(),
         }
     }
 
-    /// The file whose presence marks a folder of an engine before the marker.
-    fn legacy_sign(self) -> &'static str {
+    /// The file whose presence marks a folder of an engine before the marker (what-ifs came
+    /// with the marker: they have none).
+    fn legacy_sign(self) -> Option<&'static str> {
         match self {
-            Kind::Run => "summary.json",
-            Kind::Sample => "truth.json",
+            Kind::Run => Some("summary.json"),
+            Kind::Sample => Some("truth.json"),
+            Kind::Whatif => None,
         }
     }
 }
@@ -163,7 +170,7 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
 
 /// Whether `folder` is a finished folder of `kind`: its marker, or an older engine's sign.
 pub(super) fn is_finished(folder: &Path, kind: Kind) -> bool {
-    folder.join(kind.marker()).is_file() || folder.join(kind.legacy_sign()).is_file()
+    folder.join(kind.marker()).is_file() || kind.legacy_sign().is_some_and(|sign| folder.join(sign).is_file())
 }
 
 /// The entries a finished folder of `kind` may hold: what its marker lists, or for a folder of
@@ -173,7 +180,7 @@ fn allowed_entries(folder: &Path, kind: Kind) -> Option<BTreeSet<String>> {
         let marker: Marker = serde_json::from_str(&text).ok()?;
         return Some(marker.entries.into_iter().chain([kind.marker().to_string()]).collect());
     }
-    folder.join(kind.legacy_sign()).is_file().then(|| kind.legacy_entries().into_iter().collect())
+    is_finished(folder, kind).then(|| kind.legacy_entries().into_iter().collect())
 }
 
 /// What the destination holds now may be replaced: nothing, or only what traincredit wrote.

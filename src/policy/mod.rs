@@ -15,16 +15,25 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// The policy files, in the order they are hashed.
-pub const FILES: [&str; 5] = ["policy.toml", "rules.toml", "indicators.toml", "tiers.toml", "signals.toml"];
+pub const FILES: [&str; 6] = ["policy.toml", "rules.toml", "indicators.toml", "tiers.toml", "signals.toml", "budget.toml"];
 
 /// The shipped defaults, used when no `--policy` folder is given and `./pipelines` is absent.
-const DEFAULTS: [(&str, &str); 5] = [
+const DEFAULTS: [(&str, &str); 6] = [
     ("policy.toml", include_str!("../../pipelines/policy.toml")),
     ("rules.toml", include_str!("../../pipelines/rules.toml")),
     ("indicators.toml", include_str!("../../pipelines/indicators.toml")),
     ("tiers.toml", include_str!("../../pipelines/tiers.toml")),
     ("signals.toml", signals::DEFAULT_TOML),
+    ("budget.toml", include_str!("../../pipelines/budget.toml")),
 ];
+
+/// `budget.toml`: how next quarter's subsidy base is estimated (what-if, the report's budget).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// The base is the mean claimed amount of the last this many quarters (1–8).
+    pub base_quarters: u32,
+}
 
 /// `policy.toml`: the numbers of the subsidy rules.
 #[derive(Debug, Clone, Deserialize)]
@@ -201,6 +210,8 @@ pub struct Policy {
     pub tiers: Tiers,
     /// `signals.toml`: the risk signals' settings.
     pub signals: SignalsConfig,
+    /// `budget.toml`.
+    pub budget: Budget,
     /// Where it came from: a folder, or the defaults built into the binary.
     pub source: String,
     /// SHA-256 of each file's text.
@@ -224,18 +235,7 @@ impl Policy {
 
     /// Loads `dir`/*.toml.
     pub fn load(dir: &Path) -> Result<Policy> {
-        let mut texts = Vec::new();
-        let mut problems = Vec::new();
-        for name in FILES {
-            let path = dir.join(name);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => texts.push((name.to_string(), text)),
-                Err(error) => problems.push(format!("{name}: cannot read {}: {error}", path.display())),
-            }
-        }
-        if !problems.is_empty() {
-            return Err(ErrorKind::Policy { dir: dir.to_path_buf(), problems }.into());
-        }
+        let texts = Policy::texts(Some(dir))?;
         Policy::from_texts(texts, dir.display().to_string(), dir)
     }
 
@@ -248,7 +248,31 @@ impl Policy {
         }
     }
 
-    fn from_texts(texts: Vec<(String, String)>, source: String, dir: &Path) -> Result<Policy> {
+    /// The policy files' texts that [`Policy::resolve`] would read, by file name in [`FILES`]
+    /// order (what-if overlays reforms on them).
+    pub fn texts(dir: Option<&Path>) -> Result<Vec<(String, String)>> {
+        let dir = match dir {
+            Some(dir) => dir,
+            None if Path::new("pipelines/policy.toml").is_file() => Path::new("pipelines"),
+            None => return Ok(DEFAULTS.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect()),
+        };
+        let mut texts = Vec::new();
+        let mut problems = Vec::new();
+        for name in FILES {
+            let path = dir.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => texts.push((name.to_string(), text)),
+                Err(error) => problems.push(format!("{name}: cannot read {}: {error}", path.display())),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ErrorKind::Policy { dir: dir.to_path_buf(), problems }.into());
+        }
+        Ok(texts)
+    }
+
+    /// A policy from the files' texts (`source` and `dir` name where they came from).
+    pub fn from_texts(texts: Vec<(String, String)>, source: String, dir: &Path) -> Result<Policy> {
         let mut problems = Vec::new();
         let text = |name: &str| texts.iter().find(|(n, _)| n == name).map(|(_, t)| t.as_str()).unwrap_or("");
         fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str, problems: &mut Vec<String>) -> Option<T> {
@@ -271,7 +295,10 @@ impl Policy {
                 }))
             })
             .ok();
-        let (Some(rules), Some(rule_settings), Some(indicators), Some(tiers), Some(signals)) = (rules, rule_settings, indicators, tiers, signals) else {
+        let budget: Option<Budget> = parse("budget.toml", text("budget.toml"), &mut problems);
+        let (Some(rules), Some(rule_settings), Some(indicators), Some(tiers), Some(signals), Some(budget)) =
+            (rules, rule_settings, indicators, tiers, signals, budget)
+        else {
             return Err(ErrorKind::Policy { dir: dir.to_path_buf(), problems }.into());
         };
 
@@ -290,6 +317,7 @@ impl Policy {
             indicators,
             tiers,
             signals,
+            budget,
             source,
             file_hashes,
             hash: hex::encode(whole.finalize()),
@@ -305,6 +333,9 @@ impl Policy {
     /// Lists every problem of a parsed policy (and fills the parsed minimum wages).
     pub fn validate(&mut self) -> Vec<String> {
         let mut problems = Vec::new();
+        if !(1..=8).contains(&self.budget.base_quarters) {
+            problems.push(format!("budget.toml: base_quarters {} must be 1–8", self.budget.base_quarters));
+        }
         let rules = &self.rules;
         if !(0.0..=100.0).contains(&rules.pass_mark) {
             problems.push(format!("policy.toml: pass_mark {} is outside 0–100", rules.pass_mark));

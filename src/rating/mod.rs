@@ -3,6 +3,7 @@
 //! quarter reads. Tiers follow `../shared/spec/policy.md` ("Tiers and what follows") in its
 //! order; the previous run (`--previous`) supplies previous tiers for the C→A guard.
 
+pub mod budget;
 pub mod score;
 
 use crate::columns as c;

@@ -71,6 +71,19 @@ pub struct MoneyRow {
     pub amount_fen: i64,
 }
 
+/// One row of `budget.parquet`: next quarter's money of a group of institutions.
+#[derive(Debug, Clone, Default)]
+pub struct BudgetLine {
+    /// `total`, `district` or `kind`.
+    pub scope: String,
+    pub group: String,
+    pub institutions: i64,
+    pub subsidy_base_fen: i64,
+    pub uplift_cost_fen: i64,
+    pub banned_volume_fen: i64,
+    pub next_quarter_fen: i64,
+}
+
 /// One row of `rejects.parquet`.
 #[derive(Debug, Clone, Default)]
 pub struct Reject {
@@ -270,6 +283,8 @@ pub struct RunData {
     pub signal_values: Option<Vec<SignalValue>>,
     pub benford: Option<Vec<BenfordDigit>>,
     pub history: Option<Vec<HistoryRow>>,
+    /// `budget.parquet` (runs before the budget have none).
+    pub budget: Option<Vec<BudgetLine>>,
     pub settings: Settings,
 }
 
@@ -516,6 +531,26 @@ fn money(frame: &DataFrame, table: &str) -> Result<Vec<MoneyRow>> {
         .collect())
 }
 
+fn budget(frame: &DataFrame) -> Result<Vec<BudgetLine>> {
+    let cells = Cells::new(frame, "budget");
+    let (scopes, groups) = (cells.text_or_empty("scope")?, cells.text_or_empty("group")?);
+    let institutions = frame.column("institutions").context("budget")?.cast(&DataType::Int64).context("budget")?;
+    let institutions = institutions.i64().context("budget")?;
+    let (base, uplift, banned, next) =
+        (cells.fen("subsidy_base")?, cells.fen("uplift_cost")?, cells.fen("banned_volume")?, cells.fen("next_quarter_subsidy")?);
+    Ok((0..cells.height())
+        .map(|i| BudgetLine {
+            scope: scopes[i].clone(),
+            group: groups[i].clone(),
+            institutions: institutions.get(i).unwrap_or(0),
+            subsidy_base_fen: base[i],
+            uplift_cost_fen: uplift[i],
+            banned_volume_fen: banned[i],
+            next_quarter_fen: next[i],
+        })
+        .collect())
+}
+
 fn rejects(frame: &DataFrame) -> Result<Vec<Reject>> {
     let cells = Cells::new(frame, "rejects");
     let tables = cells.text_or_empty("table")?;
@@ -646,6 +681,7 @@ impl RunData {
             signal_values: optional(dir, "signal_values.parquet")?.map(|f| signal_values(&f)).transpose()?,
             benford: optional(dir, "benford_digits.parquet")?.map(|f| benford(&f)).transpose()?,
             history: optional(dir, "history.parquet")?.map(|f| history(&f)).transpose()?,
+            budget: optional(dir, "budget.parquet")?.map(|f| budget(&f)).transpose()?,
             settings: settings(&summary)?,
             summary,
         })

@@ -350,11 +350,12 @@ pub fn report(data: &RunData, lang: Lang, charts: &ChartSet, checks: &[Check]) -
     out.push_str("</header>\n");
     let _ = write!(
         out,
-        "<nav class=\"toc\"><a href=\"#glance\">{}</a><a href=\"#tiers\">{}</a><a href=\"#leads\">{}</a><a href=\"#money\">{}</a><a href=\"#trend\">{}</a><a href=\"#quality\">{}</a><a href=\"#sources\">{}</a></nav>\n<main>\n",
+        "<nav class=\"toc\"><a href=\"#glance\">{}</a><a href=\"#tiers\">{}</a><a href=\"#leads\">{}</a><a href=\"#money\">{}</a><a href=\"#budget\">{}</a><a href=\"#trend\">{}</a><a href=\"#quality\">{}</a><a href=\"#sources\">{}</a></nav>\n<main>\n",
         lang.t("本季概览", "At a glance"),
         lang.t("信用等级", "Tiers"),
         lang.t("调查线索", "Leads"),
         lang.t("追回与暂缓", "Recoveries and holds"),
+        lang.t("下季度预算", "Next quarter's budget"),
         lang.t("趋势", "Trend"),
         lang.t("数据质量", "Data quality"),
         lang.t("数据来源与核对", "Sources and checks")
@@ -363,6 +364,7 @@ pub fn report(data: &RunData, lang: Lang, charts: &ChartSet, checks: &[Check]) -
     tiers(&mut out, data, lang, charts);
     leads(&mut out, data, lang, charts);
     money(&mut out, data, lang, charts);
+    budget(&mut out, data, lang);
     trend(&mut out, data, lang, charts);
     quality(&mut out, data, lang);
     sources(&mut out, data, lang, checks);
@@ -376,6 +378,45 @@ pub fn report(data: &RunData, lang: Lang, charts: &ChartSet, checks: &[Check]) -
         })
     );
     page(lang, &title, &out)
+}
+
+/// What next quarter's uplifts will cost and what the bans take out of the program, by district
+/// (`budget.parquet`; the basis is `pipelines/budget.toml`).
+fn budget(out: &mut String, data: &RunData, lang: Lang) {
+    let _ = write!(out, "<section id=\"budget\"><h2>{}</h2>", lang.t("下季度预算（按区县）", "Next quarter's budget, by district"));
+    let Some(lines) = &data.budget else {
+        let _ = write!(out, "<p class=\"muted\">{}</p></section>", lang.t("budget.parquet 不存在（较早的引擎所写）。", "budget.parquet is absent (written by an earlier engine)."));
+        return;
+    };
+    let _ = write!(out, "<p class=\"muted\">{}</p>", text::budget_basis(lang));
+    table_start(
+        out,
+        Some("budget-table"),
+        &[
+            Heading::Text(lang.t("区县", "district")),
+            Heading::Number(lang.t("机构数", "institutions")),
+            Heading::Number(lang.t("补贴基数", "subsidy base")),
+            Heading::Number(lang.t("上浮成本", "uplift cost")),
+            Heading::Number(lang.t("禁入机构资金", "banned volume")),
+            Heading::Number(lang.t("下季度补贴", "next quarter's subsidy")),
+        ],
+    );
+    let districts = lines.iter().filter(|line| line.scope == "district");
+    for line in districts.chain(lines.iter().filter(|line| line.scope == "total")) {
+        let label = if line.scope == "total" { lang.t("全市", "whole city").to_string() } else { line.group.clone() };
+        let _ = write!(
+            out,
+            "<tr data-budget=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(&line.group),
+            escape(&label),
+            line.institutions,
+            text::money(lang, line.subsidy_base_fen),
+            text::money(lang, line.uplift_cost_fen),
+            text::money(lang, line.banned_volume_fen),
+            text::money(lang, line.next_quarter_fen)
+        );
+    }
+    out.push_str("</tbody></table></section>");
 }
 
 fn glance(out: &mut String, data: &RunData, lang: Lang) {

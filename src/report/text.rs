@@ -236,6 +236,15 @@ fn group(text: &str) -> String {
 }
 
 /// Money in fen as yuan with separators: `1,234.50 元` / `¥1,234.50`.
+/// How next quarter's money is estimated (`pipelines/budget.toml`), said once for the report's
+/// budget section and the what-if page.
+pub fn budget_basis(lang: Lang) -> &'static str {
+    lang.t(
+        "补贴基数：近 base_quarters 个季度（pipelines/budget.toml）未驳回申领的平均申领额；上浮成本 = 基数 × 上浮比例（A 级、行动 uplift）；禁入机构资金 = 行动为 ban 或 disqualify 的机构的基数，下季度不得申领；下季度补贴 = 基数 − 禁入机构资金 + 上浮成本。",
+        "Subsidy base: the mean claimed amount of non-rejected claims over the last base_quarters quarters (pipelines/budget.toml); uplift cost = base × uplift percentage (tier A, action uplift); banned volume = the base of institutions whose action is ban or disqualify, which may not claim next quarter; next quarter's subsidy = base − banned volume + uplift cost.",
+    )
+}
+
 pub fn money(lang: Lang, fen: i64) -> String {
     let text = group(&crate::money::yuan(fen));
     match lang {
