@@ -212,6 +212,14 @@ fn credit_codes_are_data_quality_findings_not_rejects() {
     let report = std::fs::read_to_string(dir.path().join("run/report.html")).unwrap();
     assert!(report.contains("校验位为“4”，应为“3”"), "the report lists the wrong check character");
 
+    let output = run(dir.path(), &["check", "--data", "export"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output.stdout.contains("\ncredit codes: 1 of 3 institutions valid\n  I1: check character '4', expected '3'\n  I3: no credit code\n  employer ids: 3 distinct, 2 in a credit code's shape, 1 of them with a wrong check character\n"),
+        "{}",
+        output.stdout
+    );
+
     // An export from before the column existed: read, every institution found without a code.
     let path = dir.path().join("export/institutions.parquet");
     let mut frame = read_parquet(&path).drop("credit_code").unwrap();

@@ -174,7 +174,18 @@ fn a_second_run_writes_identical_tables() {
     cohort(20, 15).write(&dir.path().join("export"));
     evaluate(dir.path(), "export", "2026Q3", "one", None);
     evaluate(dir.path(), "export", "2026Q3", "two", None);
-    for table in ["institution_scores.parquet", "sanctions.parquet", "flags.parquet", "recoveries.parquet", "holds.parquet", "rejects.parquet"] {
+    for table in [
+        "institution_scores.parquet",
+        "sanctions.parquet",
+        "flags.parquet",
+        "recoveries.parquet",
+        "holds.parquet",
+        "rejects.parquet",
+        "publication/credit_evaluation.csv",
+        "publication/administrative_penalties.csv",
+        "publication/dishonesty_list_candidates.csv",
+        "publication/calendar.csv",
+    ] {
         let one = std::fs::read(dir.path().join("one").join(table)).unwrap();
         let two = std::fs::read(dir.path().join("two").join(table)).unwrap();
         assert!(one == two, "{table} differs");

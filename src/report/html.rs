@@ -1098,7 +1098,7 @@ fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
         "<p>{}</p><ul>",
         lang.t("本报告的每个数字都来自与它同一文件夹中的数据表：", "Every figure of this report comes from the tables in its folder:")
     );
-    let files: [(&str, &str, &str); 11] = [
+    let files: [(&str, &str, &str); 12] = [
         ("institution_scores.parquet", "各机构指标、得分、等级、处理与原因", "indicators, scores, tiers, actions and reasons"),
         (
             "flags.parquet",
@@ -1114,6 +1114,7 @@ fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
         ("signal_values.parquet", "各风险信号的值、同类值与阈值", "each signal's value, peer value and threshold"),
         ("benford_digits.parquet", "申领金额首位数字分布", "first digits of claim amounts"),
         ("history.parquet", "本季度及此前各季度的等级与得分", "tiers and scores of this and earlier quarters"),
+        ("publication/calendar.csv", "信用公示文件（publication/，CSV）及公示日历", "the credit platforms' files (publication/, CSV) and the calendar"),
     ];
     for (file, zh, en) in files {
         let present = data.dir.join(file).is_file();
