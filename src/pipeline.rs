@@ -123,7 +123,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         flags: &flags,
         previous: options.previous,
     };
-    let mut ledger = publication::publish(&publication, ledger, folder.path())?;
+    let (mut ledger, published) = publication::publish(&publication, ledger, folder.path())?;
     report::write_parquet(&mut ledger, &folder.file("sanctions.parquet"))?;
     let mut institutions_per_tier = BTreeMap::new();
     for rating in &ratings {
@@ -148,6 +148,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
             ("policy_settings".to_string(), report::data::policy_settings(options.policy)),
             ("risk_model".to_string(), leads.model.clone()),
             ("credit_codes".to_string(), serde_json::json!(ingest::credit_code::quality(&export)?)),
+            ("publication".to_string(), serde_json::json!(published)),
         ]),
         time_taken_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
     };

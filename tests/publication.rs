@@ -169,6 +169,13 @@ fn the_calendar_is_carried_over_chained_quarters_until_a_repair() {
     assert_eq!(calendar("q1"), vec!["I1,济南示例职业培训学校,,ban,2026Q4,2027Q3,一般,2026-10-09,2026-10-09,2027-10-08,2027-01-09,2027-02-01,repaired,false"]);
     let report = std::fs::read_to_string(dir.path().join("q1/report.html")).unwrap();
     assert!(report.contains("<tr data-status=\"repaired\">"), "report lists the repair");
+    assert_eq!(
+        summary(dir.path(), "q1")["notes"]["publication"],
+        serde_json::json!({
+            "rows": {"administrative_penalties.csv": 0, "calendar.csv": 1, "credit_evaluation.csv": 1, "dishonesty_list_candidates.csv": 0},
+            "statuses": {"repaired": 1},
+        })
+    );
     // The repair stays in the ledger: the next quarter sees it ended, with no input sanction.
     evaluate(dir.path(), "export", "2027Q2", "q2", Some("q1"));
     assert_eq!(calendar("q2"), vec!["I1,济南示例职业培训学校,,ban,2026Q4,2027Q3,一般,2026-10-09,2026-10-09,2027-10-08,2027-01-09,2027-02-01,ended,false"]);

@@ -75,9 +75,18 @@ impl Institutions {
     }
 }
 
+/// What a run published (`summary.json` → `notes.publication`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Published {
+    /// Rows of each file (without its header line), by file name.
+    pub rows: std::collections::BTreeMap<String, usize>,
+    /// Sanctions of the ledger per publication status this quarter.
+    pub statuses: std::collections::BTreeMap<String, usize>,
+}
+
 /// Writes `publication/` into the run folder `run` and returns `ledger` (the updated sanctions
-/// ledger) with the calendar's columns added.
-pub fn publish(input: &PublicationInput, ledger: DataFrame, run: &Path) -> Result<DataFrame> {
+/// ledger) with the calendar's columns added, and what was published.
+pub fn publish(input: &PublicationInput, ledger: DataFrame, run: &Path) -> Result<(DataFrame, Published)> {
     let config = &input.policy.publication;
     let mut recorded = calendar::Recorded::default();
     // The bureau's own table first: a decision day it records stands over a derived one.
@@ -113,10 +122,16 @@ pub fn publish(input: &PublicationInput, ledger: DataFrame, run: &Path) -> Resul
         ("dishonesty_list_candidates", records::dishonesty_list_candidates(standing, &institutions, config, input.quarter)),
         ("calendar", records::calendar(&entries, &institutions)),
     ];
+    let mut published = Published::default();
     for (name, rows) in files {
-        write_csv(&dir.join(format!("{name}.csv")), config.columns(name), &rows)?;
+        let file = format!("{name}.csv");
+        write_csv(&dir.join(&file), config.columns(name), &rows)?;
+        published.rows.insert(file, rows.len());
     }
-    Ok(ledger)
+    for entry in &entries {
+        *published.statuses.entry(entry.period.status.name().to_string()).or_default() += 1;
+    }
+    Ok((ledger, published))
 }
 
 /// Per institution: the rule ids of its standing findings (breaches and procedural findings: not
