@@ -227,6 +227,15 @@ fn credit_codes_are_data_quality_findings_not_rejects() {
         output.stdout
     );
 
+    // A run folder from before the calendar: the report says so rather than "nothing to publish".
+    let ledger = dir.path().join("run/sanctions.parquet");
+    let mut frame = read_parquet(&ledger).drop("publication_status").unwrap();
+    write_parquet(&mut frame, &ledger);
+    let output = run(dir.path(), &["report", "--run", "run"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let report = std::fs::read_to_string(dir.path().join("run/report.html")).unwrap();
+    assert!(report.contains("本次运行的 sanctions.parquet 没有公示日历。"), "the report says the calendar is missing");
+
     // An export from before the column existed: read, every institution found without a code.
     let path = dir.path().join("export/institutions.parquet");
     let mut frame = read_parquet(&path).drop("credit_code").unwrap();

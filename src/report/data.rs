@@ -286,7 +286,8 @@ pub struct RunData {
     pub signal_values: Option<Vec<SignalValue>>,
     pub benford: Option<Vec<BenfordDigit>>,
     pub history: Option<Vec<HistoryRow>>,
-    /// `sanctions.parquet` (absent in a folder without one).
+    /// `sanctions.parquet` with its publication calendar (`None` in a folder without one, or
+    /// from a run before the calendar existed).
     pub ledger: Option<Vec<LedgerRow>>,
     pub settings: Settings,
 }
@@ -689,7 +690,10 @@ impl RunData {
             signal_values: optional(dir, "signal_values.parquet")?.map(|f| signal_values(&f)).transpose()?,
             benford: optional(dir, "benford_digits.parquet")?.map(|f| benford(&f)).transpose()?,
             history: optional(dir, "history.parquet")?.map(|f| history(&f)).transpose()?,
-            ledger: optional(dir, "sanctions.parquet")?.map(|f| ledger(&f)).transpose()?,
+            ledger: optional(dir, "sanctions.parquet")?
+                .filter(|f| f.column(crate::publication::calendar::PUBLICATION_STATUS).is_ok())
+                .map(|f| ledger(&f))
+                .transpose()?,
             settings: settings(&summary)?,
             summary,
         })

@@ -867,10 +867,16 @@ fn publication(out: &mut String, data: &RunData, lang: Lang) {
             "The files for 信用中国 and the provincial platform (CSV, UTF-8 with BOM) are in publication/: evaluation results, penalty records (双公示), dishonesty-list candidates, the publication calendar."
         )
     );
-    let due: Vec<_> = data
-        .ledger
+    let Some(ledger) = &data.ledger else {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{}</p></section>\n",
+            lang.t("本次运行的 sanctions.parquet 没有公示日历。", "This run's sanctions.parquet has no publication calendar.")
+        );
+        return;
+    };
+    let due: Vec<_> = ledger
         .iter()
-        .flatten()
         .filter(|row| matches!(row.publication_status.as_str(), "to_publish" | "withdraw" | "repaired"))
         .collect();
     if due.is_empty() {
