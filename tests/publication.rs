@@ -244,4 +244,7 @@ fn credit_codes_are_data_quality_findings_not_rejects() {
     let codes = &summary(dir.path(), "old")["notes"]["credit_codes"];
     assert_eq!((codes["column_present"].as_bool(), codes["institutions_valid"].as_u64()), (Some(false), Some(0)));
     assert_eq!(codes["institution_findings"].as_array().unwrap().len(), 3);
+    let report = std::fs::read_to_string(dir.path().join("old/report.html")).unwrap();
+    assert!(report.contains("（导出的机构表没有 credit_code 列）"), "the report says the column is absent");
+    assert!(!report.contains("credit-codes-table"), "and lists no institution one by one");
 }

@@ -1073,7 +1073,8 @@ fn credit_codes(out: &mut String, data: &RunData, lang: Lang) {
         }
     );
     let findings = codes["institution_findings"].as_array().cloned().unwrap_or_default();
-    if findings.is_empty() {
+    // Without the column every institution lacks a code: the sentence above says so once.
+    if findings.is_empty() || codes["column_present"].as_bool() != Some(true) {
         return;
     }
     table_start(out, Some("credit-codes-table"), &[Heading::Text(lang.t("机构", "Institution")), Heading::Text(lang.t("问题", "Problem"))]);
