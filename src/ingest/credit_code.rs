@@ -18,9 +18,9 @@ use serde::Serialize;
 use std::fmt;
 
 /// The 31 characters a code may hold (no I, O, S, V, Z), in the order of their values 0–30.
-pub const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+pub(crate) const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// A code's length: 17 characters and the check character.
-pub const LENGTH: usize = 18;
+pub(crate) const LENGTH: usize = 18;
 /// Weight of position i (1-based) is 3^(i−1) mod 31.
 const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
@@ -53,7 +53,7 @@ fn value(character: char) -> Option<u32> {
 
 /// The check character of the first 17 characters of a code, `None` when they are not 17
 /// characters of the alphabet.
-pub fn check_character(first17: &str) -> Option<char> {
+pub(crate) fn check_character(first17: &str) -> Option<char> {
     let values: Vec<u32> = first17.chars().map(value).collect::<Option<_>>()?;
     if values.len() != WEIGHTS.len() {
         return None;
@@ -64,12 +64,12 @@ pub fn check_character(first17: &str) -> Option<char> {
 }
 
 /// Whether `text` has a code's shape: 18 characters of the alphabet (the check not yet checked).
-pub fn has_code_shape(text: &str) -> bool {
+pub(crate) fn has_code_shape(text: &str) -> bool {
     text.chars().count() == LENGTH && text.chars().all(|ch| value(ch).is_some())
 }
 
 /// Checks a code as written (no case folding: the standard writes capitals).
-pub fn check(code: Option<&str>) -> std::result::Result<(), CodeProblem> {
+pub(crate) fn check(code: Option<&str>) -> std::result::Result<(), CodeProblem> {
     let Some(code) = code.filter(|code| !code.is_empty()) else { return Err(CodeProblem::Missing) };
     let length = code.chars().count();
     if length != LENGTH {

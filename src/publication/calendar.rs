@@ -18,16 +18,16 @@ use polars::prelude::*;
 use std::collections::HashMap;
 
 /// The ledger's columns this module adds.
-pub const CLASS: &str = "class";
-pub const PUBLICATION_START: &str = "publication_start";
-pub const PUBLICATION_END: &str = "publication_end";
-pub const EARLIEST_REPAIR: &str = "earliest_repair";
-pub const PUBLICATION_STATUS: &str = "publication_status";
-pub const PUBLISHED_THIS_QUARTER: &str = "published_this_quarter";
+pub(crate) const CLASS: &str = "class";
+pub(crate) const PUBLICATION_START: &str = "publication_start";
+pub(crate) const PUBLICATION_END: &str = "publication_end";
+pub(crate) const EARLIEST_REPAIR: &str = "earliest_repair";
+pub(crate) const PUBLICATION_STATUS: &str = "publication_status";
+pub(crate) const PUBLISHED_THIS_QUARTER: &str = "published_this_quarter";
 
 /// What a sanction's publication is in the evaluated quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     /// Its class is not published (轻微).
     NotPublished,
     /// Decided after the quarter: nothing yet.
@@ -45,7 +45,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Status::NotPublished => "not_published",
             Status::Scheduled => "scheduled",
@@ -58,14 +58,14 @@ impl Status {
     }
 
     /// Whether the record is on the platforms on some day of the quarter (until its last day).
-    pub fn published_this_quarter(self) -> bool {
+    pub(crate) fn published_this_quarter(self) -> bool {
         matches!(self, Status::ToPublish | Status::Published | Status::Withdraw)
     }
 }
 
 /// One sanction's publication dates and status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Period {
+pub(crate) struct Period {
     /// First and last day published (`None` for a class that is not published).
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
@@ -79,7 +79,7 @@ fn plus_months(day: NaiveDate, months: u32) -> NaiveDate {
 }
 
 /// The publication of a sanction of class `periods` decided on `decided_on`, seen from `quarter`.
-pub fn period(periods: ClassPeriods, decided_on: NaiveDate, repaired_on: Option<NaiveDate>, quarter: Quarter) -> Period {
+pub(crate) fn period(periods: ClassPeriods, decided_on: NaiveDate, repaired_on: Option<NaiveDate>, quarter: Quarter) -> Period {
     let earliest_repair = plus_months(decided_on, periods.min_months);
     if !periods.published {
         return Period { start: None, end: None, earliest_repair, status: Status::NotPublished };
@@ -99,20 +99,20 @@ pub fn period(periods: ClassPeriods, decided_on: NaiveDate, repaired_on: Option<
 }
 
 /// The day a quarter's evaluation (and the sanctions it decides) is dated.
-pub fn evaluation_date(quarter: Quarter, config: &PublicationConfig) -> NaiveDate {
+pub(crate) fn evaluation_date(quarter: Quarter, config: &PublicationConfig) -> NaiveDate {
     quarter.last_day().checked_add_days(Days::new(config.decision_days_after_quarter.into())).unwrap_or(NaiveDate::MAX)
 }
 
 /// The decision day of a sanction the ledger does not date: a ban from Q+1 was decided by Q's
 /// evaluation, a disqualification from Q by Q's.
-pub fn derived_decision(kind: &str, from: Quarter, config: &PublicationConfig) -> NaiveDate {
+pub(crate) fn derived_decision(kind: &str, from: Quarter, config: &PublicationConfig) -> NaiveDate {
     let deciding = if kind == "ban" { from.offset(-1) } else { from };
     evaluation_date(deciding, config)
 }
 
 /// Decision and repair days recorded for sanctions, by (institution, kind, from_quarter).
 #[derive(Debug, Clone, Default)]
-pub struct Recorded {
+pub(crate) struct Recorded {
     dates: HashMap<(String, String, String), (Option<NaiveDate>, Option<NaiveDate>)>,
 }
 
@@ -120,7 +120,7 @@ impl Recorded {
     /// Adds the dates of a frame in the input `sanctions` shape as read (`decided_on` and
     /// `repaired_on` dates, missing when the file lacked them). A decision day already held
     /// stands (add the bureau's own table first); the earliest repair stands.
-    pub fn add(&mut self, sanctions: &DataFrame) -> Result<()> {
+    pub(crate) fn add(&mut self, sanctions: &DataFrame) -> Result<()> {
         use crate::frame::{date, text};
         let (ids, kinds, froms) = (text(sanctions, c::INSTITUTION_ID)?, text(sanctions, c::KIND)?, text(sanctions, c::FROM_QUARTER)?);
         let (decided, repaired) = (date(sanctions, c::DECIDED_ON)?, date(sanctions, c::REPAIRED_ON)?);
@@ -143,7 +143,7 @@ impl Recorded {
 
 /// One sanction of the ledger with its calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub institution_id: String,
     pub kind: String,
     pub from_quarter: String,
@@ -155,7 +155,7 @@ pub struct Entry {
 }
 
 /// The calendar of every sanction of `ledger` (the contract's sanctions shape), in its order.
-pub fn entries(ledger: &DataFrame, recorded: &Recorded, config: &PublicationConfig, quarter: Quarter) -> Result<Vec<Entry>> {
+pub(crate) fn entries(ledger: &DataFrame, recorded: &Recorded, config: &PublicationConfig, quarter: Quarter) -> Result<Vec<Entry>> {
     use crate::frame::text;
     let (ids, kinds, froms, untils) = (text(ledger, c::INSTITUTION_ID)?, text(ledger, c::KIND)?, text(ledger, c::FROM_QUARTER)?, text(ledger, c::UNTIL_QUARTER)?);
     let mut entries = Vec::with_capacity(ledger.height());
@@ -182,7 +182,7 @@ pub fn entries(ledger: &DataFrame, recorded: &Recorded, config: &PublicationConf
 
 /// The ledger with the calendar's columns added (same rows, same order): a ledger read back as
 /// the next quarter's input keeps `decided_on` and `repaired_on`, and ignores the rest.
-pub fn annotated_ledger(ledger: DataFrame, entries: &[Entry]) -> Result<DataFrame> {
+pub(crate) fn annotated_ledger(ledger: DataFrame, entries: &[Entry]) -> Result<DataFrame> {
     let what = "adding the publication calendar to the ledger";
     if entries.len() != ledger.height() {
         return Err(crate::error::Error::invalid(format!(

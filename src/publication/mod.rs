@@ -7,8 +7,8 @@
 //! platforms' import templates and a spreadsheet expect), its columns named and ordered by
 //! `publication.toml`. No trainee appears in any of them; legal representatives stay pseudonyms.
 
-pub mod calendar;
-pub mod records;
+pub(crate) mod calendar;
+pub(crate) mod records;
 
 use crate::columns as c;
 use crate::error::{Error, Result};
@@ -25,10 +25,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 /// The folder of a run that holds the published files.
-pub const FOLDER: &str = "publication";
+pub(crate) const FOLDER: &str = "publication";
 
 /// What publication reads from a finished evaluation.
-pub struct PublicationInput<'a> {
+pub(crate) struct PublicationInput<'a> {
     pub export: &'a Export,
     pub policy: &'a Policy,
     pub quarter: Quarter,
@@ -41,7 +41,7 @@ pub struct PublicationInput<'a> {
 }
 
 /// The institutions' public particulars, by institution id.
-pub struct Institutions {
+pub(crate) struct Institutions {
     by_id: HashMap<String, (Option<String>, Option<String>, Option<String>)>,
 }
 
@@ -62,22 +62,22 @@ impl Institutions {
         Ok(Institutions { by_id })
     }
 
-    pub fn name(&self, id: &str) -> String {
+    pub(crate) fn name(&self, id: &str) -> String {
         self.by_id.get(id).and_then(|(name, _, _)| name.clone()).unwrap_or_default()
     }
 
-    pub fn credit_code(&self, id: &str) -> String {
+    pub(crate) fn credit_code(&self, id: &str) -> String {
         self.by_id.get(id).and_then(|(_, code, _)| code.clone()).unwrap_or_default()
     }
 
-    pub fn legal_rep(&self, id: &str) -> String {
+    pub(crate) fn legal_rep(&self, id: &str) -> String {
         self.by_id.get(id).and_then(|(_, _, rep)| rep.clone()).unwrap_or_default()
     }
 }
 
 /// What a run published (`summary.json` → `notes.publication`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Published {
+pub(crate) struct Published {
     /// Rows of each file (without its header line), by file name.
     pub rows: std::collections::BTreeMap<String, usize>,
     /// Sanctions of the ledger per publication status this quarter.
@@ -86,7 +86,7 @@ pub struct Published {
 
 /// Writes `publication/` into the run folder `run` and returns `ledger` (the updated sanctions
 /// ledger) with the calendar's columns added, and what was published.
-pub fn publish(input: &PublicationInput, ledger: DataFrame, run: &Path) -> Result<(DataFrame, Published)> {
+pub(crate) fn publish(input: &PublicationInput, ledger: DataFrame, run: &Path) -> Result<(DataFrame, Published)> {
     let config = &input.policy.publication;
     let mut recorded = calendar::Recorded::default();
     // The bureau's own table first: a decision day it records stands over a derived one.

@@ -15,7 +15,7 @@ use chrono::{Days, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One row: field → text (a field left out is written empty).
-pub type Row = BTreeMap<&'static str, String>;
+pub(crate) type Row = BTreeMap<&'static str, String>;
 
 fn day(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
@@ -27,7 +27,7 @@ fn tier_name(tier: Tier) -> String {
 }
 
 /// `credit_evaluation.csv`: every rated institution (tier N is not a result), by institution.
-pub fn credit_evaluation(
+pub(crate) fn credit_evaluation(
     ratings: &[Rating],
     institutions: &Institutions,
     overturned: &HashMap<String, usize>,
@@ -69,7 +69,7 @@ pub fn credit_evaluation(
 
 /// What one institution's findings say, for a penalty record's facts and legal basis.
 #[derive(Debug, Clone, Default)]
-pub struct FindingsOf {
+pub(crate) struct FindingsOf {
     /// Rule ids of its non-overturned breaches, procedural findings and decisions, sorted.
     pub rules: BTreeSet<String>,
     /// Money to recover this quarter, fen.
@@ -77,7 +77,7 @@ pub struct FindingsOf {
 }
 
 /// `administrative_penalties.csv`: every sanction this quarter decided (in the ledger's order).
-pub fn administrative_penalties(
+pub(crate) fn administrative_penalties(
     decided: &[&Entry],
     ratings: &HashMap<&str, &Rating>,
     findings: &HashMap<String, FindingsOf>,
@@ -149,7 +149,7 @@ fn facts(entry: &Entry, rating: Option<&Rating>, rules: &[&str], standing: &Stan
 
 /// `dishonesty_list_candidates.csv`: institutions whose standing decision at the quarter's end is
 /// `fraud_confirmed` with at least the threshold defrauded, by institution.
-pub fn dishonesty_list_candidates(
+pub(crate) fn dishonesty_list_candidates(
     standing: &Standing,
     institutions: &Institutions,
     config: &crate::policy::publication::PublicationConfig,
@@ -183,7 +183,7 @@ pub fn dishonesty_list_candidates(
 }
 
 /// `calendar.csv`: every sanction of the ledger with its calendar, in the ledger's order.
-pub fn calendar(entries: &[Entry], institutions: &Institutions) -> Vec<Row> {
+pub(crate) fn calendar(entries: &[Entry], institutions: &Institutions) -> Vec<Row> {
     let optional_day = |date: Option<NaiveDate>| date.map(day).unwrap_or_default();
     entries
         .iter()
