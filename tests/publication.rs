@@ -158,11 +158,12 @@ fn the_calendar_is_carried_over_chained_quarters_until_a_repair() {
     // No new ban in 2026Q4: nothing to publish as a penalty.
     assert_eq!(csv_lines(dir.path(), "q4", "administrative_penalties.csv").len(), 1);
 
-    // A repair recorded in the bureau's sanctions table ends publication in its quarter.
+    // A repair recorded in the bureau's sanctions table (its quarter written in its own way) ends
+    // publication in its quarter.
     let mut repaired = breaching_cohort();
     repaired.add(
         Table::Sanctions,
-        &[("from_quarter", "2026Q4"), ("until_quarter", "2027Q3"), ("reason", "tier D in 2026Q3"), ("repaired_on", "2027-02-01")],
+        &[("from_quarter", "2026q4"), ("until_quarter", "2027Q3"), ("reason", "tier D in 2026Q3"), ("repaired_on", "2027-02-01")],
     );
     repaired.write(&dir.path().join("export2"));
     evaluate(dir.path(), "export2", "2027Q1", "q1", Some("q4"));

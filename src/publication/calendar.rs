@@ -126,7 +126,9 @@ impl Recorded {
         let (decided, repaired) = (date(sanctions, c::DECIDED_ON)?, date(sanctions, c::REPAIRED_ON)?);
         for i in 0..sanctions.height() {
             let (Some(id), Some(kind), Some(from)) = (ids[i], kinds[i], froms[i]) else { continue };
-            let entry = self.dates.entry((id.to_string(), kind.to_string(), from.to_string())).or_default();
+            // The ledger writes quarters as `Quarter` shows them; a bureau's text may differ.
+            let from = from.parse::<Quarter>().map(|q| q.to_string()).unwrap_or_else(|_| from.to_string());
+            let entry = self.dates.entry((id.to_string(), kind.to_string(), from)).or_default();
             entry.0 = entry.0.or(decided[i]);
             entry.1 = match (entry.1, repaired[i]) {
                 (Some(held), Some(new)) => Some(held.min(new)),
