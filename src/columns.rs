@@ -21,6 +21,8 @@ pub const STATUS: &str = "status";
 pub const CAPACITY: &str = "capacity";
 pub const LEGAL_REP: &str = "legal_rep";
 pub const BANK_ACCOUNT: &str = "bank_account";
+/// 统一社会信用代码 (optional column: absent is fine, see `ingest::credit_code`).
+pub const CREDIT_CODE: &str = "credit_code";
 
 // classes
 pub const OCCUPATION_CODE: &str = "occupation_code";
@@ -81,6 +83,8 @@ pub const NOTE: &str = "note";
 pub const FROM_QUARTER: &str = "from_quarter";
 pub const UNTIL_QUARTER: &str = "until_quarter";
 pub const REASON: &str = "reason";
+/// Optional: the day a repair of credit ended the sanction's publication (see `publication`).
+pub const REPAIRED_ON: &str = "repaired_on";
 
 // appeals
 pub const RULE: &str = "rule";

@@ -50,3 +50,8 @@ pub fn date(frame: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDate>>> {
 pub fn date_from_days(days: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(days as i64)
 }
+
+/// The days from 1970-01-01 to `date` (polars' physical value of a date).
+pub fn days_from_date(date: NaiveDate) -> i32 {
+    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+}

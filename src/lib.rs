@@ -6,6 +6,7 @@
 //! ingest (read, coerce, validate → rejects, person facts, pseudonymise)
 //!   → features → rules (R01–R12, P01–P04) & signals → rating (indicators, score, tier, action)
 //!   → report (Parquet tables, summary.json, report.html, charts)
+//!     & publication (CSV for the public credit platforms, the publication calendar)
 //! ```
 //!
 //! A stage imports only from the stages before it. `quarter`, `money`, `person`, `columns` and
@@ -22,6 +23,7 @@ pub mod output;
 pub mod person;
 pub mod pipeline;
 pub mod policy;
+pub mod publication;
 pub mod progress;
 pub mod quarter;
 pub mod query;

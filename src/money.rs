@@ -50,6 +50,14 @@ pub fn yuan(fen: i64) -> String {
     format!("{sign}{}.{:02}", (fen / 100).abs(), (fen % 100).abs())
 }
 
+/// 万元 text of an amount in fen, exact (one 万元 is 1,000,000 fen, so six decimals hold every
+/// fen): 1234567 → "1.234567", 100 → "0.000100". Integer arithmetic only: a credit platform's
+/// amount must add up to the fen the bureau recovers.
+pub fn wan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    format!("{sign}{}.{:06}", (fen / 1_000_000).abs(), (fen % 1_000_000).abs())
+}
+
 /// The decimal value of an amount in fen.
 pub fn decimal_from_fen(fen: i64) -> Decimal {
     Decimal::new(fen, 2)
@@ -91,5 +99,16 @@ mod tests {
         assert_eq!(yuan(123456), "1234.56");
         assert_eq!(yuan(5), "0.05");
         assert_eq!(yuan(-5), "-0.05");
+    }
+
+    #[test]
+    fn wan_text_is_exact_to_the_fen() {
+        // 12,345.67 yuan.
+        assert_eq!(wan(1_234_567), "1.234567");
+        assert_eq!(wan(1), "0.000001");
+        assert_eq!(wan(1_000_000), "1.000000");
+        assert_eq!(wan(123_456_789_012), "123456.789012");
+        assert_eq!(wan(-1_234_567), "-1.234567");
+        assert_eq!(wan(0), "0.000000");
     }
 }

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use crate::ingest;
 use crate::person::Pseudonymiser;
 use crate::policy::Policy;
+use crate::publication::{self, PublicationInput};
 use crate::quarter::Quarter;
 use crate::output::{self, OutputFolder};
 use crate::report::{self, summary::Summary};
@@ -95,7 +96,17 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     report::write_parquet(&mut budget, &folder.file("budget.parquet"))?;
     let mut history = rating::history_table(&scores, options.previous, options.quarter)?;
     report::write_parquet(&mut history, &folder.file("history.parquet"))?;
-    let mut ledger = rating::updated_ledger(&findings.standing.ledger(), &ratings, options.quarter)?;
+    let ledger = rating::updated_ledger(&findings.standing.ledger(), &ratings, options.quarter)?;
+    let publication = PublicationInput {
+        export: &export,
+        policy: options.policy,
+        quarter: options.quarter,
+        ratings: &ratings,
+        findings: &findings,
+        flags: &flags,
+        previous: options.previous,
+    };
+    let (mut ledger, published) = publication::publish(&publication, ledger, folder.path())?;
     report::write_parquet(&mut ledger, &folder.file("sanctions.parquet"))?;
     let mut institutions_per_tier = BTreeMap::new();
     for rating in &ratings {
@@ -121,6 +132,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         notes: BTreeMap::from([
             ("policy_settings".to_string(), report::data::policy_settings(options.policy)),
             ("risk_model".to_string(), leads.model.clone()),
+            ("credit_codes".to_string(), serde_json::json!(ingest::credit_code::quality(&export)?)),
+            ("publication".to_string(), serde_json::json!(published)),
         ]),
         time_taken_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
     };

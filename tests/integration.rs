@@ -8,6 +8,8 @@
 //!   `--previous` is checked before any work;
 //! - `rules`: R01–R12 and P01–P04 on hand-made exports at their boundaries, exact money;
 //! - `rating`: indicators, scores, tiers and actions chained quarter to quarter; explain;
+//! - `publication`: publication/ (credit platforms' CSV, 万元 exact, a province's mapping, the
+//!   calendar over chained quarters, credit codes in data quality);
 //! - `report`: report.html, charts with Chinese labels, scorecards, a real browser;
 //! - `sample_truth`: on exports from `sample`, every planted case is found and nothing else;
 //! - `signals`: risk signals and leads against the schemes the sample planted;
@@ -18,6 +20,7 @@ mod util;
 mod bad_inputs;
 mod cli;
 mod outputs;
+mod publication;
 mod rating;
 mod reading;
 mod report;

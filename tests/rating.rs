@@ -30,7 +30,24 @@ pub fn cohort(trainees: u32, passes: u32) -> Fixture {
     fixture
 }
 
-fn evaluate(dir: &Path, export: &str, quarter: &str, out: &str, previous: Option<&str>) {
+/// [`cohort`] of 20 with two more paid lines of uncompleted enrollments: breach share
+/// 2 ÷ 22 = 9.09% > 5%, so tier D and a new ban Q+1 … Q+4.
+pub fn breaching_cohort() -> Fixture {
+    let mut fixture = cohort(20, 15);
+    for n in [21, 22] {
+        let enrollment = format!("E{n}");
+        let claim = format!("C{n}");
+        let person = id_number("1980-01-01", 2 * n + 1);
+        fixture
+            .add(Table::Enrollments, &[("enrollment_id", enrollment.as_str()), ("person_id", person.as_str()), ("completed", "false")])
+            .add(Table::Claims, &[("claim_id", claim.as_str())])
+            .add(Table::ClaimLines, &[("claim_id", claim.as_str()), ("enrollment_id", enrollment.as_str())]);
+        fixture.attend_fully(enrollment.as_str());
+    }
+    fixture
+}
+
+pub fn evaluate(dir: &Path, export: &str, quarter: &str, out: &str, previous: Option<&str>) {
     let mut args = vec!["evaluate", "--data", export, "--quarter", quarter, "--out", out, "--demo-key"];
     if let Some(previous) = previous {
         args.extend(["--previous", previous]);
@@ -92,19 +109,7 @@ fn a_small_cohort_is_not_rated() {
 #[test]
 fn a_ban_persists_for_four_quarters_then_expires() {
     let dir = temp_dir();
-    let mut fixture = cohort(20, 15);
-    // Two lines of uncompleted enrollments: breach share 2 ÷ 22 = 9.09% > 5%.
-    for n in [21, 22] {
-        let enrollment = format!("E{n}");
-        let claim = format!("C{n}");
-        let person = id_number("1980-01-01", 2 * n + 1);
-        fixture
-            .add(Table::Enrollments, &[("enrollment_id", enrollment.as_str()), ("person_id", person.as_str()), ("completed", "false")])
-            .add(Table::Claims, &[("claim_id", claim.as_str())])
-            .add(Table::ClaimLines, &[("claim_id", claim.as_str()), ("enrollment_id", enrollment.as_str())]);
-        fixture.attend_fully(enrollment.as_str());
-    }
-    fixture.write(&dir.path().join("export"));
+    breaching_cohort().write(&dir.path().join("export"));
     evaluate(dir.path(), "export", "2026Q3", "q3", None);
     assert_eq!(scores(dir.path(), "q3", &["tier", "action", "banned_until"]), vec!["D | ban | 2027Q3"]);
     let ledger = read_parquet(&dir.path().join("q3/sanctions.parquet"));
@@ -172,7 +177,18 @@ fn a_second_run_writes_identical_tables() {
     cohort(20, 15).write(&dir.path().join("export"));
     evaluate(dir.path(), "export", "2026Q3", "one", None);
     evaluate(dir.path(), "export", "2026Q3", "two", None);
-    for table in ["institution_scores.parquet", "sanctions.parquet", "flags.parquet", "recoveries.parquet", "holds.parquet", "rejects.parquet"] {
+    for table in [
+        "institution_scores.parquet",
+        "sanctions.parquet",
+        "flags.parquet",
+        "recoveries.parquet",
+        "holds.parquet",
+        "rejects.parquet",
+        "publication/credit_evaluation.csv",
+        "publication/administrative_penalties.csv",
+        "publication/dishonesty_list_candidates.csv",
+        "publication/calendar.csv",
+    ] {
         let one = std::fs::read(dir.path().join("one").join(table)).unwrap();
         let two = std::fs::read(dir.path().join("two").join(table)).unwrap();
         assert!(one == two, "{table} differs");

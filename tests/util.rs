@@ -97,6 +97,7 @@ fn defaults(table: Table) -> &'static [(&'static str, &'static str)] {
             ("capacity", "200"),
             ("legal_rep", "null"),
             ("bank_account", "6222000011112222"),
+            ("credit_code", "null"),
         ],
         Table::Classes => &[
             ("class_id", "K1"),
@@ -176,6 +177,8 @@ fn defaults(table: Table) -> &'static [(&'static str, &'static str)] {
             ("from_quarter", "2026Q1"),
             ("until_quarter", "null"),
             ("reason", "test"),
+            ("decided_on", "null"),
+            ("repaired_on", "null"),
         ],
         Table::Appeals => &[
             ("rule", "R06"),
@@ -206,6 +209,12 @@ impl Fixture {
             })
             .collect();
         self.rows.entry(table).or_default().push(row);
+        self
+    }
+
+    /// Removes every row of `table` (to add others in their place).
+    pub fn clear(&mut self, table: Table) -> &mut Fixture {
+        self.rows.remove(&table);
         self
     }
 

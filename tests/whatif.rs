@@ -152,7 +152,7 @@ fn a_reform_folder_without_policy_files_stops_before_the_export_is_read() {
     assert_eq!(output.code, 4, "{}", output.stderr);
     assert_eq!(
         output.stderr.lines().last(),
-        Some("error: policy in empty: holds none of the policy files (policy.toml, rules.toml, indicators.toml, tiers.toml, signals.toml, budget.toml)")
+        Some("error: policy in empty: holds none of the policy files (policy.toml, rules.toml, indicators.toml, tiers.toml, signals.toml, publication.toml, budget.toml)")
     );
     assert!(!dir.path().join("wi").exists());
 }

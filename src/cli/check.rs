@@ -1,5 +1,6 @@
 //! `traincredit check --data DIR`: reads and validates an export without evaluating it, and
-//! prints per table the files, rows read, rows rejected by reason and coercions applied. A
+//! prints per table the files, rows read, rows rejected by reason and coercions applied, and the
+//! credit codes that could not be published as they are (data quality, not rejects). A
 //! fatal problem (missing table or column, wrong type, unreadable file) ends with its message
 //! and a non-zero exit.
 
@@ -60,6 +61,23 @@ pub fn render(export: &ingest::Export) -> anyhow::Result<String> {
         used += table.rows_used();
         rejected += table.rows_rejected();
     }
+    let codes = ingest::credit_code::quality(export)?;
+    let column = if codes.column_present { "" } else { " (institutions has no credit_code column)" };
+    writeln!(out, "\ncredit codes: {} of {} institutions valid{column}", codes.institutions_valid, codes.institutions)?;
+    // A nation's export without the column would list every institution: the first few show the kind.
+    const SHOWN: usize = 10;
+    for finding in codes.institution_findings.iter().take(SHOWN) {
+        writeln!(out, "  {}: {}", finding.institution_id, finding.message)?;
+    }
+    if codes.institution_findings.len() > SHOWN {
+        writeln!(out, "  and {} more (summary.json of a run lists them all)", codes.institution_findings.len() - SHOWN)?;
+    }
+    let employers = codes.employers;
+    writeln!(
+        out,
+        "  employer ids: {} distinct, {} in a credit code's shape, {} of them with a wrong check character",
+        employers.distinct, employers.in_code_shape, employers.invalid_check_character
+    )?;
     for warning in &export.warnings {
         writeln!(out, "\nwarning: {warning}")?;
     }

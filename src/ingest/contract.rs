@@ -49,22 +49,30 @@ pub struct ColumnSpec {
     pub allowed: &'static [&'static str],
     /// Whether the value is a personal identifier to pseudonymise (after deriving person facts).
     pub personal: bool,
+    /// Whether a file may lack the column altogether (read as all missing): columns added to
+    /// the contract after exports already existed.
+    pub may_be_absent: bool,
 }
 
 const fn column(name: &'static str, logical: Logical) -> ColumnSpec {
-    ColumnSpec { name, logical, required: true, allowed: &[], personal: false }
+    ColumnSpec { name, logical, required: true, allowed: &[], personal: false, may_be_absent: false }
 }
 
 const fn nullable(name: &'static str, logical: Logical) -> ColumnSpec {
-    ColumnSpec { name, logical, required: false, allowed: &[], personal: false }
+    ColumnSpec { name, logical, required: false, allowed: &[], personal: false, may_be_absent: false }
 }
 
 const fn choice(name: &'static str, allowed: &'static [&'static str]) -> ColumnSpec {
-    ColumnSpec { name, logical: Logical::Text, required: true, allowed, personal: false }
+    ColumnSpec { name, logical: Logical::Text, required: true, allowed, personal: false, may_be_absent: false }
 }
 
 const fn personal(name: &'static str, required: bool) -> ColumnSpec {
-    ColumnSpec { name, logical: Logical::Text, required, allowed: &[], personal: true }
+    ColumnSpec { name, logical: Logical::Text, required, allowed: &[], personal: true, may_be_absent: false }
+}
+
+/// A column a file may lack: missing values, and no column means every value missing.
+const fn optional(name: &'static str, logical: Logical) -> ColumnSpec {
+    ColumnSpec { name, logical, required: false, allowed: &[], personal: false, may_be_absent: true }
 }
 
 /// A foreign key: `column` must name a kept row of `parent` (its primary key).
@@ -246,6 +254,7 @@ const INSTITUTIONS_COLUMNS: &[ColumnSpec] = &[
             nullable(c::CAPACITY, Integer),
             personal(c::LEGAL_REP, false),
             personal(c::BANK_ACCOUNT, false),
+            optional(c::CREDIT_CODE, Text),
 ];
 
 const CLASSES_COLUMNS: &[ColumnSpec] = &[
@@ -344,6 +353,10 @@ const SANCTIONS_COLUMNS: &[ColumnSpec] = &[
             column(c::FROM_QUARTER, Text),
             nullable(c::UNTIL_QUARTER, Text),
             nullable(c::REASON, Text),
+            // The publication calendar's carry (see `publication`): when the sanction was
+            // decided, and a repair of credit that ended its publication.
+            optional(c::DECIDED_ON, Date),
+            optional(c::REPAIRED_ON, Date),
 ];
 
 const APPEALS_COLUMNS: &[ColumnSpec] = &[

@@ -2,11 +2,13 @@
 //!
 //! `read` finds and coerces each table, `pseudonymise` derives person facts, hashes every
 //! personal identifier and numbers the persons ([`PersonIndex`]), `validate` splits each table
-//! into kept rows and rejects. Every later stage starts from the [`Export`] this module returns
+//! into kept rows and rejects; `credit_code` checks institutions' and employers' unified social
+//! credit codes (data quality, never a reject). Every later stage starts from the [`Export`] this module returns
 //! and never opens a file itself: the sign-ins, when too many to hold ([`IngestOptions`]), are
 //! read again through plans this module built ([`Export::scan`]), with the same rows kept.
 
 pub mod contract;
+pub mod credit_code;
 pub mod pseudonymise;
 pub mod read;
 pub mod validate;

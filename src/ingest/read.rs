@@ -326,6 +326,7 @@ fn plan_file(table: Table, file: &TableFile) -> Result<FilePlan> {
                         notes.push(format!("{}: taken from the folder's hive partition", spec.name));
                         Plan::Expr(expr)
                     }
+                    None if spec.may_be_absent => Plan::Expr(lit(NULL).cast(canonical_dtype(spec.logical))),
                     None => {
                         return Err(ErrorKind::MissingColumn {
                             table: table.name().into(),

@@ -3,9 +3,11 @@
 //! `../shared/spec/policy.md`). Unknown keys are refused (`deny_unknown_fields`) and
 //! [`Policy::validate`] lists every problem at once, so a bureau fixes its files in one pass.
 
+pub mod publication;
 pub mod signals;
 
 use crate::error::{Error, ErrorKind, Result};
+use publication::PublicationConfig;
 use signals::SignalsConfig;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -15,15 +17,16 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// The policy files, in the order they are hashed.
-pub const FILES: [&str; 6] = ["policy.toml", "rules.toml", "indicators.toml", "tiers.toml", "signals.toml", "budget.toml"];
+pub const FILES: [&str; 7] = ["policy.toml", "rules.toml", "indicators.toml", "tiers.toml", "signals.toml", "publication.toml", "budget.toml"];
 
 /// The shipped defaults, used when no `--policy` folder is given and `./pipelines` is absent.
-const DEFAULTS: [(&str, &str); 6] = [
+const DEFAULTS: [(&str, &str); 7] = [
     ("policy.toml", include_str!("../../pipelines/policy.toml")),
     ("rules.toml", include_str!("../../pipelines/rules.toml")),
     ("indicators.toml", include_str!("../../pipelines/indicators.toml")),
     ("tiers.toml", include_str!("../../pipelines/tiers.toml")),
     ("signals.toml", signals::DEFAULT_TOML),
+    ("publication.toml", publication::DEFAULT_TOML),
     ("budget.toml", include_str!("../../pipelines/budget.toml")),
 ];
 
@@ -210,6 +213,8 @@ pub struct Policy {
     pub tiers: Tiers,
     /// `signals.toml`: the risk signals' settings.
     pub signals: SignalsConfig,
+    /// `publication.toml`: what is published on the credit platforms, in which layout.
+    pub publication: PublicationConfig,
     /// `budget.toml`.
     pub budget: Budget,
     /// Where it came from: a folder, or the defaults built into the binary.
@@ -276,13 +281,7 @@ impl Policy {
         let mut problems = Vec::new();
         let text = |name: &str| texts.iter().find(|(n, _)| n == name).map(|(_, t)| t.as_str()).unwrap_or("");
         fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str, problems: &mut Vec<String>) -> Option<T> {
-            toml::from_str(text)
-                .map_err(|error: toml::de::Error| {
-                    let line = error.span().map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-                    let place = line.map(|line| format!(" (line {line})")).unwrap_or_default();
-                    problems.push(format!("{name}: {}{place}", error.message().trim()))
-                })
-                .ok()
+            toml::from_str(text).map_err(|error| problems.push(toml_problem(name, text, &error))).ok()
         }
         let rules: Option<Rules> = parse("policy.toml", text("policy.toml"), &mut problems);
         let rule_settings: Option<BTreeMap<String, RuleSetting>> = parse("rules.toml", text("rules.toml"), &mut problems);
@@ -295,9 +294,10 @@ impl Policy {
                 }))
             })
             .ok();
+        let publication = PublicationConfig::from_toml(text("publication.toml")).map_err(|found| problems.extend(found)).ok();
         let budget: Option<Budget> = parse("budget.toml", text("budget.toml"), &mut problems);
-        let (Some(rules), Some(rule_settings), Some(indicators), Some(tiers), Some(signals), Some(budget)) =
-            (rules, rule_settings, indicators, tiers, signals, budget)
+        let (Some(rules), Some(rule_settings), Some(indicators), Some(tiers), Some(signals), Some(publication), Some(budget)) =
+            (rules, rule_settings, indicators, tiers, signals, publication, budget)
         else {
             return Err(ErrorKind::Policy { dir: dir.to_path_buf(), problems }.into());
         };
@@ -317,6 +317,7 @@ impl Policy {
             indicators,
             tiers,
             signals,
+            publication,
             budget,
             source,
             file_hashes,
@@ -461,6 +462,13 @@ impl Policy {
     pub fn severity(&self, id: &str) -> &str {
         self.rule_settings.get(id).map(|setting| setting.severity.as_str()).unwrap_or("medium")
     }
+}
+
+/// A TOML error of policy file `name` as a problem line: `NAME: message (line N)`.
+pub(crate) fn toml_problem(name: &str, text: &str, error: &toml::de::Error) -> String {
+    let line = error.span().map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    let place = line.map(|line| format!(" (line {line})")).unwrap_or_default();
+    format!("{name}: {}{place}", error.message().trim())
 }
 
 /// A folder holding a copy of the default policy, for tests and for bureaus starting their own.

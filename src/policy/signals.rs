@@ -306,11 +306,7 @@ impl SignalsConfig {
 
     /// Parses and validates `signals.toml`; every problem is listed.
     pub fn from_toml(text: &str) -> Result<SignalsConfig, Vec<String>> {
-        let config: SignalsConfig = toml::from_str(text).map_err(|error: toml::de::Error| {
-            let line = error.span().map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-            let place = line.map(|line| format!(" (line {line})")).unwrap_or_default();
-            vec![format!("signals.toml: {}{place}", error.message().trim())]
-        })?;
+        let config: SignalsConfig = toml::from_str(text).map_err(|error| vec![super::toml_problem("signals.toml", text, &error)])?;
         let problems = config.validate();
         if problems.is_empty() {
             Ok(config)

@@ -136,6 +136,22 @@ pub struct HistoryRow {
     pub values: [Option<f64>; 6],
 }
 
+/// One sanction of `sanctions.parquet` with its publication calendar (written by
+/// `publication::calendar`; the calendar's fields are empty in an older run folder).
+#[derive(Debug, Clone, Default)]
+pub struct LedgerRow {
+    pub institution_id: String,
+    pub kind: String,
+    pub from_quarter: String,
+    pub until_quarter: Option<String>,
+    pub class: String,
+    pub decided_on: String,
+    pub publication_end: Option<String>,
+    pub earliest_repair: String,
+    pub repaired_on: Option<String>,
+    pub publication_status: String,
+}
+
 /// The score cut-offs and indicator settings the run used, as far as the run folder records
 /// them (`summary.json` → `notes.policy_settings`, written by [`policy_settings`]); otherwise
 /// the engine's built-in defaults, and [`Settings::recorded`] says which.
@@ -285,6 +301,9 @@ pub struct RunData {
     pub history: Option<Vec<HistoryRow>>,
     /// `budget.parquet` (runs before the budget have none).
     pub budget: Option<Vec<BudgetLine>>,
+    /// `sanctions.parquet` with its publication calendar (`None` in a folder without one, or
+    /// from a run before the calendar existed).
+    pub ledger: Option<Vec<LedgerRow>>,
     pub settings: Settings,
 }
 
@@ -551,6 +570,31 @@ fn budget(frame: &DataFrame) -> Result<Vec<BudgetLine>> {
         .collect())
 }
 
+fn ledger(frame: &DataFrame) -> Result<Vec<LedgerRow>> {
+    use crate::publication::calendar as cal;
+    let cells = Cells::new(frame, "sanctions");
+    let [ids, kinds, froms, classes, decided, repairable, statuses] =
+        ["institution_id", "kind", "from_quarter", cal::CLASS, "decided_on", cal::EARLIEST_REPAIR, cal::PUBLICATION_STATUS]
+            .map(|name| cells.text_or_empty(name));
+    let [untils, ends, repaired] = ["until_quarter", cal::PUBLICATION_END, "repaired_on"].map(|name| cells.texts(name));
+    let (ids, kinds, froms, classes, decided, repairable, statuses) = (ids?, kinds?, froms?, classes?, decided?, repairable?, statuses?);
+    let (untils, ends, repaired) = (untils?, ends?, repaired?);
+    Ok((0..cells.height())
+        .map(|i| LedgerRow {
+            institution_id: ids[i].clone(),
+            kind: kinds[i].clone(),
+            from_quarter: froms[i].clone(),
+            until_quarter: untils[i].clone(),
+            class: classes[i].clone(),
+            decided_on: decided[i].clone(),
+            publication_end: ends[i].clone(),
+            earliest_repair: repairable[i].clone(),
+            repaired_on: repaired[i].clone(),
+            publication_status: statuses[i].clone(),
+        })
+        .collect())
+}
+
 fn rejects(frame: &DataFrame) -> Result<Vec<Reject>> {
     let cells = Cells::new(frame, "rejects");
     let tables = cells.text_or_empty("table")?;
@@ -682,6 +726,10 @@ impl RunData {
             benford: optional(dir, "benford_digits.parquet")?.map(|f| benford(&f)).transpose()?,
             history: optional(dir, "history.parquet")?.map(|f| history(&f)).transpose()?,
             budget: optional(dir, "budget.parquet")?.map(|f| budget(&f)).transpose()?,
+            ledger: optional(dir, "sanctions.parquet")?
+                .filter(|f| f.column(crate::publication::calendar::PUBLICATION_STATUS).is_ok())
+                .map(|f| ledger(&f))
+                .transpose()?,
             settings: settings(&summary)?,
             summary,
         })

@@ -350,13 +350,14 @@ pub fn report(data: &RunData, lang: Lang, charts: &ChartSet, checks: &[Check]) -
     out.push_str("</header>\n");
     let _ = write!(
         out,
-        "<nav class=\"toc\"><a href=\"#glance\">{}</a><a href=\"#tiers\">{}</a><a href=\"#leads\">{}</a><a href=\"#money\">{}</a><a href=\"#budget\">{}</a><a href=\"#trend\">{}</a><a href=\"#quality\">{}</a><a href=\"#sources\">{}</a></nav>\n<main>\n",
+        "<nav class=\"toc\"><a href=\"#glance\">{}</a><a href=\"#tiers\">{}</a><a href=\"#leads\">{}</a><a href=\"#money\">{}</a><a href=\"#budget\">{}</a><a href=\"#trend\">{}</a><a href=\"#publication\">{}</a><a href=\"#quality\">{}</a><a href=\"#sources\">{}</a></nav>\n<main>\n",
         lang.t("本季概览", "At a glance"),
         lang.t("信用等级", "Tiers"),
         lang.t("调查线索", "Leads"),
         lang.t("追回与暂缓", "Recoveries and holds"),
         lang.t("下季度预算", "Next quarter's budget"),
         lang.t("趋势", "Trend"),
+        lang.t("信用公示", "Publication"),
         lang.t("数据质量", "Data quality"),
         lang.t("数据来源与核对", "Sources and checks")
     );
@@ -366,6 +367,7 @@ pub fn report(data: &RunData, lang: Lang, charts: &ChartSet, checks: &[Check]) -
     money(&mut out, data, lang, charts);
     budget(&mut out, data, lang);
     trend(&mut out, data, lang, charts);
+    publication(&mut out, data, lang);
     quality(&mut out, data, lang);
     sources(&mut out, data, lang, checks);
     out.push_str("</main>\n");
@@ -895,6 +897,77 @@ fn trend(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
     out.push_str("</section>\n");
 }
 
+/// What the bureau publishes, withdraws or ends by repair on the credit platforms this quarter,
+/// from the ledger's calendar (`sanctions.parquet`); the files themselves are in `publication/`.
+fn publication(out: &mut String, data: &RunData, lang: Lang) {
+    let _ = write!(out, "<section id=\"publication\"><h2>{}</h2>", lang.t("信用公示", "Credit publication"));
+    let _ = write!(
+        out,
+        "<p>{}</p>",
+        lang.t(
+            "向信用中国及省级平台报送的文件（CSV，UTF-8 带 BOM）见 publication/ 文件夹：信用评价结果、行政处罚（双公示）、严重失信主体名单候选、公示日历。",
+            "The files for 信用中国 and the provincial platform (CSV, UTF-8 with BOM) are in publication/: evaluation results, penalty records (双公示), dishonesty-list candidates, the publication calendar."
+        )
+    );
+    let Some(ledger) = &data.ledger else {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{}</p></section>\n",
+            lang.t("本次运行的 sanctions.parquet 没有公示日历。", "This run's sanctions.parquet has no publication calendar.")
+        );
+        return;
+    };
+    let due: Vec<_> = ledger
+        .iter()
+        .filter(|row| matches!(row.publication_status.as_str(), "to_publish" | "withdraw" | "repaired"))
+        .collect();
+    if due.is_empty() {
+        let _ = write!(
+            out,
+            "<p>{}</p></section>\n",
+            lang.t("本季度没有需要新公示、撤下或因信用修复而结束公示的记录。", "Nothing to publish, withdraw or end by repair this quarter.")
+        );
+        return;
+    }
+    table_start(
+        out,
+        Some("publication-table"),
+        &[
+            Heading::Text(lang.t("机构", "Institution")),
+            Heading::Text(lang.t("处罚", "Sanction")),
+            Heading::Text(lang.t("失信等级", "Class")),
+            Heading::Text(lang.t("决定日期", "Decided")),
+            Heading::Text(lang.t("公示截止", "Published until")),
+            Heading::Text(lang.t("最早可修复", "Repairable from")),
+            Heading::Text(lang.t("本季处理", "This quarter")),
+        ],
+    );
+    for row in due {
+        let period = match &row.until_quarter {
+            Some(until) => format!("{}–{until}", row.from_quarter),
+            None => format!("{}–", row.from_quarter),
+        };
+        let status = match &row.repaired_on {
+            Some(day) if row.publication_status == "repaired" => format!("{} {day}", text::publication_status_name(lang, &row.publication_status)),
+            _ => text::publication_status_name(lang, &row.publication_status),
+        };
+        let _ = write!(
+            out,
+            "<tr data-status=\"{}\"><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&row.publication_status),
+            institution_link(data, &row.institution_id, lang),
+            escape(&text::sanction_kind_name(lang, &row.kind)),
+            escape(&period),
+            escape(&row.class),
+            escape(&row.decided_on),
+            escape(row.publication_end.as_deref().unwrap_or("—")),
+            escape(&row.earliest_repair),
+            escape(&status)
+        );
+    }
+    out.push_str("</tbody></table></section>\n");
+}
+
 fn quality(out: &mut String, data: &RunData, lang: Lang) {
     let _ = write!(out, "<section id=\"quality\"><h2>{}</h2>", lang.t("数据质量", "Data quality"));
     let inputs = data.summary["inputs"].as_array().cloned().unwrap_or_default();
@@ -1002,7 +1075,69 @@ fn quality(out: &mut String, data: &RunData, lang: Lang) {
         }
         out.push_str("</ul>");
     }
+    credit_codes(out, data, lang);
     out.push_str("</section>\n");
+}
+
+/// The credit-code findings of `summary.json` (`notes.credit_codes`): institutions whose code
+/// cannot be published as it is, and employer ids in a code's shape that fail the check.
+fn credit_codes(out: &mut String, data: &RunData, lang: Lang) {
+    let codes = &data.summary["notes"]["credit_codes"];
+    if codes.is_null() {
+        return;
+    }
+    let count = |value: &serde_json::Value| value.as_u64().unwrap_or(0) as usize;
+    let _ = write!(out, "<h3>{}</h3>", lang.t("统一社会信用代码", "Unified social credit codes"));
+    let institutions = count(&codes["institutions"]);
+    let valid = count(&codes["institutions_valid"]);
+    let employers = &codes["employers"];
+    let (shape, wrong) = (count(&employers["in_code_shape"]), count(&employers["invalid_check_character"]));
+    let _ = write!(
+        out,
+        "<p>{}</p>",
+        match lang {
+            Lang::Zh => format!(
+                "{} 家机构中 {} 家的代码通过 GB 32100-2015 校验{}；用人单位编号中 {} 个为信用代码格式，其中 {} 个校验位错误（仅计数）。",
+                text::count(institutions),
+                figure("credit-codes-valid", &valid.to_string(), &text::count(valid)),
+                if codes["column_present"].as_bool() == Some(true) { "" } else { "（导出的机构表没有 credit_code 列）" },
+                text::count(shape),
+                figure("employer-codes-invalid", &wrong.to_string(), &text::count(wrong))
+            ),
+            Lang::En => format!(
+                "{} of {} institutions have a code that passes the GB 32100-2015 check{}; {} employer ids are in a code's shape, {} of them with a wrong check character (counted only).",
+                figure("credit-codes-valid", &valid.to_string(), &text::count(valid)),
+                text::count(institutions),
+                if codes["column_present"].as_bool() == Some(true) { "" } else { " (the export's institutions table has no credit_code column)" },
+                text::count(shape),
+                figure("employer-codes-invalid", &wrong.to_string(), &text::count(wrong))
+            ),
+        }
+    );
+    let findings = codes["institution_findings"].as_array().cloned().unwrap_or_default();
+    // Without the column every institution lacks a code: the sentence above says so once.
+    if findings.is_empty() || codes["column_present"].as_bool() != Some(true) {
+        return;
+    }
+    table_start(out, Some("credit-codes-table"), &[Heading::Text(lang.t("机构", "Institution")), Heading::Text(lang.t("问题", "Problem"))]);
+    for finding in &findings {
+        let id = finding["institution_id"].as_str().unwrap_or("");
+        let problem = match (lang, finding["problem"].as_str().unwrap_or("")) {
+            (Lang::Zh, "missing") => "缺少代码".to_string(),
+            (Lang::Zh, "length") => format!("长度为 {} 位，应为 18 位", count(&finding["found"])),
+            (Lang::Zh, "character") => {
+                format!("第 {} 位“{}”不在代码字符集中", count(&finding["position"]), finding["found"].as_str().unwrap_or(""))
+            }
+            (Lang::Zh, "check_character") => format!(
+                "校验位为“{}”，应为“{}”",
+                finding["found"].as_str().unwrap_or(""),
+                finding["expected"].as_str().unwrap_or("")
+            ),
+            _ => finding["message"].as_str().unwrap_or("").to_string(),
+        };
+        let _ = write!(out, "<tr><td>{}</td><td class=\"evidence\">{}</td></tr>", institution_link(data, id, lang), escape(&problem));
+    }
+    out.push_str("</tbody></table>");
 }
 
 fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
@@ -1012,7 +1147,7 @@ fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
         "<p>{}</p><ul>",
         lang.t("本报告的每个数字都来自与它同一文件夹中的数据表：", "Every figure of this report comes from the tables in its folder:")
     );
-    let files: [(&str, &str, &str); 11] = [
+    let files: [(&str, &str, &str); 12] = [
         ("institution_scores.parquet", "各机构指标、得分、等级、处理与原因", "indicators, scores, tiers, actions and reasons"),
         (
             "flags.parquet",
@@ -1028,6 +1163,7 @@ fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
         ("signal_values.parquet", "各风险信号的值、同类值与阈值", "each signal's value, peer value and threshold"),
         ("benford_digits.parquet", "申领金额首位数字分布", "first digits of claim amounts"),
         ("history.parquet", "本季度及此前各季度的等级与得分", "tiers and scores of this and earlier quarters"),
+        ("publication/calendar.csv", "信用公示文件（publication/，CSV）及公示日历", "the credit platforms' files (publication/, CSV) and the calendar"),
     ];
     for (file, zh, en) in files {
         let present = data.dir.join(file).is_file();

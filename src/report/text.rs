@@ -74,6 +74,31 @@ pub fn tier_name(lang: Lang, tier: &str) -> String {
     }
 }
 
+/// A sanction's publication status this quarter (`publication::calendar::Status`).
+pub fn publication_status_name(lang: Lang, status: &str) -> String {
+    match status {
+        "to_publish" => lang.t("本季新公示", "to publish"),
+        "published" => lang.t("公示中", "published"),
+        "withdraw" => lang.t("公示期满撤下", "period ends: withdraw"),
+        "repaired" => lang.t("信用修复撤下", "repaired: withdraw"),
+        "ended" => lang.t("已结束", "ended"),
+        "scheduled" => lang.t("尚未开始", "not yet started"),
+        "not_published" => lang.t("不予公示", "not published"),
+        other => other,
+    }
+    .to_string()
+}
+
+/// A sanction kind of the ledger.
+pub fn sanction_kind_name(lang: Lang, kind: &str) -> String {
+    match kind {
+        "ban" => lang.t("暂停承训", "ban"),
+        "disqualified" => lang.t("取消资格", "disqualified"),
+        other => other,
+    }
+    .to_string()
+}
+
 /// What an action means for the institution.
 pub fn action_name(lang: Lang, action: &str) -> String {
     match action {

@@ -126,8 +126,6 @@ pub fn corporate_account(rng: &mut ChaCha8Rng, index: u64) -> String {
     format!("{prefix}{middle:010}{:05}", index % 100_000)
 }
 
-/// Characters of unified social credit codes (no I, O, S, V, Z).
-const USCC_CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// A unified social credit code (统一社会信用代码): registration department and kind (`91`
 /// enterprise, `12` public institution, `52` private non-enterprise unit), area code, a GB 11714
@@ -138,7 +136,7 @@ pub fn social_credit_code(rng: &mut ChaCha8Rng, kind_prefix: &str, area_code: &s
         // Codes issued since 2015 in Shandong start with MA3.
         body.push_str("MA3");
         for _ in 0..5 {
-            body.push(USCC_CHARSET[rng.gen_range(0..31)] as char);
+            body.push(crate::ingest::credit_code::ALPHABET.as_bytes()[rng.gen_range(0..31)] as char);
         }
     } else {
         for _ in 0..8 {
@@ -147,7 +145,8 @@ pub fn social_credit_code(rng: &mut ChaCha8Rng, kind_prefix: &str, area_code: &s
     }
     let organisation = format!("{body}{}", organisation_check(&body));
     let first17 = format!("{kind_prefix}{area_code}{organisation}");
-    format!("{first17}{}", credit_code_check(&first17))
+    let check = crate::ingest::credit_code::check_character(&first17).expect("17 characters of the code alphabet");
+    format!("{first17}{check}")
 }
 
 fn char_value(c: u8) -> u32 {
@@ -166,18 +165,6 @@ fn organisation_check(body: &str) -> char {
         11 => '0',
         value => (b'0' + value as u8) as char,
     }
-}
-
-/// GB 32100 check character of the first 17 characters of a credit code.
-fn credit_code_check(first17: &str) -> char {
-    const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(c, w)| USCC_CHARSET.iter().position(|&x| x == c).expect("credit code character") as u32 * w)
-        .sum();
-    let value = (31 - sum % 31) % 31;
-    USCC_CHARSET[value as usize] as char
 }
 
 #[cfg(test)]
@@ -216,13 +203,13 @@ mod tests {
 
     #[test]
     fn credit_codes_have_their_check_characters() {
-        // 91350100M000100Y43 is a published example code: its check character is 3.
-        assert_eq!(credit_code_check("91350100M000100Y4"), '3');
+        // 91350100M000100Y43 is a published example code: its organisation code's check is 4.
         assert_eq!(organisation_check("M000100Y"), '4');
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let code = social_credit_code(&mut rng, "91", "370100", true);
         assert_eq!(code.len(), 18);
         assert!(code.starts_with("91370100MA3"));
+        assert_eq!(crate::ingest::credit_code::check(Some(&code)), Ok(()));
     }
 
     #[test]
