@@ -370,3 +370,46 @@ fn sample_refuses_a_folder_it_did_not_write() {
     );
     assert_eq!(snapshot(&dir.path().join("real-export")), before);
 }
+
+/// A small tmpfs mounted for a test and unmounted however the test ends.
+struct Mounted(PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Bytes a folder takes on a tmpfs: whole 4 KiB pages per file and folder.
+fn pages(folder: &Path) -> u64 {
+    let mut total = 4096;
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        total += if path.is_dir() { pages(&path) } else { std::fs::metadata(&path).unwrap().len().div_ceil(4096) * 4096 };
+    }
+    total
+}
+
+#[test]
+fn a_disk_that_fills_up_while_writing_leaves_the_previous_run_whole() {
+    let dir = with_export();
+    assert_eq!(evaluate(dir.path(), "probe", &[]).code, 0);
+    // Room for one run and a half: the second run's staging folder cannot fit beside the first.
+    let size = pages(&dir.path().join("probe")) * 3 / 2;
+    let disk = dir.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}")]).arg("tmpfs").arg(&disk).output();
+    if !mounted.as_ref().is_ok_and(|output| output.status.success()) {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root): {mounted:?}");
+        return;
+    }
+    let _unmount = Mounted(disk.clone());
+    let output = evaluate(dir.path(), "disk/run", &[]);
+    assert_eq!(output.code, 0, "the first run fits: {}", output.stderr);
+    let before = snapshot(&disk.join("run"));
+    let output = evaluate(dir.path(), "disk/run", &[]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert!(output.stderr.contains("No space left on device"), "{}", output.stderr);
+    assert_eq!(snapshot(&disk.join("run")), before, "the previous run is untouched");
+    assert_eq!(hidden(&disk), vec![".run.lock"], "the failed run's staging folder is gone");
+}
