@@ -14,11 +14,23 @@ pub struct Error {
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum ErrorKind {
-    #[error("table {table}: required table is missing: expected {table}.parquet or a folder {table}/ of Parquet files in {}", dir.display())]
-    MissingTable { table: String, dir: PathBuf },
+    /// Every required table the export lacks, in contract order (never only the first).
+    #[error("{}", missing_tables(tables, dir))]
+    MissingTable { tables: Vec<String>, dir: PathBuf },
 
-    #[error("table {table}: folder {} holds no .parquet file", dir.display())]
-    EmptyTableFolder { table: String, dir: PathBuf },
+    #[error("table {table}: folder {} holds no .parquet file{}", dir.display(), found_instead(found))]
+    EmptyTableFolder { table: String, dir: PathBuf, found: Vec<String> },
+
+    /// A table given both as `NAME.parquet` and as a folder `NAME/`: reading one would silently
+    /// ignore the other's rows.
+    #[error("table {table}: given twice, as the file {} and as the folder {}; keep one of them (reading one would ignore the other's rows)", file.display(), dir.display())]
+    AmbiguousTable { table: String, file: PathBuf, dir: PathBuf },
+
+    #[error("table {table}, column {column}: hive partition value '{value}' in the path of {} is not {expected}", file.display())]
+    BadPartitionValue { table: String, column: String, file: PathBuf, value: String, expected: String },
+
+    #[error("table {table}, column {column}: invalid UTF-8 text in {}, {place}; text columns must be UTF-8 (convert a GBK or GB18030 export first)", file.display())]
+    InvalidText { table: String, column: String, file: PathBuf, place: String },
 
     #[error("table {table}, column {column}: required column is missing in {} (expected {expected})", file.display())]
     MissingColumn { table: String, column: String, file: PathBuf, expected: String },
@@ -31,6 +43,11 @@ pub enum ErrorKind {
 
     #[error("table {table}: has no rows in {}; there is nothing to evaluate", file.display())]
     EmptyRequiredTable { table: String, file: PathBuf },
+
+    /// The export cannot answer for the quarter: no claims in it, or an indicator's window runs
+    /// past the data (`features::completeness`).
+    #[error("the export does not cover {quarter}: {}. Coverage: {}. To evaluate anyway, with the uncovered indicators null (left out of the score, never 0%), pass --allow-incomplete", problems.join("; "), coverage.join("; "))]
+    IncompleteExport { quarter: String, problems: Vec<String>, coverage: Vec<String> },
 
     #[error("person ids mix raw ID numbers and 64-hex hashes ({raw} raw, {hashed} hashed, first raw in table {raw_table}, first hashed in table {hashed_table}); one export must use one form, or joins across tables would silently find nothing")]
     MixedPersonIdForms { raw: usize, hashed: usize, raw_table: String, hashed_table: String },
@@ -46,6 +63,30 @@ pub enum ErrorKind {
 
     #[error("{0}")]
     Invalid(String),
+}
+
+/// The message of [`ErrorKind::MissingTable`]: one table, or all of them at once.
+fn missing_tables(tables: &[String], dir: &Path) -> String {
+    match tables {
+        [table] => format!(
+            "table {table}: required table is missing: expected {table}.parquet or a folder {table}/ of Parquet files in {}",
+            dir.display()
+        ),
+        _ => format!(
+            "tables {}: required tables are missing: expected NAME.parquet or a folder NAME/ of Parquet files for each in {}",
+            tables.join(", "),
+            dir.display()
+        ),
+    }
+}
+
+/// What a table folder holds instead of Parquet files, for [`ErrorKind::EmptyTableFolder`].
+fn found_instead(found: &[String]) -> String {
+    if found.is_empty() {
+        " (it is empty)".into()
+    } else {
+        format!(" (found: {})", found.join(", "))
+    }
 }
 
 impl Error {

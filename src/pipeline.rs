@@ -8,6 +8,7 @@ use crate::ingest::contract::Table;
 use crate::money;
 use crate::report::tables;
 use crate::progress::Stage;
+use crate::features::completeness::Completeness;
 use crate::features::indicators::IndicatorTable;
 use crate::rating;
 use crate::signals::{self, SignalsInput};
@@ -38,6 +39,9 @@ pub struct EvaluateOptions<'a> {
     pub previous: Option<&'a Path>,
     /// Which tables are held in memory.
     pub ingest: ingest::IngestOptions,
+    /// Evaluate a quarter the export does not cover (no claims, or an indicator's window past
+    /// the data), with the uncovered indicators null, instead of refusing.
+    pub allow_incomplete: bool,
 }
 
 /// What a run produced.
@@ -58,6 +62,11 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     for warning in &export.warnings {
         tracing::warn!("{warning}");
     }
+    let coverage = ingest::coverage::Coverage::of(&export)?;
+    let completeness = Completeness::assess(&export, &coverage, options.policy, options.quarter)?;
+    if !options.allow_incomplete {
+        completeness.require_complete(options.quarter, &coverage)?;
+    }
 
     let uplifts = match options.previous {
         Some(previous) => previous_uplifts(previous, options.quarter)?,
@@ -77,7 +86,10 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let findings = rules::evaluate_with_standing(&export, options.policy, options.quarter, &uplifts, standing)?;
     stage.done(findings.lines_in_scope.height());
     let stage = Stage::start("computing indicators and risk signals");
-    let indicators = crate::progress::timed("indicators", || IndicatorTable::compute(&export, options.policy, options.quarter, &findings.lines_in_scope))?;
+    let indicators = crate::progress::timed("indicators", || IndicatorTable::compute_with_gaps(&export, options.policy, options.quarter, &findings.lines_in_scope, &completeness.gaps))?;
+    for gap in &indicators.without_data {
+        tracing::warn!("{}: no data, left out of the score ({})", gap.indicator, gap.reason);
+    }
     let leads = signals::detect(&SignalsInput {
         export: &export,
         findings: &findings,
@@ -130,6 +142,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         inputs,
         rejects_per_table,
         warnings: export.warnings.clone(),
+        coverage,
+        indicators_without_data: indicators.without_data.clone(),
         institutions_per_tier,
         flags_per_rule: flags_per_rule(&flags)?,
         totals: totals(&export, &findings, options.quarter)?,

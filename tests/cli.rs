@@ -59,7 +59,7 @@ fn evaluate_writes_the_run_folder_and_the_same_tables_twice() {
     let dir = temp_dir();
     let mut fixture = Fixture::clean();
     fixture.add(traincredit::ingest::contract::Table::Enrollments, &[("enrollment_id", "E2"), ("completed", "false"), ("person_id", id_number("1970-03-03", 9).as_str())]);
-    fixture.add(traincredit::ingest::contract::Table::ClaimLines, &[("enrollment_id", "E2")]);
+    fixture.add(traincredit::ingest::contract::Table::ClaimLines, &[("enrollment_id", "E2")]).observed_through("2026-09-30");
     fixture.write(dir.path().join("export").as_path());
     for out in ["one", "two"] {
         let output = run(dir.path(), &["evaluate", "--data", "export", "--quarter", "2026Q3", "--out", out, "--demo-key"]);
@@ -118,4 +118,23 @@ fn sign_ins_read_from_disk_give_the_same_tables_as_sign_ins_held() {
     for rule in ["R06", "P03", "synchronized_sign_ins"] {
         assert!(rules.iter().any(|r| r == rule), "no {rule} flag in the streamed run");
     }
+}
+
+#[test]
+fn check_prints_the_exports_coverage() {
+    let dir = temp_dir();
+    let sample = root().join("data-samples/jinan").display().to_string();
+    let output = run(dir.path(), &["check", "--data", &sample]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output.stdout.contains(
+            "\ncoverage:\n  claims (submitted_on): 2025-01-23 … 2026-09-30\n  attendance (check_in): 2025-01-04 … 2026-09-30\n  employment (month): 2025-01-01 … 2026-09-01\n  assessments (exam_date): 2025-02-03 … 2026-09-30\n  surveys (answered_on): 2025-01-27 … 2026-09-30\n"
+        ),
+        "{}",
+        output.stdout
+    );
+    // A sign-in table streamed from disk has the same coverage, from its files' ranges.
+    let streamed = run(dir.path(), &["check", "--data", &sample, "--stream-above", "0"]);
+    assert_eq!(streamed.code, 0, "{}", streamed.stderr);
+    assert!(streamed.stdout.contains("  attendance (check_in): 2025-01-04 … 2026-09-30\n"), "{}", streamed.stdout);
 }

@@ -60,6 +60,10 @@ pub fn render(export: &ingest::Export) -> anyhow::Result<String> {
         used += table.rows_used();
         rejected += table.rows_rejected();
     }
+    writeln!(out, "\ncoverage:")?;
+    for line in ingest::coverage::Coverage::of(export)?.lines() {
+        writeln!(out, "  {line}")?;
+    }
     for warning in &export.warnings {
         writeln!(out, "\nwarning: {warning}")?;
     }

@@ -7,6 +7,7 @@
 //! read again through plans this module built ([`Export::scan`]), with the same rows kept.
 
 pub mod contract;
+pub mod coverage;
 pub mod pseudonymise;
 pub mod read;
 pub mod validate;
@@ -163,6 +164,49 @@ struct StreamedRaw {
     coercions: Vec<String>,
 }
 
+/// The districts of the export's institutions (as read: trimmed; each once, sorted), read
+/// before any other table so that the policy is checked against them first
+/// ([`crate::policy::Policy::resolve_for`]). Empty when the export has no institutions table:
+/// ingest then says so.
+pub fn districts(dir: &Path) -> Result<Vec<String>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let Some(located) = read::locate(dir, Table::Institutions)? else { return Ok(Vec::new()) };
+    let mut districts = read::distinct_texts(Table::Institutions, &located.files, crate::columns::DISTRICT)?;
+    districts.sort();
+    districts.dedup();
+    Ok(districts)
+}
+
+/// Extensions of files that hold rows: outside a table's name, such a file in the export folder
+/// is reported. Notes (`README.md`, a sample's `truth.json`) are not.
+const TABULAR_EXTENSIONS: [&str; 5] = ["parquet", "csv", "tsv", "xlsx", "xls"];
+
+/// Entries of the export folder that look like data but are no table of the contract (a
+/// misspelt `survey.parquet`, a folder `attendence/`, a CSV copy), as warnings: nothing there
+/// is read, and a person should know.
+fn stray_entries(dir: &Path) -> Result<Vec<String>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("listing the export folder", dir, e))?;
+    let mut strays = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io("listing the export folder", dir, e))?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+            strays.push(path.display().to_string());
+            continue;
+        };
+        let tabular = path.is_dir()
+            || path.extension().and_then(|e| e.to_str()).is_some_and(|e| TABULAR_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+        let stem = if path.is_dir() { Some(name.as_str()) } else { name.strip_suffix(".parquet") };
+        if !tabular || name.starts_with(['.', '_']) || stem.and_then(Table::from_name).is_some() {
+            continue;
+        }
+        strays.push(name);
+    }
+    strays.sort();
+    Ok(strays.into_iter().map(|name| format!("{name} in the export folder is not a table of the contract: not read")).collect())
+}
+
 /// Reads, pseudonymises and validates every table of the export in `dir`.
 pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
     ingest_with(dir, key, IngestOptions::default())
@@ -174,16 +218,28 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
         return Err(Error::invalid(format!("export folder {} does not exist or is not a folder", dir.display())));
     }
     // Where each table is, and which are left on disk.
+    let mut warnings = stray_entries(dir)?;
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for table in ALL_TABLES {
+        match read::locate(dir, table)? {
+            Some(read::Located { files, ignored }) => {
+                for path in ignored {
+                    let shown = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
+                    warnings.push(format!("table {}: {shown} is not a .parquet file: not read", table.name()));
+                }
+                found.push((table, files));
+            }
+            None if table.required() => missing.push(table.name().to_string()),
+            None => found.push((table, Vec::new())),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(ErrorKind::MissingTable { tables: missing, dir: dir.to_path_buf() }.into());
+    }
     let mut located: Vec<(Table, Vec<TableFile>)> = Vec::new();
     let mut streamed_raw = BTreeMap::new();
-    for table in ALL_TABLES {
-        let files = match read::locate(dir, table)? {
-            Some(files) => files,
-            None if table.required() => {
-                return Err(ErrorKind::MissingTable { table: table.name().into(), dir: dir.to_path_buf() }.into())
-            }
-            None => Vec::new(),
-        };
+    for (table, files) in found {
         if table.streamable() && !files.is_empty() {
             let rows_per_file: Vec<usize> = files.iter().map(|file| read::file_rows(table, file)).collect::<Result<_>>()?;
             let rows_read: usize = rows_per_file.iter().sum();
@@ -233,7 +289,6 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
         "numbered the persons"
     );
 
-    let mut warnings = Vec::new();
     let mut pseudonymised = BTreeMap::new();
     let mut first_raw: Option<(Table, usize)> = None;
     let mut first_hashed: Option<(Table, usize)> = None;

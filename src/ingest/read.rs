@@ -34,27 +34,43 @@ pub struct RawTable {
     pub coercions: Vec<String>,
 }
 
+/// Where a table's rows are: its Parquet files, and what its folder held besides them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub files: Vec<TableFile>,
+    /// Files of the table's folder that are not Parquet (not hidden, not `_`-prefixed writer
+    /// metadata): not read, and said so, since they may hold rows someone meant to deliver.
+    pub ignored: Vec<PathBuf>,
+}
+
 /// Finds the file(s) of `table` in `dir`: `NAME.parquet`, or every `*.parquet` below `NAME/`
-/// (sorted by path, so reading order never depends on the file system). `None` when absent.
-pub fn locate(dir: &Path, table: Table) -> Result<Option<Vec<TableFile>>> {
+/// (sorted by path, so reading order never depends on the file system). `None` when absent; an
+/// error when both are there (one would be ignored) or the folder holds no Parquet file.
+pub fn locate(dir: &Path, table: Table) -> Result<Option<Located>> {
     let single = dir.join(format!("{}.parquet", table.name()));
     let folder = dir.join(table.name());
+    if single.is_file() && folder.is_dir() {
+        return Err(ErrorKind::AmbiguousTable { table: table.name().into(), file: single, dir: folder }.into());
+    }
     if single.is_file() {
-        return Ok(Some(vec![TableFile { path: single, partitions: Vec::new() }]));
+        return Ok(Some(Located { files: vec![TableFile { path: single, partitions: Vec::new() }], ignored: Vec::new() }));
     }
     if !folder.is_dir() {
         return Ok(None);
     }
     let mut files = Vec::new();
-    collect_parquet_files(&folder, &folder, &mut files)?;
+    let mut ignored = Vec::new();
+    collect_parquet_files(&folder, &folder, &mut files, &mut ignored)?;
+    ignored.sort();
     if files.is_empty() {
-        return Err(ErrorKind::EmptyTableFolder { table: table.name().into(), dir: folder }.into());
+        let found = ignored.iter().map(|path| path.strip_prefix(&folder).unwrap_or(path).display().to_string()).collect();
+        return Err(ErrorKind::EmptyTableFolder { table: table.name().into(), dir: folder, found }.into());
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Some(files))
+    Ok(Some(Located { files, ignored }))
 }
 
-fn collect_parquet_files(root: &Path, dir: &Path, files: &mut Vec<TableFile>) -> Result<()> {
+fn collect_parquet_files(root: &Path, dir: &Path, files: &mut Vec<TableFile>, ignored: &mut Vec<PathBuf>) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io("listing a table folder", dir, e))?;
     for entry in entries {
         let path = entry.map_err(|e| Error::io("listing a table folder", dir, e))?.path();
@@ -64,7 +80,7 @@ fn collect_parquet_files(root: &Path, dir: &Path, files: &mut Vec<TableFile>) ->
             continue;
         }
         if path.is_dir() {
-            collect_parquet_files(root, &path, files)?;
+            collect_parquet_files(root, &path, files, ignored)?;
         } else if path.extension().is_some_and(|e| e == "parquet") {
             let partitions = path
                 .strip_prefix(root)
@@ -79,6 +95,8 @@ fn collect_parquet_files(root: &Path, dir: &Path, files: &mut Vec<TableFile>) ->
                 })
                 .collect();
             files.push(TableFile { path, partitions });
+        } else {
+            ignored.push(path);
         }
     }
     Ok(())
@@ -162,7 +180,7 @@ pub fn distinct_texts(table: Table, files: &[TableFile], name: &str) -> Result<V
             .select([col(name)])
             .unique(None, UniqueKeepStrategy::Any)
             .collect_with_engine(Engine::Streaming)
-            .map_err(unreadable(table, file))?
+            .map_err(|error| read_failure(table, file, error))?
             .unwrap_single();
         let values = values.column(name).context(name)?.str().context(name)?;
         distinct.extend(values.iter().flatten().map(str::to_string));
@@ -275,12 +293,26 @@ fn partition_literal(spec: &ColumnSpec, value: &str) -> Option<Expr> {
     Some(expr)
 }
 
+/// What a hive partition value must be to stand in for a column of `logical` type.
+fn partition_expected(logical: Logical) -> String {
+    match logical {
+        Logical::Integer => "an integer".into(),
+        Logical::Boolean => "true or false".into(),
+        Logical::Date => "a date (YYYY-MM-DD)".into(),
+        other => format!("usable: a partition cannot stand in for a column of {}", other.expected()),
+    }
+}
+
 /// How one file becomes canonical columns: a lazy scan selecting every canonical column, except
 /// money columns, which stay raw until [`read_part`] converts them exactly.
 struct FilePlan {
     scan: LazyFrame,
     money_columns: Vec<&'static ColumnSpec>,
     notes: Vec<String>,
+    /// The file as opened, and each contract column's selection from it: read one at a time
+    /// when the whole read failed, to name the column that cannot be read ([`read_failure`]).
+    opened: LazyFrame,
+    selections: Vec<(&'static str, Expr)>,
 }
 
 fn unreadable(table: Table, file: &TableFile) -> impl Fn(PolarsError) -> Error + '_ {
@@ -290,6 +322,11 @@ fn unreadable(table: Table, file: &TableFile) -> impl Fn(PolarsError) -> Error +
 }
 
 fn open_scan(table: Table, file: &TableFile) -> Result<LazyFrame> {
+    // polars' message for an empty file ("file size is too small") does not say it is empty.
+    if std::fs::metadata(&file.path).is_ok_and(|meta| meta.len() == 0) {
+        let detail = "the file is empty (0 bytes)".to_string();
+        return Err(ErrorKind::Unreadable { table: table.name().into(), file: file.path.clone(), detail }.into());
+    }
     let path_text = file.path.to_string_lossy().to_string();
     let args = ScanArgsParquet {
         hive_options: HiveOptions { enabled: Some(false), ..Default::default() },
@@ -320,9 +357,18 @@ fn plan_file(table: Table, file: &TableFile) -> Result<FilePlan> {
             })?,
             None => {
                 let partition = file.partitions.iter().find(|(key, _)| key == spec.name);
-                let literal = partition.and_then(|(_, value)| partition_literal(spec, value));
-                match literal {
-                    Some(expr) => {
+                match partition {
+                    Some((_, value)) => {
+                        let expr = partition_literal(spec, value).ok_or_else(|| -> Error {
+                            ErrorKind::BadPartitionValue {
+                                table: table.name().into(),
+                                column: spec.name.into(),
+                                file: file.path.clone(),
+                                value: value.clone(),
+                                expected: partition_expected(spec.logical),
+                            }
+                            .into()
+                        })?;
                         notes.push(format!("{}: taken from the folder's hive partition", spec.name));
                         Plan::Expr(expr)
                     }
@@ -339,14 +385,52 @@ fn plan_file(table: Table, file: &TableFile) -> Result<FilePlan> {
             }
         };
         match plan {
-            Plan::Expr(expr) => selections.push(normalise_text(spec, expr).alias(canonical_name(spec))),
+            Plan::Expr(expr) => selections.push((spec.name, normalise_text(spec, expr).alias(canonical_name(spec)))),
             Plan::Money => {
                 money_columns.push(spec);
-                selections.push(col(spec.name));
+                selections.push((spec.name, col(spec.name)));
             }
         }
     }
-    Ok(FilePlan { scan: scan.select(selections), money_columns, notes })
+    let all: Vec<Expr> = selections.iter().map(|(_, expr)| expr.clone()).collect();
+    Ok(FilePlan { scan: scan.clone().select(all), money_columns, notes, opened: scan, selections })
+}
+
+/// The error of a failed read of `file`: the column that cannot be read and the row group it
+/// fails in, found by reading the columns one at a time (only after a failure, so a good file
+/// costs nothing). Invalid UTF-8 in a text column is [`ErrorKind::InvalidText`]; anything else
+/// stays [`ErrorKind::Unreadable`], with the column when one alone fails.
+fn read_failure(table: Table, file: &TableFile, error: PolarsError) -> Error {
+    let whole = unreadable(table, file)(error);
+    let Ok(plan) = plan_file(table, file) else { return whole };
+    let column_error = plan.selections.iter().find_map(|(name, expr)| {
+        let probe = plan.opened.clone().select([expr.clone()]).collect_with_engine(Engine::Streaming);
+        probe.err().map(|error| (*name, expr, error))
+    });
+    let Some((column, expr, error)) = column_error else { return whole };
+    let place = failing_row_group(file, &plan.opened, expr).unwrap_or_else(|| "in some row group".into());
+    let detail = error.to_string();
+    if detail.to_ascii_lowercase().contains("utf8") || detail.to_ascii_lowercase().contains("utf-8") {
+        return ErrorKind::InvalidText { table: table.name().into(), column: column.into(), file: file.path.clone(), place }.into();
+    }
+    let detail = format!("column {column}, {place}: {detail}");
+    ErrorKind::Unreadable { table: table.name().into(), file: file.path.clone(), detail }.into()
+}
+
+/// "row group 2 of 3 (rows 1001–2000)": the first row group of `file` in which `expr` cannot be
+/// read, from the file's footer and one read per row group.
+fn failing_row_group(file: &TableFile, opened: &LazyFrame, expr: &Expr) -> Option<String> {
+    let handle = std::fs::File::open(&file.path).ok()?;
+    let sizes: Vec<usize> = ParquetReader::new(handle).get_metadata().ok()?.row_groups.iter().map(|group| group.num_rows()).collect();
+    let mut offset = 0usize;
+    for (index, rows) in sizes.iter().enumerate() {
+        let probe = opened.clone().select([expr.clone()]).slice(offset as i64, *rows as IdxSize).collect_with_engine(Engine::Streaming);
+        if probe.is_err() {
+            return Some(format!("row group {} of {} (rows {}–{})", index + 1, sizes.len(), offset + 1, offset + rows));
+        }
+        offset += rows;
+    }
+    None
 }
 
 /// Rows of one file as planned (`slice`: offset and length), money converted, in canonical order.
@@ -355,9 +439,9 @@ fn read_part(table: Table, file: &TableFile, plan: &FilePlan, slice: Option<(i64
         Some((offset, length)) => plan.scan.clone().slice(offset, length),
         None => plan.scan.clone(),
     };
-    let mut frame = scan.collect_with_engine(Engine::Streaming).map_err(unreadable(table, file))?.unwrap_single();
+    let mut frame = scan.collect_with_engine(Engine::Streaming).map_err(|error| read_failure(table, file, error))?.unwrap_single();
     for spec in &plan.money_columns {
-        let fen = money_to_fen(&frame, spec, table, &file.path)?;
+        let fen = money_to_fen(&frame, spec)?;
         frame = frame.drop(spec.name).context("dropping a converted money column")?;
         frame.with_column(fen).context("adding a money column in fen")?;
     }
@@ -406,27 +490,29 @@ fn normalise_text(spec: &ColumnSpec, expr: Expr) -> Expr {
     when(trimmed.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(trimmed)
 }
 
-/// Converts a money column (decimal of any precision and scale, or double) to integer fen.
-fn money_to_fen(frame: &DataFrame, spec: &ColumnSpec, table: Table, path: &Path) -> Result<Column> {
+/// A money value that is NaN or ±infinity, held in its `_fen` column until validation rejects
+/// the row ("not a finite amount"): no other amount can be `i64::MIN`, and no kept row holds it.
+pub(crate) const NOT_FINITE_FEN: i64 = i64::MIN;
+/// A money value beyond [`money::MAX_FEN`] either way, held until validation rejects the row
+/// ("amount out of range").
+pub(crate) const OUT_OF_RANGE_FEN: i64 = i64::MIN + 1;
+
+/// Converts a money column (decimal of any precision and scale, or double) to integer fen. A
+/// value that is no amount (NaN, ±infinity, beyond what the run's `decimal(14,2)` can hold) is
+/// marked ([`NOT_FINITE_FEN`], [`OUT_OF_RANGE_FEN`]) so that its row is rejected with what it
+/// is, not read as a missing value.
+fn money_to_fen(frame: &DataFrame, spec: &ColumnSpec) -> Result<Column> {
     let column = frame.column(spec.name).context("reading a money column")?;
     let name = c::fen(spec.name);
-    let overflow = || -> Error {
-        Error::invalid(format!(
-            "table {}, column {}: an amount in {} does not fit in 64-bit fen",
-            table.name(),
-            spec.name,
-            path.display()
-        ))
+    let in_range = |fen: Option<i64>| match fen {
+        Some(fen) if fen.abs() <= money::MAX_FEN => fen,
+        _ => OUT_OF_RANGE_FEN,
     };
     let values: Vec<Option<i64>> = match column.dtype() {
         DataType::Decimal(_, scale) => {
             let scale = *scale;
             let decimals = column.decimal().context("reading decimals")?;
-            decimals
-                .physical()
-                .iter()
-                .map(|value| value.map(|unscaled| money::fen_from_unscaled(unscaled, scale).ok_or_else(overflow)).transpose())
-                .collect::<Result<_>>()?
+            decimals.physical().iter().map(|value| value.map(|unscaled| in_range(money::fen_from_unscaled(unscaled, scale)))).collect()
         }
         DataType::Null => vec![None; column.len()],
         _ => {
@@ -435,7 +521,7 @@ fn money_to_fen(frame: &DataFrame, spec: &ColumnSpec, table: Table, path: &Path)
                 .f64()
                 .context("reading doubles")?
                 .iter()
-                .map(|value| value.and_then(money::fen_from_f64))
+                .map(|value| value.map(|value| if value.is_finite() { in_range(money::fen_from_f64(value)) } else { NOT_FINITE_FEN }))
                 .collect()
         }
     };

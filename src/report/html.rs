@@ -88,6 +88,35 @@ pub fn page(lang: Lang, title: &str, body: &str) -> String {
     )
 }
 
+/// The indicators without data this quarter (`summary.json` → `indicators_without_data`), said
+/// first: every score of the page was computed without them.
+fn without_data(out: &mut String, data: &RunData, lang: Lang) {
+    let Some(gaps) = data.summary["indicators_without_data"].as_array().filter(|gaps| !gaps.is_empty()) else { return };
+    let listed: Vec<String> = gaps
+        .iter()
+        .map(|gap| {
+            let name = text::indicator_name(lang, gap["indicator"].as_str().unwrap_or_default());
+            let reason = escape(gap["reason"].as_str().unwrap_or_default());
+            match lang {
+                Lang::Zh => format!("{}（{reason}）", escape(&name)),
+                Lang::En => format!("{} ({reason})", escape(&name)),
+            }
+        })
+        .collect();
+    let _ = match lang {
+        Lang::Zh => write!(
+            out,
+            "<p class=\"warn\" id=\"no-data\">本季度以下指标无数据，未计入任何机构的得分（其余指标按权重重新归一），不按 0 计：{}。</p>",
+            listed.join("；")
+        ),
+        Lang::En => write!(
+            out,
+            "<p class=\"warn\" id=\"no-data\">No data this quarter for: {}. These indicators are left out of every score (the other weights renormalised), never counted as 0.</p>",
+            listed.join("; ")
+        ),
+    };
+}
+
 /// A tier badge.
 pub fn tier_badge(lang: Lang, tier: &str) -> String {
     if tier.is_empty() {
@@ -379,6 +408,7 @@ pub fn report(data: &RunData, lang: Lang, charts: &ChartSet, checks: &[Check]) -
 
 fn glance(out: &mut String, data: &RunData, lang: Lang) {
     let _ = write!(out, "<section id=\"glance\"><h2>{}</h2>", lang.t("本季概览", "The quarter at a glance"));
+    without_data(out, data, lang);
     let counts = data.tier_counts();
     out.push_str("<div class=\"cards\">");
     let total = data.institutions.len();
