@@ -14,6 +14,9 @@ pub struct Error {
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum ErrorKind {
+    #[error("export folder {} does not exist or is not a folder", dir.display())]
+    NoExport { dir: PathBuf },
+
     /// Every required table the export lacks, in contract order (never only the first).
     #[error("{}", missing_tables(tables, dir))]
     MissingTable { tables: Vec<String>, dir: PathBuf },

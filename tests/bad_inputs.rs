@@ -357,6 +357,20 @@ fn a_table_given_as_a_file_and_a_folder_is_refused_naming_both() {
 }
 
 #[test]
+fn an_export_folder_that_is_not_there_is_a_bad_export() {
+    let dir = temp_dir();
+    std::fs::write(dir.path().join("export.zip"), b"PK").unwrap();
+    for data in ["nowhere", "export.zip"] {
+        let output = run(dir.path(), &["check", "--data", data]);
+        assert_eq!(output.code, 3, "{}", output.stderr);
+        assert_eq!(output.stderr.trim(), format!("error: export folder {data} does not exist or is not a folder"));
+    }
+    let output = run(dir.path(), &["evaluate", "--data", "nowhere", "--quarter", "2026Q3", "--out", "run", "--demo-key"]);
+    assert_eq!(output.code, 3, "{}", output.stderr);
+    assert_eq!(output.stderr.lines().last(), Some("error: export folder nowhere does not exist or is not a folder"));
+}
+
+#[test]
 fn every_missing_required_table_is_named_at_once() {
     let dir = temp_dir();
     std::fs::write(dir.path().join("README.md"), "an export that never came").unwrap();

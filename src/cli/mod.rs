@@ -78,7 +78,8 @@ pub fn init_logging(verbose: u8) {
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     match error.downcast_ref::<traincredit::Error>().map(|error| &error.kind) {
         Some(
-            ErrorKind::MissingTable { .. }
+            ErrorKind::NoExport { .. }
+            | ErrorKind::MissingTable { .. }
             | ErrorKind::EmptyTableFolder { .. }
             | ErrorKind::AmbiguousTable { .. }
             | ErrorKind::BadPartitionValue { .. }

@@ -215,7 +215,7 @@ pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
 /// As [`ingest`], with the choice of which tables to hold.
 pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> Result<Export> {
     if !dir.is_dir() {
-        return Err(Error::invalid(format!("export folder {} does not exist or is not a folder", dir.display())));
+        return Err(ErrorKind::NoExport { dir: dir.to_path_buf() }.into());
     }
     // Where each table is, and which are left on disk.
     let mut warnings = stray_entries(dir)?;
