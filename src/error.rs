@@ -24,10 +24,10 @@ pub enum ErrorKind {
     #[error("table {table}: folder {} holds no .parquet file{}", dir.display(), found_instead(found))]
     EmptyTableFolder { table: String, dir: PathBuf, found: Vec<String> },
 
-    /// A table given both as `NAME.parquet` and as a folder `NAME/`: reading one would silently
-    /// ignore the other's rows.
-    #[error("table {table}: given twice, as the file {} and as the folder {}; keep one of them (reading one would ignore the other's rows)", file.display(), dir.display())]
-    AmbiguousTable { table: String, file: PathBuf, dir: PathBuf },
+    /// A table given more than once (`NAME.parquet`, a folder `NAME/`, a folder `NAME.parquet/`):
+    /// reading one would silently ignore the others' rows. `given` describes each.
+    #[error("table {table}: given {} times, as {}; keep one of them (reading one would ignore the others' rows)", given.len(), given.join(" and as "))]
+    AmbiguousTable { table: String, given: Vec<String> },
 
     #[error("table {table}, column {column}: hive partition value '{value}' in the path of {} is not {expected}", file.display())]
     BadPartitionValue { table: String, column: String, file: PathBuf, value: String, expected: String },

@@ -344,7 +344,7 @@ fn a_table_given_as_a_file_and_a_folder_is_refused_naming_both() {
     assert_eq!(
         error,
         format!(
-            "table attendance: given twice, as the file {0}/attendance.parquet and as the folder {0}/attendance; keep one of them (reading one would ignore the other's rows)",
+            "table attendance: given 2 times, as the file {0}/attendance.parquet and as the folder {0}/attendance; keep one of them (reading one would ignore the others' rows)",
             dir.path().display()
         )
     );
@@ -352,8 +352,24 @@ fn a_table_given_as_a_file_and_a_folder_is_refused_naming_both() {
     assert_eq!(output.code, 3, "{}", output.stderr);
     assert_eq!(
         output.stderr.trim(),
-        "error: table attendance: given twice, as the file ./attendance.parquet and as the folder ./attendance; keep one of them (reading one would ignore the other's rows)"
+        "error: table attendance: given 2 times, as the file ./attendance.parquet and as the folder ./attendance; keep one of them (reading one would ignore the others' rows)"
     );
+    // Spark writes a folder named like a file: read as the table's folder, and counted as a third.
+    std::fs::create_dir(dir.path().join("attendance.parquet.tmp")).unwrap();
+    std::fs::rename(dir.path().join("attendance.parquet"), dir.path().join("attendance.parquet.tmp/part-0.parquet")).unwrap();
+    std::fs::rename(dir.path().join("attendance.parquet.tmp"), dir.path().join("attendance.parquet")).unwrap();
+    let error = ingest::ingest(dir.path(), &key()).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        format!(
+            "table attendance: given 2 times, as the folder {0}/attendance and as the folder {0}/attendance.parquet; keep one of them (reading one would ignore the others' rows)",
+            dir.path().display()
+        )
+    );
+    std::fs::remove_dir_all(dir.path().join("attendance")).unwrap();
+    let export = ingest::ingest(dir.path(), &key()).unwrap();
+    assert_eq!(export.table(Table::Attendance).rows_read, 5);
+    assert!(export.warnings.iter().all(|w| !w.contains("attendance")), "{:?}", export.warnings);
 }
 
 #[test]
@@ -491,6 +507,38 @@ fn files_that_are_not_read_are_said_so() {
         ]
     );
     assert_eq!(export.table(Table::Attendance).rows_read, 5);
+}
+
+#[test]
+fn a_symbolic_link_loop_in_a_table_folder_is_listed_once_and_upper_case_names_are_read() {
+    let dir = temp_dir();
+    Fixture::clean().write(dir.path());
+    std::fs::remove_file(dir.path().join("attendance.parquet")).unwrap();
+    std::fs::create_dir(dir.path().join("attendance")).unwrap();
+    let mut frame = Fixture::clean().frame(Table::Attendance);
+    write_parquet(&mut frame, &dir.path().join("attendance/PART-0.PARQUET"));
+    std::os::unix::fs::symlink("..", dir.path().join("attendance/again")).unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("attendance/loop")).unwrap();
+    let export = ingest::ingest(dir.path(), &key()).unwrap();
+    assert_eq!(export.table(Table::Attendance).rows_read, 5);
+    assert_eq!(export.table(Table::Attendance).files.len(), 1);
+}
+
+#[test]
+fn invalid_utf8_in_streamed_sign_ins_is_named_as_in_held_ones() {
+    let dir = temp_dir();
+    Fixture::clean().write(dir.path());
+    let path = dir.path().join("attendance.parquet");
+    let mut frame = read_parquet(&path);
+    let methods: Vec<&[u8]> = vec![b"face", b"face", b"face", b"\xc1\xb3", b"face"];
+    frame.with_column(Column::new("method".into(), methods)).unwrap();
+    write_parquet(&mut frame, &path);
+    let expected = "error: table attendance, column method: invalid UTF-8 text in ./attendance.parquet, row group 1 of 1 (rows 1–5); text columns must be UTF-8 (convert a GBK or GB18030 export first)";
+    for stream in ["40000000", "0"] {
+        let output = run(dir.path(), &["check", "--data", ".", "--stream-above", stream]);
+        assert_eq!(output.code, 3, "{}", output.stderr);
+        assert_eq!(output.stderr.trim(), expected, "--stream-above {stream}");
+    }
 }
 
 #[test]

@@ -197,7 +197,7 @@ fn stray_entries(dir: &Path) -> Result<Vec<String>> {
         };
         let tabular = path.is_dir()
             || path.extension().and_then(|e| e.to_str()).is_some_and(|e| TABULAR_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-        let stem = if path.is_dir() { Some(name.as_str()) } else { name.strip_suffix(".parquet") };
+        let stem = name.strip_suffix(".parquet").or(path.is_dir().then_some(name.as_str()));
         if !tabular || name.starts_with(['.', '_']) || stem.and_then(Table::from_name).is_some() {
             continue;
         }
@@ -357,7 +357,8 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
     for (table, (files, frame, coercions)) in pseudonymised {
         let started = std::time::Instant::now();
         if let Some(streamed) = streamed_raw.remove(&table) {
-            let validated = validate::validate_streamed(table, streamed.files, &parent_keys, &persons)?;
+            let validated =
+                validate::validate_streamed(table, streamed.files, &parent_keys, &persons).map_err(|error| read::diagnose(table, &files, error))?;
             tracing::debug!(table = table.name(), seconds = started.elapsed().as_secs_f64(), "validated, streamed");
             let rows_used = validated.rows_read - validated.rejects.height();
             tables.insert(

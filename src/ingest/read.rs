@@ -43,24 +43,27 @@ pub struct Located {
     pub ignored: Vec<PathBuf>,
 }
 
-/// Finds the file(s) of `table` in `dir`: `NAME.parquet`, or every `*.parquet` below `NAME/`
-/// (sorted by path, so reading order never depends on the file system). `None` when absent; an
-/// error when both are there (one would be ignored) or the folder holds no Parquet file.
+/// Finds the file(s) of `table` in `dir`: `NAME.parquet`, or every `*.parquet` below a folder
+/// `NAME/` (or `NAME.parquet/`, as Spark writes it), sorted by path, so reading order never
+/// depends on the file system. `None` when absent; an error when it is given more than once (one
+/// would be ignored) or its folder holds no Parquet file.
 pub fn locate(dir: &Path, table: Table) -> Result<Option<Located>> {
     let single = dir.join(format!("{}.parquet", table.name()));
-    let folder = dir.join(table.name());
-    if single.is_file() && folder.is_dir() {
-        return Err(ErrorKind::AmbiguousTable { table: table.name().into(), file: single, dir: folder }.into());
+    let folders: Vec<PathBuf> = [dir.join(table.name()), single.clone()].into_iter().filter(|path| path.is_dir()).collect();
+    let given: Vec<String> = (single.is_file().then(|| format!("the file {}", single.display())).into_iter())
+        .chain(folders.iter().map(|folder| format!("the folder {}", folder.display())))
+        .collect();
+    if given.len() > 1 {
+        return Err(ErrorKind::AmbiguousTable { table: table.name().into(), given }.into());
     }
     if single.is_file() {
         return Ok(Some(Located { files: vec![TableFile { path: single, partitions: Vec::new() }], ignored: Vec::new() }));
     }
-    if !folder.is_dir() {
-        return Ok(None);
-    }
+    let Some(folder) = folders.into_iter().next() else { return Ok(None) };
     let mut files = Vec::new();
     let mut ignored = Vec::new();
-    collect_parquet_files(&folder, &folder, &mut files, &mut ignored)?;
+    let mut visited = Vec::new();
+    collect_parquet_files(&folder, &folder, &mut files, &mut ignored, &mut visited)?;
     ignored.sort();
     if files.is_empty() {
         let found = ignored.iter().map(|path| path.strip_prefix(&folder).unwrap_or(path).display().to_string()).collect();
@@ -70,7 +73,27 @@ pub fn locate(dir: &Path, table: Table) -> Result<Option<Located>> {
     Ok(Some(Located { files, ignored }))
 }
 
-fn collect_parquet_files(root: &Path, dir: &Path, files: &mut Vec<TableFile>, ignored: &mut Vec<PathBuf>) -> Result<()> {
+/// Whether a file name ends in `.parquet`, in any case (`PART-0.PARQUET`).
+fn is_parquet_name(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// Every Parquet file below `dir`; `visited` holds the folders already listed (by their real
+/// path), so a symbolic link to one of them or to a folder holding them (back up the tree) is
+/// not followed: nothing is listed twice, or forever.
+fn collect_parquet_files(
+    root: &Path,
+    dir: &Path,
+    files: &mut Vec<TableFile>,
+    ignored: &mut Vec<PathBuf>,
+    visited: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let real = std::fs::canonicalize(dir).map_err(|e| Error::io("listing a table folder", dir, e))?;
+    if visited.iter().any(|listed| listed.starts_with(&real)) {
+        // A link to a folder listed already or to one holding it (`..`): a loop, nothing new.
+        return Ok(());
+    }
+    visited.push(real);
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io("listing a table folder", dir, e))?;
     for entry in entries {
         let path = entry.map_err(|e| Error::io("listing a table folder", dir, e))?.path();
@@ -80,8 +103,8 @@ fn collect_parquet_files(root: &Path, dir: &Path, files: &mut Vec<TableFile>, ig
             continue;
         }
         if path.is_dir() {
-            collect_parquet_files(root, &path, files, ignored)?;
-        } else if path.extension().is_some_and(|e| e == "parquet") {
+            collect_parquet_files(root, &path, files, ignored, visited)?;
+        } else if is_parquet_name(&path) {
             let partitions = path
                 .strip_prefix(root)
                 .unwrap_or(&path)
@@ -402,19 +425,30 @@ fn plan_file(table: Table, file: &TableFile) -> Result<FilePlan> {
 /// stays [`ErrorKind::Unreadable`], with the column when one alone fails.
 fn read_failure(table: Table, file: &TableFile, error: PolarsError) -> Error {
     let whole = unreadable(table, file)(error);
-    let Ok(plan) = plan_file(table, file) else { return whole };
-    let column_error = plan.selections.iter().find_map(|(name, expr)| {
+    column_failure(table, file).unwrap_or(whole)
+}
+
+/// After a failed read of a table left on disk (its files read together by a later plan): the
+/// first file and column that cannot be read, or `error` as it was.
+pub fn diagnose(table: Table, files: &[TableFile], error: Error) -> Error {
+    files.iter().find_map(|file| column_failure(table, file)).unwrap_or(error)
+}
+
+/// The first column of `file` that cannot be read on its own, as an error naming it and its row
+/// group; `None` when every column reads.
+fn column_failure(table: Table, file: &TableFile) -> Option<Error> {
+    let plan = plan_file(table, file).ok()?;
+    let (column, expr, error) = plan.selections.iter().find_map(|(name, expr)| {
         let probe = plan.opened.clone().select([expr.clone()]).collect_with_engine(Engine::Streaming);
         probe.err().map(|error| (*name, expr, error))
-    });
-    let Some((column, expr, error)) = column_error else { return whole };
+    })?;
     let place = failing_row_group(file, &plan.opened, expr).unwrap_or_else(|| "in some row group".into());
     let detail = error.to_string();
     if detail.to_ascii_lowercase().contains("utf8") || detail.to_ascii_lowercase().contains("utf-8") {
-        return ErrorKind::InvalidText { table: table.name().into(), column: column.into(), file: file.path.clone(), place }.into();
+        return Some(ErrorKind::InvalidText { table: table.name().into(), column: column.into(), file: file.path.clone(), place }.into());
     }
     let detail = format!("column {column}, {place}: {detail}");
-    ErrorKind::Unreadable { table: table.name().into(), file: file.path.clone(), detail }.into()
+    Some(ErrorKind::Unreadable { table: table.name().into(), file: file.path.clone(), detail }.into())
 }
 
 /// "row group 2 of 3 (rows 1001–2000)": the first row group of `file` in which `expr` cannot be
