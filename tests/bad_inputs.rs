@@ -659,3 +659,28 @@ To evaluate anyway, with the uncovered indicators null (left out of the score, n
     }
     assert_eq!(summary["totals"]["claimed"], "0.00");
 }
+
+#[test]
+fn an_employment_table_whose_rows_are_all_rejected_is_no_data() {
+    let mut fixture = Fixture::clean();
+    fixture.add(Table::Employment, &[("contribution", "-900.00")]).add(Table::Employment, &[("month", "null")]);
+    let (_dir, export) = ingest_fixture(&fixture);
+    let export = export.unwrap();
+    let coverage = traincredit::ingest::coverage::Coverage::of(&export).unwrap();
+    let policy = traincredit::policy::Policy::defaults().unwrap();
+    let quarter = "2026Q3".parse().unwrap();
+    let completeness = traincredit::features::completeness::Completeness::assess(&export, &coverage, &policy, quarter).unwrap();
+    let gaps: Vec<String> = completeness.gaps.iter().map(|gap| format!("{}: {}", gap.indicator, gap.reason)).collect();
+    assert_eq!(
+        gaps,
+        vec![
+            "pass_rate: table assessments has no rows",
+            "employment_rate: table employment has no usable rows (all 2 rejected)",
+            "retention_rate: table employment has no usable rows (all 2 rejected)",
+            "satisfaction: table surveys is absent",
+        ]
+    );
+    assert_eq!(completeness.claims_in_quarter, 1);
+    // Nothing there refuses the run: the quarter has its claim, no table ends early.
+    assert!(completeness.require_complete(quarter, &coverage).is_ok());
+}

@@ -85,7 +85,10 @@ impl Completeness {
             let Some(covered) = coverage.table(table) else { continue };
             let (reason, refuses) = match covered.last {
                 _ if !covered.present => (format!("table {} is absent", table.name()), false),
-                None => (format!("table {} has no rows", table.name()), false),
+                None => match export.table(table).rows_read {
+                    0 => (format!("table {} has no rows", table.name()), false),
+                    read => (format!("table {} has no usable rows (all {read} rejected)", table.name()), false),
+                },
                 Some(last) if month_number(last) < needed => (
                     format!("its window needs {} through {}; the export's {} ends {last}", table.name(), month_text(needed), table.name()),
                     true,
