@@ -430,7 +430,7 @@ fn read_failure(table: Table, file: &TableFile, error: PolarsError) -> Error {
 
 /// After a failed read of a table left on disk (its files read together by a later plan): the
 /// first file and column that cannot be read, or `error` as it was.
-pub fn diagnose(table: Table, files: &[TableFile], error: Error) -> Error {
+pub(crate) fn diagnose(table: Table, files: &[TableFile], error: Error) -> Error {
     files.iter().find_map(|file| column_failure(table, file)).unwrap_or(error)
 }
 

@@ -473,7 +473,7 @@ fn chosen_text(dir: Option<&Path>, name: &str) -> Option<String> {
 }
 
 /// The problem of the export's `districts` that have no minimum wage among `known`, if any.
-pub fn unknown_districts(districts: &[String], known: &[String]) -> Option<String> {
+pub(crate) fn unknown_districts(districts: &[String], known: &[String]) -> Option<String> {
     let mut unknown: Vec<&String> = districts.iter().filter(|district| !known.contains(district)).collect();
     unknown.sort();
     unknown.dedup();
