@@ -138,3 +138,24 @@ fn check_prints_the_exports_coverage() {
     assert_eq!(streamed.code, 0, "{}", streamed.stderr);
     assert!(streamed.stdout.contains("  attendance (check_in): 2025-01-04 … 2026-09-30\n"), "{}", streamed.stdout);
 }
+
+#[test]
+fn demo_runs_its_three_quarters_and_refuses_quarters_past_the_sample_unless_allowed() {
+    let dir = temp_dir();
+    let sample = root().join("data-samples/jinan").display().to_string();
+    // The committed sample covers 2025Q1 … 2026Q3: the demo's own quarters need no flag.
+    let output = run(dir.path(), &["demo", "--data", &sample, "--out", "demo"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    for quarter in ["2026Q1", "2026Q2", "2026Q3"] {
+        let text = std::fs::read_to_string(dir.path().join("demo").join(quarter).join("summary.json")).unwrap();
+        let summary: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(summary["indicators_without_data"], serde_json::json!([]), "{quarter}");
+    }
+    // 2026Q3 … 2027Q1: the second quarter has no claims.
+    let output = run(dir.path(), &["demo", "--data", &sample, "--out", "later", "--quarter", "2027Q1"]);
+    assert_eq!(output.code, 3, "{}", output.stderr);
+    assert!(output.stderr.contains("error: the export does not cover 2026Q4: 2026Q4 has no claims submitted in it; "), "{}", output.stderr);
+    let output = run(dir.path(), &["demo", "--data", &sample, "--out", "later", "--quarter", "2027Q1", "--allow-incomplete"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stdout.contains("2027Q1: institutions per tier\n"), "{}", output.stdout);
+}
