@@ -593,6 +593,9 @@ fn an_empty_employment_table_is_no_data_not_zero() {
         "{}",
         &glance[..600.min(glance.len())]
     );
+    let coverage = &html[html.find("id=\"coverage-table\"").unwrap()..];
+    assert!(coverage.contains("<tr data-table=\"employment\"><td>社保缴费 (employment)</td><td>month</td><td>无数据</td><td>无数据</td></tr>"), "{coverage}");
+    assert!(coverage.contains("<tr data-table=\"surveys\"><td>满意度调查 (surveys)</td><td>answered_on</td><td>未提供</td><td>未提供</td></tr>"), "{coverage}");
     let output = run(dir.path(), &["report", "--run", "run", "--lang", "en"]);
     assert_eq!(output.code, 0, "{}", output.stderr);
     let english = ["run/report.en.html", "run/report.html"].iter().map(|p| dir.path().join(p)).find(|p| p.is_file()).unwrap();

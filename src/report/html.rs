@@ -945,6 +945,7 @@ fn quality(out: &mut String, data: &RunData, lang: Lang) {
         }
         out.push_str("</tbody></table>");
     }
+    coverage_table(out, data, lang);
     // Rejected rows by reason: summary.json's counts, else rejects.parquet's.
     let mut by_reason: BTreeMap<(String, String), u64> = BTreeMap::new();
     if inputs.is_empty() {
@@ -991,6 +992,42 @@ fn quality(out: &mut String, data: &RunData, lang: Lang) {
         out.push_str("</ul>");
     }
     out.push_str("</section>\n");
+}
+
+/// The export's coverage (`summary.json` → `coverage`): the first and last day of each dated
+/// table, against which the indicators' windows were checked. Runs written before it was
+/// recorded show nothing.
+fn coverage_table(out: &mut String, data: &RunData, lang: Lang) {
+    let Some(tables) = data.summary["coverage"].as_array().filter(|tables| !tables.is_empty()) else { return };
+    let _ = write!(out, "<h3>{}</h3>", lang.t("数据覆盖期间", "Coverage of the export"));
+    table_start(
+        out,
+        Some("coverage-table"),
+        &[
+            Heading::Text(lang.t("输入表", "Table")),
+            Heading::Text(lang.t("日期列", "Dated by")),
+            Heading::Text(lang.t("最早", "First")),
+            Heading::Text(lang.t("最晚", "Last")),
+        ],
+    );
+    for table in tables {
+        let name = table["table"].as_str().unwrap_or_default();
+        let day = |key: &str| match (table["present"].as_bool(), table[key].as_str()) {
+            (Some(false), _) => lang.t("未提供", "absent").to_string(),
+            (_, Some(day)) => day.to_string(),
+            (_, None) => lang.t("无数据", "no rows").to_string(),
+        };
+        let _ = write!(
+            out,
+            "<tr data-table=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(name),
+            escape(&text::table_name(lang, name)),
+            escape(table["column"].as_str().unwrap_or_default()),
+            escape(&day("first")),
+            escape(&day("last"))
+        );
+    }
+    out.push_str("</tbody></table>");
 }
 
 fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
