@@ -460,6 +460,30 @@ fn nan_infinite_and_huge_amounts_are_rejected_for_what_they_are() {
 }
 
 #[test]
+fn decimal_amounts_beyond_the_runs_decimal_14_2_are_out_of_range() {
+    let dir = temp_dir();
+    let mut fixture = Fixture::clean();
+    fixture.add(Table::Claims, &[("claim_id", "C2")]).add(Table::Claims, &[("claim_id", "C3")]);
+    fixture.write(dir.path());
+    // decimal(38,2): 1000.00, 10^13 yuan (fits 64-bit fen, not decimal(14,2)), 10^20 yuan.
+    let path = dir.path().join("claims.parquet");
+    let mut frame = read_parquet(&path);
+    let unscaled: Int128Chunked = [Some(100_000i128), Some(10i128.pow(15)), Some(10i128.pow(22))].into_iter().collect();
+    let amounts = unscaled.with_name("amount".into()).into_decimal(38, 2).unwrap().into_series().into_column();
+    frame.with_column(amounts).unwrap();
+    write_parquet(&mut frame, &path);
+    let export = ingest::ingest(dir.path(), &key()).unwrap();
+    assert_eq!(
+        rejects(&export, Table::Claims),
+        vec![
+            "claims | claim_id=C2 | impossible value: amount out of range (above 999999999999.99 yuan)".to_string(),
+            "claims | claim_id=C3 | impossible value: amount out of range (above 999999999999.99 yuan)".to_string(),
+        ]
+    );
+    assert_counts_balance(&export);
+}
+
+#[test]
 fn a_zero_byte_file_is_said_to_be_empty() {
     let dir = temp_dir();
     Fixture::clean().write(dir.path());
