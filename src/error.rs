@@ -35,8 +35,9 @@ pub enum ErrorKind {
     #[error("table {table}, column {column}: invalid UTF-8 text in {}, {place}; text columns must be UTF-8 (convert a GBK or GB18030 export first)", file.display())]
     InvalidText { table: String, column: String, file: PathBuf, place: String },
 
-    #[error("table {table}, column {column}: required column is missing in {} (expected {expected})", file.display())]
-    MissingColumn { table: String, column: String, file: PathBuf, expected: String },
+    /// `differing_in_case`: a column of the file whose name differs from `column` only in case.
+    #[error("table {table}, column {column}: required column is missing in {} (expected {expected}){}", file.display(), differing_in_case.as_ref().map(|found| format!("; found {found}, which differs only in case: rename it")).unwrap_or_default())]
+    MissingColumn { table: String, column: String, file: PathBuf, expected: String, differing_in_case: Option<String> },
 
     #[error("table {table}, column {column}: wrong type in {}: expected {expected}, found {found}", file.display())]
     WrongType { table: String, column: String, file: PathBuf, expected: String, found: String },

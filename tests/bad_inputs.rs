@@ -56,6 +56,18 @@ fn missing_column() {
         error,
         format!("table classes, column level: required column is missing in {} (expected integer (int8 … int64))", path.display())
     );
+    // A column named in another case is named too.
+    let mut frame = Fixture::clean().frame(Table::Classes);
+    frame.rename("level", "Level".into()).unwrap();
+    write_parquet(&mut frame, &path);
+    let error = ingest::ingest(dir.path(), &key()).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        format!(
+            "table classes, column level: required column is missing in {} (expected integer (int8 … int64)); found Level, which differs only in case: rename it",
+            path.display()
+        )
+    );
 }
 
 #[test]

@@ -401,6 +401,10 @@ fn plan_file(table: Table, file: &TableFile) -> Result<FilePlan> {
                             column: spec.name.into(),
                             file: file.path.clone(),
                             expected: spec.logical.expected().into(),
+                            differing_in_case: schema
+                                .iter_names()
+                                .find(|name| name.eq_ignore_ascii_case(spec.name))
+                                .map(|name| name.to_string()),
                         }
                         .into())
                     }
