@@ -32,6 +32,10 @@ pub enum ErrorKind {
     #[error("table {table}, column {column}: hive partition value '{value}' in the path of {} is not {expected}", file.display())]
     BadPartitionValue { table: String, column: String, file: PathBuf, value: String, expected: String },
 
+    /// A column whose values cannot be read as the contract's type (a file that reads as Parquet).
+    #[error("table {table}, column {column}: cannot read its values in {}, {place}: {detail}", file.display())]
+    UnreadableColumn { table: String, column: String, file: PathBuf, place: String, detail: String },
+
     #[error("table {table}, column {column}: invalid UTF-8 text in {}, {place}; text columns must be UTF-8 (convert a GBK or GB18030 export first)", file.display())]
     InvalidText { table: String, column: String, file: PathBuf, place: String },
 

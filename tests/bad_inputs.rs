@@ -496,6 +496,28 @@ fn decimal_amounts_beyond_the_runs_decimal_14_2_are_out_of_range() {
 }
 
 #[test]
+fn an_unsigned_integer_beyond_int64_stops_the_read_naming_the_column() {
+    let dir = temp_dir();
+    let mut fixture = Fixture::clean();
+    fixture.add(Table::ClaimLines, &[("enrollment_id", "E2")]);
+    fixture.write(dir.path());
+    // days is nullable: a value cast to null would be lost without a word.
+    let path = dir.path().join("claim_lines.parquet");
+    let mut frame = read_parquet(&path);
+    frame.with_column(Column::new("days".into(), vec![Some(3u64), Some(u64::MAX)])).unwrap();
+    write_parquet(&mut frame, &path);
+    let error = ingest::ingest(dir.path(), &key()).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        format!(
+            "table claim_lines, column days: cannot read its values in {}, row group 1 of 1 (rows 1–2): conversion from `u64` to `i64` failed in column 'days' for 1 out of 1 values: [18446744073709551615]",
+            path.display()
+        )
+    );
+    assert_eq!(run(dir.path(), &["check", "--data", "."]).code, 3);
+}
+
+#[test]
 fn a_zero_byte_file_is_said_to_be_empty() {
     let dir = temp_dir();
     Fixture::clean().write(dir.path());

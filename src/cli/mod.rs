@@ -84,6 +84,7 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
             | ErrorKind::AmbiguousTable { .. }
             | ErrorKind::BadPartitionValue { .. }
             | ErrorKind::InvalidText { .. }
+            | ErrorKind::UnreadableColumn { .. }
             | ErrorKind::IncompleteExport { .. }
             | ErrorKind::MissingColumn { .. }
             | ErrorKind::WrongType { .. }

@@ -274,7 +274,8 @@ fn plan_column(spec: &ColumnSpec, found: &DataType, notes: &mut Vec<String>) -> 
         (Logical::Text, DataType::Categorical(..) | DataType::Enum(..) | DataType::Binary) => {
             Plan::Expr(source.cast(DataType::String))
         }
-        (Logical::Integer, dtype) if dtype.is_integer() => Plan::Expr(source.cast(DataType::Int64)),
+        // Strict: a uint64 beyond int64 stops the read (named by `read_failure`), never null.
+        (Logical::Integer, dtype) if dtype.is_integer() => Plan::Expr(source.strict_cast(DataType::Int64)),
         (Logical::Boolean, DataType::Boolean) => Plan::Expr(source),
         (Logical::Date, DataType::Date) => Plan::Expr(source),
         (Logical::Date, DataType::Datetime(_, zone)) => {
@@ -425,8 +426,9 @@ fn plan_file(table: Table, file: &TableFile) -> Result<FilePlan> {
 
 /// The error of a failed read of `file`: the column that cannot be read and the row group it
 /// fails in, found by reading the columns one at a time (only after a failure, so a good file
-/// costs nothing). Invalid UTF-8 in a text column is [`ErrorKind::InvalidText`]; anything else
-/// stays [`ErrorKind::Unreadable`], with the column when one alone fails.
+/// costs nothing). Invalid UTF-8 in a text column is [`ErrorKind::InvalidText`], any other value
+/// that cannot be read [`ErrorKind::UnreadableColumn`]; when no column alone fails, the file is
+/// [`ErrorKind::Unreadable`].
 fn read_failure(table: Table, file: &TableFile, error: PolarsError) -> Error {
     let whole = unreadable(table, file)(error);
     column_failure(table, file).unwrap_or(whole)
@@ -451,8 +453,7 @@ fn column_failure(table: Table, file: &TableFile) -> Option<Error> {
     if detail.to_ascii_lowercase().contains("utf8") || detail.to_ascii_lowercase().contains("utf-8") {
         return Some(ErrorKind::InvalidText { table: table.name().into(), column: column.into(), file: file.path.clone(), place }.into());
     }
-    let detail = format!("column {column}, {place}: {detail}");
-    Some(ErrorKind::Unreadable { table: table.name().into(), file: file.path.clone(), detail }.into())
+    Some(ErrorKind::UnreadableColumn { table: table.name().into(), column: column.into(), file: file.path.clone(), place, detail }.into())
 }
 
 /// "row group 2 of 3 (rows 1001–2000)": the first row group of `file` in which `expr` cannot be
