@@ -62,7 +62,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     for warning in &export.warnings {
         tracing::warn!("{warning}");
     }
-    let coverage = ingest::coverage::Coverage::of(&export)?;
+    let coverage = crate::progress::timed("coverage", || ingest::coverage::Coverage::of(&export))?;
     let completeness = Completeness::assess(&export, &coverage, options.policy, options.quarter)?;
     if !options.allow_incomplete {
         completeness.require_complete(options.quarter, &coverage)?;
