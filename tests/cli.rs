@@ -159,3 +159,22 @@ fn demo_runs_its_three_quarters_and_refuses_quarters_past_the_sample_unless_allo
     assert_eq!(output.code, 0, "{}", output.stderr);
     assert!(output.stdout.contains("2027Q1: institutions per tier\n"), "{}", output.stdout);
 }
+
+#[test]
+fn check_says_whether_the_export_covers_a_quarter() {
+    let dir = temp_dir();
+    let sample = root().join("data-samples/jinan").display().to_string();
+    let output = run(dir.path(), &["check", "--data", &sample, "--quarter", "2026Q3"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stdout.ends_with("\n2026Q3: 421 claims submitted\n  evaluate --quarter 2026Q3 would run\n"), "{}", output.stdout);
+    let output = run(dir.path(), &["check", "--data", &sample, "--quarter", "2027Q1"]);
+    assert_eq!(output.code, 3, "{}", output.stderr);
+    assert!(
+        output.stdout.ends_with(
+            "\n2027Q1: 0 claims submitted\n  no data: pass_rate (its window needs assessments through 2027-03; the export's assessments ends 2026-09-30): null, left out of the score\n  no data: employment_rate (its window needs employment through 2027-03; the export's employment ends 2026-09-01): null, left out of the score\n  no data: retention_rate (its window needs employment through 2027-03; the export's employment ends 2026-09-01): null, left out of the score\n  no data: satisfaction (its window needs surveys through 2027-03; the export's surveys ends 2026-09-30): null, left out of the score\n"
+        ),
+        "{}",
+        output.stdout
+    );
+    assert!(output.stderr.trim().starts_with("error: the export does not cover 2027Q1: 2027Q1 has no claims submitted in it; "), "{}", output.stderr);
+}

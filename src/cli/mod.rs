@@ -198,8 +198,13 @@ pub fn print_coverage(summary: &traincredit::report::summary::Summary) {
         println!("  {line}");
     }
     for gap in &summary.indicators_without_data {
-        println!("no data: {} ({}): null, left out of the score", gap.indicator, gap.reason);
+        println!("{}", no_data_line(gap));
     }
+}
+
+/// How `evaluate` and `check` say that an indicator has no data.
+pub fn no_data_line(gap: &traincredit::features::completeness::IndicatorGap) -> String {
+    format!("no data: {} ({}): null, left out of the score", gap.indicator, gap.reason)
 }
 
 /// The folder a run goes to when `--out` is not given.
