@@ -324,8 +324,8 @@ fn a_district_without_a_minimum_wage_is_a_policy_error_listed_with_the_others() 
     let mut fixture = Fixture::clean();
     fixture.add(Table::Institutions, &[("institution_id", "I2"), ("district", "高新区")]);
     let dir = temp_dir();
-    fixture.write(dir.path());
-    let output = run(dir.path(), &["evaluate", "--data", ".", "--quarter", "2026Q3", "--out", "run", "--demo-key"]);
+    fixture.write(&dir.path().join("export"));
+    let output = run(dir.path(), &["evaluate", "--data", "export", "--quarter", "2026Q3", "--out", "run", "--demo-key"]);
     assert_eq!(output.code, 4, "{}", output.stderr);
     let wages = "policy.toml: district(s) '高新区' of the export's institutions have no minimum wage in [minimum_wage] (known: 历下区, 历城区, 商河县, 天桥区, 市中区, 平阴县, 槐荫区, 济阳区, 章丘区, 莱芜区, 钢城区, 长清区)";
     assert!(output.stderr.contains(wages), "{}", output.stderr);
@@ -336,8 +336,8 @@ fn a_district_without_a_minimum_wage_is_a_policy_error_listed_with_the_others() 
     let tiers = dir.path().join("policy/tiers.toml");
     let text = std::fs::read_to_string(&tiers).unwrap().replace("ban_quarters = 4", "ban_quarters = 4\nban_years = 1");
     std::fs::write(&tiers, text).unwrap();
-    std::fs::write(dir.path().join("claims.parquet"), b"not parquet").unwrap();
-    let output = run(dir.path(), &["evaluate", "--data", ".", "--quarter", "2026Q3", "--out", "run", "--demo-key", "--policy", "policy"]);
+    std::fs::write(dir.path().join("export/claims.parquet"), b"not parquet").unwrap();
+    let output = run(dir.path(), &["evaluate", "--data", "export", "--quarter", "2026Q3", "--out", "run", "--demo-key", "--policy", "policy"]);
     assert_eq!(output.code, 4, "{}", output.stderr);
     assert_eq!(
         output.stderr.trim(),
