@@ -612,6 +612,14 @@ fn a_hive_partition_value_that_does_not_parse_names_column_and_value() {
     let error = ingest::ingest(dir.path(), &key()).unwrap_err().to_string();
     assert_eq!(error, format!("table classes, column level: hive partition value 'four' in the path of {} is not an integer", path.display()));
     assert_eq!(run(dir.path(), &["check", "--data", "."]).code, 3);
+    // Spark's folder for a missing value is a missing value, rejected as such, not the text.
+    std::fs::remove_dir_all(dir.path().join("classes")).unwrap();
+    let folder = dir.path().join("classes/category=__HIVE_DEFAULT_PARTITION__");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut frame = Fixture::clean().frame(Table::Classes).drop("category").unwrap();
+    write_parquet(&mut frame, &folder.join("part-0.parquet"));
+    let export = ingest::ingest(dir.path(), &key()).unwrap();
+    assert_eq!(rejects(&export, Table::Classes), vec!["classes | class_id=K1 | missing required value: category".to_string()]);
 }
 
 #[test]

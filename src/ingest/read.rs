@@ -303,6 +303,9 @@ fn plan_column(spec: &ColumnSpec, found: &DataType, notes: &mut Vec<String>) -> 
 
 /// A hive partition value standing in for a column the file lacks.
 fn partition_literal(spec: &ColumnSpec, value: &str) -> Option<Expr> {
+    if value == HIVE_NULL && matches!(spec.logical, Logical::Text | Logical::Integer | Logical::Boolean | Logical::Date) {
+        return Some(lit(NULL).cast(canonical_dtype(spec.logical)));
+    }
     let text = lit(value.to_string());
     let expr = match spec.logical {
         Logical::Text => text,
@@ -316,6 +319,10 @@ fn partition_literal(spec: &ColumnSpec, value: &str) -> Option<Expr> {
     };
     Some(expr)
 }
+
+/// The folder name Hive and Spark give a partition whose value is missing: read as a missing
+/// value (its rows then go through validation like any other), never as this text.
+const HIVE_NULL: &str = "__HIVE_DEFAULT_PARTITION__";
 
 /// What a hive partition value must be to stand in for a column of `logical` type.
 fn partition_expected(logical: Logical) -> String {
