@@ -73,6 +73,34 @@ pub fn locate(dir: &Path, table: Table) -> Result<Option<Located>> {
     Ok(Some(Located { files, ignored }))
 }
 
+/// Extensions of files that hold rows: outside a table's name, such a file in the export folder
+/// is reported. Notes (`README.md`, a sample's `truth.json`) are not.
+const TABULAR_EXTENSIONS: [&str; 5] = ["parquet", "csv", "tsv", "xlsx", "xls"];
+
+/// Entries of the export folder that look like data but are no table of the contract (a
+/// misspelt `survey.parquet`, a folder `attendence/`, a CSV copy), as warnings: nothing there
+/// is read, and a person should know.
+pub(crate) fn stray_entries(dir: &Path) -> Result<Vec<String>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("listing the export folder", dir, e))?;
+    let mut strays = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io("listing the export folder", dir, e))?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+            strays.push(path.display().to_string());
+            continue;
+        };
+        let tabular = path.is_dir()
+            || path.extension().and_then(|e| e.to_str()).is_some_and(|e| TABULAR_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+        let stem = name.strip_suffix(".parquet").or(path.is_dir().then_some(name.as_str()));
+        if !tabular || name.starts_with(['.', '_']) || stem.and_then(Table::from_name).is_some() {
+            continue;
+        }
+        strays.push(name);
+    }
+    strays.sort();
+    Ok(strays.into_iter().map(|name| format!("{name} in the export folder is not a table of the contract: not read")).collect())
+}
+
 /// Whether a file name ends in `.parquet`, in any case (`PART-0.PARQUET`).
 fn is_parquet_name(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
