@@ -4,8 +4,11 @@
 //! dates Date, timestamps local microseconds, money integer fen in `NAME_fen`).
 //!
 //! Each file is read on its own, so files of one table written by different tools (int32 in one,
-//! int64 in another) still agree, and every error names the exact file. Validation of values
-//! (rejects) happens after this, in `validate`.
+//! int64 in another) still agree, and every error names the exact file. Nothing is skipped
+//! without a word: a table given twice is refused, files not read are listed for warnings, and
+//! when a read fails the columns are read one at a time to name the one that cannot be read and
+//! its row group. Values that are no amount (NaN, ±infinity, beyond decimal(14,2)) are marked for
+//! validation to reject. Validation of values (rejects) happens after this, in `validate`.
 
 use super::contract::{ColumnSpec, Logical, Table};
 use crate::columns as c;
