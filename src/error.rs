@@ -14,14 +14,34 @@ pub struct Error {
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum ErrorKind {
-    #[error("table {table}: required table is missing: expected {table}.parquet or a folder {table}/ of Parquet files in {}", dir.display())]
-    MissingTable { table: String, dir: PathBuf },
+    #[error("export folder {} does not exist or is not a folder", dir.display())]
+    NoExport { dir: PathBuf },
 
-    #[error("table {table}: folder {} holds no .parquet file", dir.display())]
-    EmptyTableFolder { table: String, dir: PathBuf },
+    /// Every required table the export lacks, in contract order (never only the first).
+    #[error("{}", missing_tables(tables, dir))]
+    MissingTable { tables: Vec<String>, dir: PathBuf },
 
-    #[error("table {table}, column {column}: required column is missing in {} (expected {expected})", file.display())]
-    MissingColumn { table: String, column: String, file: PathBuf, expected: String },
+    #[error("table {table}: folder {} holds no .parquet file{}", dir.display(), found_instead(found))]
+    EmptyTableFolder { table: String, dir: PathBuf, found: Vec<String> },
+
+    /// A table given more than once (`NAME.parquet`, a folder `NAME/`, a folder `NAME.parquet/`):
+    /// reading one would silently ignore the others' rows. `given` describes each.
+    #[error("table {table}: given {} times, as {}; keep one of them (reading one would ignore the others' rows)", given.len(), given.join(" and as "))]
+    AmbiguousTable { table: String, given: Vec<String> },
+
+    #[error("table {table}, column {column}: hive partition value '{value}' in the path of {} is not {expected}", file.display())]
+    BadPartitionValue { table: String, column: String, file: PathBuf, value: String, expected: String },
+
+    /// A column whose values cannot be read as the contract's type (a file that reads as Parquet).
+    #[error("table {table}, column {column}: cannot read its values in {}, {place}: {detail}", file.display())]
+    UnreadableColumn { table: String, column: String, file: PathBuf, place: String, detail: String },
+
+    #[error("table {table}, column {column}: invalid UTF-8 text in {}, {place}; text columns must be UTF-8 (convert a GBK or GB18030 export first)", file.display())]
+    InvalidText { table: String, column: String, file: PathBuf, place: String },
+
+    /// `differing_in_case`: a column of the file whose name differs from `column` only in case.
+    #[error("table {table}, column {column}: required column is missing in {} (expected {expected}){}", file.display(), differing_in_case.as_ref().map(|found| format!("; found {found}, which differs only in case: rename it")).unwrap_or_default())]
+    MissingColumn { table: String, column: String, file: PathBuf, expected: String, differing_in_case: Option<String> },
 
     #[error("table {table}, column {column}: wrong type in {}: expected {expected}, found {found}", file.display())]
     WrongType { table: String, column: String, file: PathBuf, expected: String, found: String },
@@ -31,6 +51,11 @@ pub enum ErrorKind {
 
     #[error("table {table}: has no rows in {}; there is nothing to evaluate", file.display())]
     EmptyRequiredTable { table: String, file: PathBuf },
+
+    /// The export cannot answer for the quarter: no claims in it, or an indicator's window runs
+    /// past the data (`features::completeness`).
+    #[error("the export does not cover {quarter}: {}. Coverage: {}. To evaluate anyway, with the uncovered indicators null (left out of the score, never 0%), pass --allow-incomplete", problems.join("; "), coverage.join("; "))]
+    IncompleteExport { quarter: String, problems: Vec<String>, coverage: Vec<String> },
 
     #[error("person ids mix raw ID numbers and 64-hex hashes ({raw} raw, {hashed} hashed, first raw in table {raw_table}, first hashed in table {hashed_table}); one export must use one form, or joins across tables would silently find nothing")]
     MixedPersonIdForms { raw: usize, hashed: usize, raw_table: String, hashed_table: String },
@@ -54,6 +79,30 @@ pub enum ErrorKind {
 
     #[error("{0}")]
     Invalid(String),
+}
+
+/// The message of [`ErrorKind::MissingTable`]: one table, or all of them at once.
+fn missing_tables(tables: &[String], dir: &Path) -> String {
+    match tables {
+        [table] => format!(
+            "table {table}: required table is missing: expected {table}.parquet or a folder {table}/ of Parquet files in {}",
+            dir.display()
+        ),
+        _ => format!(
+            "tables {}: required tables are missing: expected NAME.parquet or a folder NAME/ of Parquet files for each in {}",
+            tables.join(", "),
+            dir.display()
+        ),
+    }
+}
+
+/// What a table folder holds instead of Parquet files, for [`ErrorKind::EmptyTableFolder`].
+fn found_instead(found: &[String]) -> String {
+    if found.is_empty() {
+        " (it is empty)".into()
+    } else {
+        format!(" (found: {})", found.join(", "))
+    }
 }
 
 impl Error {

@@ -6,6 +6,10 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::str::FromStr;
 
+/// The largest amount in fen a run's `decimal(14,2)` money columns hold (999,999,999,999.99
+/// yuan); a larger one in an export is no amount of this world and its row is rejected.
+pub const MAX_FEN: i64 = 99_999_999_999_999;
+
 /// Fen (0.01 yuan) of a decimal amount, rounded half-up (away from zero) to the fen.
 pub fn fen_from_decimal(value: Decimal) -> Option<i64> {
     (value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero) * Decimal::from(100)).to_i64()

@@ -8,6 +8,7 @@ use crate::ingest::contract::Table;
 use crate::money;
 use crate::report::tables;
 use crate::progress::Stage;
+use crate::features::completeness::Completeness;
 use crate::features::indicators::IndicatorTable;
 use crate::rating;
 use crate::signals::{self, SignalsInput};
@@ -40,6 +41,9 @@ pub struct EvaluateOptions<'a> {
     pub previous: Option<&'a Path>,
     /// Which tables are held in memory.
     pub ingest: ingest::IngestOptions,
+    /// Evaluate a quarter the export does not cover (no claims, or an indicator's window past
+    /// the data), with the uncovered indicators null, instead of refusing.
+    pub allow_incomplete: bool,
 }
 
 /// What a run produced.
@@ -70,8 +74,10 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     for warning in &export.warnings {
         tracing::warn!("{warning}");
     }
+    let coverage = crate::progress::timed("coverage", || ingest::coverage::Coverage::of(&export))?;
 
-    let Judgement { findings, leads, ratings, .. } = judge(&export, options.policy, options.quarter, options.previous)?;
+    let Judgement { findings, indicators, leads, ratings } =
+        judge(&export, options.policy, options.quarter, options.previous, &coverage, options.allow_incomplete)?;
     let stage = Stage::start("writing the run folder");
 
     let mut rejects = export.rejects()?;
@@ -126,6 +132,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         inputs,
         rejects_per_table,
         warnings: export.warnings.clone(),
+        coverage,
+        indicators_without_data: indicators.without_data.clone(),
         institutions_per_tier,
         flags_per_rule: flags_per_rule(&flags)?,
         totals: totals(&export, &findings, options.quarter)?,
@@ -159,8 +167,21 @@ pub struct Judgement {
 }
 
 /// Judges the quarter's claim lines, computes indicators and signals, and rates every
-/// institution under `policy`, chained to `previous` (already checked) when given.
-pub fn judge(export: &ingest::Export, policy: &Policy, quarter: Quarter, previous: Option<&Path>) -> Result<Judgement> {
+/// institution under `policy`, chained to `previous` (already checked) when given. A quarter the
+/// export does not cover for this policy's indicator windows is refused unless
+/// `allow_incomplete`; then the uncovered indicators are null, never zero.
+pub fn judge(
+    export: &ingest::Export,
+    policy: &Policy,
+    quarter: Quarter,
+    previous: Option<&Path>,
+    coverage: &ingest::coverage::Coverage,
+    allow_incomplete: bool,
+) -> Result<Judgement> {
+    let completeness = Completeness::assess(export, coverage, policy, quarter)?;
+    if !allow_incomplete {
+        completeness.require_complete(quarter, coverage)?;
+    }
     let uplifts = match previous {
         Some(previous) => previous_uplifts(previous, quarter)?,
         None => HashMap::new(),
@@ -176,7 +197,11 @@ pub fn judge(export: &ingest::Export, policy: &Policy, quarter: Quarter, previou
     let findings = rules::evaluate_with_standing(export, policy, quarter, &uplifts, standing)?;
     stage.done(findings.lines_in_scope.height());
     let stage = Stage::start("computing indicators and risk signals");
-    let indicators = crate::progress::timed("indicators", || IndicatorTable::compute(export, policy, quarter, &findings.lines_in_scope))?;
+    let indicators =
+        crate::progress::timed("indicators", || IndicatorTable::compute_with_gaps(export, policy, quarter, &findings.lines_in_scope, &completeness.gaps))?;
+    for gap in &indicators.without_data {
+        tracing::warn!("{}: no data, left out of the score ({})", gap.indicator, gap.reason);
+    }
     let leads = signals::detect(&SignalsInput {
         export,
         findings: &findings,

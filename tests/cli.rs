@@ -59,7 +59,7 @@ fn evaluate_writes_the_run_folder_and_the_same_tables_twice() {
     let dir = temp_dir();
     let mut fixture = Fixture::clean();
     fixture.add(traincredit::ingest::contract::Table::Enrollments, &[("enrollment_id", "E2"), ("completed", "false"), ("person_id", id_number("1970-03-03", 9).as_str())]);
-    fixture.add(traincredit::ingest::contract::Table::ClaimLines, &[("enrollment_id", "E2")]);
+    fixture.add(traincredit::ingest::contract::Table::ClaimLines, &[("enrollment_id", "E2")]).observed_through("2026-09-30");
     fixture.write(dir.path().join("export").as_path());
     for out in ["one", "two"] {
         let output = run(dir.path(), &["evaluate", "--data", "export", "--quarter", "2026Q3", "--out", out, "--demo-key"]);
@@ -120,4 +120,63 @@ fn sign_ins_read_from_disk_give_the_same_tables_as_sign_ins_held() {
     for rule in ["R06", "P03", "synchronized_sign_ins"] {
         assert!(rules.iter().any(|r| r == rule), "no {rule} flag in the streamed run");
     }
+}
+
+#[test]
+fn check_prints_the_exports_coverage() {
+    let dir = temp_dir();
+    let sample = root().join("data-samples/jinan").display().to_string();
+    let output = run(dir.path(), &["check", "--data", &sample]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output.stdout.contains(
+            "\ncoverage:\n  claims (submitted_on): 2025-01-23 … 2026-09-30\n  attendance (check_in): 2025-01-04 … 2026-09-30\n  employment (month): 2025-01-01 … 2026-09-01\n  assessments (exam_date): 2025-02-03 … 2026-09-30\n  surveys (answered_on): 2025-01-27 … 2026-09-30\n"
+        ),
+        "{}",
+        output.stdout
+    );
+    // A sign-in table streamed from disk has the same coverage, from its files' ranges.
+    let streamed = run(dir.path(), &["check", "--data", &sample, "--stream-above", "0"]);
+    assert_eq!(streamed.code, 0, "{}", streamed.stderr);
+    assert!(streamed.stdout.contains("  attendance (check_in): 2025-01-04 … 2026-09-30\n"), "{}", streamed.stdout);
+}
+
+#[test]
+fn demo_runs_its_three_quarters_and_refuses_quarters_past_the_sample_unless_allowed() {
+    let dir = temp_dir();
+    let sample = root().join("data-samples/jinan").display().to_string();
+    // The committed sample covers 2025Q1 … 2026Q3: the demo's own quarters need no flag.
+    let output = run(dir.path(), &["demo", "--data", &sample, "--out", "demo"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    for quarter in ["2026Q1", "2026Q2", "2026Q3"] {
+        let text = std::fs::read_to_string(dir.path().join("demo").join(quarter).join("summary.json")).unwrap();
+        let summary: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(summary["indicators_without_data"], serde_json::json!([]), "{quarter}");
+    }
+    // 2026Q3 … 2027Q1: the second quarter has no claims.
+    let output = run(dir.path(), &["demo", "--data", &sample, "--out", "later", "--quarter", "2027Q1"]);
+    assert_eq!(output.code, 3, "{}", output.stderr);
+    assert!(output.stderr.contains("error: the export does not cover 2026Q4: 2026Q4 has no claims submitted in it; "), "{}", output.stderr);
+    let output = run(dir.path(), &["demo", "--data", &sample, "--out", "later", "--quarter", "2027Q1", "--allow-incomplete"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stdout.contains("2027Q1: institutions per tier\n"), "{}", output.stdout);
+}
+
+#[test]
+fn check_says_whether_the_export_covers_a_quarter() {
+    let dir = temp_dir();
+    let sample = root().join("data-samples/jinan").display().to_string();
+    let output = run(dir.path(), &["check", "--data", &sample, "--quarter", "2026Q3"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stdout.ends_with("\n2026Q3: 421 claims submitted\n  evaluate --quarter 2026Q3 would run\n"), "{}", output.stdout);
+    let output = run(dir.path(), &["check", "--data", &sample, "--quarter", "2027Q1"]);
+    assert_eq!(output.code, 3, "{}", output.stderr);
+    assert!(
+        output.stdout.ends_with(
+            "\n2027Q1: 0 claims submitted\n  no data: pass_rate (its window needs assessments through 2027-03; the export's assessments ends 2026-09-30): null, left out of the score\n  no data: employment_rate (its window needs employment through 2027-03; the export's employment ends 2026-09-01): null, left out of the score\n  no data: retention_rate (its window needs employment through 2027-03; the export's employment ends 2026-09-01): null, left out of the score\n  no data: satisfaction (its window needs surveys through 2027-03; the export's surveys ends 2026-09-30): null, left out of the score\n"
+        ),
+        "{}",
+        output.stdout
+    );
+    assert!(output.stderr.trim().starts_with("error: the export does not cover 2027Q1: 2027Q1 has no claims submitted in it; "), "{}", output.stderr);
 }

@@ -2,7 +2,7 @@
 //! the fen, a province's mapping file that renames and reorders columns, the calendar carried
 //! over chained quarters until a repair ends it, and credit codes as data-quality findings.
 
-use crate::rating::{breaching_cohort, cohort, evaluate};
+use crate::rating::{breaching_cohort, cohort, evaluate, evaluate_incomplete};
 use crate::util::*;
 use pretty_assertions::assert_eq;
 use std::path::Path;
@@ -152,7 +152,7 @@ fn the_calendar_is_carried_over_chained_quarters_until_a_repair() {
     let decided = typed_column("decided_on", traincredit::ingest::contract::Logical::Date, &[Some("2026-10-09".to_string())]);
     ledger.with_column(decided).unwrap();
     write_parquet(&mut ledger, &ledger_path);
-    evaluate(dir.path(), "export", "2026Q4", "q4", Some("q3"));
+    evaluate_incomplete(dir.path(), "export", "2026Q4", "q4", Some("q3"));
     // Decided inside 2026Q4 now: published from that day.
     assert_eq!(calendar("q4"), vec!["I1,济南示例职业培训学校,,ban,2026Q4,2027Q3,一般,2026-10-09,2026-10-09,2027-10-08,2027-01-09,,to_publish,true"]);
     // No new ban in 2026Q4: nothing to publish as a penalty.
@@ -166,7 +166,7 @@ fn the_calendar_is_carried_over_chained_quarters_until_a_repair() {
         &[("from_quarter", "2026q4"), ("until_quarter", "2027Q3"), ("reason", "tier D in 2026Q3"), ("repaired_on", "2027-02-01")],
     );
     repaired.write(&dir.path().join("export2"));
-    evaluate(dir.path(), "export2", "2027Q1", "q1", Some("q4"));
+    evaluate_incomplete(dir.path(), "export2", "2027Q1", "q1", Some("q4"));
     assert_eq!(calendar("q1"), vec!["I1,济南示例职业培训学校,,ban,2026Q4,2027Q3,一般,2026-10-09,2026-10-09,2027-10-08,2027-01-09,2027-02-01,repaired,false"]);
     let report = std::fs::read_to_string(dir.path().join("q1/report.html")).unwrap();
     assert!(report.contains("<tr data-status=\"repaired\">"), "report lists the repair");
@@ -178,7 +178,7 @@ fn the_calendar_is_carried_over_chained_quarters_until_a_repair() {
         })
     );
     // The repair stays in the ledger: the next quarter sees it ended, with no input sanction.
-    evaluate(dir.path(), "export", "2027Q2", "q2", Some("q1"));
+    evaluate_incomplete(dir.path(), "export", "2027Q2", "q2", Some("q1"));
     assert_eq!(calendar("q2"), vec!["I1,济南示例职业培训学校,,ban,2026Q4,2027Q3,一般,2026-10-09,2026-10-09,2027-10-08,2027-01-09,2027-02-01,ended,false"]);
     let report = std::fs::read_to_string(dir.path().join("q2/report.html")).unwrap();
     assert!(report.contains("本季度没有需要新公示、撤下或因信用修复而结束公示的记录。"));

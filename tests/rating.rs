@@ -27,6 +27,7 @@ pub fn cohort(trainees: u32, passes: u32) -> Fixture {
             fixture.add(Table::Assessments, &[("assessment_id", assessment.as_str()), ("person_id", person.as_str())]);
         }
     }
+    fixture.observed_through("2026-09-30");
     fixture
 }
 
@@ -48,10 +49,20 @@ pub fn breaching_cohort() -> Fixture {
 }
 
 pub fn evaluate(dir: &Path, export: &str, quarter: &str, out: &str, previous: Option<&str>) {
+    evaluate_with(dir, export, quarter, out, previous, &[]);
+}
+
+/// As [`evaluate`], for a quarter the export does not cover (no claims in it): `--allow-incomplete`.
+pub fn evaluate_incomplete(dir: &Path, export: &str, quarter: &str, out: &str, previous: Option<&str>) {
+    evaluate_with(dir, export, quarter, out, previous, &["--allow-incomplete"]);
+}
+
+fn evaluate_with(dir: &Path, export: &str, quarter: &str, out: &str, previous: Option<&str>, extra: &[&str]) {
     let mut args = vec!["evaluate", "--data", export, "--quarter", quarter, "--out", out, "--demo-key"];
     if let Some(previous) = previous {
         args.extend(["--previous", previous]);
     }
+    args.extend(extra);
     let output = run(dir, &args);
     assert_eq!(output.code, 0, "{}", output.stderr);
 }
@@ -115,13 +126,14 @@ fn a_ban_persists_for_four_quarters_then_expires() {
     let ledger = read_parquet(&dir.path().join("q3/sanctions.parquet"));
     assert_eq!(rows(&ledger, &["institution_id", "kind", "from_quarter", "until_quarter"]), vec!["I1 | ban | 2026Q4 | 2027Q3"]);
     // Next quarter: the ban is in force, no new ban starts.
-    evaluate(dir.path(), "export", "2026Q4", "q4", Some("q3"));
+    // The export holds no claims after 2026Q3: the later quarters are evaluated for the ledger.
+    evaluate_incomplete(dir.path(), "export", "2026Q4", "q4", Some("q3"));
     assert_eq!(scores(dir.path(), "q4", &["tier", "action", "banned_until", "tier_rule"]), vec!["D | ban | 2027Q3 | a ban is in force in 2026Q4 (until 2027Q3)"]);
     assert_eq!(read_parquet(&dir.path().join("q4/sanctions.parquet")).height(), 1);
     // Its last quarter, then the first quarter after it.
-    evaluate(dir.path(), "export", "2027Q3", "last", Some("q4"));
+    evaluate_incomplete(dir.path(), "export", "2027Q3", "last", Some("q4"));
     assert_eq!(scores(dir.path(), "last", &["tier", "banned_until"]), vec!["D | 2027Q3"]);
-    evaluate(dir.path(), "export", "2027Q4", "after", Some("last"));
+    evaluate_incomplete(dir.path(), "export", "2027Q4", "after", Some("last"));
     assert_eq!(scores(dir.path(), "after", &["tier", "banned_until", "previous_tier"]), vec!["N | null | D"]);
 }
 
@@ -213,7 +225,8 @@ fn a_pass_counts_until_90_days_after_the_class_ends() {
     let person2 = id_number("1982-03-04", 5);
     fixture
         .add(Table::Assessments, &[("assessment_id", "A1"), ("person_id", person1.as_str()), ("exam_date", "2026-10-08")])
-        .add(Table::Assessments, &[("assessment_id", "A2"), ("person_id", person2.as_str()), ("exam_date", "2026-10-09")]);
+        .add(Table::Assessments, &[("assessment_id", "A2"), ("person_id", person2.as_str()), ("exam_date", "2026-10-09")])
+        .observed_through("2026-12-31");
     assert_eq!(indicator_values(&fixture, "2026Q4")[1], Some(0.5));
 }
 
@@ -246,6 +259,8 @@ fn employment_counts_the_six_months_after_the_end_month_and_retention_six_of_twe
     fixture
         .add(Table::Enrollments, &[("enrollment_id", "E9"), ("person_id", person.as_str())])
         .add(Table::Employment, &[("person_id", person.as_str()), ("month", "2026-08-01"), ("contribution", "null")]);
+    // The export observes employment through September 2027, the end of 2027Q3's windows.
+    fixture.observed_through("2027-09-30");
     // Employed: E1, E2, E3, E9 of 6.
     assert_eq!(indicator_values(&fixture, "2027Q1")[2], Some(4.0 / 6.0));
     // Retained (6+ months in the 12 after July 2026) of those employed: E2 only of E1, E2, E3, E9.

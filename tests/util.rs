@@ -229,6 +229,20 @@ impl Fixture {
         self
     }
 
+    /// The export observes employment months and assessments up to `last_day` (YYYY-MM-DD), as
+    /// a bureau's export taken at a quarter's end does: one person outside every class with a
+    /// contribution month and a failed assessment then. Without it, the indicators reading those
+    /// tables do not cover a quarter ending after the fixture's own rows, and `evaluate` refuses.
+    pub fn observed_through(&mut self, last_day: &str) -> &mut Fixture {
+        let person = id_number("1960-01-01", 99);
+        let month = format!("{}-01", &last_day[..7]);
+        let assessment = format!("A-OBSERVED-{last_day}");
+        self.add(Table::Employment, &[("person_id", person.as_str()), ("month", month.as_str())]).add(
+            Table::Assessments,
+            &[("assessment_id", assessment.as_str()), ("person_id", person.as_str()), ("exam_date", last_day), ("passed", "false"), ("score", "10"), ("certificate_no", "null")],
+        )
+    }
+
     /// One institution, class, enrollment (a valid adult) with full attendance, and a paid
     /// training claim of one line: an export that breaks no rule.
     pub fn clean() -> Fixture {

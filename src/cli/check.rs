@@ -1,27 +1,52 @@
-//! `traincredit check --data DIR`: reads and validates an export without evaluating it, and
-//! prints per table the files, rows read, rows rejected by reason and coercions applied, and the
-//! credit codes that could not be published as they are (data quality, not rejects). A
+//! `traincredit check --data DIR [--quarter Q]`: reads and validates an export without evaluating
+//! it, and prints per table the files, rows read, rows rejected by reason and coercions applied,
+//! the credit codes that could not be published as they are (data quality, not rejects) and the
+//! export's coverage; with `--quarter`, whether it covers that quarter as `evaluate` needs. A
 //! fatal problem (missing table or column, wrong type, unreadable file) ends with its message
 //! and a non-zero exit.
 
 use clap::Args;
 use std::path::PathBuf;
+use traincredit::features::completeness::Completeness;
 use traincredit::ingest;
+use traincredit::Quarter;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The export folder.
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
+    /// Also check that the export covers this quarter as `evaluate` would (the indicators
+    /// without data, and a refusal with exit 3 where `evaluate` would refuse), before a long run.
+    #[arg(long)]
+    pub quarter: Option<Quarter>,
+    /// The policy whose indicator windows `--quarter` is checked against.
+    #[command(flatten)]
+    pub policy: super::PolicyArgs,
     #[command(flatten)]
     pub ingest: super::IngestArgs,
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<()> {
+    let policy = match args.quarter {
+        Some(_) => Some(args.policy.load_for(&args.data)?),
+        None => None,
+    };
     // Nothing hashed is printed, so any key serves; the demo key avoids asking for one.
     let key = super::demo_key();
     let export = ingest::ingest_with(&args.data, &key.pseudonymiser, args.ingest.options())?;
     print!("{}", render(&export)?);
+    if let (Some(quarter), Some(policy)) = (args.quarter, policy) {
+        let coverage = ingest::coverage::Coverage::of(&export)?;
+        let completeness = Completeness::assess(&export, &coverage, &policy, quarter)?;
+        println!("
+{quarter}: {} claims submitted", completeness.claims_in_quarter);
+        for gap in &completeness.gaps {
+            println!("  {}", super::no_data_line(gap));
+        }
+        completeness.require_complete(quarter, &coverage)?;
+        println!("  evaluate --quarter {quarter} would run");
+    }
     Ok(())
 }
 
@@ -78,6 +103,10 @@ pub fn render(export: &ingest::Export) -> anyhow::Result<String> {
         "  employer ids: {} distinct, {} in a credit code's shape, {} of them with a wrong check character",
         employers.distinct, employers.in_code_shape, employers.invalid_check_character
     )?;
+    writeln!(out, "\ncoverage:")?;
+    for line in ingest::coverage::Coverage::of(export)?.lines() {
+        writeln!(out, "  {line}")?;
+    }
     for warning in &export.warnings {
         writeln!(out, "\nwarning: {warning}")?;
     }

@@ -21,14 +21,18 @@ pub struct DemoArgs {
     pub quarter: Quarter,
     #[command(flatten)]
     pub policy: super::PolicyArgs,
+    /// As `evaluate --allow-incomplete`, for every quarter of the demo.
+    #[arg(long)]
+    pub allow_incomplete: bool,
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
-    let policy = args.policy.load()?;
     if !args.data.join("institutions.parquet").exists() {
+        args.policy.load()?;
         println!("no export in {}: generating the sample there", args.data.display());
         sample::generate(&SampleOptions::default(), &args.data)?;
     }
+    let policy = args.policy.load_for(&args.data)?;
     println!("demo: evaluating {} with the public demo key (synthetic data only)", args.data.display());
     let key = super::demo_key();
     let mut previous: Option<PathBuf> = None;
@@ -45,6 +49,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             demo_key: true,
             previous: previous.as_deref(),
             ingest: Default::default(),
+            allow_incomplete: args.allow_incomplete,
         })?;
         let rejected: usize = outcome.summary.rejects_per_table.values().sum();
         println!("{quarter}: run written to {} ({rejected} input rows rejected)", outcome.folder.display());

@@ -26,10 +26,14 @@ pub struct EvaluateArgs {
     pub key: KeyArgs,
     #[command(flatten)]
     pub ingest: super::IngestArgs,
+    /// Evaluate even when the quarter has no claims or an indicator's window runs past the
+    /// export's data: those indicators are then null (left out of the score), never 0%.
+    #[arg(long)]
+    pub allow_incomplete: bool,
 }
 
 pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
-    let policy = args.policy.load()?;
+    let policy = args.policy.load_for(&args.data)?;
     let key = args.key.resolve()?;
     let out = args.out.unwrap_or_else(|| super::default_run_folder(&args.quarter));
     let outcome = pipeline::evaluate(&EvaluateOptions {
@@ -41,7 +45,9 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
         demo_key: key.is_demo,
         previous: args.previous.as_deref(),
         ingest: args.ingest.options(),
+        allow_incomplete: args.allow_incomplete,
     })?;
+    super::print_coverage(&outcome.summary);
     println!("run written to {}", outcome.folder.display());
     Ok(())
 }

@@ -84,8 +84,14 @@ pub fn init_logging(verbose: u8) {
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     match error.downcast_ref::<traincredit::Error>().map(|error| &error.kind) {
         Some(
-            ErrorKind::MissingTable { .. }
+            ErrorKind::NoExport { .. }
+            | ErrorKind::MissingTable { .. }
             | ErrorKind::EmptyTableFolder { .. }
+            | ErrorKind::AmbiguousTable { .. }
+            | ErrorKind::BadPartitionValue { .. }
+            | ErrorKind::InvalidText { .. }
+            | ErrorKind::UnreadableColumn { .. }
+            | ErrorKind::IncompleteExport { .. }
             | ErrorKind::MissingColumn { .. }
             | ErrorKind::WrongType { .. }
             | ErrorKind::Unreadable { .. }
@@ -177,6 +183,35 @@ impl PolicyArgs {
     pub fn load(&self) -> anyhow::Result<traincredit::policy::Policy> {
         Ok(traincredit::policy::Policy::resolve(self.policy.as_deref())?)
     }
+
+    /// The policy, checked against the districts of the export in `data` as well (every
+    /// problem listed at once, before the export is read).
+    pub fn load_for(&self, data: &Path) -> anyhow::Result<traincredit::policy::Policy> {
+        match traincredit::ingest::districts(data) {
+            Ok(districts) => Ok(traincredit::policy::Policy::resolve_for(self.policy.as_deref(), &districts)?),
+            // The export's own problem is said by ingest; a bad policy is said first.
+            Err(error) => {
+                self.load()?;
+                Err(error.into())
+            }
+        }
+    }
+}
+
+/// The export's coverage and the indicators without data, as `evaluate` prints them.
+pub fn print_coverage(summary: &traincredit::report::summary::Summary) {
+    println!("coverage:");
+    for line in summary.coverage.lines() {
+        println!("  {line}");
+    }
+    for gap in &summary.indicators_without_data {
+        println!("{}", no_data_line(gap));
+    }
+}
+
+/// How `evaluate` and `check` say that an indicator has no data.
+pub fn no_data_line(gap: &traincredit::features::completeness::IndicatorGap) -> String {
+    format!("no data: {} ({}): null, left out of the score", gap.indicator, gap.reason)
 }
 
 /// The folder a run goes to when `--out` is not given.

@@ -32,6 +32,10 @@ pub struct WhatifArgs {
     /// The page's language: zh (Chinese, the default) or en.
     #[arg(long, default_value = "zh", value_parser = |text: &str| text.parse::<Lang>())]
     pub lang: Lang,
+    /// Evaluate a quarter the export does not fully cover (uncovered indicators are null), as
+    /// `evaluate --allow-incomplete`.
+    #[arg(long)]
+    pub allow_incomplete: bool,
     #[command(flatten)]
     pub key: KeyArgs,
     #[command(flatten)]
@@ -50,6 +54,7 @@ pub fn run(args: WhatifArgs) -> anyhow::Result<()> {
         key: &key.pseudonymiser,
         ingest: args.ingest.options(),
         lang: args.lang,
+        allow_incomplete: args.allow_incomplete,
     })?;
     let baseline = &outcome.scenarios[0];
     let reform = outcome.scenarios.last().expect("a baseline");

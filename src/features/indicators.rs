@@ -6,6 +6,7 @@
 
 use crate::columns as c;
 use crate::error::PolarsContext;
+use crate::features::completeness::{Completeness, IndicatorGap};
 use crate::ingest::contract::Table;
 use crate::ingest::Export;
 use crate::policy::Indicator;
@@ -217,11 +218,29 @@ pub const INDICATORS: [&str; 6] = ["completion_rate", "pass_rate", "employment_r
 pub struct IndicatorTable {
     pub ratios: [std::collections::HashMap<String, (i64, i64)>; 6],
     pub completed: std::collections::HashMap<String, i64>,
+    /// Indicators without data for any institution this quarter, and why (in [`INDICATORS`]
+    /// order): their ratios are empty, so every value is null, never 0.
+    pub without_data: Vec<IndicatorGap>,
 }
 
 impl IndicatorTable {
-    /// Computes every indicator for `quarter`; compliance from the rules' lines in scope.
+    /// Computes every indicator for `quarter`; compliance from the rules' lines in scope. An
+    /// indicator whose window the export does not cover has no data (see [`Completeness`]).
     pub fn compute(export: &Export, policy: &crate::policy::Policy, quarter: Quarter, lines_in_scope: &DataFrame) -> crate::Result<IndicatorTable> {
+        let coverage = crate::ingest::coverage::Coverage::of(export)?;
+        let completeness = Completeness::assess(export, &coverage, policy, quarter)?;
+        IndicatorTable::compute_with_gaps(export, policy, quarter, lines_in_scope, &completeness.gaps)
+    }
+
+    /// As [`IndicatorTable::compute`], with the indicators the export does not cover already
+    /// known (`gaps`, from [`Completeness::assess`]).
+    pub fn compute_with_gaps(
+        export: &Export,
+        policy: &crate::policy::Policy,
+        quarter: Quarter,
+        lines_in_scope: &DataFrame,
+        gaps: &[IndicatorGap],
+    ) -> crate::Result<IndicatorTable> {
         let specs = &policy.indicators;
         let ratio_map = |frame: LazyFrame, what: &str| -> crate::Result<std::collections::HashMap<String, (i64, i64)>> {
             let frame = frame.collect_streaming().context(what)?;
@@ -250,7 +269,7 @@ impl IndicatorTable {
             .collect_streaming()
             .context("months worked after training")?
             .lazy();
-        let ratios = [
+        let mut ratios = [
             ratio_map(completion_rate(&enrolled, &specs.completion_rate, quarter), "completion_rate")?,
             ratio_map(pass_rate(export, &enrolled, &specs.pass_rate, quarter), "pass_rate")?,
             ratio_map(employment_rate(&worked), "employment_rate")?,
@@ -262,7 +281,23 @@ impl IndicatorTable {
         let ids = frame.column(c::INSTITUTION_ID).context("completed")?.str().context("completed")?;
         let counts = frame.column("completed_enrollments").context("completed")?.i64().context("completed")?;
         let completed = (0..frame.height()).filter_map(|i| Some((ids.get(i)?.to_string(), counts.get(i)?))).collect();
-        Ok(IndicatorTable { ratios, completed })
+        let mut without_data = Vec::new();
+        for (index, indicator) in INDICATORS.into_iter().enumerate() {
+            if let Some(gap) = gaps.iter().find(|gap| gap.indicator == indicator) {
+                ratios[index].clear();
+                without_data.push(gap.clone());
+            } else if ratios[index].values().all(|&(_, denominator)| denominator <= 0) {
+                let reason = match indicator {
+                    "compliance" => format!("no claim lines in scope in {quarter}"),
+                    _ => {
+                        let [from, to] = policy.indicators.all()[index].1.window.unwrap_or([0, 0]);
+                        format!("no institution has data in its window (classes ending {} … {})", quarter.offset(from), quarter.offset(to))
+                    }
+                };
+                without_data.push(IndicatorGap { indicator, reason });
+            }
+        }
+        Ok(IndicatorTable { ratios, completed, without_data })
     }
 
     /// An institution's indicator values (0–1), `None` where an indicator has no data.

@@ -190,12 +190,10 @@ fn minimum_wages(export: &Export, policy: &Policy) -> Result<LazyFrame> {
             }
         }
     }
-    if !unknown.is_empty() {
-        return Err(Error::invalid(format!(
-            "policy.toml: district(s) {} of the export's institutions have no minimum wage in [minimum_wage] (known: {})",
-            unknown.iter().map(|d| format!("'{d}'")).collect::<Vec<_>>().join(", "),
-            policy.minimum_wage_fen.keys().cloned().collect::<Vec<_>>().join(", ")
-        )));
+    // Found before the export was read when the policy came through `Policy::resolve_for`.
+    let known: Vec<String> = policy.minimum_wage_fen.keys().cloned().collect();
+    if let Some(problem) = crate::policy::unknown_districts(&unknown, &known) {
+        return Err(Error::invalid(problem));
     }
     let frame = DataFrame::new(
         wage_ids.len(),

@@ -5,6 +5,7 @@
 //! person facts and attended seconds.
 
 pub mod attendance;
+pub mod completeness;
 pub mod indicators;
 pub mod lines;
 

@@ -9,11 +9,12 @@
 
 pub mod contract;
 pub mod credit_code;
+pub mod coverage;
 pub mod pseudonymise;
 pub mod read;
 pub mod validate;
 
-use crate::error::{Error, ErrorKind, PolarsContext, Result};
+use crate::error::{ErrorKind, PolarsContext, Result};
 use crate::person::Pseudonymiser;
 use contract::{Table, ALL_TABLES};
 use polars::prelude::*;
@@ -165,6 +166,21 @@ struct StreamedRaw {
     coercions: Vec<String>,
 }
 
+/// The districts of the export's institutions (as read: trimmed; each once, sorted), read
+/// before any other table so that the policy is checked against them first
+/// ([`crate::policy::Policy::resolve_for`]). Empty when the export has no institutions table:
+/// ingest then says so.
+pub fn districts(dir: &Path) -> Result<Vec<String>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let Some(located) = read::locate(dir, Table::Institutions)? else { return Ok(Vec::new()) };
+    let mut districts = read::distinct_texts(Table::Institutions, &located.files, crate::columns::DISTRICT)?;
+    districts.sort();
+    districts.dedup();
+    Ok(districts)
+}
+
 /// Reads, pseudonymises and validates every table of the export in `dir`.
 pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
     ingest_with(dir, key, IngestOptions::default())
@@ -173,19 +189,31 @@ pub fn ingest(dir: &Path, key: &Pseudonymiser) -> Result<Export> {
 /// As [`ingest`], with the choice of which tables to hold.
 pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> Result<Export> {
     if !dir.is_dir() {
-        return Err(Error::invalid(format!("export folder {} does not exist or is not a folder", dir.display())));
+        return Err(ErrorKind::NoExport { dir: dir.to_path_buf() }.into());
     }
     // Where each table is, and which are left on disk.
+    let mut warnings = read::stray_entries(dir)?;
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for table in ALL_TABLES {
+        match read::locate(dir, table)? {
+            Some(read::Located { files, ignored }) => {
+                for path in ignored {
+                    let shown = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
+                    warnings.push(format!("table {}: {shown} is not a .parquet file: not read", table.name()));
+                }
+                found.push((table, files));
+            }
+            None if table.required() => missing.push(table.name().to_string()),
+            None => found.push((table, Vec::new())),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(ErrorKind::MissingTable { tables: missing, dir: dir.to_path_buf() }.into());
+    }
     let mut located: Vec<(Table, Vec<TableFile>)> = Vec::new();
     let mut streamed_raw = BTreeMap::new();
-    for table in ALL_TABLES {
-        let files = match read::locate(dir, table)? {
-            Some(files) => files,
-            None if table.required() => {
-                return Err(ErrorKind::MissingTable { table: table.name().into(), dir: dir.to_path_buf() }.into())
-            }
-            None => Vec::new(),
-        };
+    for (table, files) in found {
         if table.streamable() && !files.is_empty() {
             let rows_per_file: Vec<usize> = files.iter().map(|file| read::file_rows(table, file)).collect::<Result<_>>()?;
             let rows_read: usize = rows_per_file.iter().sum();
@@ -235,7 +263,6 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
         "numbered the persons"
     );
 
-    let mut warnings = Vec::new();
     let mut pseudonymised = BTreeMap::new();
     let mut first_raw: Option<(Table, usize)> = None;
     let mut first_hashed: Option<(Table, usize)> = None;
@@ -304,7 +331,8 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
     for (table, (files, frame, coercions)) in pseudonymised {
         let started = std::time::Instant::now();
         if let Some(streamed) = streamed_raw.remove(&table) {
-            let validated = validate::validate_streamed(table, streamed.files, &parent_keys, &persons)?;
+            let validated =
+                validate::validate_streamed(table, streamed.files, &parent_keys, &persons).map_err(|error| read::diagnose(table, &files, error))?;
             tracing::debug!(table = table.name(), seconds = started.elapsed().as_secs_f64(), "validated, streamed");
             let rows_used = validated.rows_read - validated.rejects.height();
             tables.insert(

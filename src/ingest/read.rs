@@ -4,8 +4,11 @@
 //! dates Date, timestamps local microseconds, money integer fen in `NAME_fen`).
 //!
 //! Each file is read on its own, so files of one table written by different tools (int32 in one,
-//! int64 in another) still agree, and every error names the exact file. Validation of values
-//! (rejects) happens after this, in `validate`.
+//! int64 in another) still agree, and every error names the exact file. Nothing is skipped
+//! without a word: a table given twice is refused, files not read are listed for warnings, and
+//! when a read fails the columns are read one at a time to name the one that cannot be read and
+//! its row group. Values that are no amount (NaN, ±infinity, beyond decimal(14,2)) are marked for
+//! validation to reject. Validation of values (rejects) happens after this, in `validate`.
 
 use super::contract::{ColumnSpec, Logical, Table};
 use crate::columns as c;
@@ -34,27 +37,94 @@ pub struct RawTable {
     pub coercions: Vec<String>,
 }
 
-/// Finds the file(s) of `table` in `dir`: `NAME.parquet`, or every `*.parquet` below `NAME/`
-/// (sorted by path, so reading order never depends on the file system). `None` when absent.
-pub fn locate(dir: &Path, table: Table) -> Result<Option<Vec<TableFile>>> {
-    let single = dir.join(format!("{}.parquet", table.name()));
-    let folder = dir.join(table.name());
-    if single.is_file() {
-        return Ok(Some(vec![TableFile { path: single, partitions: Vec::new() }]));
-    }
-    if !folder.is_dir() {
-        return Ok(None);
-    }
-    let mut files = Vec::new();
-    collect_parquet_files(&folder, &folder, &mut files)?;
-    if files.is_empty() {
-        return Err(ErrorKind::EmptyTableFolder { table: table.name().into(), dir: folder }.into());
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Some(files))
+/// Where a table's rows are: its Parquet files, and what its folder held besides them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub files: Vec<TableFile>,
+    /// Files of the table's folder that are not Parquet (not hidden, not `_`-prefixed writer
+    /// metadata): not read, and said so, since they may hold rows someone meant to deliver.
+    pub ignored: Vec<PathBuf>,
 }
 
-fn collect_parquet_files(root: &Path, dir: &Path, files: &mut Vec<TableFile>) -> Result<()> {
+/// Finds the file(s) of `table` in `dir`: `NAME.parquet`, or every `*.parquet` below a folder
+/// `NAME/` (or `NAME.parquet/`, as Spark writes it), sorted by path, so reading order never
+/// depends on the file system. `None` when absent; an error when it is given more than once (one
+/// would be ignored) or its folder holds no Parquet file.
+pub fn locate(dir: &Path, table: Table) -> Result<Option<Located>> {
+    let single = dir.join(format!("{}.parquet", table.name()));
+    let folders: Vec<PathBuf> = [dir.join(table.name()), single.clone()].into_iter().filter(|path| path.is_dir()).collect();
+    let given: Vec<String> = (single.is_file().then(|| format!("the file {}", single.display())).into_iter())
+        .chain(folders.iter().map(|folder| format!("the folder {}", folder.display())))
+        .collect();
+    if given.len() > 1 {
+        return Err(ErrorKind::AmbiguousTable { table: table.name().into(), given }.into());
+    }
+    if single.is_file() {
+        return Ok(Some(Located { files: vec![TableFile { path: single, partitions: Vec::new() }], ignored: Vec::new() }));
+    }
+    let Some(folder) = folders.into_iter().next() else { return Ok(None) };
+    let mut files = Vec::new();
+    let mut ignored = Vec::new();
+    let mut visited = Vec::new();
+    collect_parquet_files(&folder, &folder, &mut files, &mut ignored, &mut visited)?;
+    ignored.sort();
+    if files.is_empty() {
+        let found = ignored.iter().map(|path| path.strip_prefix(&folder).unwrap_or(path).display().to_string()).collect();
+        return Err(ErrorKind::EmptyTableFolder { table: table.name().into(), dir: folder, found }.into());
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Some(Located { files, ignored }))
+}
+
+/// Extensions of files that hold rows: outside a table's name, such a file in the export folder
+/// is reported. Notes (`README.md`, a sample's `truth.json`) are not.
+const TABULAR_EXTENSIONS: [&str; 5] = ["parquet", "csv", "tsv", "xlsx", "xls"];
+
+/// Entries of the export folder that look like data but are no table of the contract (a
+/// misspelt `survey.parquet`, a folder `attendence/`, a CSV copy), as warnings: nothing there
+/// is read, and a person should know.
+pub(crate) fn stray_entries(dir: &Path) -> Result<Vec<String>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("listing the export folder", dir, e))?;
+    let mut strays = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io("listing the export folder", dir, e))?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+            strays.push(path.display().to_string());
+            continue;
+        };
+        let tabular = path.is_dir()
+            || path.extension().and_then(|e| e.to_str()).is_some_and(|e| TABULAR_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+        let stem = name.strip_suffix(".parquet").or(path.is_dir().then_some(name.as_str()));
+        if !tabular || name.starts_with(['.', '_']) || stem.and_then(Table::from_name).is_some() {
+            continue;
+        }
+        strays.push(name);
+    }
+    strays.sort();
+    Ok(strays.into_iter().map(|name| format!("{name} in the export folder is not a table of the contract: not read")).collect())
+}
+
+/// Whether a file name ends in `.parquet`, in any case (`PART-0.PARQUET`).
+fn is_parquet_name(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// Every Parquet file below `dir`; `visited` holds the folders already listed (by their real
+/// path), so a symbolic link to one of them or to a folder holding them (back up the tree) is
+/// not followed: nothing is listed twice, or forever.
+fn collect_parquet_files(
+    root: &Path,
+    dir: &Path,
+    files: &mut Vec<TableFile>,
+    ignored: &mut Vec<PathBuf>,
+    visited: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let real = std::fs::canonicalize(dir).map_err(|e| Error::io("listing a table folder", dir, e))?;
+    if visited.iter().any(|listed| listed.starts_with(&real)) {
+        // A link to a folder listed already or to one holding it (`..`): a loop, nothing new.
+        return Ok(());
+    }
+    visited.push(real);
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io("listing a table folder", dir, e))?;
     for entry in entries {
         let path = entry.map_err(|e| Error::io("listing a table folder", dir, e))?.path();
@@ -64,8 +134,8 @@ fn collect_parquet_files(root: &Path, dir: &Path, files: &mut Vec<TableFile>) ->
             continue;
         }
         if path.is_dir() {
-            collect_parquet_files(root, &path, files)?;
-        } else if path.extension().is_some_and(|e| e == "parquet") {
+            collect_parquet_files(root, &path, files, ignored, visited)?;
+        } else if is_parquet_name(&path) {
             let partitions = path
                 .strip_prefix(root)
                 .unwrap_or(&path)
@@ -79,6 +149,8 @@ fn collect_parquet_files(root: &Path, dir: &Path, files: &mut Vec<TableFile>) ->
                 })
                 .collect();
             files.push(TableFile { path, partitions });
+        } else {
+            ignored.push(path);
         }
     }
     Ok(())
@@ -162,7 +234,7 @@ pub fn distinct_texts(table: Table, files: &[TableFile], name: &str) -> Result<V
             .select([col(name)])
             .unique(None, UniqueKeepStrategy::Any)
             .collect_with_engine(Engine::Streaming)
-            .map_err(unreadable(table, file))?
+            .map_err(|error| read_failure(table, file, error))?
             .unwrap_single();
         let values = values.column(name).context(name)?.str().context(name)?;
         distinct.extend(values.iter().flatten().map(str::to_string));
@@ -233,7 +305,8 @@ fn plan_column(spec: &ColumnSpec, found: &DataType, notes: &mut Vec<String>) -> 
         (Logical::Text, DataType::Categorical(..) | DataType::Enum(..) | DataType::Binary) => {
             Plan::Expr(source.cast(DataType::String))
         }
-        (Logical::Integer, dtype) if dtype.is_integer() => Plan::Expr(source.cast(DataType::Int64)),
+        // Strict: a uint64 beyond int64 stops the read (named by `read_failure`), never null.
+        (Logical::Integer, dtype) if dtype.is_integer() => Plan::Expr(source.strict_cast(DataType::Int64)),
         (Logical::Boolean, DataType::Boolean) => Plan::Expr(source),
         (Logical::Date, DataType::Date) => Plan::Expr(source),
         (Logical::Date, DataType::Datetime(_, zone)) => {
@@ -261,6 +334,9 @@ fn plan_column(spec: &ColumnSpec, found: &DataType, notes: &mut Vec<String>) -> 
 
 /// A hive partition value standing in for a column the file lacks.
 fn partition_literal(spec: &ColumnSpec, value: &str) -> Option<Expr> {
+    if value == HIVE_NULL && matches!(spec.logical, Logical::Text | Logical::Integer | Logical::Boolean | Logical::Date) {
+        return Some(lit(NULL).cast(canonical_dtype(spec.logical)));
+    }
     let text = lit(value.to_string());
     let expr = match spec.logical {
         Logical::Text => text,
@@ -275,12 +351,30 @@ fn partition_literal(spec: &ColumnSpec, value: &str) -> Option<Expr> {
     Some(expr)
 }
 
+/// The folder name Hive and Spark give a partition whose value is missing: read as a missing
+/// value (its rows then go through validation like any other), never as this text.
+const HIVE_NULL: &str = "__HIVE_DEFAULT_PARTITION__";
+
+/// What a hive partition value must be to stand in for a column of `logical` type.
+fn partition_expected(logical: Logical) -> String {
+    match logical {
+        Logical::Integer => "an integer".into(),
+        Logical::Boolean => "true or false".into(),
+        Logical::Date => "a date (YYYY-MM-DD)".into(),
+        other => format!("usable: a partition cannot stand in for a column of {}", other.expected()),
+    }
+}
+
 /// How one file becomes canonical columns: a lazy scan selecting every canonical column, except
 /// money columns, which stay raw until [`read_part`] converts them exactly.
 struct FilePlan {
     scan: LazyFrame,
     money_columns: Vec<&'static ColumnSpec>,
     notes: Vec<String>,
+    /// The file as opened, and each contract column's selection from it: read one at a time
+    /// when the whole read failed, to name the column that cannot be read ([`read_failure`]).
+    opened: LazyFrame,
+    selections: Vec<(&'static str, Expr)>,
 }
 
 fn unreadable(table: Table, file: &TableFile) -> impl Fn(PolarsError) -> Error + '_ {
@@ -290,6 +384,11 @@ fn unreadable(table: Table, file: &TableFile) -> impl Fn(PolarsError) -> Error +
 }
 
 fn open_scan(table: Table, file: &TableFile) -> Result<LazyFrame> {
+    // polars' message for an empty file ("file size is too small") does not say it is empty.
+    if std::fs::metadata(&file.path).is_ok_and(|meta| meta.len() == 0) {
+        let detail = "the file is empty (0 bytes)".to_string();
+        return Err(ErrorKind::Unreadable { table: table.name().into(), file: file.path.clone(), detail }.into());
+    }
     let path_text = file.path.to_string_lossy().to_string();
     let args = ScanArgsParquet {
         hive_options: HiveOptions { enabled: Some(false), ..Default::default() },
@@ -320,9 +419,18 @@ fn plan_file(table: Table, file: &TableFile) -> Result<FilePlan> {
             })?,
             None => {
                 let partition = file.partitions.iter().find(|(key, _)| key == spec.name);
-                let literal = partition.and_then(|(_, value)| partition_literal(spec, value));
-                match literal {
-                    Some(expr) => {
+                match partition {
+                    Some((_, value)) => {
+                        let expr = partition_literal(spec, value).ok_or_else(|| -> Error {
+                            ErrorKind::BadPartitionValue {
+                                table: table.name().into(),
+                                column: spec.name.into(),
+                                file: file.path.clone(),
+                                value: value.clone(),
+                                expected: partition_expected(spec.logical),
+                            }
+                            .into()
+                        })?;
                         notes.push(format!("{}: taken from the folder's hive partition", spec.name));
                         Plan::Expr(expr)
                     }
@@ -333,6 +441,10 @@ fn plan_file(table: Table, file: &TableFile) -> Result<FilePlan> {
                             column: spec.name.into(),
                             file: file.path.clone(),
                             expected: spec.logical.expected().into(),
+                            differing_in_case: schema
+                                .iter_names()
+                                .find(|name| name.eq_ignore_ascii_case(spec.name))
+                                .map(|name| name.to_string()),
                         }
                         .into())
                     }
@@ -340,14 +452,63 @@ fn plan_file(table: Table, file: &TableFile) -> Result<FilePlan> {
             }
         };
         match plan {
-            Plan::Expr(expr) => selections.push(normalise_text(spec, expr).alias(canonical_name(spec))),
+            Plan::Expr(expr) => selections.push((spec.name, normalise_text(spec, expr).alias(canonical_name(spec)))),
             Plan::Money => {
                 money_columns.push(spec);
-                selections.push(col(spec.name));
+                selections.push((spec.name, col(spec.name)));
             }
         }
     }
-    Ok(FilePlan { scan: scan.select(selections), money_columns, notes })
+    let all: Vec<Expr> = selections.iter().map(|(_, expr)| expr.clone()).collect();
+    Ok(FilePlan { scan: scan.clone().select(all), money_columns, notes, opened: scan, selections })
+}
+
+/// The error of a failed read of `file`: the column that cannot be read and the row group it
+/// fails in, found by reading the columns one at a time (only after a failure, so a good file
+/// costs nothing). Invalid UTF-8 in a text column is [`ErrorKind::InvalidText`], any other value
+/// that cannot be read [`ErrorKind::UnreadableColumn`]; when no column alone fails, the file is
+/// [`ErrorKind::Unreadable`].
+fn read_failure(table: Table, file: &TableFile, error: PolarsError) -> Error {
+    let whole = unreadable(table, file)(error);
+    column_failure(table, file).unwrap_or(whole)
+}
+
+/// After a failed read of a table left on disk (its files read together by a later plan): the
+/// first file and column that cannot be read, or `error` as it was.
+pub(crate) fn diagnose(table: Table, files: &[TableFile], error: Error) -> Error {
+    files.iter().find_map(|file| column_failure(table, file)).unwrap_or(error)
+}
+
+/// The first column of `file` that cannot be read on its own, as an error naming it and its row
+/// group; `None` when every column reads.
+fn column_failure(table: Table, file: &TableFile) -> Option<Error> {
+    let plan = plan_file(table, file).ok()?;
+    let (column, expr, error) = plan.selections.iter().find_map(|(name, expr)| {
+        let probe = plan.opened.clone().select([expr.clone()]).collect_with_engine(Engine::Streaming);
+        probe.err().map(|error| (*name, expr, error))
+    })?;
+    let place = failing_row_group(file, &plan.opened, expr).unwrap_or_else(|| "in some row group".into());
+    let detail = error.to_string();
+    if detail.to_ascii_lowercase().contains("utf8") || detail.to_ascii_lowercase().contains("utf-8") {
+        return Some(ErrorKind::InvalidText { table: table.name().into(), column: column.into(), file: file.path.clone(), place }.into());
+    }
+    Some(ErrorKind::UnreadableColumn { table: table.name().into(), column: column.into(), file: file.path.clone(), place, detail }.into())
+}
+
+/// "row group 2 of 3 (rows 1001–2000)": the first row group of `file` in which `expr` cannot be
+/// read, from the file's footer and one read per row group.
+fn failing_row_group(file: &TableFile, opened: &LazyFrame, expr: &Expr) -> Option<String> {
+    let handle = std::fs::File::open(&file.path).ok()?;
+    let sizes: Vec<usize> = ParquetReader::new(handle).get_metadata().ok()?.row_groups.iter().map(|group| group.num_rows()).collect();
+    let mut offset = 0usize;
+    for (index, rows) in sizes.iter().enumerate() {
+        let probe = opened.clone().select([expr.clone()]).slice(offset as i64, *rows as IdxSize).collect_with_engine(Engine::Streaming);
+        if probe.is_err() {
+            return Some(format!("row group {} of {} (rows {}–{})", index + 1, sizes.len(), offset + 1, offset + rows));
+        }
+        offset += rows;
+    }
+    None
 }
 
 /// Rows of one file as planned (`slice`: offset and length), money converted, in canonical order.
@@ -356,9 +517,9 @@ fn read_part(table: Table, file: &TableFile, plan: &FilePlan, slice: Option<(i64
         Some((offset, length)) => plan.scan.clone().slice(offset, length),
         None => plan.scan.clone(),
     };
-    let mut frame = scan.collect_with_engine(Engine::Streaming).map_err(unreadable(table, file))?.unwrap_single();
+    let mut frame = scan.collect_with_engine(Engine::Streaming).map_err(|error| read_failure(table, file, error))?.unwrap_single();
     for spec in &plan.money_columns {
-        let fen = money_to_fen(&frame, spec, table, &file.path)?;
+        let fen = money_to_fen(&frame, spec)?;
         frame = frame.drop(spec.name).context("dropping a converted money column")?;
         frame.with_column(fen).context("adding a money column in fen")?;
     }
@@ -407,27 +568,29 @@ fn normalise_text(spec: &ColumnSpec, expr: Expr) -> Expr {
     when(trimmed.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(trimmed)
 }
 
-/// Converts a money column (decimal of any precision and scale, or double) to integer fen.
-fn money_to_fen(frame: &DataFrame, spec: &ColumnSpec, table: Table, path: &Path) -> Result<Column> {
+/// A money value that is NaN or ±infinity, held in its `_fen` column until validation rejects
+/// the row ("not a finite amount"): no other amount can be `i64::MIN`, and no kept row holds it.
+pub(crate) const NOT_FINITE_FEN: i64 = i64::MIN;
+/// A money value beyond [`money::MAX_FEN`] either way, held until validation rejects the row
+/// ("amount out of range").
+pub(crate) const OUT_OF_RANGE_FEN: i64 = i64::MIN + 1;
+
+/// Converts a money column (decimal of any precision and scale, or double) to integer fen. A
+/// value that is no amount (NaN, ±infinity, beyond what the run's `decimal(14,2)` can hold) is
+/// marked ([`NOT_FINITE_FEN`], [`OUT_OF_RANGE_FEN`]) so that its row is rejected with what it
+/// is, not read as a missing value.
+fn money_to_fen(frame: &DataFrame, spec: &ColumnSpec) -> Result<Column> {
     let column = frame.column(spec.name).context("reading a money column")?;
     let name = c::fen(spec.name);
-    let overflow = || -> Error {
-        Error::invalid(format!(
-            "table {}, column {}: an amount in {} does not fit in 64-bit fen",
-            table.name(),
-            spec.name,
-            path.display()
-        ))
+    let in_range = |fen: Option<i64>| match fen {
+        Some(fen) if fen.abs() <= money::MAX_FEN => fen,
+        _ => OUT_OF_RANGE_FEN,
     };
     let values: Vec<Option<i64>> = match column.dtype() {
         DataType::Decimal(_, scale) => {
             let scale = *scale;
             let decimals = column.decimal().context("reading decimals")?;
-            decimals
-                .physical()
-                .iter()
-                .map(|value| value.map(|unscaled| money::fen_from_unscaled(unscaled, scale).ok_or_else(overflow)).transpose())
-                .collect::<Result<_>>()?
+            decimals.physical().iter().map(|value| value.map(|unscaled| in_range(money::fen_from_unscaled(unscaled, scale)))).collect()
         }
         DataType::Null => vec![None; column.len()],
         _ => {
@@ -436,7 +599,7 @@ fn money_to_fen(frame: &DataFrame, spec: &ColumnSpec, table: Table, path: &Path)
                 .f64()
                 .context("reading doubles")?
                 .iter()
-                .map(|value| value.and_then(money::fen_from_f64))
+                .map(|value| value.map(|value| if value.is_finite() { in_range(money::fen_from_f64(value)) } else { NOT_FINITE_FEN }))
                 .collect()
         }
     };

@@ -50,6 +50,18 @@ fn value_checks(table: Table) -> Vec<Check> {
             checks.push(check(col(&name).is_null(), format!("missing required value: {}", spec.name)));
         }
     }
+    // Marked by the reader (`read::money_to_fen`); before "negative", which the marks also are.
+    for spec in table.columns().iter().filter(|spec| spec.logical == Logical::Money) {
+        let fen = col(super::read::canonical_name(spec));
+        checks.push(check(
+            fen.clone().eq(lit(super::read::NOT_FINITE_FEN)),
+            format!("impossible value: {} is not a finite amount (NaN or infinity)", spec.name),
+        ));
+        checks.push(check(
+            fen.eq(lit(super::read::OUT_OF_RANGE_FEN)),
+            format!("impossible value: {} out of range (above {} yuan)", spec.name, crate::money::yuan(crate::money::MAX_FEN)),
+        ));
+    }
     for spec in table.columns().iter().filter(|spec| !spec.allowed.is_empty()) {
         let allowed = Series::new("allowed".into(), spec.allowed);
         let unknown = col(spec.name).is_not_null().and(col(spec.name).is_in(lit(allowed).implode(false), false).not());

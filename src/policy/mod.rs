@@ -246,21 +246,42 @@ impl Policy {
 
     /// `--policy DIR` when given; else `./pipelines` when it exists; else the built-in defaults.
     pub fn resolve(dir: Option<&Path>) -> Result<Policy> {
-        match dir {
-            Some(dir) => Policy::load(dir),
-            None if Path::new("pipelines/policy.toml").is_file() => Policy::load(Path::new("pipelines")),
+        match chosen_folder(dir) {
+            Some(dir) => Policy::load(&dir),
             None => Policy::defaults(),
+        }
+    }
+
+    /// As [`Policy::resolve`], and every district of the export's institutions (`districts`, read
+    /// before any other table) must have a minimum wage: a missing one is a policy problem listed
+    /// with all the others (an unknown key too), before the export is read.
+    pub fn resolve_for(dir: Option<&Path>, districts: &[String]) -> Result<Policy> {
+        let resolved = Policy::resolve(dir);
+        let known: Option<Vec<String>> = match &resolved {
+            Ok(policy) => Some(policy.minimum_wage_fen.keys().cloned().collect()),
+            // A policy that did not load: its wages as written, when policy.toml parses as TOML.
+            Err(_) => chosen_text(dir, "policy.toml")
+                .and_then(|text| text.parse::<toml::Table>().ok())
+                .and_then(|table| table.get("minimum_wage").and_then(|wages| wages.as_table()).map(|wages| wages.keys().cloned().collect())),
+        };
+        let Some(problem) = known.and_then(|known| unknown_districts(districts, &known)) else { return resolved };
+        match resolved {
+            Ok(_) => Err(ErrorKind::Policy { dir: chosen_folder(dir).unwrap_or_else(|| PathBuf::from("pipelines")), problems: vec![problem] }.into()),
+            Err(Error { kind: ErrorKind::Policy { dir, mut problems } }) => {
+                problems.push(problem);
+                Err(ErrorKind::Policy { dir, problems }.into())
+            }
+            Err(other) => Err(other),
         }
     }
 
     /// The policy files' texts that [`Policy::resolve`] would read, by file name in [`FILES`]
     /// order (what-if overlays reforms on them).
     pub fn texts(dir: Option<&Path>) -> Result<Vec<(String, String)>> {
-        let dir = match dir {
-            Some(dir) => dir,
-            None if Path::new("pipelines/policy.toml").is_file() => Path::new("pipelines"),
-            None => return Ok(DEFAULTS.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect()),
+        let Some(dir) = chosen_folder(dir) else {
+            return Ok(DEFAULTS.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect());
         };
+        let dir = dir.as_path();
         let mut texts = Vec::new();
         let mut problems = Vec::new();
         for name in FILES {
@@ -469,6 +490,38 @@ pub(crate) fn toml_problem(name: &str, text: &str, error: &toml::de::Error) -> S
     let line = error.span().map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
     let place = line.map(|line| format!(" (line {line})")).unwrap_or_default();
     format!("{name}: {}{place}", error.message().trim())
+}
+
+/// The policy folder [`Policy::resolve`] reads: `dir`, else `./pipelines` when it holds a policy;
+/// `None` for the built-in defaults.
+fn chosen_folder(dir: Option<&Path>) -> Option<PathBuf> {
+    match dir {
+        Some(dir) => Some(dir.to_path_buf()),
+        None if Path::new("pipelines/policy.toml").is_file() => Some(PathBuf::from("pipelines")),
+        None => None,
+    }
+}
+
+/// The text of policy file `name` as [`Policy::resolve`] would read it.
+fn chosen_text(dir: Option<&Path>, name: &str) -> Option<String> {
+    match chosen_folder(dir) {
+        Some(dir) => std::fs::read_to_string(dir.join(name)).ok(),
+        None => DEFAULTS.iter().find(|(file, _)| *file == name).map(|(_, text)| text.to_string()),
+    }
+}
+
+/// The problem of the export's `districts` that have no minimum wage among `known`, if any.
+pub(crate) fn unknown_districts(districts: &[String], known: &[String]) -> Option<String> {
+    let mut unknown: Vec<&String> = districts.iter().filter(|district| !known.contains(district)).collect();
+    unknown.sort();
+    unknown.dedup();
+    (!unknown.is_empty()).then(|| {
+        format!(
+            "policy.toml: district(s) {} of the export's institutions have no minimum wage in [minimum_wage] (known: {})",
+            unknown.iter().map(|d| format!("'{d}'")).collect::<Vec<_>>().join(", "),
+            known.join(", ")
+        )
+    })
 }
 
 /// A folder holding a copy of the default policy, for tests and for bureaus starting their own.

@@ -88,6 +88,35 @@ pub fn page(lang: Lang, title: &str, body: &str) -> String {
     )
 }
 
+/// The indicators without data this quarter (`summary.json` → `indicators_without_data`), said
+/// first: every score of the page was computed without them.
+fn without_data(out: &mut String, data: &RunData, lang: Lang) {
+    let Some(gaps) = data.summary["indicators_without_data"].as_array().filter(|gaps| !gaps.is_empty()) else { return };
+    let listed: Vec<String> = gaps
+        .iter()
+        .map(|gap| {
+            let name = text::indicator_name(lang, gap["indicator"].as_str().unwrap_or_default());
+            let reason = escape(gap["reason"].as_str().unwrap_or_default());
+            match lang {
+                Lang::Zh => format!("{}（{reason}）", escape(&name)),
+                Lang::En => format!("{} ({reason})", escape(&name)),
+            }
+        })
+        .collect();
+    let _ = match lang {
+        Lang::Zh => write!(
+            out,
+            "<p class=\"warn\" id=\"no-data\">本季度以下指标无数据，未计入任何机构的得分（其余指标按权重重新归一），不按 0 计：{}。</p>",
+            listed.join("；")
+        ),
+        Lang::En => write!(
+            out,
+            "<p class=\"warn\" id=\"no-data\">No data this quarter for: {}. These indicators are left out of every score (the other weights renormalised), never counted as 0.</p>",
+            listed.join("; ")
+        ),
+    };
+}
+
 /// A tier badge.
 pub fn tier_badge(lang: Lang, tier: &str) -> String {
     if tier.is_empty() {
@@ -423,6 +452,7 @@ fn budget(out: &mut String, data: &RunData, lang: Lang) {
 
 fn glance(out: &mut String, data: &RunData, lang: Lang) {
     let _ = write!(out, "<section id=\"glance\"><h2>{}</h2>", lang.t("本季概览", "The quarter at a glance"));
+    without_data(out, data, lang);
     let counts = data.tier_counts();
     out.push_str("<div class=\"cards\">");
     let total = data.institutions.len();
@@ -1030,6 +1060,7 @@ fn quality(out: &mut String, data: &RunData, lang: Lang) {
         }
         out.push_str("</tbody></table>");
     }
+    coverage_table(out, data, lang);
     // Rejected rows by reason: summary.json's counts, else rejects.parquet's.
     let mut by_reason: BTreeMap<(String, String), u64> = BTreeMap::new();
     if inputs.is_empty() {
@@ -1136,6 +1167,42 @@ fn credit_codes(out: &mut String, data: &RunData, lang: Lang) {
             _ => finding["message"].as_str().unwrap_or("").to_string(),
         };
         let _ = write!(out, "<tr><td>{}</td><td class=\"evidence\">{}</td></tr>", institution_link(data, id, lang), escape(&problem));
+    }
+    out.push_str("</tbody></table>");
+}
+
+/// The export's coverage (`summary.json` → `coverage`): the first and last day of each dated
+/// table, against which the indicators' windows were checked. Runs written before it was
+/// recorded show nothing.
+fn coverage_table(out: &mut String, data: &RunData, lang: Lang) {
+    let Some(tables) = data.summary["coverage"].as_array().filter(|tables| !tables.is_empty()) else { return };
+    let _ = write!(out, "<h3>{}</h3>", lang.t("数据覆盖期间", "Coverage of the export"));
+    table_start(
+        out,
+        Some("coverage-table"),
+        &[
+            Heading::Text(lang.t("输入表", "Table")),
+            Heading::Text(lang.t("日期列", "Dated by")),
+            Heading::Text(lang.t("最早", "First")),
+            Heading::Text(lang.t("最晚", "Last")),
+        ],
+    );
+    for table in tables {
+        let name = table["table"].as_str().unwrap_or_default();
+        let day = |key: &str| match (table["present"].as_bool(), table[key].as_str()) {
+            (Some(false), _) => lang.t("未提供", "absent").to_string(),
+            (_, Some(day)) => day.to_string(),
+            (_, None) => lang.t("无数据", "no rows").to_string(),
+        };
+        let _ = write!(
+            out,
+            "<tr data-table=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(name),
+            escape(&text::table_name(lang, name)),
+            escape(table["column"].as_str().unwrap_or_default()),
+            escape(&day("first")),
+            escape(&day("last"))
+        );
     }
     out.push_str("</tbody></table>");
 }

@@ -3,6 +3,8 @@
 //! run used, and shows rows read = rows used + rows rejected per table.
 
 use crate::error::{Error, PolarsContext, Result};
+use crate::features::completeness::IndicatorGap;
+use crate::ingest::coverage::Coverage;
 use crate::ingest::Export;
 use polars::prelude::*;
 use serde::Serialize;
@@ -63,6 +65,11 @@ pub struct Summary {
     pub inputs: Vec<InputTable>,
     pub rejects_per_table: BTreeMap<String, usize>,
     pub warnings: Vec<String>,
+    /// First and last day each dated table of the export observes.
+    pub coverage: Coverage,
+    /// Indicators without data this quarter (null for every institution, left out of the
+    /// score), and why.
+    pub indicators_without_data: Vec<IndicatorGap>,
     pub institutions_per_tier: BTreeMap<String, usize>,
     pub flags_per_rule: BTreeMap<String, usize>,
     pub totals: Totals,

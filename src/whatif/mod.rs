@@ -38,6 +38,8 @@ pub struct WhatifOptions<'a> {
     pub key: &'a Pseudonymiser,
     pub ingest: ingest::IngestOptions,
     pub lang: Lang,
+    /// Evaluate a quarter the export does not fully cover, as `evaluate --allow-incomplete`.
+    pub allow_incomplete: bool,
 }
 
 /// One policy's outcome.
@@ -82,9 +84,10 @@ pub fn run(options: &WhatifOptions) -> Result<WhatifOutcome> {
     let folder = OutputFolder::prepare(options.out, output::Kind::Whatif, &inputs)?;
 
     let export = ingest::ingest_with(options.data, options.key, options.ingest)?;
+    let coverage = ingest::coverage::Coverage::of(&export)?;
     let mut scenarios = Vec::new();
     for (index, (label, policy, changes)) in policies.into_iter().enumerate() {
-        let judgement = pipeline::judge(&export, &policy, options.quarter, options.previous)?;
+        let judgement = pipeline::judge(&export, &policy, options.quarter, options.previous, &coverage, options.allow_incomplete)?;
         let dir = folder.file(&scenario_folder(index));
         std::fs::create_dir(&dir).map_err(|e| crate::Error::io("creating a scenario folder", &dir, e))?;
         let mut scores = rating::scores_table(&judgement.ratings, options.quarter)?;
