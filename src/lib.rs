@@ -17,6 +17,7 @@ pub mod error;
 pub mod features;
 pub mod frame;
 pub mod ingest;
+pub mod lookup;
 pub mod money;
 pub mod output;
 pub mod person;

@@ -16,6 +16,7 @@ mod util;
 
 mod bad_inputs;
 mod cli;
+mod lookup;
 mod outputs;
 mod rating;
 mod reading;

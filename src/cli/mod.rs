@@ -12,6 +12,7 @@ mod check;
 mod demo;
 mod evaluate;
 mod explain;
+mod lookup;
 mod report;
 mod sample;
 
@@ -43,6 +44,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Render a run folder's report.html, charts and scorecards again from its tables.
     Report(report::ReportArgs),
+    /// Print the export rows in which a pseudonym occurs (needs the bureau's key).
+    Lookup(lookup::LookupArgs),
 }
 
 pub fn run(arguments: Arguments) -> anyhow::Result<()> {
@@ -53,6 +56,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
         Command::Sample(args) => sample::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Report(args) => report::run(args),
+        Command::Lookup(args) => lookup::run(args),
     }
 }
 

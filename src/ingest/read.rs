@@ -289,7 +289,7 @@ fn unreadable(table: Table, file: &TableFile) -> impl Fn(PolarsError) -> Error +
     }
 }
 
-fn open_scan(table: Table, file: &TableFile) -> Result<LazyFrame> {
+pub(crate) fn open_scan(table: Table, file: &TableFile) -> Result<LazyFrame> {
     let path_text = file.path.to_string_lossy().to_string();
     let args = ScanArgsParquet {
         hive_options: HiveOptions { enabled: Some(false), ..Default::default() },
