@@ -12,6 +12,7 @@
 //! `error` are shared vocabulary; `policy` is the bureau's settings from `pipelines/*.toml`;
 //! `sample` generates synthetic exports with a truth file of what it planted.
 
+pub mod cases;
 pub mod columns;
 pub mod error;
 pub mod features;

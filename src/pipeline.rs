@@ -61,6 +61,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     if let Some(previous) = options.previous {
         inputs.push(output::Input { label: "previous run", path: previous });
     }
+    // The investigators' edits of the previous case ledger are checked before the work too.
+    let previous_cases = options.previous.map(crate::cases::read_previous).transpose()?.unwrap_or_default();
     let folder = OutputFolder::prepare(options.out, output::Kind::Run, &inputs)?;
     tracing::debug!(data = %options.data.display(), quarter = %options.quarter, "evaluating");
     let stage = Stage::start("reading and validating the export");
@@ -115,6 +117,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     ] {
         report::write_parquet(&mut table, &folder.file(name))?;
     }
+    let cases = crate::cases::carry(previous_cases, &crate::cases::leads_of(&leads.leads)?, &crate::cases::money_of(&export, options.quarter)?, options.quarter);
+    crate::cases::write(&cases, folder.path())?;
     let mut scores = rating::scores_table(&ratings, options.quarter)?;
     report::write_parquet(&mut scores, &folder.file("institution_scores.parquet"))?;
     let mut history = rating::history_table(&scores, options.previous, options.quarter)?;

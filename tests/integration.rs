@@ -15,6 +15,7 @@
 mod util;
 
 mod bad_inputs;
+mod cases;
 mod cli;
 mod lookup;
 mod outputs;

@@ -79,7 +79,8 @@ pub fn init_logging(verbose: u8) {
 }
 
 /// Exit codes: 1 anything else, 2 a refused command line (bad arguments, an output location that
-/// would lose the user's files, a previous run that cannot be chained), 3 a bad export, 4 a bad
+/// would lose the user's files, a previous run that cannot be chained, a bad edit in its case
+/// ledger), 3 a bad export, 4 a bad
 /// policy.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     match error.downcast_ref::<traincredit::Error>().map(|error| &error.kind) {
@@ -93,7 +94,7 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
             | ErrorKind::MixedPersonIdForms { .. },
         ) => 3,
         Some(ErrorKind::Policy { .. }) => 4,
-        Some(ErrorKind::OutputRefused { .. } | ErrorKind::PreviousRun { .. }) => 2,
+        Some(ErrorKind::OutputRefused { .. } | ErrorKind::PreviousRun { .. } | ErrorKind::CaseLedger { .. }) => 2,
         _ => 1,
     }
 }
