@@ -16,6 +16,7 @@ use crate::ingest::contract::{Table, ALL_TABLES};
 use crate::ingest::pseudonymise::normalise_personal;
 use crate::ingest::read::{self, TableFile};
 use crate::person::{self, Pseudonymiser};
+use crate::query::CollectStreaming;
 use polars::prelude::*;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -119,7 +120,7 @@ fn find_in_file(dir: &Path, table: Table, file: &TableFile, wanted: &Pseudonym, 
         .with_row_index(ROW, Some(1))
         .filter(condition)
         .select(shown)
-        .collect()
+        .collect_streaming()
         .context(&format!("table {}: reading the matching rows of {}", table.name(), file.path.display()))?;
     let numbers = rows.column(ROW).context("row numbers")?.cast(&DataType::UInt64).context("row numbers")?;
     let numbers = numbers.u64().context("row numbers")?;
@@ -153,7 +154,7 @@ fn as_text(name: &str) -> Expr {
 /// The distinct texts of `column` whose normalised value hashes to `wanted`. Each distinct text is
 /// hashed once, in parallel (an employment table repeats each person every month).
 fn matching_values(scan: &LazyFrame, column: &'static str, wanted: &Pseudonym, key: &Pseudonymiser) -> PolarsResult<Vec<String>> {
-    let distinct = scan.clone().select([as_text(column)]).unique(None, UniqueKeepStrategy::Any).collect()?;
+    let distinct = scan.clone().select([as_text(column)]).unique(None, UniqueKeepStrategy::Any).collect_streaming()?;
     let texts: Vec<&str> = distinct.column(column)?.str()?.iter().flatten().collect();
     Ok(texts
         .par_iter()

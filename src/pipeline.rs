@@ -97,6 +97,9 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         quarter: options.quarter,
     })?;
     stage.done(leads.leads.height());
+    // The ledger after this quarter's leads, before rating, so that open cases can hold uplifts
+    // (policy.md, "Uplift held pending review") once rating reads them.
+    let cases = crate::cases::carry(previous_cases, &crate::cases::leads_of(&leads.leads)?, &crate::cases::money_of(&export, options.quarter)?, options.quarter);
     let stage = Stage::start("rating institutions");
     let ratings = rating::rate(&export, options.policy, options.quarter, &findings, &indicators, &findings.standing, &previous_ratings, &leads.risk)?;
     stage.done(ratings.len());
@@ -117,7 +120,6 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     ] {
         report::write_parquet(&mut table, &folder.file(name))?;
     }
-    let cases = crate::cases::carry(previous_cases, &crate::cases::leads_of(&leads.leads)?, &crate::cases::money_of(&export, options.quarter)?, options.quarter);
     crate::cases::write(&cases, folder.path())?;
     let mut scores = rating::scores_table(&ratings, options.quarter)?;
     report::write_parquet(&mut scores, &folder.file("institution_scores.parquet"))?;
