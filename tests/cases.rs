@@ -241,6 +241,29 @@ fn a_bad_edit_of_the_ledger_stops_the_next_quarter_naming_the_row_and_column() {
         output.stderr.trim().lines().last().unwrap(),
         format!("error: case ledger run2/cases.csv: case {case_id} is missing: a case is closed with a resolution, never deleted from the ledger")
     );
+    // Saved as the plain "CSV" of a Chinese Excel (GBK), or with a column dropped from the header.
+    let mut gbk = original.clone().into_bytes();
+    gbk.extend([0xB2, 0xE2, b'\r', b'\n']);
+    std::fs::write(&ledger, gbk).unwrap();
+    let output = q3(dir.path(), "run3", Some("run2"));
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert_eq!(
+        output.stderr.trim().lines().last().unwrap(),
+        "error: case ledger run2/cases.csv: is not UTF-8 text: save it from Excel or WPS as \"CSV UTF-8\""
+    );
+    std::fs::write(&ledger, original.replacen(",due_on,", ",due,", 1)).unwrap();
+    let output = q3(dir.path(), "run3", Some("run2"));
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert_eq!(output.stderr.trim().lines().last().unwrap(), "error: case ledger run2/cases.csv: row 1: the column due_on is missing from the header");
+    // A row pasted twice.
+    let rows = original.trim_end().split("\r\n").count();
+    std::fs::write(&ledger, format!("{original}{}\r\n", first_row.join(","))).unwrap();
+    let output = q3(dir.path(), "run3", Some("run2"));
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert_eq!(
+        output.stderr.trim().lines().last().unwrap(),
+        format!("error: case ledger run2/cases.csv: row {}, column case_id: case {case_id} appears twice (also row 2)", rows + 1)
+    );
     // The run's own file back: the chain works.
     std::fs::write(&ledger, &original).unwrap();
     let output = q3(dir.path(), "run3", Some("run2"));
