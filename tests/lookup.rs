@@ -162,3 +162,19 @@ fn lookup_in_an_already_pseudonymised_export_matches_the_hex_text() {
     // A pseudonym is no raw value: it is shown as the file holds it.
     assert!(output.stdout.contains(&format!("  person_id: {}\n", hashed.to_uppercase())), "{}", output.stdout);
 }
+
+#[test]
+fn lookup_names_the_file_of_a_table_split_in_a_folder() {
+    let dir = temp_dir();
+    let person = export(dir.path());
+    let export = dir.path().join("export");
+    std::fs::create_dir_all(export.join("employment/year=2026")).unwrap();
+    std::fs::rename(export.join("employment.parquet"), export.join("employment/year=2026/part-0.parquet")).unwrap();
+    let output = lookup(dir.path(), &demo_pseudonym(&person), &[]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output.stdout.contains("\ntable employment, file employment/year=2026/part-0.parquet, row 2 (pseudonym in person_id)\n"),
+        "{}",
+        output.stdout
+    );
+}
