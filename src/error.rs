@@ -71,6 +71,10 @@ pub enum ErrorKind {
     #[error("previous run {}: {reason}", path.display())]
     PreviousRun { path: PathBuf, reason: String },
 
+    /// A case ledger (`cases.csv` as edited by investigators) that cannot be carried: exit 2.
+    #[error("case ledger {}: {detail}", file.display())]
+    CaseLedger { file: PathBuf, detail: String },
+
     #[error("{what}: {}: {source}", path.display())]
     Io { what: String, path: PathBuf, source: std::io::Error },
 

@@ -13,11 +13,13 @@
 //! `error` are shared vocabulary; `policy` is the bureau's settings from `pipelines/*.toml`;
 //! `sample` generates synthetic exports with a truth file of what it planted.
 
+pub mod cases;
 pub mod columns;
 pub mod error;
 pub mod features;
 pub mod frame;
 pub mod ingest;
+pub mod lookup;
 pub mod money;
 pub mod output;
 pub mod person;

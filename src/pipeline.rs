@@ -66,6 +66,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     if let Some(previous) = options.previous {
         inputs.push(output::Input { label: "previous run", path: previous });
     }
+    // The investigators' edits of the previous case ledger are checked before the work too.
+    let previous_cases = options.previous.map(crate::cases::read_previous).transpose()?.unwrap_or_default();
     let folder = OutputFolder::prepare(options.out, output::Kind::Run, &inputs)?;
     tracing::debug!(data = %options.data.display(), quarter = %options.quarter, "evaluating");
     let stage = Stage::start("reading and validating the export");
@@ -78,6 +80,9 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
 
     let Judgement { findings, indicators, leads, ratings } =
         judge(&export, options.policy, options.quarter, options.previous, &coverage, options.allow_incomplete)?;
+    // The ledger after this quarter's leads. (Open cases are to hold uplifts, policy.md "Uplift held
+    // pending review", once rating reads them: then this moves into `judge`, before rating.)
+    let cases = crate::cases::carry(previous_cases, &crate::cases::leads_of(&leads.leads)?, &crate::cases::money_of(&export, options.quarter)?, options.quarter);
     let stage = Stage::start("writing the run folder");
 
     let mut rejects = export.rejects()?;
@@ -95,6 +100,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     ] {
         report::write_parquet(&mut table, &folder.file(name))?;
     }
+    crate::cases::write(&cases, folder.path())?;
     let mut scores = rating::scores_table(&ratings, options.quarter)?;
     report::write_parquet(&mut scores, &folder.file("institution_scores.parquet"))?;
     let budget = rating::budget::rows(&export, options.policy.budget.base_quarters, options.quarter, &scores, &findings)?;

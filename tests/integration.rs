@@ -3,7 +3,9 @@
 //! - `reading`: exports written by pyarrow and DuckDB (every codec, dictionaries, hive folders,
 //!   zoned timestamps, doubles for money) read identically;
 //! - `bad_inputs`: every kind of bad input gets its exact message or reject reason, no panic;
+//! - `cases`: the case ledger carried Q2 → Q3 with investigators' edits; bad edits refused;
 //! - `cli`: the commands as a person runs them (check, evaluate, exit codes, determinism);
+//! - `lookup`: a pseudonym resolved to the export rows holding it, masked, exit codes;
 //! - `outputs`: `--out` never loses the user's files, killed runs leave a complete folder,
 //!   `--previous` is checked before any work;
 //! - `rules`: R01–R12 and P01–P04 on hand-made exports at their boundaries, exact money;
@@ -18,7 +20,9 @@
 mod util;
 
 mod bad_inputs;
+mod cases;
 mod cli;
+mod lookup;
 mod outputs;
 mod publication;
 mod rating;

@@ -12,6 +12,7 @@ mod check;
 mod demo;
 mod evaluate;
 mod explain;
+mod lookup;
 mod report;
 mod sample;
 mod whatif;
@@ -46,6 +47,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// What a change of the policy would do to tiers, bans, money and trainees (stackable).
     Whatif(whatif::WhatifArgs),
+    /// Print the export rows in which a pseudonym occurs (needs the bureau's key).
+    Lookup(lookup::LookupArgs),
 }
 
 pub fn run(arguments: Arguments) -> anyhow::Result<()> {
@@ -57,6 +60,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(args),
         Command::Report(args) => report::run(args),
         Command::Whatif(args) => whatif::run(args),
+        Command::Lookup(args) => lookup::run(args),
     }
 }
 
@@ -79,7 +83,8 @@ pub fn init_logging(verbose: u8) {
 }
 
 /// Exit codes: 1 anything else, 2 a refused command line (bad arguments, an output location that
-/// would lose the user's files, a previous run that cannot be chained), 3 a bad export, 4 a bad
+/// would lose the user's files, a previous run that cannot be chained, a bad edit in its case
+/// ledger), 3 a bad export, 4 a bad
 /// policy.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     match error.downcast_ref::<traincredit::Error>().map(|error| &error.kind) {
@@ -99,7 +104,7 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
             | ErrorKind::MixedPersonIdForms { .. },
         ) => 3,
         Some(ErrorKind::Policy { .. }) => 4,
-        Some(ErrorKind::OutputRefused { .. } | ErrorKind::PreviousRun { .. }) => 2,
+        Some(ErrorKind::OutputRefused { .. } | ErrorKind::PreviousRun { .. } | ErrorKind::CaseLedger { .. }) => 2,
         _ => 1,
     }
 }

@@ -232,6 +232,17 @@ pub fn pseudonymise(
     Ok((frame, counts))
 }
 
+/// A personal value as it is normalised before hashing: a person id as the data contract says
+/// ([`person::normalise_id`]), anything else as [`normalise_other`]. `lookup` hashes with this,
+/// so a pseudonym it is given names the same values that ingest hashed.
+pub(crate) fn normalise_personal(column: &str, text: &str) -> String {
+    if column == c::PERSON_ID {
+        person::normalise_id(text)
+    } else {
+        normalise_other(text)
+    }
+}
+
 /// Phones and accounts: trimmed; a hex hash is lower-cased so that it passes through unchanged.
 fn normalise_other(text: &str) -> String {
     let trimmed = text.trim();

@@ -383,7 +383,7 @@ fn unreadable(table: Table, file: &TableFile) -> impl Fn(PolarsError) -> Error +
     }
 }
 
-fn open_scan(table: Table, file: &TableFile) -> Result<LazyFrame> {
+pub(crate) fn open_scan(table: Table, file: &TableFile) -> Result<LazyFrame> {
     // polars' message for an empty file ("file size is too small") does not say it is empty.
     if std::fs::metadata(&file.path).is_ok_and(|meta| meta.len() == 0) {
         let detail = "the file is empty (0 bytes)".to_string();

@@ -1,0 +1,142 @@
+//! The case ledger: what investigators did with the leads, carried from quarter to quarter.
+//!
+//! Leads are statistics; a case is the bureau's work on one of them. Every run writes
+//! `cases.parquet` (the engine's copy) and `cases.csv` (the same rows for Excel and WPS). The
+//! investigators edit the CSV (status, assignee, due date, resolution and its reason, a note) and
+//! the next quarter's run, given the run with `--previous`, reads it back ([`store`]) and carries
+//! every case forward ([`carry`]): a lead seen again updates its case instead of opening a second
+//! one, a closed case reopens only when its lead escalates, and a case whose lead is gone stays as
+//! the investigators left it.
+//!
+//! A case is one institution and one *scheme*: the family of the signals that raised it
+//! ([`scheme_of`]). An institution whose ring of shared phones is being investigated and whose
+//! exam scores then start heaping has two cases, each closed on its own evidence; the same scheme
+//! seen again next quarter is the same case. Its id is `institution_id/scheme`, stable by
+//! construction.
+
+mod carry;
+mod csv;
+mod store;
+
+pub use carry::carry;
+pub use store::{leads_of, money_of, read_previous, write};
+
+use crate::error::{Error, ErrorKind};
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// The run folder's ledger files.
+pub const CASES_PARQUET: &str = "cases.parquet";
+pub const CASES_CSV: &str = "cases.csv";
+
+/// The families of signals that make a scheme. A signal not listed (one added later) is a scheme
+/// of its own; a lead raised by breaches alone is the scheme [`BREACHES`].
+const SCHEMES: [(&str, &[&str]); 6] = [
+    ("network", &["successor", "shared_contacts"]),
+    ("sign_ins", &["synchronized_sign_ins", "manual_sign_ins"]),
+    ("assessments", &["score_heaping", "assessor_pass_rate"]),
+    ("employment", &["short_employment", "employer_concentration"]),
+    ("claims", &["benford"]),
+    ("profile", &["outlier"]),
+];
+
+/// The scheme of a lead that no signal raised (its breach share did).
+pub const BREACHES: &str = "breaches";
+
+/// The scheme a signal belongs to.
+pub fn scheme_of(signal: &str) -> &str {
+    SCHEMES.iter().find(|(_, signals)| signals.contains(&signal)).map_or(signal, |(scheme, _)| scheme)
+}
+
+/// Where a case stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Opened by this quarter's run.
+    New,
+    /// Opened earlier and not closed.
+    Open,
+    /// Closed by an investigator, with a resolution.
+    Closed,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Open => "open",
+            Status::Closed => "closed",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Status> {
+        [Status::New, Status::Open, Status::Closed].into_iter().find(|status| status.name() == text)
+    }
+}
+
+/// How a closed case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// The fraud or breach was confirmed.
+    Confirmed,
+    /// Investigated and found in order.
+    Cleared,
+    /// The lead was a statistical accident (not worth a visit).
+    FalsePositive,
+}
+
+impl Resolution {
+    pub fn name(self) -> &'static str {
+        match self {
+            Resolution::Confirmed => "confirmed",
+            Resolution::Cleared => "cleared",
+            Resolution::FalsePositive => "false_positive",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Resolution> {
+        [Resolution::Confirmed, Resolution::Cleared, Resolution::FalsePositive].into_iter().find(|resolution| resolution.name() == text)
+    }
+}
+
+/// One case of the ledger. The lead's figures (`priority`, `signals`, `risk_score`, `rank`,
+/// `paid_fen`, `pending_fen`) are those of the last quarter that updated the case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub case_id: String,
+    pub institution_id: String,
+    pub scheme: String,
+    pub opened_in: String,
+    pub last_seen_in: String,
+    pub status: Status,
+    /// `high` for a high-priority lead, else `normal`.
+    pub priority: String,
+    pub assignee: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub resolution: Option<Resolution>,
+    pub resolution_reason: Option<String>,
+    pub note: Option<String>,
+    /// The lead's fired signals of this scheme, strongest first, joined by ", ".
+    pub signals: String,
+    pub risk_score: f64,
+    pub rank: u32,
+    /// What the institution was paid in the quarter (claims submitted in it, status paid).
+    pub paid_fen: i64,
+    /// What it has pending in the quarter (claims submitted in it, status pending).
+    pub pending_fen: i64,
+}
+
+/// A lead as the ledger reads it: only the contract columns of `leads.parquet`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lead {
+    pub institution_id: String,
+    pub rank: u32,
+    pub risk_score: f64,
+    pub high_priority: bool,
+    /// Fired signals, strongest first.
+    pub signals: Vec<String>,
+}
+
+/// A case ledger file that cannot be used: exit 2, like any `--previous` that cannot be chained.
+fn ledger_error(file: &Path, detail: impl Into<String>) -> Error {
+    Error::new(ErrorKind::CaseLedger { file: file.to_path_buf(), detail: detail.into() })
+}
