@@ -1118,3 +1118,36 @@ fn charts_of_a_single_category_draw_their_bars() {
     let rgb = charts::rgb(&trend, "one quarter").unwrap();
     assert!(count(&rgb, tier_color("B")) > 50, "the single quarter's point is not drawn");
 }
+
+#[test]
+fn an_uplift_held_shows_its_label_and_the_leads_rank_beside_the_tier() {
+    let dir = temp_dir();
+    let run_dir = evaluated(dir.path());
+    // Make one institution a tier-A lead whose uplift is held, as rating writes it.
+    let path = run_dir.join("institution_scores.parquet");
+    let mut scores = read_parquet(&path);
+    let ids = texts(&scores, "institution_id");
+    let row = ids.iter().position(|id| id == "I3").unwrap();
+    let set = |values: Vec<String>, i: usize, value: &str| values.into_iter().enumerate().map(|(j, v)| if j == i { value.to_string() } else { v }).collect::<Vec<_>>();
+    scores.with_column(Column::new("tier".into(), set(texts(&scores, "tier"), row, "A"))).unwrap();
+    scores.with_column(Column::new("action".into(), set(texts(&scores, "action"), row, "uplift_held"))).unwrap();
+    let ranks: Vec<Option<i64>> = (0..ids.len()).map(|i| (i == row).then_some(2)).collect();
+    scores.with_column(Column::new("lead_rank".into(), ranks)).unwrap();
+    let risks: Vec<Option<f64>> = (0..ids.len()).map(|i| (i == row).then_some(0.61)).collect();
+    scores.with_column(Column::new("risk_score".into(), risks)).unwrap();
+    write_parquet(&mut scores, &path);
+    for (lang, label, standing, why) in [
+        ("zh", "暂缓上浮（待核查）", "#2 · 0.610", "调查线索 #2，风险分 0.610 ≥ 0.5：暂缓上浮补贴，待核查结论后发放"),
+        ("en", "uplift held pending review", "#2 · 0.610", "lead #2 with risk score 0.610 ≥ 0.5: uplift held pending review"),
+    ] {
+        let output = run(dir.path(), &["report", "--run", "run", "--lang", lang]);
+        assert_eq!(output.code, 0, "{}", output.stderr);
+        let html = read_text(&run_dir.join("report.html"));
+        let start = html.find("<tr data-institution=\"I3\"").expect("I3 in the tier table");
+        let tier_row = &html[start..start + html[start..].find("</tr>").unwrap()];
+        assert!(tier_row.contains(label) && tier_row.contains(standing) && tier_row.contains(why), "{lang}: {tier_row}");
+        let scorecard = read_text(&run_dir.join("scorecards/I3.html"));
+        assert!(scorecard.contains(label) && scorecard.contains("#2"), "{lang} scorecard");
+        assert!(html.contains(if lang == "zh" { "暂缓上浮、待核查（A 且为调查线索）：<strong>1</strong> 家" } else { "Uplift held pending review (A and a lead): <strong>1</strong>" }));
+    }
+}

@@ -12,6 +12,7 @@ use traincredit::ingest::contract::{Logical, Table};
 use traincredit::ingest::{self, Export};
 use traincredit::person::Pseudonymiser;
 use traincredit::policy::Policy;
+use traincredit::rating::score::LeadStanding;
 use traincredit::rules::{self, Findings};
 use traincredit::sample::{self, SampleOptions};
 use traincredit::signals::{self, Leads, SignalsConfig, SignalsInput};
@@ -162,17 +163,30 @@ fn the_tables_have_their_contract_shape_and_order() {
     }
     assert_eq!(schema(&leads.benford_digits), ["institution_id: str", "digit: i64", "observed: i64", "expected_share: f64"]);
 
-    // Ranks 1…n by falling risk, ties by institution id; high priority exactly from the cut-off.
+    // Ranks 1…n by falling risk, ties by falling risk evidence (which keeps growing where the
+    // score rounds to 1), then institution id; high priority exactly from the cut-off.
     let ranks = texts(&leads.leads, "rank");
     assert_eq!(ranks, (1..=ranks.len()).map(|r| r.to_string()).collect::<Vec<_>>());
     let ids = texts(&leads.leads, "institution_id");
     let risk: Vec<f64> = texts(&leads.leads, "risk_score").iter().map(|r| r.parse().unwrap()).collect();
+    let evidence: Vec<f64> = texts(&leads.leads, "risk_evidence").iter().map(|r| r.parse().unwrap()).collect();
     for i in 1..risk.len() {
-        assert!(risk[i - 1] > risk[i] || (risk[i - 1] == risk[i] && ids[i - 1] < ids[i]), "rank {i}: {} {} / {} {}", ids[i - 1], risk[i - 1], ids[i], risk[i]);
+        let key = |j: usize| (std::cmp::Reverse(risk[j].to_bits()), std::cmp::Reverse(evidence[j].to_bits()), ids[j].clone());
+        assert!(key(i - 1) < key(i), "rank {i}: {} {} {} / {} {} {}", ids[i - 1], risk[i - 1], evidence[i - 1], ids[i], risk[i], evidence[i]);
+        // The score is the evidence's: 1 − exp(−evidence), to the 6 decimals written.
+        assert!((risk[i] - (1.0 - (-evidence[i]).exp())).abs() < 2e-6, "{} {} {}", ids[i], risk[i], evidence[i]);
+    }
+    // Every lead lists every computed signal's contribution.
+    let valued = texts(&leads.signal_values, "institution_id");
+    for (id, contributions) in ids.iter().zip(texts(&leads.leads, "contributions")) {
+        let computed = valued.iter().filter(|v| *v == id).count();
+        assert_eq!(contributions.split("; ").filter(|part| !part.starts_with("breaches ")).count(), computed, "{id}: {contributions}");
     }
     let cutoff = policy.tiers.cutoffs.high_priority_risk_score;
     for (id, flag) in ids.iter().zip(texts(&leads.leads, "high_priority")) {
-        let (score, high) = leads.risk[id];
+        let (score, high) = (leads.risk[id].risk_score, leads.risk[id].high_priority);
+        // The rank rating sees is the leads table's.
+        assert_eq!(leads.risk[id].rank, Some(ids.iter().position(|other| other == id).unwrap() as u32 + 1));
         assert_eq!(flag == "true", high);
         assert_eq!(high, score >= cutoff, "{id}");
         assert!((0.0..=1.0).contains(&score));
@@ -203,7 +217,7 @@ fn the_tables_have_their_contract_shape_and_order() {
         assert!(texts(frame, "evidence").iter().all(|e| !hex64(e)));
     }
     assert_eq!(leads.model["method"], "fixed weights");
-    assert!(leads.model["reason"].as_str().unwrap().contains("at least 10 and 10 are needed"), "{}", leads.model);
+    assert!(leads.model["reason"].as_str().unwrap().contains("at least 3 and 3 are needed"), "{}", leads.model);
 }
 
 #[test]
@@ -286,8 +300,8 @@ fn enough_decided_cases_fit_a_logistic_model_with_its_cross_validated_auc() {
     assert!((0.8..=1.0).contains(&auc), "cross-validated AUC {auc}");
     assert!(model["weights"]["synchronized_sign_ins"].is_number());
     // The model's probabilities rank the confirmed above the cleared.
-    let lowest_confirmed = confirmed.iter().map(|id| leads.risk[id].0).fold(f64::INFINITY, f64::min);
-    let highest_cleared = cleared.iter().map(|id| leads.risk[id].0).fold(0.0, f64::max);
+    let lowest_confirmed = confirmed.iter().map(|id| leads.risk[id].risk_score).fold(f64::INFINITY, f64::min);
+    let highest_cleared = cleared.iter().map(|id| leads.risk[id].risk_score).fold(0.0, f64::max);
     assert!(lowest_confirmed > highest_cleared, "{lowest_confirmed} vs {highest_cleared}");
     // Switched off, the same decisions leave the fixed weights in place, and say so.
     let mut config = SignalsConfig::defaults();
@@ -389,8 +403,8 @@ fn a_new_institution_with_the_legal_representative_of_a_disqualified_one_is_a_hi
     let evidence = &texts(&leads.leads, "evidence")[0];
     assert!(evidence.starts_with("successor: shares its legal representative "), "{evidence}");
     assert!(evidence.contains(" with OLD (disqualified sanction 2026Q1 with no end); licensed 2026-04-20, after OLD was sanctioned"), "{evidence}");
-    assert_eq!(leads.risk["NEW"], (0.95, true));
-    assert_eq!(leads.risk["SISTER"], (0.0, false));
+    assert_eq!(leads.risk["NEW"], LeadStanding { risk_score: 0.95, high_priority: true, rank: Some(1) });
+    assert_eq!(leads.risk["SISTER"], LeadStanding { risk_score: 0.0, high_priority: false, rank: None });
     assert_eq!(texts(&leads.signal_flags, "flag_id"), ["successor:NEW"]);
     assert_eq!(texts(&leads.signal_flags, "severity"), ["high"]);
 }

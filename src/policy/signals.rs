@@ -86,6 +86,15 @@ pub struct Risk {
     pub breach_share_full: f64,
     /// Fewest breach lines in Q for breaches to count at all.
     pub min_breach_lines: u32,
+    /// Graded evidence: a signal whose value sits z robust units from its peers adds
+    /// `weight × max(0, z − z_floor) ÷ z_unit` to the risk evidence, fired or not. Below
+    /// `z_floor` a value is peer noise and adds nothing.
+    pub z_floor: f64,
+    /// z units per unit of evidence (at weight 1).
+    pub z_unit: f64,
+    /// An institution with no fired signal and no breach contribution is still a lead when its
+    /// risk score reaches this (graded evidence below every bar, adding up).
+    pub lead_min_risk_score: f64,
 }
 
 /// Learning the weights from case decisions.
@@ -104,6 +113,10 @@ pub struct Learning {
     pub l2_penalty: f64,
     /// Iterations of the solver at most.
     pub max_iterations: u64,
+    /// Shrinkage toward the fixed weights: with n decided institutions the risk score is
+    /// `(1 − λ) × fixed + λ × model`, `λ = n ÷ (n + prior_decisions)`; few decisions move it
+    /// little, many move it most of the way.
+    pub prior_decisions: f64,
 }
 
 /// Benford first-digit test of claim-line amounts (Nigrini's mean absolute deviation).
@@ -378,6 +391,16 @@ impl SignalsConfig {
                 "learning.folds {} must be at least 2 and at most min_confirmed and min_cleared (each fold needs both kinds)",
                 self.learning.folds
             ),
+        );
+        check(self.risk.z_floor.is_finite() && self.risk.z_floor >= 0.0, format!("risk.z_floor {} must be 0 or more", self.risk.z_floor));
+        positive("risk.z_unit", self.risk.z_unit, &mut check);
+        check(
+            self.risk.lead_min_risk_score > 0.0 && self.risk.lead_min_risk_score <= 1.0,
+            format!("risk.lead_min_risk_score {} must be above 0 and at most 1", self.risk.lead_min_risk_score),
+        );
+        check(
+            self.learning.prior_decisions >= 0.0 && self.learning.prior_decisions.is_finite(),
+            format!("learning.prior_decisions {} must be 0 or more", self.learning.prior_decisions),
         );
         check(self.learning.l2_penalty >= 0.0, format!("learning.l2_penalty {} must be 0 or more", self.learning.l2_penalty));
         check(self.learning.max_iterations >= 1, "learning.max_iterations must be at least 1".into());

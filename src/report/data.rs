@@ -44,6 +44,8 @@ pub struct Institution {
     pub violations: Option<i64>,
     /// Parts at stake ÷ line amounts (0–1).
     pub breach_share: Option<f64>,
+    /// Rank among the investigation leads (`None`: not a lead, or a run from before the column).
+    pub lead_rank: Option<i64>,
 }
 
 /// One row of `flags.parquet`.
@@ -134,6 +136,7 @@ pub struct Settings {
     pub max_breach_share_percent: f64,
     pub min_completed_enrollments: f64,
     pub high_priority_risk_score: f64,
+    pub uplift_hold_risk_score: f64,
     /// (weight, floor, target) per indicator, in [`INDICATORS`] order.
     pub indicators: [(f64, f64, f64); 6],
     pub per_breach_line: f64,
@@ -184,6 +187,7 @@ pub fn policy_settings(policy: &crate::policy::Policy) -> serde_json::Value {
             "max_breach_share_percent": cutoffs.max_breach_share_percent,
             "min_completed_enrollments": cutoffs.min_completed_enrollments,
             "high_priority_risk_score": cutoffs.high_priority_risk_score,
+            "uplift_hold_risk_score": cutoffs.uplift_hold_risk_score,
         },
         "indicators": indicators,
         "deductions": {
@@ -211,6 +215,7 @@ fn settings_from(policy: &crate::policy::Policy, source: SettingsSource) -> Sett
         max_breach_share_percent: cutoffs.max_breach_share_percent,
         min_completed_enrollments: cutoffs.min_completed_enrollments as f64,
         high_priority_risk_score: cutoffs.high_priority_risk_score,
+        uplift_hold_risk_score: cutoffs.uplift_hold_risk_score,
         indicators,
         per_breach_line: policy.tiers.deductions.per_breach_line,
         breach_lines_max: policy.tiers.deductions.breach_lines_max,
@@ -235,6 +240,7 @@ fn settings(summary: &serde_json::Value) -> Result<Settings> {
         settings.max_breach_share_percent = number(&cutoffs["max_breach_share_percent"], settings.max_breach_share_percent);
         settings.min_completed_enrollments = number(&cutoffs["min_completed_enrollments"], settings.min_completed_enrollments);
         settings.high_priority_risk_score = number(&cutoffs["high_priority_risk_score"], settings.high_priority_risk_score);
+        settings.uplift_hold_risk_score = number(&cutoffs["uplift_hold_risk_score"], settings.uplift_hold_risk_score);
         for (index, id) in INDICATORS.iter().enumerate() {
             let indicator = &recorded["indicators"][*id];
             let (weight, floor, target) = settings.indicators[index];
@@ -434,6 +440,7 @@ fn institutions(frame: &DataFrame) -> Result<Vec<Institution>> {
     let procedural = cells.integers("procedural_findings")?;
     let violations = cells.integers("violations")?;
     let shares = cells.numbers("breach_share")?;
+    let lead_ranks = cells.integers("lead_rank")?;
     let mut rows = Vec::with_capacity(cells.height());
     for i in 0..cells.height() {
         let mut row = Institution {
@@ -458,6 +465,7 @@ fn institutions(frame: &DataFrame) -> Result<Vec<Institution>> {
             procedural_findings: procedural[i],
             violations: violations[i],
             breach_share: shares[i],
+            lead_rank: lead_ranks[i],
             ..Institution::default()
         };
         for index in 0..INDICATORS.len() {

@@ -169,8 +169,21 @@ pub fn reason(lang: Lang, institution: &Institution, data: &RunData) -> String {
     let s = &data.settings;
     let score = text::score(institution.score);
     let rule = institution.tier_rule.as_str();
+    let held = (institution.action == "uplift_held").then(|| {
+        let rank = institution.lead_rank.map(|r| format!("#{r}")).unwrap_or_else(|| "—".into());
+        let risk = institution.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into());
+        match lang {
+            Lang::Zh => format!("；调查线索 {rank}，风险分 {risk} ≥ {}：暂缓上浮补贴，待核查结论后发放", s.uplift_hold_risk_score),
+            Lang::En => format!("; lead {rank} with risk score {risk} ≥ {}: uplift held pending review", s.uplift_hold_risk_score),
+        }
+    });
+    let watched = (institution.tier == "N" && institution.action == "watch").then(|| match lang {
+        Lang::Zh => "；高优先级调查线索：重点监管".to_string(),
+        Lang::En => "; a high-priority investigation lead: watch".to_string(),
+    });
+    let suffix = held.or(watched).unwrap_or_default();
     if lang == Lang::En {
-        return rule.to_string();
+        return format!("{rule}{suffix}");
     }
     let until = institution.banned_until.clone().unwrap_or_else(|| "无期限".into());
     let mut out = match institution.tier.as_str() {
@@ -220,6 +233,7 @@ pub fn reason(lang: Lang, institution: &Institution, data: &RunData) -> String {
     if let Some(deductions) = institution.deductions.filter(|d| *d > 0.0) {
         let _ = write!(out, "；扣 {deductions:.0} 分（{}）", parts.join("，"));
     }
+    out.push_str(&suffix);
     out
 }
 
@@ -462,6 +476,7 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
     // What to do.
     let _ = write!(out, "<h3>{}</h3><ul class=\"todo\">", lang.t("本季度需要做什么", "What to do this quarter"));
     let with = |tier: &str| data.institutions.iter().filter(|i| i.tier == tier).count();
+    let acting = |action: &str| data.institutions.iter().filter(|i| i.action == action).count();
     let uplift =
         data.institutions.iter().find_map(|i| i.subsidy_uplift_pct.filter(|p| *p > 0.0)).unwrap_or(data.settings.subsidy_uplift_pct);
     let items: Vec<String> = match lang {
@@ -469,7 +484,8 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
             format!("取消培训资格并追回补贴：<strong>{}</strong> 家（X）", with("X")),
             format!("禁止承接政府培训项目：<strong>{}</strong> 家（D），禁入期见等级表", with("D")),
             format!("重点监管、加密检查：<strong>{}</strong> 家（C）", with("C")),
-            format!("下季度补贴标准上浮 {uplift:.0}%：<strong>{}</strong> 家（A）", with("A")),
+            format!("下季度补贴标准上浮 {uplift:.0}%：<strong>{}</strong> 家（A）", acting("uplift")),
+            format!("暂缓上浮、待核查（A 且为调查线索）：<strong>{}</strong> 家", acting("uplift_held")),
             format!(
                 "追回已拨付补贴 <strong>{}</strong>（{} 条）；暂缓拨付 <strong>{}</strong>（{} 条）",
                 escape(&text::money(lang, data.recoveries_fen())),
@@ -482,7 +498,8 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
             format!("Disqualify and recover: <strong>{}</strong> (X)", with("X")),
             format!("Ban from government training projects: <strong>{}</strong> (D); ban periods in the tier table", with("D")),
             format!("Watch with more inspections: <strong>{}</strong> (C)", with("C")),
-            format!("Raise the subsidy standard by {uplift:.0}% next quarter: <strong>{}</strong> (A)", with("A")),
+            format!("Raise the subsidy standard by {uplift:.0}% next quarter: <strong>{}</strong> (A)", acting("uplift")),
+            format!("Uplift held pending review (A and a lead): <strong>{}</strong>", acting("uplift_held")),
             format!(
                 "Recover <strong>{}</strong> ({} lines) already paid; hold <strong>{}</strong> ({} lines) pending",
                 escape(&text::money(lang, data.recoveries_fen())),
@@ -528,6 +545,15 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
     out.push_str("</section>\n");
 }
 
+/// "#3 · 0.712" for a lead, "—" otherwise: shown beside the tier, so that a reader sees a tier A
+/// that is also a lead (its uplift held) without opening the leads table.
+pub fn lead_standing(institution: &Institution) -> String {
+    match (institution.lead_rank, institution.risk_score) {
+        (Some(rank), Some(risk)) => format!("#{rank} · {risk:.3}"),
+        _ => "—".into(),
+    }
+}
+
 fn tier_order(tier: &str) -> usize {
     ["X", "D", "C", "B", "A", "N"].iter().position(|t| *t == tier).unwrap_or(6)
 }
@@ -555,6 +581,7 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             Heading::Text(lang.t("区县", "District")),
             Heading::Number(lang.t("得分", "Score")),
             Heading::Text(lang.t("上季度 → 本季度", "Before → now")),
+            Heading::Text(lang.t("线索排名 · 风险分", "Lead rank · risk")),
             Heading::Text(lang.t("处理", "Action")),
             Heading::Text(lang.t("原因", "Reason")),
         ],
@@ -582,7 +609,7 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
         }
         let _ = write!(
             out,
-            "<tr data-institution=\"{}\" data-tier=\"{}\" data-score=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{} → {}{}</td><td>{}</td><td class=\"evidence\" title=\"{}\">{}</td></tr>",
+            "<tr data-institution=\"{}\" data-tier=\"{}\" data-score=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{} → {}{}</td><td>{}</td><td>{}</td><td class=\"evidence\" title=\"{}\">{}</td></tr>",
             escape(&institution.id),
             escape(&institution.tier),
             institution.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
@@ -593,6 +620,7 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             previous,
             tier_badge(lang, &institution.tier),
             arrow,
+            lead_standing(institution),
             action,
             escape(&institution.reasons),
             escape(&reason(lang, institution, data))

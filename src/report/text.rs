@@ -72,6 +72,7 @@ pub fn tier_name(lang: Lang, tier: &str) -> String {
 pub fn action_name(lang: Lang, action: &str) -> String {
     match action {
         "uplift" => lang.t("上浮补贴标准", "subsidy uplift").into(),
+        "uplift_held" => lang.t("暂缓上浮（待核查）", "uplift held pending review").into(),
         "standard" => lang.t("按标准补贴", "standard").into(),
         "watch" => lang.t("重点监管", "watch").into(),
         "ban" => lang.t("禁止承接政府培训项目", "ban").into(),

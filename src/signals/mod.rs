@@ -42,6 +42,7 @@ use crate::features::indicators::IndicatorTable;
 use crate::ingest::Export;
 use crate::policy::Policy;
 use crate::quarter::Quarter;
+use crate::rating::score::LeadStanding;
 use crate::rules::Findings;
 use chrono::NaiveDate;
 use polars::prelude::DataFrame;
@@ -76,8 +77,9 @@ pub struct Leads {
     pub signal_values: DataFrame,
     /// `benford_digits.parquet`: observed first-digit counts against Benford's shares.
     pub benford_digits: DataFrame,
-    /// institution → (risk_score, high_priority), for every institution, for rating.
-    pub risk: HashMap<String, (f64, bool)>,
+    /// institution → its risk score, high priority and lead rank, for every institution, for
+    /// rating (the uplift hold and watch).
+    pub risk: HashMap<String, LeadStanding>,
     /// For `summary.json`'s `notes["risk_model"]`.
     pub model: serde_json::Value,
 }
@@ -116,7 +118,11 @@ pub struct SignalValue {
     pub fired: bool,
     pub rows: i64,
     pub z: f64,
-    /// 0–1; used by the risk score when fired (and by the learned model always).
+    /// Whether `z` measures a distance from enough peers (at least `min_comparable`), so that
+    /// the risk score may grade it whether or not it fired; false for too few peers and for
+    /// facts without peers (successor), which count by their strength when they fire.
+    pub comparable: bool,
+    /// 0–1: the flags' severity, and a fact's contribution to the risk score when it fires.
     pub strength: f64,
     pub peers: String,
     pub evidence: String,
@@ -234,6 +240,7 @@ pub fn judged(ctx: &Context, signal: &'static str, id: String, m: Measurement, p
         fired: judgement.fired,
         rows: m.rows,
         z: judgement.z,
+        comparable: peer.count >= ctx.config.min_comparable && peer.median.is_finite(),
         strength,
         peers: peer.label.clone(),
         evidence: format!("{} ({peer_text})", m.facts),
@@ -323,7 +330,16 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
     let signal_flags = tables::signal_flags(&ctx, &values)?;
     let signal_values = tables::signal_values(&values)?;
     let benford_digits = tables::benford_digits(&digits)?;
-    let risk = scored.institutions.iter().map(|i| (i.institution_id.clone(), (i.risk_score, i.high_priority))).collect();
+    let mut risk: HashMap<String, LeadStanding> = scored
+        .institutions
+        .iter()
+        .map(|i| (i.institution_id.clone(), LeadStanding { risk_score: i.risk_score, high_priority: i.high_priority, rank: None }))
+        .collect();
+    for (position, &index) in risk::rank(&scored.institutions).iter().enumerate() {
+        if let Some(standing) = risk.get_mut(&scored.institutions[index].institution_id) {
+            standing.rank = Some(position as u32 + 1);
+        }
+    }
     Ok(Leads { leads, signal_flags, signal_values, benford_digits, risk, model: scored.model })
 }
 

@@ -150,6 +150,7 @@ pub fn detect(ctx: &Context) -> Result<Vec<SignalValue>> {
                 fired: link.is_some(),
                 rows: 1,
                 z: 0.0,
+                comparable: false,
                 strength: link.map(|l| l.strength).unwrap_or(0.0),
                 peers: format!("{} institutions", identities.len()),
                 summary: format!("{SIGNAL} {}", if link.is_some() { "linked" } else { "not linked" }),

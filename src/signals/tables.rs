@@ -10,7 +10,8 @@ use crate::ingest::contract::Table;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-/// `leads.parquet`.
+/// `leads.parquet`: the contract columns (outputs.md), then `risk_evidence` (what the rank
+/// rests on where risk_score rounds to 1) and `contributions` (every signal's part).
 pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
     let institutions = ctx.export.frame(Table::Institutions);
     let ids = data::text(institutions, c::INSTITUTION_ID)?;
@@ -24,6 +25,10 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
         .iter()
         .map(|r| {
             let mut parts: Vec<String> = r.fired.iter().map(|(signal, _, evidence)| format!("{signal}: {evidence}")).collect();
+            // Signals below their bar that still add evidence: why the lead ranks where it does.
+            parts.extend(
+                r.contributions.iter().filter(|c| !c.fired && c.evidence > 0.0).map(|c| format!("{} (below its bar): {}", c.signal, c.facts)),
+            );
             if let Some(breaches) = r.breaches.as_ref().filter(|b| b.strength > 0.0) {
                 parts.push(breaches.evidence());
             }
@@ -47,10 +52,36 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
             Column::new("breach_lines".into(), rows.iter().map(|r| r.breaches.as_ref().map(|b| b.breach_lines).unwrap_or(0)).collect::<Vec<i64>>()),
             Column::new("breach_share".into(), rows.iter().map(|r| r.breaches.as_ref().map(|b| b.share).unwrap_or(0.0)).collect::<Vec<f64>>()),
             Column::new("cleared_on".into(), rows.iter().map(|r| r.cleared.clone()).collect::<Vec<_>>()),
+            Column::new("risk_evidence".into(), rows.iter().map(|r| r.risk_evidence).collect::<Vec<f64>>()),
+            Column::new("contributions".into(), rows.iter().map(|r| contributions(r, ctx.config.risk.breach_weight)).collect::<Vec<String>>()),
             Column::new("evidence".into(), evidence),
         ],
     )
     .context("building leads")
+}
+
+/// Every signal's contribution to a lead's risk evidence, largest first, then the breaches':
+/// "synchronized_sign_ins 2.975 (z 9.0, fired); manual_sign_ins 0.300 (z 3.0); benford 0.000
+/// (z −0.4); breaches 0.511". Signals not graded (too few peers, or a fact that does not hold) show "not graded".
+fn contributions(r: &risk::InstitutionRisk, breach_weight: f64) -> String {
+    let mut parts: Vec<String> = r
+        .contributions
+        .iter()
+        .map(|c| {
+            let fired = if c.fired { ", fired" } else { "" };
+            // −0.04 would print as "-0.0".
+            let z = if c.z.abs() < 0.05 { 0.0 } else { c.z };
+            match (c.comparable, c.fired) {
+                (true, _) => format!("{} {:.3} (z {z:.1}{fired})", c.signal, c.evidence),
+                (false, true) => format!("{} {:.3} (a fact, fired)", c.signal, c.evidence),
+                (false, false) => format!("{} {:.3} (not graded)", c.signal, c.evidence),
+            }
+        })
+        .collect();
+    if let Some(b) = r.breaches.as_ref().filter(|b| b.strength > 0.0) {
+        parts.push(format!("breaches {:.3}", risk::hazard(breach_weight * b.strength)));
+    }
+    parts.join("; ")
 }
 
 /// Rows for `flags.parquet`: one per concrete entity of every fired signal (the institution when
