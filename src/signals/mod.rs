@@ -27,6 +27,7 @@ mod data;
 pub mod employment;
 pub mod exams;
 pub mod outlier;
+pub mod recycling;
 pub mod rings;
 pub mod risk;
 pub mod robust;
@@ -303,8 +304,11 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
             values.extend(timed("signal assessor_pass_rate", || exams::assessor_pass_rate(&ctx, &exams)));
         }
     }
-    if config.short_employment.enabled || config.employer_concentration.enabled {
+    if config.short_employment.enabled || config.employer_concentration.enabled || config.employment_clusters.enabled {
         let outcomes = timed("signals: employment outcomes", || employment::outcomes(&ctx))?;
+        if config.employment_clusters.enabled {
+            values.extend(timed("signal employment_clusters", || employment::employment_clusters(&ctx, &outcomes)));
+        }
         if config.short_employment.enabled {
             values.extend(timed("signal short_employment", || employment::short_employment(&ctx, &outcomes)));
         }
@@ -314,6 +318,9 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
     }
     if config.shared_contacts.enabled {
         values.extend(timed("signal shared_contacts", || rings::detect(&ctx))?);
+    }
+    if config.recycled_trainees.enabled {
+        values.extend(timed("signal recycled_trainees", || recycling::detect(&ctx))?);
     }
     if config.successor.enabled {
         values.extend(timed("signal successor", || successor::detect(&ctx))?);
