@@ -47,12 +47,21 @@ pub fn make_rings(world: &mut World) {
         if world.institutions[institution].scheme != Some(Scheme::Ring) {
             continue;
         }
+        // Two groups of six per class; at a set intensity, that share of the class's trainees in
+        // groups of six (a fraction of a group drawn).
+        let wanted = match world.options.intensity_percent {
+            None => 12,
+            Some(percent) => {
+                let groups = world.classes[class].enrollments.len() as f64 * percent as f64 / 100.0 / 6.0;
+                6 * (groups.floor() as usize + usize::from(world.rng.gen_bool(groups.fract())))
+            }
+        };
         let members: Vec<u32> = world.classes[class]
             .enrollments
             .iter()
             .copied()
             .filter(|&e| world.enrollments[e as usize].flags == 0)
-            .take(12)
+            .take(wanted)
             .collect();
         for ring in members.chunks_exact(6) {
             // Numbers far above any person's index stay distinct from every honest one.
@@ -86,12 +95,13 @@ pub fn record(world: &mut World) {
             Scheme::Ring => "groups of six trainees share one phone and one payout account",
             Scheme::Successor => continue,
         };
-        let note = match scheme {
-            Scheme::EmployerConcentration => {
+        let note = match (world.options.intensity_percent, scheme) {
+            (Some(percent), _) => format!("planted at {percent}% intensity (of classes, sign-ins, jobs or exams): {}", scheme.name()),
+            (None, Scheme::EmployerConcentration) => {
                 let employer = (index * 7 + 3) % world.employers.len();
                 format!("{note} ({})", world.employers[employer].code)
             }
-            _ => note.to_string(),
+            (None, _) => note.to_string(),
         };
         world.schemes.push(SchemePlant { scheme, institution: index as u32, note });
     }
