@@ -261,13 +261,24 @@ fn new_class(world: &mut World, institution: u32, start: NaiveDate) -> Class {
         (i.kind, i.scheme, i.profile, i.specialties.clone())
     };
     let options = world.options;
-    let rng = &mut world.rng;
-    // At a set intensity a scheme touches that share of the institution's classes (where it is
-    // a class's property); at none, every class (no draw, so the catalogue sample is unchanged).
-    let mut involved = |planted: bool| planted && options.intensity_percent.is_none_or(|p| rng.gen_bool(p as f64 / 100.0));
-    let fabricated = involved(scheme == Some(Scheme::Benford));
-    let synchronized = involved(scheme == Some(Scheme::SynchronizedSignIns));
-    let colluding = involved(scheme == Some(Scheme::AssessorCollusion));
+    // At a set intensity a scheme that is a class's property (proxy sign-ins, fabricated
+    // claims, the friendly assessor) touches that share of the institution's classes, spread
+    // evenly from its first class on (class n is involved when ⌈(n+1)·p⌉ > ⌈n·p⌉); at none,
+    // every class. No random draw: the catalogue sample stays byte-identical.
+    let involved = match (scheme, options.intensity_percent) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(_), Some(percent)) => {
+            let n = world.scheme_classes.entry(institution).or_insert(0);
+            let share = percent as u32;
+            let hit = ((*n + 1) * share).div_ceil(100) > (*n * share).div_ceil(100);
+            *n += 1;
+            hit
+        }
+    };
+    let fabricated = involved && scheme == Some(Scheme::Benford);
+    let synchronized = involved && scheme == Some(Scheme::SynchronizedSignIns);
+    let colluding = involved && scheme == Some(Scheme::AssessorCollusion);
     let rng = &mut world.rng;
     let category = match scheme {
         Some(Scheme::ShortEmployment | Scheme::EmployerConcentration | Scheme::Ring) => {

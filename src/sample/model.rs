@@ -608,6 +608,8 @@ pub struct World {
     pub rejects: Vec<RejectPlant>,
     /// Rules planted on every training line of an enrollment, applied once the lines exist.
     pub enrollment_line_rules: Vec<(u32, u16)>,
+    /// Classes drawn so far per scheme institution (a set intensity involves its share of them).
+    pub scheme_classes: BTreeMap<u32, u32>,
 }
 
 impl World {
@@ -638,6 +640,7 @@ impl World {
             class_notes: BTreeMap::new(),
             claim_notes: BTreeMap::new(),
             procedural: Vec::new(),
+            scheme_classes: BTreeMap::new(),
             schemes: Vec::new(),
             rejects: Vec::new(),
             enrollment_line_rules: Vec::new(),
