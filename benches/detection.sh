@@ -7,10 +7,11 @@
 # with the debug binary.
 #
 #   benches/detection.sh [--sizes "60 120"] [--seeds "1 2 3 4 5"] [--intensities "5 15 40"]
-#                        [--quarter 2026Q3] [--keep]
+#                        [--quarter 2026Q3] [--policy DIR] [--keep]
 #
 #   --intensities  percent of a scheme institution's classes, sign-ins, jobs or exams involved
 #              (`sample --intensity`); "catalogue" runs the sample's strong default schemes.
+#   --policy   evaluate with another pipelines/ folder (default: the engine's ./pipelines).
 #   --keep     keep the exports and run folders under target/detection/ (default: only the
 #              metrics.json of each run stays).
 #
@@ -25,6 +26,7 @@ SEEDS="1 2 3 4 5"
 INTENSITIES="5 15 40"
 QUARTER=2026Q3
 KEEP=0
+POLICY=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) SIZES=$2; shift 2 ;;
@@ -32,7 +34,8 @@ while [ $# -gt 0 ]; do
         --intensities) INTENSITIES=$2; shift 2 ;;
         --quarter) QUARTER=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
-        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --policy) POLICY=(--policy "$2"); shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "detection.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -68,7 +71,7 @@ for size in $SIZES; do
             if [ "$intensity" != catalogue ]; then flag=(--intensity "$intensity"); fi
             say "size $size, seed $seed, intensity $intensity"
             "$BIN" sample --out "$folder/export" --institutions "$size" --seed "$seed" "${flag[@]}" >/dev/null
-            "$BIN" evaluate --data "$folder/export" --quarter "$QUARTER" --out "$folder/run" --demo-key >/dev/null 2>"$folder/evaluate.log"
+            "$BIN" evaluate --data "$folder/export" --quarter "$QUARTER" --out "$folder/run" --demo-key "${POLICY[@]}" >/dev/null 2>"$folder/evaluate.log"
         done
     done
 done

@@ -14,6 +14,11 @@
 //!   → risk (fixed weights, or a logistic model fitted on case decisions) → leads, flags
 //! ```
 //!
+//! Signals: `benford`, `synchronized_sign_ins` and `manual_sign_ins` (sign_ins),
+//! `score_heaping` and `assessor_pass_rate` (exams), `short_employment`,
+//! `employer_concentration` and `employment_clusters` (employment), `shared_contacts` (rings),
+//! `recycled_trainees` (recycling), `successor`, `outlier`.
+//!
 //! Data windows (quarter offsets from the evaluated quarter Q, in `signals.toml`): claims
 //! submitted, sign-ins dated, exams sat and classes ending in Q−3 … Q (`window`); jobs after
 //! classes ending in Q−5 … Q−1 (`short_employment.window`: a job's end must be visible).
