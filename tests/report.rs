@@ -1151,3 +1151,34 @@ fn an_uplift_held_shows_its_label_and_the_leads_rank_beside_the_tier() {
         assert!(html.contains(if lang == "zh" { "暂缓上浮、待核查（A 且为调查线索）：<strong>1</strong> 家" } else { "Uplift held pending review (A and a lead): <strong>1</strong>" }));
     }
 }
+
+#[test]
+fn leads_with_nothing_but_their_own_breaches_are_listed_apart() {
+    let dir = temp_dir();
+    let run_dir = evaluated(dir.path());
+    let mut leads = DataFrame::new(
+        2,
+        vec![
+            Column::new("rank".into(), vec![1i64, 2]),
+            Column::new("institution_id".into(), strings(&["I3", "I5"])),
+            Column::new("risk_score".into(), vec![0.72f64, 0.4]),
+            Column::new("high_priority".into(), vec![false, false]),
+            Column::new("signals".into(), strings(&["manual_sign_ins", ""])),
+            Column::new("evidence".into(), strings(&["manual sign-ins 64% vs 5%", "rule breaches: 3 of 20 claim lines in scope (R05 ×3)"])),
+            Column::new("lead_list".into(), strings(&["statistical", "breaches_only"])),
+            Column::new("list_rank".into(), vec![1u32, 1]),
+        ],
+    )
+    .unwrap();
+    write_parquet(&mut leads, &run_dir.join("leads.parquet"));
+    let output = run(dir.path(), &["report", "--run", "run", "--lang", "en"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let html = read_text(&run_dir.join("report.html"));
+    let statistical = &html[html.find("id=\"lead-table\"").unwrap()..];
+    let statistical = &statistical[..statistical.find("</table>").unwrap()];
+    let apart = &html[html.find("id=\"breach-lead-table\"").expect("a second list")..];
+    let apart = &apart[..apart.find("</table>").unwrap()];
+    assert!(statistical.contains("data-lead=\"I3\"") && !statistical.contains("data-lead=\"I5\""), "{statistical}");
+    assert!(apart.contains("data-lead=\"I5\"") && !apart.contains("data-lead=\"I3\""), "{apart}");
+    assert!(html.contains("Institutions whose only evidence is their own rule breaches"));
+}

@@ -177,6 +177,27 @@ fn the_tables_have_their_contract_shape_and_order() {
         assert!((risk[i] - (1.0 - (-evidence[i]).exp())).abs() < 2e-6, "{} {} {}", ids[i], risk[i], evidence[i]);
     }
     // Every lead lists every computed signal's contribution.
+    // Two lists: statistical leads, and leads whose only evidence is their own breaches (no
+    // signal fired or graded above zero); each ranked 1… within its list, in the global order.
+    let lists = texts(&leads.leads, "lead_list");
+    let list_ranks = texts(&leads.leads, "list_rank");
+    for list in ["statistical", "breaches_only"] {
+        let within: Vec<String> = (0..ids.len()).filter(|&i| lists[i] == list).map(|i| list_ranks[i].clone()).collect();
+        assert_eq!(within, (1..=within.len()).map(|r| r.to_string()).collect::<Vec<_>>(), "{list}");
+    }
+    for ((list, signals), contributions) in lists.iter().zip(texts(&leads.leads, "signals")).zip(texts(&leads.leads, "contributions")) {
+        // Shown to 3 decimals: a graded part that shows is statistical evidence.
+        let graded = contributions.split("; ").any(|part| !part.starts_with("breaches ") && !part.contains(" 0.000 ("));
+        if list == "breaches_only" {
+            assert!(signals.is_empty() && !graded && contributions.contains("breaches "), "{list}: [{signals}] {contributions}");
+        } else {
+            assert_eq!(list, "statistical");
+        }
+        if !signals.is_empty() || graded {
+            assert_eq!(list, "statistical", "[{signals}] {contributions}");
+        }
+    }
+    assert!(lists.contains(&"breaches_only".to_string()), "the sample plants institutions with breaches only");
     let valued = texts(&leads.signal_values, "institution_id");
     for (id, contributions) in ids.iter().zip(texts(&leads.leads, "contributions")) {
         let computed = valued.iter().filter(|v| *v == id).count();

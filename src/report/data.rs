@@ -90,6 +90,8 @@ pub struct Lead {
     pub high_priority: bool,
     pub signals: String,
     pub evidence: String,
+    /// `statistical` or `breaches_only` (runs from before the column: `statistical`).
+    pub lead_list: String,
 }
 
 /// One row of `signal_values.parquet`.
@@ -540,6 +542,7 @@ fn leads(frame: &DataFrame) -> Result<Vec<Lead>> {
     let high = cells.booleans("high_priority")?;
     let signals = cells.text_or_empty("signals")?;
     let evidence = cells.text_or_empty("evidence")?;
+    let lists = cells.texts("lead_list")?;
     let mut rows: Vec<Lead> = (0..cells.height())
         .map(|i| Lead {
             rank: ranks[i].unwrap_or(i as i64 + 1),
@@ -548,6 +551,7 @@ fn leads(frame: &DataFrame) -> Result<Vec<Lead>> {
             high_priority: high[i],
             signals: signals[i].clone(),
             evidence: evidence[i].clone(),
+            lead_list: lists[i].clone().unwrap_or_else(|| "statistical".into()),
         })
         .collect();
     rows.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.institution_id.cmp(&b.institution_id)));

@@ -10,7 +10,7 @@
 
 use crate::rating::INDICATORS;
 use crate::report::charts::tier_hex;
-use crate::report::data::{tier_rank, Institution, MoneyRow, RunData, SettingsSource, TIERS};
+use crate::report::data::{tier_rank, Institution, Lead, MoneyRow, RunData, SettingsSource, TIERS};
 use crate::report::render::{self, ChartSet, Check};
 use crate::report::text::{self, escape, Lang};
 use std::collections::BTreeMap;
@@ -629,6 +629,48 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
     out.push_str("</tbody></table></section>\n");
 }
 
+/// One table of leads (rank among all leads, institution, tier, risk, signals, evidence).
+fn lead_table(out: &mut String, data: &RunData, lang: Lang, id: &str, leads: &[&Lead]) {
+    if leads.is_empty() {
+        return;
+    }
+    table_start(
+        out,
+        Some(id),
+        &[
+            Heading::Number(lang.t("排名", "Rank")),
+            Heading::Text(lang.t("机构", "Institution")),
+            Heading::Text(lang.t("等级", "Tier")),
+            Heading::Number(lang.t("风险分", "Risk score")),
+            Heading::Text(lang.t("信号", "Signals")),
+            Heading::Text(lang.t("证据", "Evidence")),
+        ],
+    );
+    for lead in leads {
+        let tier = data.institution(&lead.institution_id).map(|i| i.tier.clone()).unwrap_or_default();
+        let signals: Vec<String> =
+            lead.signals.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| text::signal_name(lang, s)).collect();
+        let hp = if lead.high_priority {
+            format!(" <span class=\"hp\">{}</span>", lang.t("高优先级", "high priority"))
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            out,
+            "<tr data-lead=\"{}\"><td class=\"num\">{}</td><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
+            escape(&lead.institution_id),
+            lead.rank,
+            institution_link(data, &lead.institution_id, ""),
+            hp,
+            tier_badge(lang, &tier),
+            lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
+            escape(&signals.join("；")),
+            lead.evidence.split(" | ").map(escape).collect::<Vec<_>>().join("<br>")
+        );
+    }
+    out.push_str("</tbody></table>");
+}
+
 fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
     let _ = write!(out, "<section id=\"leads\"><h2>{}</h2>", lang.t("调查线索", "Investigation leads"));
     let _ = write!(
@@ -658,42 +700,22 @@ fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             Lang::En => format!("{} leads.", figure("leads", &leads.len().to_string(), &leads.len().to_string())),
         }
     );
-    if !leads.is_empty() {
-        table_start(
+    // Statistical leads first; institutions whose only evidence is their own rule breaches in
+    // a list of their own (an inspector's visit, not an analyst's).
+    let statistical: Vec<&Lead> = leads.iter().filter(|l| l.lead_list != "breaches_only").collect();
+    let breaches_only: Vec<&Lead> = leads.iter().filter(|l| l.lead_list == "breaches_only").collect();
+    lead_table(out, data, lang, "lead-table", &statistical);
+    if !breaches_only.is_empty() {
+        let _ = write!(
             out,
-            Some("lead-table"),
-            &[
-                Heading::Number(lang.t("排名", "Rank")),
-                Heading::Text(lang.t("机构", "Institution")),
-                Heading::Text(lang.t("等级", "Tier")),
-                Heading::Number(lang.t("风险分", "Risk score")),
-                Heading::Text(lang.t("信号", "Signals")),
-                Heading::Text(lang.t("证据", "Evidence")),
-            ],
+            "<h3>{}</h3><p class=\"muted\">{}</p>",
+            lang.t("仅有自身违规明细的机构", "Institutions whose only evidence is their own rule breaches"),
+            lang.t(
+                "这些机构没有统计异常，只因本季度违规明细进入线索；排名为全部线索中的名次。",
+                "No statistical anomaly: these are leads for their rule breaches in the quarter alone; the rank is among all leads."
+            )
         );
-        for lead in leads {
-            let tier = data.institution(&lead.institution_id).map(|i| i.tier.clone()).unwrap_or_default();
-            let signals: Vec<String> =
-                lead.signals.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| text::signal_name(lang, s)).collect();
-            let hp = if lead.high_priority {
-                format!(" <span class=\"hp\">{}</span>", lang.t("高优先级", "high priority"))
-            } else {
-                String::new()
-            };
-            let _ = write!(
-                out,
-                "<tr data-lead=\"{}\"><td class=\"num\">{}</td><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
-                escape(&lead.institution_id),
-                lead.rank,
-                institution_link(data, &lead.institution_id, ""),
-                hp,
-                tier_badge(lang, &tier),
-                lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
-                escape(&signals.join("；")),
-                lead.evidence.split(" | ").map(escape).collect::<Vec<_>>().join("<br>")
-            );
-        }
-        out.push_str("</tbody></table>");
+        lead_table(out, data, lang, "breach-lead-table", &breaches_only);
     }
     match &data.signal_values {
         Some(values) => {

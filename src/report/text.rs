@@ -122,6 +122,8 @@ pub fn signal_name(lang: Lang, signal: &str) -> String {
     let id = signal.to_ascii_lowercase();
     let known: &[(&[&str], &str, &str)] = &[
         (&["successor"], "疑似受处罚机构换壳新设", "successor of a sanctioned institution"),
+        (&["recycled"], "学员在他机构重复培训", "recycled trainees"),
+        (&["employment_cluster"], "多家单位短期集中吸纳学员", "employment clusters"),
         (&["benford"], "本福特首位数字偏离", "Benford first-digit deviation"),
         (&["sync"], "同步签到", "synchronized sign-ins"),
         (&["manual"], "手工签到占比高", "manual sign-ins"),

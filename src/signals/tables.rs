@@ -10,8 +10,14 @@ use crate::ingest::contract::Table;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
+/// A lead with statistical evidence (a signal fired or graded above zero).
+pub const STATISTICAL: &str = "statistical";
+/// A lead whose only evidence is its own rule breaches.
+pub const BREACHES_ONLY: &str = "breaches_only";
+
 /// `leads.parquet`: the contract columns (outputs.md), then `risk_evidence` (what the rank
-/// rests on where risk_score rounds to 1) and `contributions` (every signal's part).
+/// rests on where risk_score rounds to 1), `contributions` (every signal's part), `lead_list`
+/// ([`STATISTICAL`] or [`BREACHES_ONLY`]) and `list_rank` (the rank within that list).
 pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
     let institutions = ctx.export.frame(Table::Institutions);
     let ids = data::text(institutions, c::INSTITUTION_ID)?;
@@ -38,6 +44,21 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
             parts.join(" | ")
         })
         .collect();
+    // Statistical leads, and leads whose only evidence is the institution's own rule breaches
+    // (an inspector's list, not an analyst's); each ranked within its list too.
+    let lists: Vec<&str> = rows
+        .iter()
+        .map(|r| if r.fired.is_empty() && r.contributions.iter().all(|c| c.evidence <= 0.0) { BREACHES_ONLY } else { STATISTICAL })
+        .collect();
+    let mut counted: BTreeMap<&str, u32> = BTreeMap::new();
+    let list_ranks: Vec<u32> = lists
+        .iter()
+        .map(|list| {
+            let n = counted.entry(list).or_insert(0);
+            *n += 1;
+            *n
+        })
+        .collect();
     DataFrame::new(
         height,
         vec![
@@ -54,6 +75,8 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
             Column::new("cleared_on".into(), rows.iter().map(|r| r.cleared.clone()).collect::<Vec<_>>()),
             Column::new("risk_evidence".into(), rows.iter().map(|r| r.risk_evidence).collect::<Vec<f64>>()),
             Column::new("contributions".into(), rows.iter().map(|r| contributions(r, ctx.config.risk.breach_weight)).collect::<Vec<String>>()),
+            Column::new("lead_list".into(), lists.iter().map(|l| l.to_string()).collect::<Vec<String>>()),
+            Column::new("list_rank".into(), list_ranks),
             Column::new("evidence".into(), evidence),
         ],
     )
