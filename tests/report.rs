@@ -1167,6 +1167,7 @@ fn leads_with_nothing_but_their_own_breaches_are_listed_apart() {
             Column::new("evidence".into(), strings(&["manual sign-ins 64% vs 5%", "rule breaches: 3 of 20 claim lines in scope (R05 ×3)"])),
             Column::new("lead_list".into(), strings(&["statistical", "breaches_only"])),
             Column::new("list_rank".into(), vec![1u32, 1]),
+            Column::new("related_leads".into(), strings(&["I2 (recycled_trainees)", ""])),
         ],
     )
     .unwrap();
@@ -1181,4 +1182,6 @@ fn leads_with_nothing_but_their_own_breaches_are_listed_apart() {
     assert!(statistical.contains("data-lead=\"I3\"") && !statistical.contains("data-lead=\"I5\""), "{statistical}");
     assert!(apart.contains("data-lead=\"I5\"") && !apart.contains("data-lead=\"I3\""), "{apart}");
     assert!(html.contains("Institutions whose only evidence is their own rule breaches"));
+    assert!(statistical.contains("<strong>Related leads:</strong> I2 (recycled_trainees)"), "{statistical}");
+    assert!(!apart.contains("Related leads"));
 }

@@ -198,6 +198,13 @@ fn the_tables_have_their_contract_shape_and_order() {
         }
     }
     assert!(lists.contains(&"breaches_only".to_string()), "the sample plants institutions with breaches only");
+    // Related leads name leads only.
+    for related in texts(&leads.leads, "related_leads").iter().filter(|r| !r.is_empty()) {
+        for part in related.split("; ") {
+            let id = part.split(' ').next().unwrap();
+            assert!(ids.iter().any(|lead| lead == id), "{related}");
+        }
+    }
     let valued = texts(&leads.signal_values, "institution_id");
     for (id, contributions) in ids.iter().zip(texts(&leads.leads, "contributions")) {
         let computed = valued.iter().filter(|v| *v == id).count();

@@ -92,6 +92,8 @@ pub struct Lead {
     pub evidence: String,
     /// `statistical` or `breaches_only` (runs from before the column: `statistical`).
     pub lead_list: String,
+    /// Other leads tied to this one ("JN-ORG-000120 (recycled_trainees); …"), empty when none.
+    pub related_leads: String,
 }
 
 /// One row of `signal_values.parquet`.
@@ -543,6 +545,7 @@ fn leads(frame: &DataFrame) -> Result<Vec<Lead>> {
     let signals = cells.text_or_empty("signals")?;
     let evidence = cells.text_or_empty("evidence")?;
     let lists = cells.texts("lead_list")?;
+    let related = cells.texts("related_leads")?;
     let mut rows: Vec<Lead> = (0..cells.height())
         .map(|i| Lead {
             rank: ranks[i].unwrap_or(i as i64 + 1),
@@ -552,6 +555,7 @@ fn leads(frame: &DataFrame) -> Result<Vec<Lead>> {
             signals: signals[i].clone(),
             evidence: evidence[i].clone(),
             lead_list: lists[i].clone().unwrap_or_else(|| "statistical".into()),
+            related_leads: related[i].clone().unwrap_or_default(),
         })
         .collect();
     rows.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.institution_id.cmp(&b.institution_id)));

@@ -665,7 +665,12 @@ fn lead_table(out: &mut String, data: &RunData, lang: Lang, id: &str, leads: &[&
             tier_badge(lang, &tier),
             lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
             escape(&signals.join("；")),
-            lead.evidence.split(" | ").map(escape).collect::<Vec<_>>().join("<br>")
+            lead.evidence
+                .split(" | ")
+                .map(escape)
+                .chain((!lead.related_leads.is_empty()).then(|| format!("<strong>{}</strong> {}", lang.t("关联线索：", "Related leads:"), escape(&lead.related_leads))))
+                .collect::<Vec<_>>()
+                .join("<br>")
         );
     }
     out.push_str("</tbody></table>");

@@ -135,6 +135,11 @@ pub struct SignalValue {
     /// The value against its peers in one line, for the flags of concrete entities.
     pub summary: String,
     pub entities: Vec<Entity>,
+    /// What ties this institution to others in this signal's evidence, as keys: `institution:ID`
+    /// (another institution named: the sanctioned one a successor follows, the partner sharing
+    /// recycled trainees) or `assessor:ID` (the assessor whose pass rate is suspect). Leads
+    /// sharing a key, or naming each other, are related leads.
+    pub related: Vec<String>,
 }
 
 /// Everything the signal modules share.
@@ -252,6 +257,7 @@ pub fn judged(ctx: &Context, signal: &'static str, id: String, m: Measurement, p
         evidence: format!("{} ({peer_text})", m.facts),
         summary: format!("{} {} ({peer_text})", signal, format(m.value)),
         entities: m.entities,
+        related: Vec::new(),
     }
 }
 

@@ -142,12 +142,20 @@ pub fn detect(ctx: &Context) -> Result<Vec<SignalValue>> {
     let rules = Rules { within_days: r.within_days, min_rows: r.min_rows, min_share: r.min_share, min_pair_trainees: r.min_pair_trainees };
     let window = ctx.window_label();
     let pseudonym = |person: u32| ctx.export.persons.pseudonym(person).unwrap_or_default();
-    let measurements = recycling(&enrolled(ctx)?, ctx.from, ctx.to, r.within_days)
-        .into_iter()
-        .filter_map(|(id, found)| Some((id, measurement(&found, rules, &window, &pseudonym)?)))
-        .collect();
+    let found = recycling(&enrolled(ctx)?, ctx.from, ctx.to, r.within_days);
+    let measurements = found.iter().filter_map(|(id, f)| Some((id.clone(), measurement(f, rules, &window, &pseudonym)?))).collect();
     let comparison = Comparison { direction: Direction::High, bar: r.min_share, z_threshold: r.z_threshold, min_scale: r.min_scale, format: percent };
-    Ok(judge_all(ctx, SIGNAL, measurements, comparison))
+    let mut values = judge_all(ctx, SIGNAL, measurements, comparison);
+    // A fired pair names its partners: both ends of a pair are related leads.
+    for value in values.iter_mut().filter(|v| v.fired) {
+        value.related = partners(&found[&value.institution_id], r.min_pair_trainees);
+    }
+    Ok(values)
+}
+
+/// `institution:ID` of every partner sharing at least `min_pair_trainees` trainees.
+pub fn partners(found: &Recycling, min_pair_trainees: usize) -> Vec<String> {
+    found.partners.iter().filter(|(_, persons)| persons.len() >= min_pair_trainees).map(|(id, _)| format!("institution:{id}")).collect()
 }
 
 #[cfg(test)]

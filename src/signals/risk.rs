@@ -169,6 +169,9 @@ pub struct InstitutionRisk {
     pub contributions: Vec<Contribution>,
     /// Fired signals: (name, contribution, evidence), largest first.
     pub fired: Vec<(&'static str, f64, String)>,
+    /// (key, signal) of what ties it to other institutions in its fired signals' evidence
+    /// (see [`SignalValue::related`]), sorted.
+    pub related: Vec<(String, &'static str)>,
     pub breaches: Option<Breaches>,
     /// Whether it is a lead (a fired signal or a breach contribution).
     pub lead: bool,
@@ -254,6 +257,10 @@ pub fn score(ctx: &Context, values: &[SignalValue], breaches: &BTreeMap<String, 
         contributions.sort_by(|a, b| b.evidence.total_cmp(&a.evidence).then(signal_order(a.signal).cmp(&signal_order(b.signal))));
         let fired: Vec<(&'static str, f64, String)> =
             contributions.iter().filter(|c| c.fired).map(|c| (c.signal, c.evidence, c.facts.clone())).collect();
+        let mut related: Vec<(String, &'static str)> =
+            own.iter().filter(|v| v.fired).flat_map(|v| v.related.iter().map(|key| (key.clone(), v.signal))).collect();
+        related.sort();
+        related.dedup();
         let breach = breaches.get(id).cloned();
         let b = breach.as_ref().map(|b| b.strength).unwrap_or(0.0);
         let risk_evidence = contributions.iter().map(|c| c.evidence).sum::<f64>() + hazard(config.risk.breach_weight * b);
@@ -271,6 +278,7 @@ pub fn score(ctx: &Context, values: &[SignalValue], breaches: &BTreeMap<String, 
             risk_evidence: round6(risk_evidence),
             contributions,
             fired,
+            related,
             breaches: breach,
             lead,
             cleared: cleared_note(ctx, id),
@@ -448,6 +456,7 @@ mod tests {
             risk_evidence: 0.0,
             contributions: Vec::new(),
             fired: Vec::new(),
+            related: Vec::new(),
             breaches: None,
             lead: true,
             cleared: None,
@@ -474,6 +483,7 @@ mod tests {
             evidence: String::new(),
             summary: String::new(),
             entities: Vec::new(),
+            related: Vec::new(),
         }
     }
 

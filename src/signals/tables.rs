@@ -76,11 +76,54 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
             Column::new("risk_evidence".into(), rows.iter().map(|r| r.risk_evidence).collect::<Vec<f64>>()),
             Column::new("contributions".into(), rows.iter().map(|r| contributions(r, ctx.config.risk.breach_weight)).collect::<Vec<String>>()),
             Column::new("lead_list".into(), lists.iter().map(|l| l.to_string()).collect::<Vec<String>>()),
+            Column::new("related_leads".into(), related_leads(&rows)),
             Column::new("list_rank".into(), list_ranks),
             Column::new("evidence".into(), evidence),
         ],
     )
     .context("building leads")
+}
+
+/// Per lead, the other leads tied to it by a fired signal's evidence: one names the other
+/// (a successor and the sanctioned institution, a pair sharing recycled trainees), or both name
+/// the same assessor. "JN-ORG-000120 (recycled_trainees); JN-ORG-000140 (assessor_pass_rate:
+/// assessor Y000037010001)", in rank order; empty when none.
+fn related_leads(rows: &[&risk::InstitutionRisk]) -> Vec<String> {
+    // Indexed by key, so that a nation's thousands of leads are not compared pairwise.
+    let position: BTreeMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.institution_id.as_str(), i)).collect();
+    let mut holders: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        for (key, signal) in &row.related {
+            holders.entry(key.as_str()).or_default().push((i, signal));
+        }
+    }
+    rows.iter()
+        .enumerate()
+        .map(|(i, lead)| {
+            // Other lead → why, first reason found: it is named, it names this one, a shared key.
+            let mut why: BTreeMap<usize, String> = BTreeMap::new();
+            for (key, signal) in &lead.related {
+                match key.strip_prefix("institution:") {
+                    Some(other) => {
+                        if let Some(&j) = position.get(other) {
+                            why.entry(j).or_insert_with(|| signal.to_string());
+                        }
+                    }
+                    None => {
+                        for &(j, _) in holders.get(key.as_str()).into_iter().flatten() {
+                            why.entry(j).or_insert_with(|| format!("{signal}: {}", key.replacen(':', " ", 1)));
+                        }
+                    }
+                }
+            }
+            let me = format!("institution:{}", lead.institution_id);
+            for &(j, signal) in holders.get(me.as_str()).into_iter().flatten() {
+                why.entry(j).or_insert_with(|| signal.to_string());
+            }
+            why.remove(&i);
+            why.into_iter().map(|(j, reason)| format!("{} ({reason})", rows[j].institution_id)).collect::<Vec<_>>().join("; ")
+        })
+        .collect()
 }
 
 /// Every signal's contribution to a lead's risk evidence, largest first, then the breaches':
@@ -217,4 +260,49 @@ pub fn benford_digits(digits: &Digits) -> Result<DataFrame> {
         ],
     )
     .context("building Benford digits")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lead(id: &str, related: &[(&str, &'static str)]) -> risk::InstitutionRisk {
+        risk::InstitutionRisk {
+            institution_id: id.into(),
+            risk_score: 0.5,
+            high_priority: false,
+            risk_evidence: 0.7,
+            contributions: Vec::new(),
+            fired: Vec::new(),
+            related: related.iter().map(|(k, s)| (k.to_string(), *s)).collect(),
+            breaches: None,
+            lead: true,
+            cleared: None,
+        }
+    }
+
+    #[test]
+    fn leads_naming_each_other_or_one_assessor_are_related() {
+        let rows = [
+            lead("NEW", &[("institution:OLD", "successor")]),
+            lead("A", &[("assessor:Y1", "assessor_pass_rate"), ("institution:B", "recycled_trainees")]),
+            lead("B", &[]),
+            lead("C", &[("assessor:Y1", "assessor_pass_rate")]),
+            lead("OLD", &[]),
+            lead("D", &[("institution:GONE", "successor")]),
+        ];
+        let refs: Vec<&risk::InstitutionRisk> = rows.iter().collect();
+        assert_eq!(
+            related_leads(&refs),
+            vec![
+                "OLD (successor)".to_string(),
+                "B (recycled_trainees); C (assessor_pass_rate: assessor Y1)".into(),
+                "A (recycled_trainees)".into(),
+                "A (assessor_pass_rate: assessor Y1)".into(),
+                "NEW (successor)".into(),
+                // Names an institution that is no lead: nothing to link.
+                String::new(),
+            ]
+        );
+    }
 }
