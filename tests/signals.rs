@@ -436,3 +436,53 @@ fn a_new_institution_with_the_legal_representative_of_a_disqualified_one_is_a_hi
     assert_eq!(texts(&leads.signal_flags, "flag_id"), ["successor:NEW"]);
     assert_eq!(texts(&leads.signal_flags, "severity"), ["high"]);
 }
+
+/// Seven institutions with one class of 20 trainees each (the fixture's default class dates);
+/// `shared` of I1's trainees are also trainees of I2.
+fn recycling_fixture(shared: usize) -> Fixture {
+    let mut fixture = Fixture::new();
+    let mut sequence = 0;
+    for i in 1..=7 {
+        let institution = format!("I{i}");
+        let class = format!("K{i}");
+        fixture.add(Table::Institutions, &[("institution_id", &institution), ("bank_account", &format!("62220000{i:08}"))]);
+        fixture.add(Table::Classes, &[("class_id", &class), ("institution_id", &institution)]);
+        for t in 0..20 {
+            // I2's first `shared` trainees are I1's first ones: the same persons.
+            let person_sequence = if i == 2 && t < shared { 1 + t } else { sequence + 1 };
+            if !(i == 2 && t < shared) {
+                sequence += 1;
+            }
+            let person = id_number("1990-01-01", person_sequence as u32);
+            let enrollment = format!("E{i}-{t}");
+            let phone = format!("1390000{:04}", i * 100 + t);
+            fixture.add(Table::Enrollments, &[("enrollment_id", &enrollment), ("class_id", &class), ("person_id", &person), ("phone", &phone)]);
+        }
+    }
+    fixture
+}
+
+#[test]
+fn a_pair_of_institutions_sharing_their_trainees_is_two_related_leads() {
+    let dir = temp_dir();
+    recycling_fixture(8).write(dir.path());
+    let leads = detect(&read(dir.path()), "2026Q3".parse().unwrap());
+    let (fired, evidence) = value_of(&leads, "I1", "recycled_trainees").unwrap();
+    assert_eq!(fired, "true", "{evidence}");
+    assert!(
+        evidence.starts_with("8 of 20 trainees of classes ending 2025Q4–2026Q3 (40.0%) were also trained at another institution within 365 days; 8 of them (40.0%) at I2 (e.g. persons "),
+        "{evidence}"
+    );
+    assert_eq!(value_of(&leads, "I2", "recycled_trainees").unwrap().0, "true");
+    assert_eq!(value_of(&leads, "I3", "recycled_trainees").unwrap().0, "false");
+    let ids = texts(&leads.leads, "institution_id");
+    assert_eq!(ids, ["I1", "I2"]);
+    assert_eq!(texts(&leads.leads, "signals"), ["recycled_trainees", "recycled_trainees"]);
+    assert_eq!(texts(&leads.leads, "related_leads"), ["I2 (recycled_trainees)", "I1 (recycled_trainees)"]);
+    // One fewer than min_pair_trainees (8) shared: the pair does not fire (it still grades).
+    let dir = temp_dir();
+    recycling_fixture(7).write(dir.path());
+    let leads = detect(&read(dir.path()), "2026Q3".parse().unwrap());
+    assert_eq!(value_of(&leads, "I1", "recycled_trainees").unwrap().0, "false");
+    assert!(texts(&leads.leads, "signals").iter().all(|s| s.is_empty()), "{:?}", texts(&leads.leads, "signals"));
+}
