@@ -302,6 +302,21 @@ fn a_tier_a_lead_at_the_hold_score_keeps_a_but_its_uplift_is_held() {
 }
 
 #[test]
+fn a_cleared_decision_in_the_leads_window_releases_the_held_uplift() {
+    use traincredit::rating::score::LeadStanding;
+    let held = LeadStanding { risk_score: 0.7, high_priority: false, rank: Some(1) };
+    let mut cleared = cohort(20, 15);
+    cleared.add(Table::CaseDecisions, &[("decided_on", "2026-08-01"), ("finding", "cleared")]);
+    let (table, reasons) = rated_with_leads(&cleared, &[("I1", held)]);
+    assert_eq!(table, vec!["I1 | 86.36 | A | uplift | 10.0 | 1 | 0.7"]);
+    assert!(reasons[0].ends_with("; uplift paid: the lead (risk score 0.700) was cleared by the decision of 2026-08-01"), "{}", reasons[0]);
+    // Cleared before Q−3 (2025Q4 onwards for 2026Q3): the lead rests on newer data, still held.
+    let mut old = cohort(20, 15);
+    old.add(Table::CaseDecisions, &[("decided_on", "2025-09-30"), ("finding", "cleared")]);
+    assert_eq!(rated_with_leads(&old, &[("I1", held)]).0, vec!["I1 | 86.36 | A | uplift_held | 0.0 | 1 | 0.7"]);
+}
+
+#[test]
 fn an_unrated_institution_with_a_high_priority_lead_is_watched() {
     use traincredit::rating::score::LeadStanding;
     let high = LeadStanding { risk_score: 0.95, high_priority: true, rank: Some(1) };

@@ -487,7 +487,7 @@ mod tests {
     fn unknown_key_is_refused_with_its_name() {
         let found = problems(texts_with("tiers.toml", ("ban_quarters = 4", "ban_quarters = 4\nban_years = 1")));
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0], "tiers.toml: unknown field `ban_years`, expected `subsidy_uplift_pct` or `ban_quarters` (line 37)");
+        assert_eq!(found[0], "tiers.toml: unknown field `ban_years`, expected `subsidy_uplift_pct` or `ban_quarters` (line 38)");
     }
 
     #[test]

@@ -205,7 +205,19 @@ pub fn rate(
             Some(s) if !decision.because.contains("score") => format!("tier {}: {} (score {s:.2})", decision.tier, decision.because),
             _ => format!("tier {}: {}", decision.tier, decision.because),
         });
-        let action = score::decide_action(decision.tier, high_priority, score::holds(lead, policy), policy);
+        // A `cleared` decision dated in Q−3 … Q releases a lead's hold (the lead's data window).
+        let cleared_on = standing.decisions.get(id).and_then(|list| {
+            list.iter()
+                .filter(|d| d.finding == "cleared" && d.decided_on >= quarter.offset(-3).first_day() && d.decided_on <= quarter.last_day())
+                .map(|d| d.decided_on)
+                .max()
+        });
+        let action = score::decide_action(decision.tier, high_priority, score::holds(lead, cleared_on, policy), policy);
+        if let (Some(day), Some(l)) = (cleared_on, lead.filter(|l| l.rank.is_some())) {
+            if decision.tier == Tier::A && l.risk_score >= policy.tiers.cutoffs.uplift_hold_risk_score {
+                reasons.push(format!("uplift paid: the lead (risk score {:.3}) was cleared by the decision of {day}", l.risk_score));
+            }
+        }
         reasons.extend(action.holds.iter().map(score::Hold::because));
         if decision.tier == Tier::N && action.action == "watch" {
             reasons.push("a high-priority investigation lead: watch".into());

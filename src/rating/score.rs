@@ -223,10 +223,14 @@ impl Hold {
     }
 }
 
-/// The holds that apply to an institution from its lead (none when it is not a lead or its
-/// risk score is below the setting).
-pub fn holds(lead: Option<&LeadStanding>, policy: &Policy) -> Vec<Hold> {
+/// The holds that apply to an institution from its lead: none when it is not a lead, its risk
+/// score is below the setting, or a `cleared` decision (`cleared_on`, dated in Q−3 … Q, the
+/// window of the data the lead rests on) has released it: the decision cleared it.
+pub fn holds(lead: Option<&LeadStanding>, cleared_on: Option<chrono::NaiveDate>, policy: &Policy) -> Vec<Hold> {
     let threshold = policy.tiers.cutoffs.uplift_hold_risk_score;
+    if cleared_on.is_some() {
+        return Vec::new();
+    }
     lead.and_then(|l| Some(Hold::Lead { rank: l.rank?, risk_score: l.risk_score, threshold }).filter(|_| l.risk_score >= threshold))
         .into_iter()
         .collect()
@@ -361,16 +365,19 @@ mod tests {
     fn a_lead_at_the_hold_score_holds_the_uplift_of_tier_a_only() {
         let policy = Policy::defaults().unwrap();
         assert_eq!(policy.tiers.cutoffs.uplift_hold_risk_score, 0.5);
-        let held = decide_action(Tier::A, false, holds(Some(&lead(0.5, Some(3))), &policy), &policy);
+        let held = decide_action(Tier::A, false, holds(Some(&lead(0.5, Some(3))), None, &policy), &policy);
         assert_eq!((held.action, held.subsidy_uplift_pct), ("uplift_held", 0.0));
         assert_eq!(held.holds[0].because(), "uplift held pending review: lead #3 with risk score 0.500 ≥ 0.5");
-        let paid = decide_action(Tier::A, false, holds(Some(&lead(0.499999, Some(3))), &policy), &policy);
+        let paid = decide_action(Tier::A, false, holds(Some(&lead(0.499999, Some(3))), None, &policy), &policy);
         assert_eq!((paid.action, paid.subsidy_uplift_pct, paid.holds.len()), ("uplift", 10.0, 0));
         // Not a lead (a risk score from the learned model alone): nothing to review.
-        assert_eq!(decide_action(Tier::A, false, holds(Some(&lead(0.7, None)), &policy), &policy).action, "uplift");
-        assert_eq!(decide_action(Tier::A, false, holds(None, &policy), &policy).action, "uplift");
+        assert_eq!(decide_action(Tier::A, false, holds(Some(&lead(0.7, None)), None, &policy), &policy).action, "uplift");
+        assert_eq!(decide_action(Tier::A, false, holds(None, None, &policy), &policy).action, "uplift");
+        // A `cleared` decision in Q−3 … Q releases it: the uplift is paid.
+        let released = decide_action(Tier::A, false, holds(Some(&lead(0.8, Some(1))), "2026-08-01".parse().ok(), &policy), &policy);
+        assert_eq!((released.action, released.subsidy_uplift_pct), ("uplift", 10.0));
         // Other tiers carry no uplift to hold.
-        let b = decide_action(Tier::B, false, holds(Some(&lead(0.7, Some(1))), &policy), &policy);
+        let b = decide_action(Tier::B, false, holds(Some(&lead(0.7, Some(1))), None, &policy), &policy);
         assert_eq!((b.action, b.subsidy_uplift_pct, b.holds.len()), ("standard", 0.0, 0));
     }
 
