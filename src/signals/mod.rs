@@ -11,7 +11,8 @@
 //!   → robust::judge against the institution's peers (same kind when ≥ min_peers, else all;
 //!     median and MAD, never mean and sd) → fired, robust z, strength
 //!   → outlier (robust Mahalanobis distance of the outcome-indicator profile, above peers only)
-//!   → risk (fixed weights, or a logistic model fitted on case decisions) → leads, flags
+//!   → risk (graded evidence of every signal, fired or not; a logistic model on case
+//!     decisions shrunk toward it) → leads (statistical, then breaches only; related leads), flags
 //! ```
 //!
 //! Signals: `benford`, `synchronized_sign_ins` and `manual_sign_ins` (sign_ins),
@@ -72,7 +73,8 @@ pub struct SignalsInput<'a> {
 pub struct Leads {
     /// `leads.parquet`: `rank` (u32, 1 = most suspicious), `institution_id`, `name`, `kind`,
     /// `risk_score`, `high_priority`, `signals` (fired signal names, strongest first),
-    /// `signal_count`, `breach_lines`, `breach_share`, `cleared_on`, `evidence`; sorted by rank.
+    /// `signal_count`, `breach_lines`, `breach_share`, `cleared_on`, `evidence`, `risk_evidence`,
+    /// `contributions`, `lead_list`, `related_leads`, `list_rank`; sorted by rank.
     pub leads: DataFrame,
     /// Rows for `flags.parquet`: `flag_id`, `kind` (`signal`), `rule`, `severity`,
     /// `institution_id`, `entity_kind`, `entity_id`, `amount_fen` (0), `evidence`, `overturned`.
