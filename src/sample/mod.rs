@@ -128,6 +128,7 @@ fn build(options: &SampleOptions) -> Result<model::World> {
     schemes::link_successors(&mut world);
     honest::schedule_classes(&mut world);
     honest::enroll(&mut world);
+    schemes::recycle_trainees(&mut world);
     schemes::make_rings(&mut world);
     let pending = plant::before_outcomes(&mut world)?;
     honest::outcomes(&mut world);

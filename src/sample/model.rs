@@ -120,6 +120,9 @@ pub enum Scheme {
     EmployerConcentration,
     Ring,
     Successor,
+    /// Trainees put through training again at two other institutions (planted only at a set
+    /// intensity, so never in the catalogue sample: not in [`Scheme::ALL`]).
+    RecycledTrainees,
 }
 
 impl Scheme {
@@ -146,6 +149,7 @@ impl Scheme {
             Scheme::EmployerConcentration => "employer_concentration",
             Scheme::Ring => "ring",
             Scheme::Successor => "successor",
+            Scheme::RecycledTrainees => "recycled_trainees",
         }
     }
 }

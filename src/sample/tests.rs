@@ -489,6 +489,15 @@ fn an_intensity_plants_each_scheme_in_that_share() {
     let truth = serde_json::to_value(super::truth::assemble(&world)).unwrap();
     assert_eq!(truth["intensity_percent"], 15);
     assert!(truth["schemes"].as_array().unwrap().iter().any(|s| s["note"].as_str().unwrap().starts_with("planted at 15% intensity")));
+    // Three ordinary institutions recycle trainees: the same persons in classes of the others.
+    let recycled: Vec<u32> = world.schemes.iter().filter(|s| s.scheme == Scheme::RecycledTrainees).map(|s| s.institution).collect();
+    assert_eq!(recycled.len(), 3);
+    let persons_of = |institution: u32| -> BTreeSet<u32> {
+        world.enrollments.iter().filter(|e| world.classes[e.class as usize].institution == institution).map(|e| e.person).collect()
+    };
+    let shared = persons_of(recycled[0]).intersection(&persons_of(recycled[1]).union(&persons_of(recycled[2])).copied().collect()).count();
+    assert!(shared >= 8, "{shared} trainees recycled");
+    assert!(default_world().schemes.iter().all(|s| s.scheme != Scheme::RecycledTrainees), "the catalogue sample has none");
     assert!(build(&SampleOptions { intensity_percent: Some(0), ..options }).is_err());
     assert!(build(&SampleOptions { intensity_percent: Some(101), ..options }).is_err());
     // The committed sample has no intensity and says none.
