@@ -289,3 +289,75 @@ fn explain_takes_a_rating_apart() {
     assert_eq!(missing.code, 1);
     assert!(missing.stderr.contains("institution I9 is not in"), "{}", missing.stderr);
 }
+
+/// Rates `fixture` for 2026Q3 with the shipped policy, as if the signal stage had found `leads`
+/// (institution → its standing among the leads): the tier, action, uplift, lead rank and risk
+/// columns of `institution_scores.parquet`, and its reasons.
+fn rated_with_leads(fixture: &Fixture, leads: &[(&str, traincredit::rating::score::LeadStanding)]) -> (Vec<String>, Vec<String>) {
+    use traincredit::features::indicators::IndicatorTable;
+    use traincredit::person::Pseudonymiser;
+    use traincredit::policy::Policy;
+    let dir = temp_dir();
+    fixture.write(dir.path());
+    let export = traincredit::ingest::ingest(dir.path(), &Pseudonymiser::new(Pseudonymiser::DEMO_KEY.as_bytes())).unwrap();
+    let policy = Policy::defaults().unwrap();
+    let quarter: traincredit::Quarter = "2026Q3".parse().unwrap();
+    let findings = traincredit::rules::evaluate(&export, &policy, quarter, &Default::default()).unwrap();
+    let indicators = IndicatorTable::compute(&export, &policy, quarter, &findings.lines_in_scope).unwrap();
+    let leads = leads.iter().map(|(id, standing)| (id.to_string(), *standing)).collect();
+    let ratings = traincredit::rating::rate(&export, &policy, quarter, &findings, &indicators, &findings.standing, &Default::default(), &leads).unwrap();
+    let table = traincredit::rating::scores_table(&ratings, quarter).unwrap();
+    (
+        rows(&table, &["institution_id", "score", "tier", "action", "subsidy_uplift_pct", "lead_rank", "risk_score"]),
+        rows(&table, &["reasons"]),
+    )
+}
+
+#[test]
+fn a_tier_a_lead_at_the_hold_score_keeps_a_but_its_uplift_is_held() {
+    use traincredit::rating::score::LeadStanding;
+    // The shipped hold score is 0.5 (tiers.toml); the high-priority cut-off 0.9.
+    let held = LeadStanding { risk_score: 0.5, high_priority: false, rank: Some(2) };
+    let (table, reasons) = rated_with_leads(&cohort(20, 15), &[("I1", held)]);
+    assert_eq!(table, vec!["I1 | 86.36 | A | uplift_held | 0.0 | 2 | 0.5"]);
+    assert!(
+        reasons[0].ends_with("tier A: score 86.36 ≥ 85.00, no breach line, previous tier allows A; uplift held pending review: lead #2 with risk score 0.500 ≥ 0.5"),
+        "{}",
+        reasons[0]
+    );
+    // Just below the hold score: the uplift is paid; the lead's rank and risk still show.
+    let below = LeadStanding { risk_score: 0.499999, high_priority: false, rank: Some(7) };
+    assert_eq!(rated_with_leads(&cohort(20, 15), &[("I1", below)]).0, vec!["I1 | 86.36 | A | uplift | 10.0 | 7 | 0.499999"]);
+    // A high-priority lead is tier C (watch) before A is considered: nothing to hold.
+    let high = LeadStanding { risk_score: 0.93, high_priority: true, rank: Some(1) };
+    assert_eq!(rated_with_leads(&cohort(20, 15), &[("I1", high)]).0, vec!["I1 | 86.36 | C | watch | 0.0 | 1 | 0.93"]);
+    // No lead at all: the uplift as before, no rank.
+    assert_eq!(rated_with_leads(&cohort(20, 15), &[]).0, vec!["I1 | 86.36 | A | uplift | 10.0 | null | null"]);
+}
+
+#[test]
+fn a_cleared_decision_in_the_leads_window_releases_the_held_uplift() {
+    use traincredit::rating::score::LeadStanding;
+    let held = LeadStanding { risk_score: 0.7, high_priority: false, rank: Some(1) };
+    let mut cleared = cohort(20, 15);
+    cleared.add(Table::CaseDecisions, &[("decided_on", "2026-08-01"), ("finding", "cleared")]);
+    let (table, reasons) = rated_with_leads(&cleared, &[("I1", held)]);
+    assert_eq!(table, vec!["I1 | 86.36 | A | uplift | 10.0 | 1 | 0.7"]);
+    assert!(reasons[0].ends_with("; uplift paid: the lead (risk score 0.700) was cleared by the decision of 2026-08-01"), "{}", reasons[0]);
+    // Cleared before Q−3 (2025Q4 onwards for 2026Q3): the lead rests on newer data, still held.
+    let mut old = cohort(20, 15);
+    old.add(Table::CaseDecisions, &[("decided_on", "2025-09-30"), ("finding", "cleared")]);
+    assert_eq!(rated_with_leads(&old, &[("I1", held)]).0, vec!["I1 | 86.36 | A | uplift_held | 0.0 | 1 | 0.7"]);
+}
+
+#[test]
+fn an_unrated_institution_with_a_high_priority_lead_is_watched() {
+    use traincredit::rating::score::LeadStanding;
+    let high = LeadStanding { risk_score: 0.95, high_priority: true, rank: Some(1) };
+    let (table, reasons) = rated_with_leads(&cohort(19, 19), &[("I1", high)]);
+    assert_eq!(table, vec!["I1 | null | N | watch | 0.0 | 1 | 0.95"]);
+    assert!(reasons[0].ends_with("; a high-priority investigation lead: watch"), "{}", reasons[0]);
+    // Below the cut-off it stays `none`, whatever the hold score.
+    let lower = LeadStanding { risk_score: 0.6, high_priority: false, rank: Some(3) };
+    assert_eq!(rated_with_leads(&cohort(19, 19), &[("I1", lower)]).0, vec!["I1 | null | N | none | 0.0 | 3 | 0.6"]);
+}

@@ -1125,3 +1125,71 @@ fn charts_of_a_single_category_draw_their_bars() {
     let rgb = charts::rgb(&trend, "one quarter").unwrap();
     assert!(count(&rgb, tier_color("B")) > 50, "the single quarter's point is not drawn");
 }
+
+#[test]
+fn an_uplift_held_shows_its_label_and_the_leads_rank_beside_the_tier() {
+    let dir = temp_dir();
+    let run_dir = evaluated(dir.path());
+    // Make one institution a tier-A lead whose uplift is held, as rating writes it.
+    let path = run_dir.join("institution_scores.parquet");
+    let mut scores = read_parquet(&path);
+    let ids = texts(&scores, "institution_id");
+    let row = ids.iter().position(|id| id == "I3").unwrap();
+    let set = |values: Vec<String>, i: usize, value: &str| values.into_iter().enumerate().map(|(j, v)| if j == i { value.to_string() } else { v }).collect::<Vec<_>>();
+    scores.with_column(Column::new("tier".into(), set(texts(&scores, "tier"), row, "A"))).unwrap();
+    scores.with_column(Column::new("action".into(), set(texts(&scores, "action"), row, "uplift_held"))).unwrap();
+    let ranks: Vec<Option<i64>> = (0..ids.len()).map(|i| (i == row).then_some(2)).collect();
+    scores.with_column(Column::new("lead_rank".into(), ranks)).unwrap();
+    let risks: Vec<Option<f64>> = (0..ids.len()).map(|i| (i == row).then_some(0.61)).collect();
+    scores.with_column(Column::new("risk_score".into(), risks)).unwrap();
+    write_parquet(&mut scores, &path);
+    for (lang, label, standing, why) in [
+        ("zh", "暂缓上浮（待核查）", "#2 · 0.610", "调查线索 #2，风险分 0.610 ≥ 0.5：暂缓上浮补贴，待核查结论后发放"),
+        ("en", "uplift held pending review", "#2 · 0.610", "lead #2 with risk score 0.610 ≥ 0.5: uplift held pending review"),
+    ] {
+        let output = run(dir.path(), &["report", "--run", "run", "--lang", lang]);
+        assert_eq!(output.code, 0, "{}", output.stderr);
+        let suffix = if lang == "zh" { "" } else { ".en" };
+        let html = read_text(&run_dir.join(format!("report{suffix}.html")));
+        let start = html.find("<tr data-institution=\"I3\"").expect("I3 in the tier table");
+        let tier_row = &html[start..start + html[start..].find("</tr>").unwrap()];
+        assert!(tier_row.contains(label) && tier_row.contains(standing) && tier_row.contains(why), "{lang}: {tier_row}");
+        let scorecard = read_text(&run_dir.join(format!("scorecards/I3{suffix}.html")));
+        assert!(scorecard.contains(label) && scorecard.contains("#2"), "{lang} scorecard");
+        assert!(html.contains(if lang == "zh" { "暂缓上浮、待核查（A 且为调查线索）：<strong>1</strong> 家" } else { "Uplift held pending review (A and a lead): <strong>1</strong>" }));
+    }
+}
+
+#[test]
+fn leads_with_nothing_but_their_own_breaches_are_listed_apart() {
+    let dir = temp_dir();
+    let run_dir = evaluated(dir.path());
+    let mut leads = DataFrame::new(
+        2,
+        vec![
+            Column::new("rank".into(), vec![1i64, 2]),
+            Column::new("institution_id".into(), strings(&["I3", "I5"])),
+            Column::new("risk_score".into(), vec![0.72f64, 0.4]),
+            Column::new("high_priority".into(), vec![false, false]),
+            Column::new("signals".into(), strings(&["manual_sign_ins", ""])),
+            Column::new("evidence".into(), strings(&["manual sign-ins 64% vs 5%", "rule breaches: 3 of 20 claim lines in scope (R05 ×3)"])),
+            Column::new("lead_list".into(), strings(&["statistical", "breaches_only"])),
+            Column::new("list_rank".into(), vec![1u32, 1]),
+            Column::new("related_leads".into(), strings(&["I2 (recycled_trainees)", ""])),
+        ],
+    )
+    .unwrap();
+    write_parquet(&mut leads, &run_dir.join("leads.parquet"));
+    let output = run(dir.path(), &["report", "--run", "run", "--lang", "en"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let html = read_text(&run_dir.join("report.en.html"));
+    let statistical = &html[html.find("id=\"lead-table\"").unwrap()..];
+    let statistical = &statistical[..statistical.find("</table>").unwrap()];
+    let apart = &html[html.find("id=\"breach-lead-table\"").expect("a second list")..];
+    let apart = &apart[..apart.find("</table>").unwrap()];
+    assert!(statistical.contains("data-lead=\"I3\"") && !statistical.contains("data-lead=\"I5\""), "{statistical}");
+    assert!(apart.contains("data-lead=\"I5\"") && !apart.contains("data-lead=\"I3\""), "{apart}");
+    assert!(html.contains("Institutions whose only evidence is their own rule breaches"));
+    assert!(statistical.contains("<strong>Related leads:</strong> I2 (recycled_trainees)"), "{statistical}");
+    assert!(!apart.contains("Related leads"));
+}

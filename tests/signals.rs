@@ -12,6 +12,7 @@ use traincredit::ingest::contract::{Logical, Table};
 use traincredit::ingest::{self, Export};
 use traincredit::person::Pseudonymiser;
 use traincredit::policy::Policy;
+use traincredit::rating::score::LeadStanding;
 use traincredit::rules::{self, Findings};
 use traincredit::sample::{self, SampleOptions};
 use traincredit::signals::{self, Leads, SignalsConfig, SignalsInput};
@@ -162,17 +163,58 @@ fn the_tables_have_their_contract_shape_and_order() {
     }
     assert_eq!(schema(&leads.benford_digits), ["institution_id: str", "digit: i64", "observed: i64", "expected_share: f64"]);
 
-    // Ranks 1…n by falling risk, ties by institution id; high priority exactly from the cut-off.
+    // Ranks 1…n by falling risk, ties by falling risk evidence (which keeps growing where the
+    // score rounds to 1), then institution id; high priority exactly from the cut-off.
     let ranks = texts(&leads.leads, "rank");
     assert_eq!(ranks, (1..=ranks.len()).map(|r| r.to_string()).collect::<Vec<_>>());
     let ids = texts(&leads.leads, "institution_id");
     let risk: Vec<f64> = texts(&leads.leads, "risk_score").iter().map(|r| r.parse().unwrap()).collect();
+    let evidence: Vec<f64> = texts(&leads.leads, "risk_evidence").iter().map(|r| r.parse().unwrap()).collect();
     for i in 1..risk.len() {
-        assert!(risk[i - 1] > risk[i] || (risk[i - 1] == risk[i] && ids[i - 1] < ids[i]), "rank {i}: {} {} / {} {}", ids[i - 1], risk[i - 1], ids[i], risk[i]);
+        let key = |j: usize| (std::cmp::Reverse(risk[j].to_bits()), std::cmp::Reverse(evidence[j].to_bits()), ids[j].clone());
+        assert!(key(i - 1) < key(i), "rank {i}: {} {} {} / {} {} {}", ids[i - 1], risk[i - 1], evidence[i - 1], ids[i], risk[i], evidence[i]);
+        // The score is the evidence's: 1 − exp(−evidence), to the 6 decimals written.
+        assert!((risk[i] - (1.0 - (-evidence[i]).exp())).abs() < 2e-6, "{} {} {}", ids[i], risk[i], evidence[i]);
+    }
+    // Every lead lists every computed signal's contribution.
+    // Two lists: statistical leads, and leads whose only evidence is their own breaches (no
+    // signal fired or graded above zero); each ranked 1… within its list, in the global order.
+    let lists = texts(&leads.leads, "lead_list");
+    let list_ranks = texts(&leads.leads, "list_rank");
+    for list in ["statistical", "breaches_only"] {
+        let within: Vec<String> = (0..ids.len()).filter(|&i| lists[i] == list).map(|i| list_ranks[i].clone()).collect();
+        assert_eq!(within, (1..=within.len()).map(|r| r.to_string()).collect::<Vec<_>>(), "{list}");
+    }
+    for ((list, signals), contributions) in lists.iter().zip(texts(&leads.leads, "signals")).zip(texts(&leads.leads, "contributions")) {
+        // Shown to 3 decimals: a graded part that shows is statistical evidence.
+        let graded = contributions.split("; ").any(|part| !part.starts_with("breaches ") && !part.contains(" 0.000 ("));
+        if list == "breaches_only" {
+            assert!(signals.is_empty() && !graded && contributions.contains("breaches "), "{list}: [{signals}] {contributions}");
+        } else {
+            assert_eq!(list, "statistical");
+        }
+        if !signals.is_empty() || graded {
+            assert_eq!(list, "statistical", "[{signals}] {contributions}");
+        }
+    }
+    assert!(lists.contains(&"breaches_only".to_string()), "the sample plants institutions with breaches only");
+    // Related leads name leads only.
+    for related in texts(&leads.leads, "related_leads").iter().filter(|r| !r.is_empty()) {
+        for part in related.split("; ") {
+            let id = part.split(' ').next().unwrap();
+            assert!(ids.iter().any(|lead| lead == id), "{related}");
+        }
+    }
+    let valued = texts(&leads.signal_values, "institution_id");
+    for (id, contributions) in ids.iter().zip(texts(&leads.leads, "contributions")) {
+        let computed = valued.iter().filter(|v| *v == id).count();
+        assert_eq!(contributions.split("; ").filter(|part| !part.starts_with("breaches ")).count(), computed, "{id}: {contributions}");
     }
     let cutoff = policy.tiers.cutoffs.high_priority_risk_score;
     for (id, flag) in ids.iter().zip(texts(&leads.leads, "high_priority")) {
-        let (score, high) = leads.risk[id];
+        let (score, high) = (leads.risk[id].risk_score, leads.risk[id].high_priority);
+        // The rank rating sees is the leads table's.
+        assert_eq!(leads.risk[id].rank, Some(ids.iter().position(|other| other == id).unwrap() as u32 + 1));
         assert_eq!(flag == "true", high);
         assert_eq!(high, score >= cutoff, "{id}");
         assert!((0.0..=1.0).contains(&score));
@@ -203,7 +245,7 @@ fn the_tables_have_their_contract_shape_and_order() {
         assert!(texts(frame, "evidence").iter().all(|e| !hex64(e)));
     }
     assert_eq!(leads.model["method"], "fixed weights");
-    assert!(leads.model["reason"].as_str().unwrap().contains("at least 10 and 10 are needed"), "{}", leads.model);
+    assert!(leads.model["reason"].as_str().unwrap().contains("at least 3 and 3 are needed"), "{}", leads.model);
 }
 
 #[test]
@@ -286,8 +328,8 @@ fn enough_decided_cases_fit_a_logistic_model_with_its_cross_validated_auc() {
     assert!((0.8..=1.0).contains(&auc), "cross-validated AUC {auc}");
     assert!(model["weights"]["synchronized_sign_ins"].is_number());
     // The model's probabilities rank the confirmed above the cleared.
-    let lowest_confirmed = confirmed.iter().map(|id| leads.risk[id].0).fold(f64::INFINITY, f64::min);
-    let highest_cleared = cleared.iter().map(|id| leads.risk[id].0).fold(0.0, f64::max);
+    let lowest_confirmed = confirmed.iter().map(|id| leads.risk[id].risk_score).fold(f64::INFINITY, f64::min);
+    let highest_cleared = cleared.iter().map(|id| leads.risk[id].risk_score).fold(0.0, f64::max);
     assert!(lowest_confirmed > highest_cleared, "{lowest_confirmed} vs {highest_cleared}");
     // Switched off, the same decisions leave the fixed weights in place, and say so.
     let mut config = SignalsConfig::defaults();
@@ -389,8 +431,58 @@ fn a_new_institution_with_the_legal_representative_of_a_disqualified_one_is_a_hi
     let evidence = &texts(&leads.leads, "evidence")[0];
     assert!(evidence.starts_with("successor: shares its legal representative "), "{evidence}");
     assert!(evidence.contains(" with OLD (disqualified sanction 2026Q1 with no end); licensed 2026-04-20, after OLD was sanctioned"), "{evidence}");
-    assert_eq!(leads.risk["NEW"], (0.95, true));
-    assert_eq!(leads.risk["SISTER"], (0.0, false));
+    assert_eq!(leads.risk["NEW"], LeadStanding { risk_score: 0.95, high_priority: true, rank: Some(1) });
+    assert_eq!(leads.risk["SISTER"], LeadStanding { risk_score: 0.0, high_priority: false, rank: None });
     assert_eq!(texts(&leads.signal_flags, "flag_id"), ["successor:NEW"]);
     assert_eq!(texts(&leads.signal_flags, "severity"), ["high"]);
+}
+
+/// Seven institutions with one class of 20 trainees each (the fixture's default class dates);
+/// `shared` of I1's trainees are also trainees of I2.
+fn recycling_fixture(shared: usize) -> Fixture {
+    let mut fixture = Fixture::new();
+    let mut sequence = 0;
+    for i in 1..=7 {
+        let institution = format!("I{i}");
+        let class = format!("K{i}");
+        fixture.add(Table::Institutions, &[("institution_id", &institution), ("bank_account", &format!("62220000{i:08}"))]);
+        fixture.add(Table::Classes, &[("class_id", &class), ("institution_id", &institution)]);
+        for t in 0..20 {
+            // I2's first `shared` trainees are I1's first ones: the same persons.
+            let person_sequence = if i == 2 && t < shared { 1 + t } else { sequence + 1 };
+            if !(i == 2 && t < shared) {
+                sequence += 1;
+            }
+            let person = id_number("1990-01-01", person_sequence as u32);
+            let enrollment = format!("E{i}-{t}");
+            let phone = format!("1390000{:04}", i * 100 + t);
+            fixture.add(Table::Enrollments, &[("enrollment_id", &enrollment), ("class_id", &class), ("person_id", &person), ("phone", &phone)]);
+        }
+    }
+    fixture
+}
+
+#[test]
+fn a_pair_of_institutions_sharing_their_trainees_is_two_related_leads() {
+    let dir = temp_dir();
+    recycling_fixture(8).write(dir.path());
+    let leads = detect(&read(dir.path()), "2026Q3".parse().unwrap());
+    let (fired, evidence) = value_of(&leads, "I1", "recycled_trainees").unwrap();
+    assert_eq!(fired, "true", "{evidence}");
+    assert!(
+        evidence.starts_with("8 of 20 trainees of classes ending 2025Q4–2026Q3 (40.0%) were also trained at another institution within 365 days; 8 of them (40.0%) at I2 (e.g. persons "),
+        "{evidence}"
+    );
+    assert_eq!(value_of(&leads, "I2", "recycled_trainees").unwrap().0, "true");
+    assert_eq!(value_of(&leads, "I3", "recycled_trainees").unwrap().0, "false");
+    let ids = texts(&leads.leads, "institution_id");
+    assert_eq!(ids, ["I1", "I2"]);
+    assert_eq!(texts(&leads.leads, "signals"), ["recycled_trainees", "recycled_trainees"]);
+    assert_eq!(texts(&leads.leads, "related_leads"), ["I2 (recycled_trainees)", "I1 (recycled_trainees)"]);
+    // One fewer than min_pair_trainees (8) shared: the pair does not fire (it still grades).
+    let dir = temp_dir();
+    recycling_fixture(7).write(dir.path());
+    let leads = detect(&read(dir.path()), "2026Q3".parse().unwrap());
+    assert_eq!(value_of(&leads, "I1", "recycled_trainees").unwrap().0, "false");
+    assert!(texts(&leads.leads, "signals").iter().all(|s| s.is_empty()), "{:?}", texts(&leads.leads, "signals"));
 }

@@ -26,6 +26,10 @@ pub struct SampleArgs {
     /// Last quarter of data.
     #[arg(long, default_value_t = SampleOptions::default().to)]
     pub to: Quarter,
+    /// Plant every statistical scheme at this intensity: the percent of a scheme institution's
+    /// trainees, sign-ins, claims or exams involved (default: the strong catalogue schemes).
+    #[arg(long, value_name = "PERCENT")]
+    pub intensity: Option<u8>,
 }
 
 /// Preset export sizes.
@@ -48,7 +52,7 @@ impl Scale {
 
 pub fn run(args: SampleArgs) -> anyhow::Result<()> {
     let institutions = args.institutions.or(args.scale.map(Scale::institutions)).unwrap_or(SampleOptions::default().institutions);
-    let options = SampleOptions { institutions, seed: args.seed, from: args.from, to: args.to };
+    let options = SampleOptions { institutions, seed: args.seed, from: args.from, to: args.to, intensity_percent: args.intensity };
     let summary = sample::generate(&options, &args.out)?;
     println!("sample export written to {} (synthetic; ID numbers are fake but checksum-valid)", args.out.display());
     for (table, rows) in &summary.tables {

@@ -195,6 +195,8 @@ pub struct Cutoffs {
     pub min_completed_enrollments: u32,
     pub max_breach_share_percent: f64,
     pub high_priority_risk_score: f64,
+    /// A tier-A institution whose lead has at least this risk score gets `uplift_held`.
+    pub uplift_hold_risk_score: f64,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -458,6 +460,13 @@ impl Policy {
         if !(0.0..=1.0).contains(&cutoffs.high_priority_risk_score) {
             problems.push("tiers.toml: cutoffs.high_priority_risk_score must be 0–1".into());
         }
+        // Above the high-priority cut-off it could never apply: such a lead is tier C already.
+        if !(0.0..=cutoffs.high_priority_risk_score).contains(&cutoffs.uplift_hold_risk_score) {
+            problems.push(format!(
+                "tiers.toml: cutoffs.uplift_hold_risk_score must be 0 … high_priority_risk_score ({}), found {}",
+                cutoffs.high_priority_risk_score, cutoffs.uplift_hold_risk_score
+            ));
+        }
         if self.tiers.actions.ban_quarters == 0 {
             problems.push("tiers.toml: actions.ban_quarters must be at least 1".into());
         }
@@ -570,7 +579,13 @@ mod tests {
     fn unknown_key_is_refused_with_its_name() {
         let found = problems(texts_with("tiers.toml", ("ban_quarters = 4", "ban_quarters = 4\nban_years = 1")));
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0], "tiers.toml: unknown field `ban_years`, expected `subsidy_uplift_pct` or `ban_quarters` (line 30)");
+        assert_eq!(found[0], "tiers.toml: unknown field `ban_years`, expected `subsidy_uplift_pct` or `ban_quarters` (line 38)");
+    }
+
+    #[test]
+    fn an_uplift_hold_score_above_the_high_priority_cut_off_is_refused() {
+        let found = problems(texts_with("tiers.toml", ("uplift_hold_risk_score = 0.5", "uplift_hold_risk_score = 0.91")));
+        assert_eq!(found, vec!["tiers.toml: cutoffs.uplift_hold_risk_score must be 0 … high_priority_risk_score (0.9), found 0.91".to_string()]);
     }
 
     #[test]

@@ -9,9 +9,10 @@ use serde::Deserialize;
 pub const DEFAULT_TOML: &str = include_str!("../../pipelines/signals.toml");
 
 /// Every signal, in the order leads list them when equally strong.
-pub const SIGNALS: [&str; 10] = [
+pub const SIGNALS: [&str; 12] = [
     "successor",
     "shared_contacts",
+    "recycled_trainees",
     "synchronized_sign_ins",
     "score_heaping",
     "assessor_pass_rate",
@@ -19,6 +20,7 @@ pub const SIGNALS: [&str; 10] = [
     "benford",
     "manual_sign_ins",
     "employer_concentration",
+    "employment_clusters",
     "outlier",
 ];
 
@@ -56,6 +58,8 @@ pub struct SignalsConfig {
     pub short_employment: ShortEmployment,
     pub employer_concentration: EmployerConcentration,
     pub shared_contacts: SharedContacts,
+    pub recycled_trainees: RecycledTrainees,
+    pub employment_clusters: EmploymentClusters,
     pub successor: Successor,
     pub outlier: Outlier,
 }
@@ -86,6 +90,15 @@ pub struct Risk {
     pub breach_share_full: f64,
     /// Fewest breach lines in Q for breaches to count at all.
     pub min_breach_lines: u32,
+    /// Graded evidence: a signal whose value sits z robust units from its peers adds
+    /// `weight × max(0, z − z_floor) ÷ z_unit` to the risk evidence, fired or not. Below
+    /// `z_floor` a value is peer noise and adds nothing.
+    pub z_floor: f64,
+    /// z units per unit of evidence (at weight 1).
+    pub z_unit: f64,
+    /// An institution with no fired signal and no breach contribution is still a lead when its
+    /// risk score reaches this (graded evidence below every bar, adding up).
+    pub lead_min_risk_score: f64,
 }
 
 /// Learning the weights from case decisions.
@@ -104,6 +117,10 @@ pub struct Learning {
     pub l2_penalty: f64,
     /// Iterations of the solver at most.
     pub max_iterations: u64,
+    /// Shrinkage toward the fixed weights: with n decided institutions the risk score is
+    /// `(1 − λ) × fixed + λ × model`, `λ = n ÷ (n + prior_decisions)`; few decisions move it
+    /// little, many move it most of the way.
+    pub prior_decisions: f64,
 }
 
 /// Benford first-digit test of claim-line amounts (Nigrini's mean absolute deviation).
@@ -121,6 +138,50 @@ pub struct Benford {
     /// Robust z-score against peers' MADs needed to fire (besides nonconformity).
     pub z_threshold: f64,
     /// Smallest scale (1.4826 × MAD of peers' values) a z-score divides by.
+    pub min_scale: f64,
+}
+
+/// Persons trained again at another institution soon after (or before) training here: one
+/// person's subsidy claimed twice under different occupations, or trainees passed between
+/// institutions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecycledTrainees {
+    pub enabled: bool,
+    pub weight: f64,
+    /// A trainee of a class ending in the window is recycled when the same person has an
+    /// enrollment at another institution whose class starts within this many days of this
+    /// class's start, before or after.
+    pub within_days: i64,
+    /// Fewest trainees (distinct persons in the institution's classes ending in the window).
+    pub min_rows: usize,
+    /// Share of trainees recycled at the one other institution sharing most, needed to fire…
+    pub min_share: f64,
+    /// …with at least this many shared with it (a pair, not scattered retraining).
+    pub min_pair_trainees: usize,
+    pub z_threshold: f64,
+    pub min_scale: f64,
+}
+
+/// Several employers each taking many of one institution's graduates for a month or two: fake
+/// jobs spread so that no one employer stands out.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmploymentClusters {
+    pub enabled: bool,
+    pub weight: f64,
+    /// An employer belongs to a cluster when it took at least this many of the institution's
+    /// trainees employed after training (as for short_employment)…
+    pub min_trainees: usize,
+    /// …and at least this share of those jobs were short (short_employment's definition).
+    pub min_short_share: f64,
+    /// Fewest cluster employers needed to fire (one alone is employer_concentration's).
+    pub min_employers: usize,
+    /// Fewest trainees employed after training for a value.
+    pub min_rows: usize,
+    /// Share of those trainees at cluster employers needed to fire.
+    pub min_share: f64,
+    pub z_threshold: f64,
     pub min_scale: f64,
 }
 
@@ -326,6 +387,8 @@ impl SignalsConfig {
             "short_employment" => (self.short_employment.enabled, self.short_employment.weight),
             "employer_concentration" => (self.employer_concentration.enabled, self.employer_concentration.weight),
             "shared_contacts" => (self.shared_contacts.enabled, self.shared_contacts.weight),
+            "recycled_trainees" => (self.recycled_trainees.enabled, self.recycled_trainees.weight),
+            "employment_clusters" => (self.employment_clusters.enabled, self.employment_clusters.weight),
             "successor" => (self.successor.enabled, self.successor.weight),
             "outlier" => (self.outlier.enabled, self.outlier.weight),
             _ => (false, 0.0),
@@ -375,6 +438,16 @@ impl SignalsConfig {
                 self.learning.folds
             ),
         );
+        check(self.risk.z_floor.is_finite() && self.risk.z_floor >= 0.0, format!("risk.z_floor {} must be 0 or more", self.risk.z_floor));
+        positive("risk.z_unit", self.risk.z_unit, &mut check);
+        check(
+            self.risk.lead_min_risk_score > 0.0 && self.risk.lead_min_risk_score <= 1.0,
+            format!("risk.lead_min_risk_score {} must be above 0 and at most 1", self.risk.lead_min_risk_score),
+        );
+        check(
+            self.learning.prior_decisions >= 0.0 && self.learning.prior_decisions.is_finite(),
+            format!("learning.prior_decisions {} must be 0 or more", self.learning.prior_decisions),
+        );
         check(self.learning.l2_penalty >= 0.0, format!("learning.l2_penalty {} must be 0 or more", self.learning.l2_penalty));
         check(self.learning.max_iterations >= 1, "learning.max_iterations must be at least 1".into());
 
@@ -403,6 +476,19 @@ impl SignalsConfig {
                 format!("synchronized_sign_ins.exclude_methods has unknown method '{method}'"),
             );
         }
+        let r = &self.recycled_trainees;
+        z("recycled_trainees", r.z_threshold, r.min_scale, &mut check);
+        check(r.within_days >= 0, format!("recycled_trainees.within_days {} must be 0 or more", r.within_days));
+        check(r.min_rows >= 1, "recycled_trainees.min_rows must be at least 1".into());
+        unit("recycled_trainees.min_share", r.min_share, &mut check);
+        check(r.min_pair_trainees >= 2, format!("recycled_trainees.min_pair_trainees {} must be at least 2", r.min_pair_trainees));
+        let k = &self.employment_clusters;
+        z("employment_clusters", k.z_threshold, k.min_scale, &mut check);
+        check(k.min_trainees >= 2, format!("employment_clusters.min_trainees {} must be at least 2", k.min_trainees));
+        unit("employment_clusters.min_short_share", k.min_short_share, &mut check);
+        check(k.min_employers >= 2, format!("employment_clusters.min_employers {} must be at least 2", k.min_employers));
+        check(k.min_rows >= 1, "employment_clusters.min_rows must be at least 1".into());
+        unit("employment_clusters.min_share", k.min_share, &mut check);
         let m = &self.manual_sign_ins;
         z("manual_sign_ins", m.z_threshold, m.min_scale, &mut check);
         unit("manual_sign_ins.min_share", m.min_share, &mut check);

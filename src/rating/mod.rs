@@ -16,7 +16,7 @@ use crate::rules::sanctions::{Sanction, Standing};
 use crate::rules::{self, Findings};
 use crate::query::CollectStreaming;
 use polars::prelude::*;
-use score::{Deductions, Tier, TierInputs};
+use score::{Deductions, LeadStanding, Tier, TierInputs};
 use std::collections::{BTreeMap, HashMap};
 
 pub use crate::features::indicators::{IndicatorTable, INDICATORS};
@@ -48,7 +48,11 @@ pub struct Rating {
     pub violations: i64,
     pub breach_share_percent: f64,
     pub risk_score: Option<f64>,
+    /// Its rank among the investigation leads (`None`: not a lead).
+    pub lead_rank: Option<u32>,
     pub tier: Tier,
+    /// The tier's action, or `uplift_held` / `watch` where the lead changes it.
+    pub action: &'static str,
     pub previous_tier: Option<Tier>,
     pub tier_rule: String,
     pub subsidy_uplift_pct: f64,
@@ -123,7 +127,7 @@ pub fn rate(
     table: &IndicatorTable,
     standing: &Standing,
     previous: &HashMap<String, PreviousRating>,
-    risk: &HashMap<String, (f64, bool)>,
+    leads: &HashMap<String, LeadStanding>,
 ) -> Result<Vec<Rating>> {
     let specs = &policy.indicators;
     let completed = &table.completed;
@@ -181,7 +185,8 @@ pub fn rate(
         let share = if amounts > 0 { 100.0 * parts as f64 / amounts as f64 } else { 0.0 };
         let previous_rating = previous.get(id);
         let previous_tier = previous_rating.and_then(|p| p.last_rated);
-        let (risk_score, high_priority) = risk.get(id).copied().map(|(s, h)| (Some(s), h)).unwrap_or((None, false));
+        let lead = leads.get(id);
+        let high_priority = lead.is_some_and(|l| l.high_priority);
         let inputs = TierInputs {
             disqualified: disqualification(standing, id, quarter),
             ban_in_force: ban_in_force(standing, id, quarter),
@@ -201,7 +206,23 @@ pub fn rate(
             Some(s) if !decision.because.contains("score") => format!("tier {}: {} (score {s:.2})", decision.tier, decision.because),
             _ => format!("tier {}: {}", decision.tier, decision.because),
         });
-        let uplift = if decision.tier == Tier::A { policy.tiers.actions.subsidy_uplift_pct } else { 0.0 };
+        // A `cleared` decision dated in Q−3 … Q releases a lead's hold (the lead's data window).
+        let cleared_on = standing.decisions.get(id).and_then(|list| {
+            list.iter()
+                .filter(|d| d.finding == "cleared" && d.decided_on >= quarter.offset(-3).first_day() && d.decided_on <= quarter.last_day())
+                .map(|d| d.decided_on)
+                .max()
+        });
+        let action = score::decide_action(decision.tier, high_priority, score::holds(lead, cleared_on, policy), policy);
+        if let (Some(day), Some(l)) = (cleared_on, lead.filter(|l| l.rank.is_some())) {
+            if decision.tier == Tier::A && l.risk_score >= policy.tiers.cutoffs.uplift_hold_risk_score {
+                reasons.push(format!("uplift paid: the lead (risk score {:.3}) was cleared by the decision of {day}", l.risk_score));
+            }
+        }
+        reasons.extend(action.holds.iter().map(score::Hold::because));
+        if decision.tier == Tier::N && action.action == "watch" {
+            reasons.push("a high-priority investigation lead: watch".into());
+        }
         ratings.push(Rating {
             institution_id: id.to_string(),
             name: names.get(i).map(str::to_string),
@@ -217,11 +238,13 @@ pub fn rate(
             procedural_findings: procedural_count,
             violations: violations as i64,
             breach_share_percent: share,
-            risk_score,
+            risk_score: lead.map(|l| l.risk_score),
+            lead_rank: lead.and_then(|l| l.rank),
             tier: decision.tier,
+            action: action.action,
             previous_tier: previous_rating.map(|p| if p.tier == Tier::N { p.last_rated.unwrap_or(Tier::N) } else { p.tier }),
             tier_rule: decision.because,
-            subsidy_uplift_pct: uplift,
+            subsidy_uplift_pct: action.subsidy_uplift_pct,
             banned_until: decision.banned_until,
             new_ban: decision.new_ban,
             reasons: reasons.join("; "),
@@ -279,7 +302,7 @@ pub fn scores_table(ratings: &[Rating], quarter: Quarter) -> Result<DataFrame> {
         Column::new("risk_score".into(), ratings.iter().map(|r| r.risk_score).collect::<Vec<_>>()),
         Column::new("tier".into(), text(&|r| Some(r.tier.to_string()))),
         Column::new("previous_tier".into(), text(&|r| r.previous_tier.map(|t| t.to_string()))),
-        Column::new("action".into(), text(&|r| Some(r.tier.action().to_string()))),
+        Column::new("action".into(), text(&|r| Some(r.action.to_string()))),
         Column::new("subsidy_uplift_pct".into(), ratings.iter().map(|r| r.subsidy_uplift_pct).collect::<Vec<_>>()),
         Column::new("banned_until".into(), text(&|r| r.banned_until.map(|q| q.to_string()))),
         Column::new("reasons".into(), text(&|r| Some(r.reasons.clone()))),
@@ -289,6 +312,7 @@ pub fn scores_table(ratings: &[Rating], quarter: Quarter) -> Result<DataFrame> {
         Column::new("procedural_findings".into(), ratings.iter().map(|r| r.procedural_findings).collect::<Vec<_>>()),
         Column::new("violations".into(), ratings.iter().map(|r| r.violations).collect::<Vec<_>>()),
         Column::new("breach_share".into(), ratings.iter().map(|r| r.breach_share_percent / 100.0).collect::<Vec<_>>()),
+        Column::new("lead_rank".into(), ratings.iter().map(|r| r.lead_rank).collect::<Vec<_>>()),
     ]);
     DataFrame::new(height, columns).context("building institution scores")
 }

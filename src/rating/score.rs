@@ -194,6 +194,69 @@ pub fn decide_tier(inputs: &TierInputs, policy: &Policy, quarter: Quarter) -> Ti
     }
 }
 
+/// An institution's standing among the investigation leads, as rating sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LeadStanding {
+    pub risk_score: f64,
+    pub high_priority: bool,
+    /// Its rank among the leads (1 = most suspicious); `None` when it is not a lead.
+    pub rank: Option<u32>,
+}
+
+/// Why a tier-A institution's uplift is withheld pending review (policy.md, "Uplift held
+/// pending review"). The case ledger (a later issue) adds its open cases here as a second
+/// variant; [`decide_action`] already holds the uplift for any hold it is given.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hold {
+    /// A lead whose risk score is at or above `cutoffs.uplift_hold_risk_score`.
+    Lead { rank: u32, risk_score: f64, threshold: f64 },
+}
+
+impl Hold {
+    /// The hold in words (the engine's reasons are English; the report renders its own).
+    pub fn because(&self) -> String {
+        match self {
+            Hold::Lead { rank, risk_score, threshold } => {
+                format!("uplift held pending review: lead #{rank} with risk score {risk_score:.3} ≥ {threshold}")
+            }
+        }
+    }
+}
+
+/// The holds that apply to an institution from its lead: none when it is not a lead, its risk
+/// score is below the setting, or a `cleared` decision (`cleared_on`, dated in Q−3 … Q, the
+/// window of the data the lead rests on) has released it: the decision cleared it.
+pub fn holds(lead: Option<&LeadStanding>, cleared_on: Option<chrono::NaiveDate>, policy: &Policy) -> Vec<Hold> {
+    let threshold = policy.tiers.cutoffs.uplift_hold_risk_score;
+    if cleared_on.is_some() {
+        return Vec::new();
+    }
+    lead.and_then(|l| Some(Hold::Lead { rank: l.rank?, risk_score: l.risk_score, threshold }).filter(|_| l.risk_score >= threshold))
+        .into_iter()
+        .collect()
+}
+
+/// What follows from a tier: the action and the uplift paid next quarter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionDecision {
+    pub action: &'static str,
+    pub subsidy_uplift_pct: f64,
+    /// Why the uplift is held (`uplift_held` only).
+    pub holds: Vec<Hold>,
+}
+
+/// The action of a tier (policy.md, "Tiers and what follows"): A gets `uplift` unless a hold
+/// applies (`uplift_held`, tier unchanged, uplift 0); N gets `watch` instead of `none` when it
+/// has a high-priority lead; every other tier its own action.
+pub fn decide_action(tier: Tier, high_priority_lead: bool, holds: Vec<Hold>, policy: &Policy) -> ActionDecision {
+    match tier {
+        Tier::A if holds.is_empty() => ActionDecision { action: "uplift", subsidy_uplift_pct: policy.tiers.actions.subsidy_uplift_pct, holds },
+        Tier::A => ActionDecision { action: "uplift_held", subsidy_uplift_pct: 0.0, holds },
+        Tier::N if high_priority_lead => ActionDecision { action: "watch", subsidy_uplift_pct: 0.0, holds: Vec::new() },
+        other => ActionDecision { action: other.action(), subsidy_uplift_pct: 0.0, holds: Vec::new() },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,5 +355,39 @@ mod tests {
         let mut disqualified = inputs(95.0);
         disqualified.disqualified = Some("fraud_confirmed on 2026-05-12".into());
         assert_eq!(tier(&disqualified), Tier::X);
+    }
+
+    fn lead(risk_score: f64, rank: Option<u32>) -> LeadStanding {
+        LeadStanding { risk_score, high_priority: risk_score >= 0.9, rank }
+    }
+
+    #[test]
+    fn a_lead_at_the_hold_score_holds_the_uplift_of_tier_a_only() {
+        let policy = Policy::defaults().unwrap();
+        assert_eq!(policy.tiers.cutoffs.uplift_hold_risk_score, 0.5);
+        let held = decide_action(Tier::A, false, holds(Some(&lead(0.5, Some(3))), None, &policy), &policy);
+        assert_eq!((held.action, held.subsidy_uplift_pct), ("uplift_held", 0.0));
+        assert_eq!(held.holds[0].because(), "uplift held pending review: lead #3 with risk score 0.500 ≥ 0.5");
+        let paid = decide_action(Tier::A, false, holds(Some(&lead(0.499999, Some(3))), None, &policy), &policy);
+        assert_eq!((paid.action, paid.subsidy_uplift_pct, paid.holds.len()), ("uplift", 10.0, 0));
+        // Not a lead (a risk score from the learned model alone): nothing to review.
+        assert_eq!(decide_action(Tier::A, false, holds(Some(&lead(0.7, None)), None, &policy), &policy).action, "uplift");
+        assert_eq!(decide_action(Tier::A, false, holds(None, None, &policy), &policy).action, "uplift");
+        // A `cleared` decision in Q−3 … Q releases it: the uplift is paid.
+        let released = decide_action(Tier::A, false, holds(Some(&lead(0.8, Some(1))), "2026-08-01".parse().ok(), &policy), &policy);
+        assert_eq!((released.action, released.subsidy_uplift_pct), ("uplift", 10.0));
+        // Other tiers carry no uplift to hold.
+        let b = decide_action(Tier::B, false, holds(Some(&lead(0.7, Some(1))), None, &policy), &policy);
+        assert_eq!((b.action, b.subsidy_uplift_pct, b.holds.len()), ("standard", 0.0, 0));
+    }
+
+    #[test]
+    fn a_high_priority_lead_on_an_unrated_institution_is_watched() {
+        let policy = Policy::defaults().unwrap();
+        assert_eq!(decide_action(Tier::N, true, Vec::new(), &policy).action, "watch");
+        assert_eq!(decide_action(Tier::N, false, Vec::new(), &policy).action, "none");
+        assert_eq!(decide_action(Tier::C, true, Vec::new(), &policy).action, "watch");
+        assert_eq!(decide_action(Tier::D, true, Vec::new(), &policy).action, "ban");
+        assert_eq!(decide_action(Tier::X, true, Vec::new(), &policy).action, "disqualify");
     }
 }

@@ -44,6 +44,8 @@ pub struct Institution {
     pub violations: Option<i64>,
     /// Parts at stake ÷ line amounts (0–1).
     pub breach_share: Option<f64>,
+    /// Rank among the investigation leads (`None`: not a lead, or a run from before the column).
+    pub lead_rank: Option<i64>,
 }
 
 /// One row of `flags.parquet`.
@@ -101,6 +103,10 @@ pub struct Lead {
     pub high_priority: bool,
     pub signals: String,
     pub evidence: String,
+    /// `statistical` or `breaches_only` (runs from before the column: `statistical`).
+    pub lead_list: String,
+    /// Other leads tied to this one ("JN-ORG-000120 (recycled_trainees); …"), empty when none.
+    pub related_leads: String,
 }
 
 /// One row of `signal_values.parquet`.
@@ -163,6 +169,7 @@ pub struct Settings {
     pub max_breach_share_percent: f64,
     pub min_completed_enrollments: f64,
     pub high_priority_risk_score: f64,
+    pub uplift_hold_risk_score: f64,
     /// (weight, floor, target) per indicator, in [`INDICATORS`] order.
     pub indicators: [(f64, f64, f64); 6],
     pub per_breach_line: f64,
@@ -213,6 +220,7 @@ pub fn policy_settings(policy: &crate::policy::Policy) -> serde_json::Value {
             "max_breach_share_percent": cutoffs.max_breach_share_percent,
             "min_completed_enrollments": cutoffs.min_completed_enrollments,
             "high_priority_risk_score": cutoffs.high_priority_risk_score,
+            "uplift_hold_risk_score": cutoffs.uplift_hold_risk_score,
         },
         "indicators": indicators,
         "deductions": {
@@ -240,6 +248,7 @@ fn settings_from(policy: &crate::policy::Policy, source: SettingsSource) -> Sett
         max_breach_share_percent: cutoffs.max_breach_share_percent,
         min_completed_enrollments: cutoffs.min_completed_enrollments as f64,
         high_priority_risk_score: cutoffs.high_priority_risk_score,
+        uplift_hold_risk_score: cutoffs.uplift_hold_risk_score,
         indicators,
         per_breach_line: policy.tiers.deductions.per_breach_line,
         breach_lines_max: policy.tiers.deductions.breach_lines_max,
@@ -264,6 +273,7 @@ fn settings(summary: &serde_json::Value) -> Result<Settings> {
         settings.max_breach_share_percent = number(&cutoffs["max_breach_share_percent"], settings.max_breach_share_percent);
         settings.min_completed_enrollments = number(&cutoffs["min_completed_enrollments"], settings.min_completed_enrollments);
         settings.high_priority_risk_score = number(&cutoffs["high_priority_risk_score"], settings.high_priority_risk_score);
+        settings.uplift_hold_risk_score = number(&cutoffs["uplift_hold_risk_score"], settings.uplift_hold_risk_score);
         for (index, id) in INDICATORS.iter().enumerate() {
             let indicator = &recorded["indicators"][*id];
             let (weight, floor, target) = settings.indicators[index];
@@ -468,6 +478,7 @@ fn institutions(frame: &DataFrame) -> Result<Vec<Institution>> {
     let procedural = cells.integers("procedural_findings")?;
     let violations = cells.integers("violations")?;
     let shares = cells.numbers("breach_share")?;
+    let lead_ranks = cells.integers("lead_rank")?;
     let mut rows = Vec::with_capacity(cells.height());
     for i in 0..cells.height() {
         let mut row = Institution {
@@ -492,6 +503,7 @@ fn institutions(frame: &DataFrame) -> Result<Vec<Institution>> {
             procedural_findings: procedural[i],
             violations: violations[i],
             breach_share: shares[i],
+            lead_rank: lead_ranks[i],
             ..Institution::default()
         };
         for index in 0..INDICATORS.len() {
@@ -611,6 +623,8 @@ fn leads(frame: &DataFrame) -> Result<Vec<Lead>> {
     let high = cells.booleans("high_priority")?;
     let signals = cells.text_or_empty("signals")?;
     let evidence = cells.text_or_empty("evidence")?;
+    let lists = cells.texts("lead_list")?;
+    let related = cells.texts("related_leads")?;
     let mut rows: Vec<Lead> = (0..cells.height())
         .map(|i| Lead {
             rank: ranks[i].unwrap_or(i as i64 + 1),
@@ -619,6 +633,8 @@ fn leads(frame: &DataFrame) -> Result<Vec<Lead>> {
             high_priority: high[i],
             signals: signals[i].clone(),
             evidence: evidence[i].clone(),
+            lead_list: lists[i].clone().unwrap_or_else(|| "statistical".into()),
+            related_leads: related[i].clone().unwrap_or_default(),
         })
         .collect();
     rows.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.institution_id.cmp(&b.institution_id)));

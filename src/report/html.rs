@@ -10,7 +10,7 @@
 
 use crate::rating::INDICATORS;
 use crate::report::charts::tier_hex;
-use crate::report::data::{tier_rank, Institution, MoneyRow, RunData, SettingsSource, TIERS};
+use crate::report::data::{tier_rank, Institution, Lead, MoneyRow, RunData, SettingsSource, TIERS};
 use crate::report::render::{self, ChartSet, Check};
 use crate::report::text::{self, escape, Lang};
 use std::collections::BTreeMap;
@@ -198,8 +198,21 @@ pub fn reason(lang: Lang, institution: &Institution, data: &RunData) -> String {
     let s = &data.settings;
     let score = text::score(institution.score);
     let rule = institution.tier_rule.as_str();
+    let held = (institution.action == "uplift_held").then(|| {
+        let rank = institution.lead_rank.map(|r| format!("#{r}")).unwrap_or_else(|| "—".into());
+        let risk = institution.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into());
+        match lang {
+            Lang::Zh => format!("；调查线索 {rank}，风险分 {risk} ≥ {}：暂缓上浮补贴，待核查结论后发放", s.uplift_hold_risk_score),
+            Lang::En => format!("; lead {rank} with risk score {risk} ≥ {}: uplift held pending review", s.uplift_hold_risk_score),
+        }
+    });
+    let watched = (institution.tier == "N" && institution.action == "watch").then(|| match lang {
+        Lang::Zh => "；高优先级调查线索：重点监管".to_string(),
+        Lang::En => "; a high-priority investigation lead: watch".to_string(),
+    });
+    let suffix = held.or(watched).unwrap_or_default();
     if lang == Lang::En {
-        return rule.to_string();
+        return format!("{rule}{suffix}");
     }
     let until = institution.banned_until.clone().unwrap_or_else(|| "无期限".into());
     let mut out = match institution.tier.as_str() {
@@ -249,6 +262,7 @@ pub fn reason(lang: Lang, institution: &Institution, data: &RunData) -> String {
     if let Some(deductions) = institution.deductions.filter(|d| *d > 0.0) {
         let _ = write!(out, "；扣 {deductions:.0} 分（{}）", parts.join("，"));
     }
+    out.push_str(&suffix);
     out
 }
 
@@ -536,6 +550,7 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
     // What to do.
     let _ = write!(out, "<h3>{}</h3><ul class=\"todo\">", lang.t("本季度需要做什么", "What to do this quarter"));
     let with = |tier: &str| data.institutions.iter().filter(|i| i.tier == tier).count();
+    let acting = |action: &str| data.institutions.iter().filter(|i| i.action == action).count();
     let uplift =
         data.institutions.iter().find_map(|i| i.subsidy_uplift_pct.filter(|p| *p > 0.0)).unwrap_or(data.settings.subsidy_uplift_pct);
     let items: Vec<String> = match lang {
@@ -543,7 +558,8 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
             format!("取消培训资格并追回补贴：<strong>{}</strong> 家（X）", with("X")),
             format!("禁止承接政府培训项目：<strong>{}</strong> 家（D），禁入期见等级表", with("D")),
             format!("重点监管、加密检查：<strong>{}</strong> 家（C）", with("C")),
-            format!("下季度补贴标准上浮 {uplift:.0}%：<strong>{}</strong> 家（A）", with("A")),
+            format!("下季度补贴标准上浮 {uplift:.0}%：<strong>{}</strong> 家（A）", acting("uplift")),
+            format!("暂缓上浮、待核查（A 且为调查线索）：<strong>{}</strong> 家", acting("uplift_held")),
             format!(
                 "追回已拨付补贴 <strong>{}</strong>（{} 条）；暂缓拨付 <strong>{}</strong>（{} 条）",
                 escape(&text::money(lang, data.recoveries_fen())),
@@ -556,7 +572,8 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
             format!("Disqualify and recover: <strong>{}</strong> (X)", with("X")),
             format!("Ban from government training projects: <strong>{}</strong> (D); ban periods in the tier table", with("D")),
             format!("Watch with more inspections: <strong>{}</strong> (C)", with("C")),
-            format!("Raise the subsidy standard by {uplift:.0}% next quarter: <strong>{}</strong> (A)", with("A")),
+            format!("Raise the subsidy standard by {uplift:.0}% next quarter: <strong>{}</strong> (A)", acting("uplift")),
+            format!("Uplift held pending review (A and a lead): <strong>{}</strong>", acting("uplift_held")),
             format!(
                 "Recover <strong>{}</strong> ({} lines) already paid; hold <strong>{}</strong> ({} lines) pending",
                 escape(&text::money(lang, data.recoveries_fen())),
@@ -602,6 +619,15 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
     out.push_str("</section>\n");
 }
 
+/// "#3 · 0.712" for a lead, "—" otherwise: shown beside the tier, so that a reader sees a tier A
+/// that is also a lead (its uplift held) without opening the leads table.
+pub fn lead_standing(institution: &Institution) -> String {
+    match (institution.lead_rank, institution.risk_score) {
+        (Some(rank), Some(risk)) => format!("#{rank} · {risk:.3}"),
+        _ => "—".into(),
+    }
+}
+
 fn tier_order(tier: &str) -> usize {
     ["X", "D", "C", "B", "A", "N"].iter().position(|t| *t == tier).unwrap_or(6)
 }
@@ -629,6 +655,7 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             Heading::Text(lang.t("区县", "District")),
             Heading::Number(lang.t("得分", "Score")),
             Heading::Text(lang.t("上季度 → 本季度", "Before → now")),
+            Heading::Text(lang.t("线索排名 · 风险分", "Lead rank · risk")),
             Heading::Text(lang.t("处理", "Action")),
             Heading::Text(lang.t("原因", "Reason")),
         ],
@@ -656,7 +683,7 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
         }
         let _ = write!(
             out,
-            "<tr data-institution=\"{}\" data-tier=\"{}\" data-score=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{} → {}{}</td><td>{}</td><td class=\"evidence\" title=\"{}\">{}</td></tr>",
+            "<tr data-institution=\"{}\" data-tier=\"{}\" data-score=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{} → {}{}</td><td>{}</td><td>{}</td><td class=\"evidence\" title=\"{}\">{}</td></tr>",
             escape(&institution.id),
             escape(&institution.tier),
             institution.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
@@ -667,12 +694,60 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             previous,
             tier_badge(lang, &institution.tier),
             arrow,
+            lead_standing(institution),
             action,
             escape(&institution.reasons),
             escape(&reason(lang, institution, data))
         );
     }
     out.push_str("</tbody></table></section>\n");
+}
+
+/// One table of leads (rank among all leads, institution, tier, risk, signals, evidence).
+fn lead_table(out: &mut String, data: &RunData, lang: Lang, id: &str, leads: &[&Lead]) {
+    if leads.is_empty() {
+        return;
+    }
+    table_start(
+        out,
+        Some(id),
+        &[
+            Heading::Number(lang.t("排名", "Rank")),
+            Heading::Text(lang.t("机构", "Institution")),
+            Heading::Text(lang.t("等级", "Tier")),
+            Heading::Number(lang.t("风险分", "Risk score")),
+            Heading::Text(lang.t("信号", "Signals")),
+            Heading::Text(lang.t("证据", "Evidence")),
+        ],
+    );
+    for lead in leads {
+        let tier = data.institution(&lead.institution_id).map(|i| i.tier.clone()).unwrap_or_default();
+        let signals: Vec<String> =
+            lead.signals.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| text::signal_name(lang, s)).collect();
+        let hp = if lead.high_priority {
+            format!(" <span class=\"hp\">{}</span>", lang.t("高优先级", "high priority"))
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            out,
+            "<tr data-lead=\"{}\"><td class=\"num\">{}</td><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
+            escape(&lead.institution_id),
+            lead.rank,
+            institution_link(data, &lead.institution_id, lang),
+            hp,
+            tier_badge(lang, &tier),
+            lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
+            escape(&signals.join("；")),
+            lead.evidence
+                .split(" | ")
+                .map(escape)
+                .chain((!lead.related_leads.is_empty()).then(|| format!("<strong>{}</strong> {}", lang.t("关联线索：", "Related leads:"), escape(&lead.related_leads))))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        );
+    }
+    out.push_str("</tbody></table>");
 }
 
 fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
@@ -704,42 +779,22 @@ fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             Lang::En => format!("{} leads.", figure("leads", &leads.len().to_string(), &leads.len().to_string())),
         }
     );
-    if !leads.is_empty() {
-        table_start(
+    // Statistical leads first; institutions whose only evidence is their own rule breaches in
+    // a list of their own (an inspector's visit, not an analyst's).
+    let statistical: Vec<&Lead> = leads.iter().filter(|l| l.lead_list != "breaches_only").collect();
+    let breaches_only: Vec<&Lead> = leads.iter().filter(|l| l.lead_list == "breaches_only").collect();
+    lead_table(out, data, lang, "lead-table", &statistical);
+    if !breaches_only.is_empty() {
+        let _ = write!(
             out,
-            Some("lead-table"),
-            &[
-                Heading::Number(lang.t("排名", "Rank")),
-                Heading::Text(lang.t("机构", "Institution")),
-                Heading::Text(lang.t("等级", "Tier")),
-                Heading::Number(lang.t("风险分", "Risk score")),
-                Heading::Text(lang.t("信号", "Signals")),
-                Heading::Text(lang.t("证据", "Evidence")),
-            ],
+            "<h3>{}</h3><p class=\"muted\">{}</p>",
+            lang.t("仅有自身违规明细的机构", "Institutions whose only evidence is their own rule breaches"),
+            lang.t(
+                "这些机构没有统计异常，只因本季度违规明细进入线索；排名为全部线索中的名次。",
+                "No statistical anomaly: these are leads for their rule breaches in the quarter alone; the rank is among all leads."
+            )
         );
-        for lead in leads {
-            let tier = data.institution(&lead.institution_id).map(|i| i.tier.clone()).unwrap_or_default();
-            let signals: Vec<String> =
-                lead.signals.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| text::signal_name(lang, s)).collect();
-            let hp = if lead.high_priority {
-                format!(" <span class=\"hp\">{}</span>", lang.t("高优先级", "high priority"))
-            } else {
-                String::new()
-            };
-            let _ = write!(
-                out,
-                "<tr data-lead=\"{}\"><td class=\"num\">{}</td><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
-                escape(&lead.institution_id),
-                lead.rank,
-                institution_link(data, &lead.institution_id, lang),
-                hp,
-                tier_badge(lang, &tier),
-                lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
-                escape(&signals.join("；")),
-                lead.evidence.split(" | ").map(escape).collect::<Vec<_>>().join("<br>")
-            );
-        }
-        out.push_str("</tbody></table>");
+        lead_table(out, data, lang, "breach-lead-table", &breaches_only);
     }
     match &data.signal_values {
         Some(values) => {

@@ -131,6 +131,12 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
             lang.t("风险分", "risk score")
         );
     }
+    let _ = write!(
+        out,
+        "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>",
+        lang.t("线索排名", "lead rank"),
+        institution.lead_rank.map(|r| format!("#{r}")).unwrap_or_else(|| "—".into())
+    );
     out.push_str("</div>");
     let _ = write!(out, "<p><strong>{}</strong> {}</p>", lang.t("原因：", "Why:"), escape(&html::reason(lang, institution, data)));
     let _ = write!(

@@ -103,6 +103,7 @@ pub fn sanction_kind_name(lang: Lang, kind: &str) -> String {
 pub fn action_name(lang: Lang, action: &str) -> String {
     match action {
         "uplift" => lang.t("上浮补贴标准", "subsidy uplift").into(),
+        "uplift_held" => lang.t("暂缓上浮（待核查）", "uplift held pending review").into(),
         "standard" => lang.t("按标准补贴", "standard").into(),
         "watch" => lang.t("重点监管", "watch").into(),
         "ban" => lang.t("禁止承接政府培训项目", "ban").into(),
@@ -152,6 +153,8 @@ pub fn signal_name(lang: Lang, signal: &str) -> String {
     let id = signal.to_ascii_lowercase();
     let known: &[(&[&str], &str, &str)] = &[
         (&["successor"], "疑似受处罚机构换壳新设", "successor of a sanctioned institution"),
+        (&["recycled"], "学员在他机构重复培训", "recycled trainees"),
+        (&["employment_cluster"], "多家单位短期集中吸纳学员", "employment clusters"),
         (&["benford"], "本福特首位数字偏离", "Benford first-digit deviation"),
         (&["sync"], "同步签到", "synchronized sign-ins"),
         (&["manual"], "手工签到占比高", "manual sign-ins"),

@@ -260,6 +260,25 @@ fn new_class(world: &mut World, institution: u32, start: NaiveDate) -> Class {
         let i = &world.institutions[institution as usize];
         (i.kind, i.scheme, i.profile, i.specialties.clone())
     };
+    let options = world.options;
+    // At a set intensity a scheme that is a class's property (proxy sign-ins, fabricated
+    // claims, the friendly assessor) touches that share of the institution's classes, spread
+    // evenly from its first class on (class n is involved when ⌈(n+1)·p⌉ > ⌈n·p⌉); at none,
+    // every class. No random draw: the catalogue sample stays byte-identical.
+    let involved = match (scheme, options.intensity_percent) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(_), Some(percent)) => {
+            let n = world.scheme_classes.entry(institution).or_insert(0);
+            let share = percent as u32;
+            let hit = ((*n + 1) * share).div_ceil(100) > (*n * share).div_ceil(100);
+            *n += 1;
+            hit
+        }
+    };
+    let fabricated = involved && scheme == Some(Scheme::Benford);
+    let synchronized = involved && scheme == Some(Scheme::SynchronizedSignIns);
+    let colluding = involved && scheme == Some(Scheme::AssessorCollusion);
     let rng = &mut world.rng;
     let category = match scheme {
         Some(Scheme::ShortEmployment | Scheme::EmployerConcentration | Scheme::Ring) => {
@@ -348,7 +367,7 @@ fn new_class(world: &mut World, institution: u32, start: NaiveDate) -> Class {
     let sessions = (planned_hours * 106).div_ceil(100 * session_hours);
     let shortest = (sessions + sessions / 3 + 1).clamp(14, 56);
     let length_days = rng.gen_range(shortest..=56.max(shortest));
-    let subsidy_fen = if scheme == Some(Scheme::Benford) {
+    let subsidy_fen = if fabricated {
         100_000
     } else {
         let choices = catalogue::subsidy_choices_fen(level);
@@ -357,7 +376,7 @@ fn new_class(world: &mut World, institution: u32, start: NaiveDate) -> Class {
     // Assessor 0 passes nearly everyone at the collusion institution; elsewhere it assesses
     // mediocre and poor institutions only, so that it passes about two in three there.
     let assessor = match (scheme, profile) {
-        (Some(Scheme::AssessorCollusion), _) => 0,
+        _ if colluding => 0,
         (None, Profile::Mediocre) if rng.gen_bool(0.6) => 0,
         (None, Profile::Poor) if rng.gen_bool(0.5) => 0,
         _ => rng.gen_range(1..catalogue::ASSESSORS.len()),
@@ -370,7 +389,7 @@ fn new_class(world: &mut World, institution: u32, start: NaiveDate) -> Class {
         (_, Kind::EnterpriseCenter) => rng.gen_range(15..=28),
         (_, Kind::PublicBase) => rng.gen_range(24..=40),
     };
-    let manual_percent = if scheme == Some(Scheme::ManualSignIns) { 65 } else { rng.gen_range(0..=2) };
+    let manual_percent = if scheme == Some(Scheme::ManualSignIns) { options.intensity_percent.map(u32::from).unwrap_or(65) } else { rng.gen_range(0..=2) };
     let mut class = Class {
         institution,
         occupation,
@@ -388,7 +407,7 @@ fn new_class(world: &mut World, institution: u32, start: NaiveDate) -> Class {
         assessor,
         exam_date: None,
         manual_percent,
-        synchronized: scheme == Some(Scheme::SynchronizedSignIns),
+        synchronized,
         enrollments: Vec::new(),
         training_claims: Vec::new(),
         appraisal_claim: None,
@@ -396,7 +415,7 @@ fn new_class(world: &mut World, institution: u32, start: NaiveDate) -> Class {
         capacity_margin: rng.gen_range(3..=10),
         capacity: 0,
         before_licence: false,
-        split_claims: scheme == Some(Scheme::Benford),
+        split_claims: fabricated,
         used: false,
         planned_size,
     };
@@ -689,6 +708,9 @@ fn exam(world: &mut World, enrollment: u32) {
     let end = class.end();
     let institution = &world.institutions[class.institution as usize];
     let (profile, scheme) = (institution.profile, institution.scheme);
+    // Collusion covers the exams of the classes the friendly assessor was given.
+    let scheme = if scheme == Some(Scheme::AssessorCollusion) && class.assessor != 0 { None } else { scheme };
+    let heap_share = world.options.scheme_share(0.85);
     let plan = e.exam;
     match plan {
         ExamPlan::None => {}
@@ -706,7 +728,7 @@ fn exam(world: &mut World, enrollment: u32) {
             let score = match scheme {
                 // Marks pushed just over the pass line: a heap at 60–62, nobody fails.
                 Some(Scheme::ScoreHeaping) => {
-                    if rng.gen_bool(0.85) {
+                    if rng.gen_bool(heap_share) {
                         60.0 + rng.gen_range(0..=2) as f64
                     } else {
                         63.0 + rng.gen_range(0..=7) as f64
@@ -746,6 +768,7 @@ fn employment(world: &mut World, enrollment: u32) {
     let employers = world.employers.len();
     // The employer a concentration institution sends most of its trainees to.
     let concentrated = (class.institution as usize * 7 + 3) % employers;
+    let (concentration_share, short_share) = (world.options.scheme_share(0.8), world.options.scheme_share(0.85));
     let rng = &mut world.rng;
     let (employer, from, months) = if category.trainees_employed() || group == Group::Employee {
         let from = month_start_after(start, -rng.gen_range(3..=12)).max(first_month);
@@ -756,12 +779,12 @@ fn employment(world: &mut World, enrollment: u32) {
         if !rng.gen_bool(rate) {
             return;
         }
-        let employer = if scheme == Some(Scheme::EmployerConcentration) && rng.gen_bool(0.8) {
+        let employer = if scheme == Some(Scheme::EmployerConcentration) && rng.gen_bool(concentration_share) {
             concentrated
         } else {
             rng.gen_range(0..employers)
         };
-        if scheme == Some(Scheme::ShortEmployment) && rng.gen_bool(0.85) {
+        if scheme == Some(Scheme::ShortEmployment) && rng.gen_bool(short_share) {
             // Signed on the month after the class for a month or two, just long enough to count.
             (employer, month_start_after(end, 1), rng.gen_range(1..=2))
         } else {

@@ -58,6 +58,17 @@ pub struct SampleOptions {
     pub from: Quarter,
     /// Last quarter: the export is taken on its last day.
     pub to: Quarter,
+    /// How much of a scheme institution's trainees, sign-ins, claims or exams its scheme involves,
+    /// in percent (the detection benchmark plants 5, 15 and 40); `None`: the strong catalogue
+    /// schemes (65% manual sign-ins, 85% short jobs, …), which the committed sample uses.
+    pub intensity_percent: Option<u8>,
+}
+
+impl SampleOptions {
+    /// The share of a scheme's rows involved: the intensity when one is set, else `default`.
+    pub fn scheme_share(&self, default: f64) -> f64 {
+        self.intensity_percent.map(|p| p as f64 / 100.0).unwrap_or(default)
+    }
 }
 
 impl Default for SampleOptions {
@@ -67,6 +78,7 @@ impl Default for SampleOptions {
             seed: 20261126,
             from: Quarter::new(2025, 1).expect("valid quarter"),
             to: Quarter::new(2026, 3).expect("valid quarter"),
+            intensity_percent: None,
         }
     }
 }
@@ -126,6 +138,7 @@ fn build(options: &SampleOptions) -> Result<model::World> {
     schemes::link_successors(&mut world);
     honest::schedule_classes(&mut world);
     honest::enroll(&mut world);
+    schemes::recycle_trainees(&mut world);
     schemes::make_rings(&mut world);
     let pending = plant::before_outcomes(&mut world)?;
     honest::outcomes(&mut world);
@@ -142,6 +155,9 @@ fn validate(options: &SampleOptions) -> Result<()> {
             "sample: {} institutions are too few; at least {MINIMUM_INSTITUTIONS} are needed to host every planted case",
             options.institutions
         )));
+    }
+    if let Some(percent) = options.intensity_percent.filter(|p| !(1..=100).contains(p)) {
+        return Err(Error::invalid(format!("sample: intensity {percent}% must be 1–100 (the share of a scheme institution's rows involved)")));
     }
     let quarters = options.from.through(options.to).len();
     if quarters < MINIMUM_QUARTERS {

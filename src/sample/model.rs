@@ -120,6 +120,9 @@ pub enum Scheme {
     EmployerConcentration,
     Ring,
     Successor,
+    /// Trainees put through training again at two other institutions (planted only at a set
+    /// intensity, so never in the catalogue sample: not in [`Scheme::ALL`]).
+    RecycledTrainees,
 }
 
 impl Scheme {
@@ -146,6 +149,7 @@ impl Scheme {
             Scheme::EmployerConcentration => "employer_concentration",
             Scheme::Ring => "ring",
             Scheme::Successor => "successor",
+            Scheme::RecycledTrainees => "recycled_trainees",
         }
     }
 }
@@ -608,6 +612,8 @@ pub struct World {
     pub rejects: Vec<RejectPlant>,
     /// Rules planted on every training line of an enrollment, applied once the lines exist.
     pub enrollment_line_rules: Vec<(u32, u16)>,
+    /// Classes drawn so far per scheme institution (a set intensity involves its share of them).
+    pub scheme_classes: BTreeMap<u32, u32>,
 }
 
 impl World {
@@ -638,6 +644,7 @@ impl World {
             class_notes: BTreeMap::new(),
             claim_notes: BTreeMap::new(),
             procedural: Vec::new(),
+            scheme_classes: BTreeMap::new(),
             schemes: Vec::new(),
             rejects: Vec::new(),
             enrollment_line_rules: Vec::new(),

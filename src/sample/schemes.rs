@@ -47,12 +47,21 @@ pub fn make_rings(world: &mut World) {
         if world.institutions[institution].scheme != Some(Scheme::Ring) {
             continue;
         }
+        // Two groups of six per class; at a set intensity, that share of the class's trainees in
+        // groups of six (a fraction of a group drawn).
+        let wanted = match world.options.intensity_percent {
+            None => 12,
+            Some(percent) => {
+                let groups = world.classes[class].enrollments.len() as f64 * percent as f64 / 100.0 / 6.0;
+                6 * (groups.floor() as usize + usize::from(world.rng.gen_bool(groups.fract())))
+            }
+        };
         let members: Vec<u32> = world.classes[class]
             .enrollments
             .iter()
             .copied()
             .filter(|&e| world.enrollments[e as usize].flags == 0)
-            .take(12)
+            .take(wanted)
             .collect();
         for ring in members.chunks_exact(6) {
             // Numbers far above any person's index stay distinct from every honest one.
@@ -71,6 +80,57 @@ pub fn make_rings(world: &mut World) {
     }
 }
 
+/// Recycled trainees, planted only at a set intensity (the catalogue sample has none): three
+/// ordinary institutions pass trainees around. That share of each class of the first is enrolled
+/// again, as the same persons, in classes of the other two starting within a year (another
+/// occupation, so that no rule is breached: R01 needs the same occupation and level).
+pub fn recycle_trainees(world: &mut World) {
+    let Some(percent) = world.options.intensity_percent else { return };
+    let ordinary: Vec<u32> = (0..world.institutions.len() as u32)
+        .rev()
+        .filter(|&i| {
+            let institution = &world.institutions[i as usize];
+            institution.scheme.is_none() && institution.special == Special::None
+        })
+        .take(3)
+        .collect();
+    let [host, first, second] = ordinary[..] else { return };
+    let partner_classes: Vec<u32> =
+        (0..world.classes.len() as u32).filter(|&c| [first, second].contains(&world.classes[c as usize].institution)).collect();
+    let mut taken: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
+    for class in (0..world.classes.len()).filter(|&c| world.classes[c].institution == host) {
+        let (start, occupation) = (world.classes[class].start, world.classes[class].occupation);
+        let trainees: Vec<u32> = world.classes[class].enrollments.iter().copied().filter(|&e| world.enrollments[e as usize].flags == 0).collect();
+        let wanted = (trainees.len() * percent as usize).div_ceil(100);
+        for (n, &enrollment) in trainees.iter().take(wanted).enumerate() {
+            let person = world.enrollments[enrollment as usize].person;
+            // Alternate between the two partners, the nearest class in time that has a seat.
+            let near = partner_classes.iter().copied().filter(|&c| {
+                let other = &world.classes[c as usize];
+                other.institution == [first, second][n % 2] && other.occupation != occupation && (other.start - start).num_days().abs() <= 365
+            });
+            let seat = near
+                .flat_map(|c| world.classes[c as usize].enrollments.clone())
+                .find(|&e| world.enrollments[e as usize].flags == 0 && !taken.contains(&e) && world.enrollments[e as usize].person != person);
+            if let Some(seat) = seat {
+                taken.insert(seat);
+                world.enrollments[seat as usize].person = person;
+            }
+        }
+    }
+    let ids: Vec<String> = [host, first, second].iter().map(|&i| world.institutions[i as usize].id()).collect();
+    for (index, &institution) in [host, first, second].iter().enumerate() {
+        let note = format!(
+            "planted at {percent}% intensity: trainees of {} trained again at {} and {} within a year (another occupation){}",
+            ids[0],
+            ids[1],
+            ids[2],
+            if index == 0 { "" } else { "; this institution takes part" }
+        );
+        world.schemes.push(SchemePlant { scheme: Scheme::RecycledTrainees, institution, note });
+    }
+}
+
 /// Truth notes of every scheme institution (successors are noted when linked).
 pub fn record(world: &mut World) {
     for index in 0..world.institutions.len() {
@@ -84,14 +144,15 @@ pub fn record(world: &mut World) {
             Scheme::ShortEmployment => "85% of employed trainees contribute only 1-2 months starting the month after the class",
             Scheme::EmployerConcentration => "about 80% of employed trainees at one employer",
             Scheme::Ring => "groups of six trainees share one phone and one payout account",
-            Scheme::Successor => continue,
+            Scheme::Successor | Scheme::RecycledTrainees => continue,
         };
-        let note = match scheme {
-            Scheme::EmployerConcentration => {
+        let note = match (world.options.intensity_percent, scheme) {
+            (Some(percent), _) => format!("planted at {percent}% intensity (of classes, sign-ins, jobs or exams): {}", scheme.name()),
+            (None, Scheme::EmployerConcentration) => {
                 let employer = (index * 7 + 3) % world.employers.len();
                 format!("{note} ({})", world.employers[employer].code)
             }
-            _ => note.to_string(),
+            (None, _) => note.to_string(),
         };
         world.schemes.push(SchemePlant { scheme, institution: index as u32, note });
     }

@@ -453,7 +453,7 @@ fn rejected_rows_are_in_the_files() {
 fn other_ranges_and_sizes_generate() {
     // The smallest accepted world, over four quarters ending earlier in the year.
     let options =
-        SampleOptions { institutions: 40, seed: 3, from: "2025Q2".parse().unwrap(), to: "2026Q1".parse().unwrap() };
+        SampleOptions { institutions: 40, seed: 3, from: "2025Q2".parse().unwrap(), to: "2026Q1".parse().unwrap(), intensity_percent: None };
     let world = build(&options).expect("a small world builds");
     let (mut rules, mut findings) = (0u16, BTreeSet::new());
     for line in 0..world.lines.len() as u32 {
@@ -466,6 +466,42 @@ fn other_ranges_and_sizes_generate() {
     assert_eq!(findings.len(), 4);
     assert!(build(&SampleOptions { institutions: 39, ..options }).is_err());
     assert!(build(&SampleOptions { to: "2025Q4".parse().unwrap(), ..options }).is_err());
+}
+
+#[test]
+fn an_intensity_plants_each_scheme_in_that_share() {
+    let options = SampleOptions { intensity_percent: Some(15), ..SampleOptions::default() };
+    let world = build(&options).expect("a graded world builds");
+    let scheme_of = |class: &super::model::Class| world.institutions[class.institution as usize].scheme;
+    let classes_with = |scheme: Scheme| world.classes.iter().filter(|c| scheme_of(c) == Some(scheme)).collect::<Vec<_>>();
+    // Hand-written sign-ins at exactly the intensity, on every class of the institution.
+    assert!(classes_with(Scheme::ManualSignIns).iter().all(|c| c.manual_percent == 15));
+    // Class-level schemes on part of the classes only: some, not all.
+    for (scheme, involved) in [
+        (Scheme::SynchronizedSignIns, &(|c: &super::model::Class| c.synchronized) as &dyn Fn(&super::model::Class) -> bool),
+        (Scheme::Benford, &|c: &super::model::Class| c.split_claims),
+        (Scheme::AssessorCollusion, &|c: &super::model::Class| c.assessor == 0),
+    ] {
+        let classes = classes_with(scheme);
+        let hit = classes.iter().filter(|c| involved(c)).count();
+        assert!(hit > 0 && hit < classes.len(), "{scheme:?}: {hit} of {}", classes.len());
+    }
+    let truth = serde_json::to_value(super::truth::assemble(&world)).unwrap();
+    assert_eq!(truth["intensity_percent"], 15);
+    assert!(truth["schemes"].as_array().unwrap().iter().any(|s| s["note"].as_str().unwrap().starts_with("planted at 15% intensity")));
+    // Three ordinary institutions recycle trainees: the same persons in classes of the others.
+    let recycled: Vec<u32> = world.schemes.iter().filter(|s| s.scheme == Scheme::RecycledTrainees).map(|s| s.institution).collect();
+    assert_eq!(recycled.len(), 3);
+    let persons_of = |institution: u32| -> BTreeSet<u32> {
+        world.enrollments.iter().filter(|e| world.classes[e.class as usize].institution == institution).map(|e| e.person).collect()
+    };
+    let shared = persons_of(recycled[0]).intersection(&persons_of(recycled[1]).union(&persons_of(recycled[2])).copied().collect()).count();
+    assert!(shared >= 8, "{shared} trainees recycled");
+    assert!(default_world().schemes.iter().all(|s| s.scheme != Scheme::RecycledTrainees), "the catalogue sample has none");
+    assert!(build(&SampleOptions { intensity_percent: Some(0), ..options }).is_err());
+    assert!(build(&SampleOptions { intensity_percent: Some(101), ..options }).is_err());
+    // The committed sample has no intensity and says none.
+    assert!(default_world().options.intensity_percent.is_none());
 }
 
 /// Scale probe, run by hand: `cargo test --release --lib sample::tests::scale -- --ignored --nocapture`.

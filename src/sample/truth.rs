@@ -19,6 +19,9 @@ pub struct Truth {
     pub institutions: usize,
     pub from: String,
     pub to: String,
+    /// The schemes' intensity in percent, when one was set (absent: the catalogue's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intensity_percent: Option<u8>,
     pub minimum_wage: MinimumWages,
     pub lines: Vec<LineTruth>,
     pub procedural: Vec<ProceduralTruth>,
@@ -262,6 +265,7 @@ pub fn assemble(world: &World) -> Truth {
         institutions: world.options.institutions,
         from: world.options.from.to_string(),
         to: world.options.to.to_string(),
+        intensity_percent: world.options.intensity_percent,
         minimum_wage: MinimumWages,
         lines,
         procedural,

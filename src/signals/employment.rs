@@ -11,6 +11,10 @@
 //!   (the last month of the data or of Q, whichever is earlier). Value: share of such short jobs.
 //! - `employer_concentration`: value: the share of the employed-after-training trainees whose
 //!   first new employer is the most frequent one.
+//! - `employment_clusters`: fake jobs spread over several short-lived employers so that no one
+//!   employer stands out. A cluster employer took at least `min_trainees` of the institution's
+//!   employed-after-training trainees, at least `min_short_share` of them in short jobs. Value:
+//!   the share of those trainees at cluster employers; fires with `min_employers` or more.
 
 use super::robust::Direction;
 use super::{data, judge_all, percent, short, Comparison, Context, Measurement, SignalValue};
@@ -22,6 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 pub const SHORT: &str = "short_employment";
 pub const CONCENTRATION: &str = "employer_concentration";
+pub const CLUSTERS: &str = "employment_clusters";
 
 /// What became of one trainee after training.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,6 +234,54 @@ pub fn concentration_measurement(outcomes: &[&Outcome], min_rows: usize, min_sha
     Some(Measurement { value: share, rows: outcomes.len() as i64, passes_bar: share >= min_share, facts, entities: Vec::new() })
 }
 
+/// The settings of [`clusters_measurement`].
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterRules {
+    pub min_trainees: usize,
+    pub min_short_share: f64,
+    pub min_employers: usize,
+    pub min_rows: usize,
+    pub min_share: f64,
+}
+
+/// The `employment_clusters` measurement of one institution's outcomes (`None` below
+/// `min_rows`): which employers took several of its trainees mostly for short jobs.
+pub fn clusters_measurement(outcomes: &[&Outcome], rules: ClusterRules, window: &str) -> Option<Measurement> {
+    if outcomes.len() < rules.min_rows.max(1) {
+        return None;
+    }
+    let mut per_employer: BTreeMap<&str, (BTreeSet<&str>, usize)> = BTreeMap::new();
+    for outcome in outcomes {
+        let entry = per_employer.entry(outcome.employer_id.as_str()).or_default();
+        if entry.0.insert(outcome.person_id.as_str()) && outcome.short {
+            entry.1 += 1;
+        }
+    }
+    // Cluster employers, most trainees first, then by id.
+    let mut clusters: Vec<(&str, usize, usize)> = per_employer
+        .iter()
+        .filter(|(_, (persons, short))| persons.len() >= rules.min_trainees && *short as f64 >= rules.min_short_share * persons.len() as f64)
+        .map(|(employer, (persons, short))| (*employer, persons.len(), *short))
+        .collect();
+    clusters.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let clustered: usize = clusters.iter().map(|(_, n, _)| n).sum();
+    let share = clustered as f64 / outcomes.len() as f64;
+    let mut facts = format!(
+        "{clustered} of {} trainees employed after classes ending {window} ({}) went to {} employers that each took {} or more of them, mostly for short jobs",
+        outcomes.len(),
+        percent(share),
+        clusters.len(),
+        rules.min_trainees
+    );
+    if !clusters.is_empty() {
+        let named: Vec<String> =
+            clusters.iter().take(5).map(|(employer, n, short)| format!("employer {} {n} trainees, {short} short", short_id(employer))).collect();
+        facts.push_str(&format!(": {}", named.join("; ")));
+    }
+    let passes_bar = share >= rules.min_share && clusters.len() >= rules.min_employers;
+    Some(Measurement { value: share, rows: outcomes.len() as i64, passes_bar, facts, entities: Vec::new() })
+}
+
 fn short_id(id: &str) -> String {
     short(id)
 }
@@ -255,6 +308,17 @@ pub fn employer_concentration(ctx: &Context, outcomes: &[Outcome]) -> Vec<Signal
         .collect();
     let comparison = Comparison { direction: Direction::High, bar: e.min_share, z_threshold: e.z_threshold, min_scale: e.min_scale, format: percent };
     judge_all(ctx, CONCENTRATION, measurements, comparison)
+}
+
+/// `employment_clusters` for every institution with enough trainees employed after training.
+pub fn employment_clusters(ctx: &Context, outcomes: &[Outcome]) -> Vec<SignalValue> {
+    let k = &ctx.config.employment_clusters;
+    let window = super::quarters_label(ctx.quarter, ctx.config.short_employment.window);
+    let rules = ClusterRules { min_trainees: k.min_trainees, min_short_share: k.min_short_share, min_employers: k.min_employers, min_rows: k.min_rows, min_share: k.min_share };
+    let measurements =
+        by_institution(outcomes).into_iter().filter_map(|(id, list)| Some((id.to_string(), clusters_measurement(&list, rules, &window)?))).collect();
+    let comparison = Comparison { direction: Direction::High, bar: k.min_share, z_threshold: k.z_threshold, min_scale: k.min_scale, format: percent };
+    judge_all(ctx, CLUSTERS, measurements, comparison)
 }
 
 #[cfg(test)]
@@ -316,6 +380,38 @@ mod tests {
         assert!(concentration.passes_bar);
         assert_eq!(concentration.value, 0.8);
         assert!(concentration.facts.starts_with("16 of 20 trainees employed after classes ending 2025Q2–2026Q2 started at employer EMPX (80.0%); 2 employers"), "{}", concentration.facts);
+    }
+
+    #[test]
+    fn several_short_lived_employers_taking_several_trainees_each_are_a_cluster() {
+        let rules = ClusterRules { min_trainees: 3, min_short_share: 0.5, min_employers: 2, min_rows: 10, min_share: 0.2 };
+        // 20 trainees: 3 at EMPA (2 short), 3 at EMPB (3 short), 3 at EMPC (1 short: not a
+        // cluster), the rest at 11 employers of one each.
+        let mut list = Vec::new();
+        for p in 0..20 {
+            let (employer, short) = match p {
+                0..=2 => ("EMPA".to_string(), p < 2),
+                3..=5 => ("EMPB".to_string(), true),
+                6..=8 => ("EMPC".to_string(), p == 6),
+                _ => (format!("EMP{p}"), false),
+            };
+            list.push(outcome("I1", p, &employer, short));
+        }
+        let refs: Vec<&Outcome> = list.iter().collect();
+        let m = clusters_measurement(&refs, rules, "Q").unwrap();
+        assert_eq!(m.value, 0.3);
+        assert!(m.passes_bar);
+        assert_eq!(
+            m.facts,
+            "6 of 20 trainees employed after classes ending Q (30.0%) went to 2 employers that each took 3 or more of them, mostly for short jobs: employer EMPA 3 trainees, 2 short; employer EMPB 3 trainees, 3 short"
+        );
+        // One cluster employer alone does not pass (employer_concentration's business)…
+        let one: Vec<&Outcome> = refs.iter().copied().filter(|o| o.employer_id != "EMPB").collect();
+        assert!(!clusters_measurement(&one, rules, "Q").unwrap().passes_bar);
+        // …nor two below the share, and two trainees per employer are no cluster at all.
+        assert!(!clusters_measurement(&refs, ClusterRules { min_share: 0.31, ..rules }, "Q").unwrap().passes_bar);
+        assert_eq!(clusters_measurement(&refs, ClusterRules { min_trainees: 4, ..rules }, "Q").unwrap().value, 0.0);
+        assert!(clusters_measurement(&refs[..9], rules, "Q").is_none());
     }
 
     #[test]

@@ -349,9 +349,13 @@ pub fn assessor_pass_rate(ctx: &Context, exams: &[Exam]) -> Vec<SignalValue> {
                 fired: measurement.passes_bar,
                 rows: measurement.rows,
                 z: worst.test_z,
+                // The assessor's own other institutions are the comparison (at least
+                // min_institutions_elsewhere of them).
+                comparable: true,
                 strength: robust::strength(worst.test_z, strength.z_mid, strength.z_scale),
                 peers: format!("assessor {} at {} other institutions", worst.assessor_id, worst.institutions_elsewhere),
                 summary: format!("{ASSESSOR} {} against {} elsewhere", percent(worst.passed_here as f64 / worst.exams_here as f64), percent(elsewhere)),
+                related: if measurement.passes_bar { vec![format!("assessor:{}", worst.assessor_id)] } else { Vec::new() },
                 evidence: measurement.facts,
                 entities: Vec::new(),
             })

@@ -11,8 +11,14 @@
 //!   → robust::judge against the institution's peers (same kind when ≥ min_peers, else all;
 //!     median and MAD, never mean and sd) → fired, robust z, strength
 //!   → outlier (robust Mahalanobis distance of the outcome-indicator profile, above peers only)
-//!   → risk (fixed weights, or a logistic model fitted on case decisions) → leads, flags
+//!   → risk (graded evidence of every signal, fired or not; a logistic model on case
+//!     decisions shrunk toward it) → leads (statistical, then breaches only; related leads), flags
 //! ```
+//!
+//! Signals: `benford`, `synchronized_sign_ins` and `manual_sign_ins` (sign_ins),
+//! `score_heaping` and `assessor_pass_rate` (exams), `short_employment`,
+//! `employer_concentration` and `employment_clusters` (employment), `shared_contacts` (rings),
+//! `recycled_trainees` (recycling), `successor`, `outlier`.
 //!
 //! Data windows (quarter offsets from the evaluated quarter Q, in `signals.toml`): claims
 //! submitted, sign-ins dated, exams sat and classes ending in Q−3 … Q (`window`); jobs after
@@ -27,6 +33,7 @@ mod data;
 pub mod employment;
 pub mod exams;
 pub mod outlier;
+pub mod recycling;
 pub mod rings;
 pub mod risk;
 pub mod robust;
@@ -42,6 +49,7 @@ use crate::features::indicators::IndicatorTable;
 use crate::ingest::Export;
 use crate::policy::Policy;
 use crate::quarter::Quarter;
+use crate::rating::score::LeadStanding;
 use crate::rules::Findings;
 use chrono::NaiveDate;
 use polars::prelude::DataFrame;
@@ -65,7 +73,8 @@ pub struct SignalsInput<'a> {
 pub struct Leads {
     /// `leads.parquet`: `rank` (u32, 1 = most suspicious), `institution_id`, `name`, `kind`,
     /// `risk_score`, `high_priority`, `signals` (fired signal names, strongest first),
-    /// `signal_count`, `breach_lines`, `breach_share`, `cleared_on`, `evidence`; sorted by rank.
+    /// `signal_count`, `breach_lines`, `breach_share`, `cleared_on`, `evidence`, `risk_evidence`,
+    /// `contributions`, `lead_list`, `related_leads`, `list_rank`; sorted by rank.
     pub leads: DataFrame,
     /// Rows for `flags.parquet`: `flag_id`, `kind` (`signal`), `rule`, `severity`,
     /// `institution_id`, `entity_kind`, `entity_id`, `amount_fen` (0), `evidence`, `overturned`.
@@ -76,8 +85,9 @@ pub struct Leads {
     pub signal_values: DataFrame,
     /// `benford_digits.parquet`: observed first-digit counts against Benford's shares.
     pub benford_digits: DataFrame,
-    /// institution → (risk_score, high_priority), for every institution, for rating.
-    pub risk: HashMap<String, (f64, bool)>,
+    /// institution → its risk score, high priority and lead rank, for every institution, for
+    /// rating (the uplift hold and watch).
+    pub risk: HashMap<String, LeadStanding>,
     /// For `summary.json`'s `notes["risk_model"]`.
     pub model: serde_json::Value,
 }
@@ -116,13 +126,22 @@ pub struct SignalValue {
     pub fired: bool,
     pub rows: i64,
     pub z: f64,
-    /// 0–1; used by the risk score when fired (and by the learned model always).
+    /// Whether `z` measures a distance from enough peers (at least `min_comparable`), so that
+    /// the risk score may grade it whether or not it fired; false for too few peers and for
+    /// facts without peers (successor), which count by their strength when they fire.
+    pub comparable: bool,
+    /// 0–1: the flags' severity, and a fact's contribution to the risk score when it fires.
     pub strength: f64,
     pub peers: String,
     pub evidence: String,
     /// The value against its peers in one line, for the flags of concrete entities.
     pub summary: String,
     pub entities: Vec<Entity>,
+    /// What ties this institution to others in this signal's evidence, as keys: `institution:ID`
+    /// (another institution named: the sanctioned one a successor follows, the partner sharing
+    /// recycled trainees) or `assessor:ID` (the assessor whose pass rate is suspect). Leads
+    /// sharing a key, or naming each other, are related leads.
+    pub related: Vec<String>,
 }
 
 /// Everything the signal modules share.
@@ -234,11 +253,13 @@ pub fn judged(ctx: &Context, signal: &'static str, id: String, m: Measurement, p
         fired: judgement.fired,
         rows: m.rows,
         z: judgement.z,
+        comparable: peer.count >= ctx.config.min_comparable && peer.median.is_finite(),
         strength,
         peers: peer.label.clone(),
         evidence: format!("{} ({peer_text})", m.facts),
         summary: format!("{} {} ({peer_text})", signal, format(m.value)),
         entities: m.entities,
+        related: Vec::new(),
     }
 }
 
@@ -296,8 +317,11 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
             values.extend(timed("signal assessor_pass_rate", || exams::assessor_pass_rate(&ctx, &exams)));
         }
     }
-    if config.short_employment.enabled || config.employer_concentration.enabled {
+    if config.short_employment.enabled || config.employer_concentration.enabled || config.employment_clusters.enabled {
         let outcomes = timed("signals: employment outcomes", || employment::outcomes(&ctx))?;
+        if config.employment_clusters.enabled {
+            values.extend(timed("signal employment_clusters", || employment::employment_clusters(&ctx, &outcomes)));
+        }
         if config.short_employment.enabled {
             values.extend(timed("signal short_employment", || employment::short_employment(&ctx, &outcomes)));
         }
@@ -307,6 +331,9 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
     }
     if config.shared_contacts.enabled {
         values.extend(timed("signal shared_contacts", || rings::detect(&ctx))?);
+    }
+    if config.recycled_trainees.enabled {
+        values.extend(timed("signal recycled_trainees", || recycling::detect(&ctx))?);
     }
     if config.successor.enabled {
         values.extend(timed("signal successor", || successor::detect(&ctx))?);
@@ -323,7 +350,16 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
     let signal_flags = tables::signal_flags(&ctx, &values)?;
     let signal_values = tables::signal_values(&values)?;
     let benford_digits = tables::benford_digits(&digits)?;
-    let risk = scored.institutions.iter().map(|i| (i.institution_id.clone(), (i.risk_score, i.high_priority))).collect();
+    let mut risk: HashMap<String, LeadStanding> = scored
+        .institutions
+        .iter()
+        .map(|i| (i.institution_id.clone(), LeadStanding { risk_score: i.risk_score, high_priority: i.high_priority, rank: None }))
+        .collect();
+    for (position, &index) in risk::rank(&scored.institutions).iter().enumerate() {
+        if let Some(standing) = risk.get_mut(&scored.institutions[index].institution_id) {
+            standing.rank = Some(position as u32 + 1);
+        }
+    }
     Ok(Leads { leads, signal_flags, signal_values, benford_digits, risk, model: scored.model })
 }
 

@@ -1,29 +1,36 @@
 //! The risk score (0–1) and who is a lead.
 //!
-//! **Fixed weights (the default).** Each fired signal *s* has a strength σₛ = 1 / (1 + e^−(z − z_mid)/z_scale)
-//! from its robust z-score against its peers (the successor link has strength 1 for a new entity,
-//! `existing_strength` otherwise), and a weight wₛ from `signals.toml`: the most risk that signal
-//! alone can give. Rule breaches in Q add a strength b = min(1, breach share ÷
-//! `breach_share_full`) (0 below `min_breach_lines` breach lines) with weight w_b. The pieces are
-//! combined as independent evidence (a noisy-OR):
+//! **Graded evidence (the default).** Every signal of an institution adds evidence by how far its
+//! value sits from its peers, whether or not it cleared its bar (the bar only decides what is
+//! shown to a person as a fired signal): a value z robust units above its peers adds
+//! `cₛ = wₛ · max(0, z − z_floor) ÷ z_unit` (`risk.z_floor`, `risk.z_unit`; wₛ the signal's
+//! weight in `signals.toml`). Values with too few peers add nothing. A fired fact without peers
+//! (successor) adds `−ln(1 − wₛ · strength)`, and rule breaches in Q add `−ln(1 − w_b · b)` with
+//! b = min(1, breach share ÷ `breach_share_full`) (0 below `min_breach_lines` breach lines):
 //!
 //! ```text
-//! risk_score = 1 − (1 − w_b · b) · Π over fired signals (1 − wₛ · σₛ)
+//! risk_evidence = Σ cₛ + c_successor + c_breaches
+//! risk_score    = 1 − exp(−risk_evidence)
 //! ```
 //!
-//! so each fired signal raises the score, two moderate signals outweigh one, and the score never
-//! passes 1. Signals that did not fire contribute nothing.
+//! Pieces of evidence add up, so two moderate anomalies outrank one weak one, and nothing
+//! saturates: a z of 50 adds more than a z of 9. (A fact or breaches alone give exactly the
+//! noisy-OR of their weights: successor at full strength gives 0.95.)
 //!
-//! **Learned weights.** Where the standing decisions (by Q's end) hold at least `min_confirmed`
-//! institutions whose latest decision is `fraud_confirmed` and `min_cleared` whose latest is
-//! `cleared`, a logistic regression (linfa-logistic, L2 penalty `l2_penalty`) of that decision
-//! on every institution's signal strengths (fired or not) and breach strength is fitted, its
-//! stratified k-fold cross-validated AUC is reported, and risk_score is its predicted probability
-//! of `fraud_confirmed`. Otherwise the fixed weights are used and `model` says why.
+//! **Learned weights, shrunk toward the fixed ones.** Where the standing decisions (by Q's end)
+//! hold at least `min_confirmed` institutions whose latest decision is `fraud_confirmed` and
+//! `min_cleared` whose latest is `cleared`, a logistic regression (linfa-logistic, L2 penalty
+//! `l2_penalty`) of that decision on every institution's graded evidence per signal (weight 1)
+//! and breach strength is fitted, and its stratified k-fold cross-validated AUC reported. The
+//! risk score becomes `(1 − λ) · fixed + λ · model` with `λ = n ÷ (n + prior_decisions)`, n the
+//! decided institutions: a handful of decisions nudges the ranking, many decide it. Otherwise
+//! the fixed weights are used and `model` says why.
 //!
-//! A lead is an institution with at least one fired signal or a breach contribution; leads are
-//! ranked by risk_score (rounded to 6 decimals) descending, ties by institution id. A lead is
-//! high priority when risk_score ≥ `tiers.toml`'s `cutoffs.high_priority_risk_score`.
+//! A lead is an institution with a fired signal, a breach contribution, or a risk score of at
+//! least `risk.lead_min_risk_score`. Leads are ranked by risk_score (rounded to 6 decimals)
+//! descending, then by risk_evidence (which keeps growing where the score rounds to 1), then by
+//! institution id. A lead is high priority when risk_score ≥ `tiers.toml`'s
+//! `cutoffs.high_priority_risk_score`. Each lead lists every signal's contribution.
 
 use super::{data, percent, signal_order, Context, SignalValue, SIGNALS};
 use crate::columns as c;
@@ -108,13 +115,45 @@ pub fn breach_strength(breach_lines: i64, share: f64, min_lines: u32, full: f64)
     }
 }
 
-/// The fixed-weight combination: `1 − (1 − w_b·b) · Π (1 − wₛ·σₛ)`.
-pub fn combine(breach: (f64, f64), fired: &[(f64, f64)]) -> f64 {
-    let mut keep = 1.0 - (breach.0 * breach.1).clamp(0.0, 1.0);
-    for (weight, strength) in fired {
-        keep *= 1.0 - (weight * strength).clamp(0.0, 1.0);
+/// A signal value's graded evidence at weight `weight`: `weight · max(0, z − z_floor) ÷ z_unit`
+/// for a value with enough peers, `−ln(1 − weight · strength)` for a fired fact, else 0.
+pub fn contribution(value: &SignalValue, weight: f64, risk: super::config::Risk) -> f64 {
+    if value.comparable {
+        if value.z.is_finite() {
+            weight * (value.z - risk.z_floor).max(0.0) / risk.z_unit
+        } else {
+            0.0
+        }
+    } else if value.fired {
+        hazard(weight * value.strength)
+    } else {
+        0.0
     }
-    (1.0 - keep).clamp(0.0, 1.0)
+}
+
+/// `−ln(1 − p)`: the evidence of a piece that alone gives risk `p` (capped below 1, so that a
+/// weight of 1 stays finite).
+pub fn hazard(p: f64) -> f64 {
+    -(1.0 - p.clamp(0.0, 0.999_999)).ln()
+}
+
+/// `1 − exp(−evidence)`: the risk score of an amount of evidence.
+pub fn risk_of(evidence: f64) -> f64 {
+    (1.0 - (-evidence.max(0.0)).exp()).clamp(0.0, 1.0)
+}
+
+/// One signal's part in an institution's risk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    pub signal: &'static str,
+    /// Evidence added (risk_evidence units).
+    pub evidence: f64,
+    pub z: f64,
+    /// Whether z was graded (enough peers); false for facts and values without peers.
+    pub comparable: bool,
+    pub fired: bool,
+    /// The signal's evidence text (values, peers, rows).
+    pub facts: String,
 }
 
 /// One institution's risk.
@@ -123,8 +162,16 @@ pub struct InstitutionRisk {
     pub institution_id: String,
     pub risk_score: f64,
     pub high_priority: bool,
-    /// Fired signals: (name, weight × strength, evidence), strongest first.
+    /// The total evidence behind risk_score (fixed weights), for ranking where the score
+    /// rounds to 1.
+    pub risk_evidence: f64,
+    /// Every computed signal's contribution, largest first (fired or not, zero included).
+    pub contributions: Vec<Contribution>,
+    /// Fired signals: (name, contribution, evidence), largest first.
     pub fired: Vec<(&'static str, f64, String)>,
+    /// (key, signal) of what ties it to other institutions in its fired signals' evidence
+    /// (see [`SignalValue::related`]), sorted.
+    pub related: Vec<(String, &'static str)>,
     pub breaches: Option<Breaches>,
     /// Whether it is a lead (a fired signal or a breach contribution).
     pub lead: bool,
@@ -146,10 +193,14 @@ pub fn round6(value: f64) -> f64 {
     (value * 1e6).round() / 1e6 + 0.0
 }
 
-/// Ranks leads: risk_score descending, then institution id. Returns indices into `risks`.
+/// Ranks leads: risk_score descending, then risk_evidence descending, then institution id.
+/// Returns indices into `risks`.
 pub fn rank(risks: &[InstitutionRisk]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..risks.len()).filter(|&i| risks[i].lead).collect();
-    order.sort_by(|&a, &b| risks[b].risk_score.total_cmp(&risks[a].risk_score).then(risks[a].institution_id.cmp(&risks[b].institution_id)));
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&risks[a], &risks[b]);
+        b.risk_score.total_cmp(&a.risk_score).then(b.risk_evidence.total_cmp(&a.risk_evidence)).then(a.institution_id.cmp(&b.institution_id))
+    });
     order
 }
 
@@ -163,13 +214,14 @@ pub fn score(ctx: &Context, values: &[SignalValue], breaches: &BTreeMap<String, 
         by_institution.entry(value.institution_id.as_str()).or_default().push(value);
     }
 
-    // Features for the learned model: every enabled signal's strength (0 when not computed),
-    // then the breach strength.
+    // Every signal's graded evidence at weight 1: the learned model's features, and (× weight)
+    // the fixed combination's pieces.
+    let graded = |value: &SignalValue| contribution(value, 1.0, config.risk);
     let features = |id: &str| -> Vec<f64> {
         let own = by_institution.get(id);
         let mut row: Vec<f64> = enabled
             .iter()
-            .map(|signal| own.and_then(|list| list.iter().find(|v| v.signal == *signal)).map(|v| v.strength).unwrap_or(0.0))
+            .map(|signal| own.and_then(|list| list.iter().find(|v| v.signal == *signal)).map(|v| graded(v)).unwrap_or(0.0))
             .collect();
         row.push(breaches.get(id).map(|b| b.strength).unwrap_or(0.0));
         row
@@ -186,30 +238,47 @@ pub fn score(ctx: &Context, values: &[SignalValue], breaches: &BTreeMap<String, 
     } else {
         None
     };
+    let shrink = labels.len() as f64 / (labels.len() as f64 + config.learning.prior_decisions);
 
     let mut institutions = Vec::new();
     for id in ctx.kinds.keys() {
         let own = by_institution.get(id.as_str()).cloned().unwrap_or_default();
-        let mut fired: Vec<(&'static str, f64, String)> = own
+        let mut contributions: Vec<Contribution> = own
             .iter()
-            .filter(|v| v.fired)
-            .map(|v| (v.signal, config.switch(v.signal).1 * v.strength, v.evidence.clone()))
+            .map(|v| Contribution {
+                signal: v.signal,
+                evidence: contribution(v, config.switch(v.signal).1, config.risk),
+                z: v.z,
+                comparable: v.comparable,
+                fired: v.fired,
+                facts: v.evidence.clone(),
+            })
             .collect();
-        fired.sort_by(|a, b| b.1.total_cmp(&a.1).then(signal_order(a.0).cmp(&signal_order(b.0))));
+        contributions.sort_by(|a, b| b.evidence.total_cmp(&a.evidence).then(signal_order(a.signal).cmp(&signal_order(b.signal))));
+        let fired: Vec<(&'static str, f64, String)> =
+            contributions.iter().filter(|c| c.fired).map(|c| (c.signal, c.evidence, c.facts.clone())).collect();
+        let mut related: Vec<(String, &'static str)> =
+            own.iter().filter(|v| v.fired).flat_map(|v| v.related.iter().map(|key| (key.clone(), v.signal))).collect();
+        related.sort();
+        related.dedup();
         let breach = breaches.get(id).cloned();
         let b = breach.as_ref().map(|b| b.strength).unwrap_or(0.0);
+        let risk_evidence = contributions.iter().map(|c| c.evidence).sum::<f64>() + hazard(config.risk.breach_weight * b);
+        let fixed = risk_of(risk_evidence);
         let risk = match &learned {
-            Some(Ok(model)) => model.probability(&features(id)),
-            // Each fired signal's contribution is already its weight × strength.
-            _ => combine((config.risk.breach_weight, b), &fired.iter().map(|(_, contribution, _)| (1.0, *contribution)).collect::<Vec<_>>()),
+            Some(Ok(model)) => (1.0 - shrink) * fixed + shrink * model.probability(&features(id)),
+            _ => fixed,
         };
         let risk = round6(risk);
-        let lead = !fired.is_empty() || round6(b * config.risk.breach_weight) > 0.0;
+        let lead = !fired.is_empty() || round6(b * config.risk.breach_weight) > 0.0 || risk >= config.risk.lead_min_risk_score;
         institutions.push(InstitutionRisk {
             institution_id: id.clone(),
             risk_score: risk,
             high_priority: risk >= cutoff,
+            risk_evidence: round6(risk_evidence),
+            contributions,
             fired,
+            related,
             breaches: breach,
             lead,
             cleared: cleared_note(ctx, id),
@@ -224,7 +293,9 @@ pub fn score(ctx: &Context, values: &[SignalValue], breaches: &BTreeMap<String, 
     let decided_json = json!({ "fraud_confirmed": confirmed, "cleared": cleared });
     let model = match learned {
         Some(Ok(model)) => json!({
-            "method": "logistic regression (linfa-logistic) of the standing decision on signal strengths",
+            "method": "logistic regression (linfa-logistic) of the standing decision on graded evidence, shrunk toward the fixed weights",
+            "shrinkage": round6(shrink),
+            "prior_decisions": config.learning.prior_decisions,
             "decided_institutions": decided_json,
             "cv_auc": round6(model.cv_auc),
             "folds": config.learning.folds,
@@ -258,7 +329,7 @@ pub fn score(ctx: &Context, values: &[SignalValue], breaches: &BTreeMap<String, 
 }
 
 /// The fixed-weight formula, as reported in the model notes.
-pub const FORMULA: &str = "risk_score = 1 − (1 − w_breaches·b) · Π over fired signals (1 − w·strength); strength = 1/(1+exp(−(z − z_mid)/z_scale)), b = min(1, breach share ÷ breach_share_full)";
+pub const FORMULA: &str = "risk_score = 1 − exp(−risk_evidence); risk_evidence = Σ over signals with enough peers of w·max(0, z − z_floor)/z_unit + Σ over fired facts of −ln(1 − w·strength) − ln(1 − w_breaches·b), b = min(1, breach share ÷ breach_share_full)";
 
 /// Latest `fraud_confirmed` (true) or `cleared` (false) decision by Q's end, per institution.
 pub fn decided(ctx: &Context) -> BTreeMap<String, bool> {
@@ -378,26 +449,88 @@ mod tests {
     use super::*;
 
     fn risk(id: &str, score: f64) -> InstitutionRisk {
-        InstitutionRisk { institution_id: id.into(), risk_score: score, high_priority: false, fired: Vec::new(), breaches: None, lead: true, cleared: None }
+        InstitutionRisk {
+            institution_id: id.into(),
+            risk_score: score,
+            high_priority: false,
+            risk_evidence: 0.0,
+            contributions: Vec::new(),
+            fired: Vec::new(),
+            related: Vec::new(),
+            breaches: None,
+            lead: true,
+            cleared: None,
+        }
+    }
+
+    fn settings() -> super::super::config::Risk {
+        super::super::config::SignalsConfig::defaults().risk
+    }
+
+    fn value(z: f64, comparable: bool, fired: bool, strength: f64) -> SignalValue {
+        SignalValue {
+            institution_id: "I1".into(),
+            signal: "manual_sign_ins",
+            value: 0.0,
+            peer_value: 0.0,
+            threshold: 0.0,
+            fired,
+            rows: 100,
+            z,
+            comparable,
+            strength,
+            peers: String::new(),
+            evidence: String::new(),
+            summary: String::new(),
+            entities: Vec::new(),
+            related: Vec::new(),
+        }
     }
 
     #[test]
-    fn the_combination_is_a_noisy_or_of_weighted_strengths() {
-        assert_eq!(combine((0.4, 0.0), &[]), 0.0);
-        assert!((combine((0.4, 0.0), &[(0.9, 1.0)]) - 0.9).abs() < 1e-12);
-        // Two signals at 0.6 and 0.5: 1 − 0.4 × 0.5 = 0.8.
-        assert!((combine((0.4, 0.0), &[(0.6, 1.0), (0.5, 1.0)]) - 0.8).abs() < 1e-12);
-        // Breaches alone never pass their weight.
-        assert!((combine((0.4, 1.0), &[]) - 0.4).abs() < 1e-12);
-        assert!(combine((1.0, 1.0), &[(1.0, 1.0), (1.0, 1.0)]) <= 1.0);
+    fn evidence_grows_with_z_from_the_floor_fired_or_not() {
+        let risk = settings();
+        assert_eq!((risk.z_floor, risk.z_unit), (2.0, 2.0));
+        // At or below the floor: peer noise, nothing.
+        assert_eq!(contribution(&value(2.0, true, false, 0.0), 0.85, risk), 0.0);
+        assert_eq!(contribution(&value(-4.0, true, false, 0.0), 0.85, risk), 0.0);
+        // Below the bar (not fired) still counts: z 4.5 at weight 0.6 → 0.6 × 2.5 ÷ 2 = 0.75.
+        assert!((contribution(&value(4.5, true, false, 0.0), 0.6, risk) - 0.75).abs() < 1e-12);
+        // z 50 outranks z 9: nothing saturates.
+        let far = contribution(&value(50.0, true, true, 1.0), 0.85, risk);
+        let near = contribution(&value(9.0, true, true, 1.0), 0.85, risk);
+        assert!((far - 20.4).abs() < 1e-9 && (near - 2.975).abs() < 1e-9, "{far} {near}");
+        assert_eq!((round6(risk_of(near)), round6(risk_of(far))), (0.948953, 1.0));
+        // Too few peers: nothing, fired or not (it cannot fire then anyway).
+        assert_eq!(contribution(&value(9.0, false, false, 1.0), 0.85, risk), 0.0);
+        // A fired fact counts by its strength, as a noisy-OR piece: successor 0.95 alone → 0.95.
+        assert!((risk_of(contribution(&value(0.0, false, true, 1.0), 0.95, risk)) - 0.95).abs() < 1e-12);
+        assert!(contribution(&value(0.0, false, true, 1.0), 1.0, risk).is_finite());
+        // A non-finite z adds nothing rather than everything.
+        assert_eq!(contribution(&value(f64::NAN, true, true, 1.0), 0.85, risk), 0.0);
     }
 
     #[test]
-    fn a_tie_in_risk_is_ranked_by_institution_id() {
-        let mut risks = vec![risk("I3", 0.8), risk("I1", 0.5), risk("I2", 0.8), risk("I4", 0.9)];
+    fn two_moderate_anomalies_outrank_one_weak_one_and_breaches_alone_keep_their_weight() {
+        let risk = settings();
+        let moderate = contribution(&value(4.0, true, false, 0.0), 0.6, risk);
+        let two = risk_of(2.0 * moderate);
+        let one = risk_of(contribution(&value(5.0, true, false, 0.0), 0.6, risk));
+        assert_eq!((round6(two), round6(one)), (0.698806, 0.59343));
+        // Breaches alone at full strength give exactly their weight.
+        assert!((risk_of(hazard(0.4 * 1.0)) - 0.4).abs() < 1e-12);
+        assert_eq!(risk_of(0.0), 0.0);
+    }
+
+    #[test]
+    fn a_tie_in_risk_is_ranked_by_evidence_then_institution_id() {
+        let mut risks = vec![risk("I3", 0.8), risk("I1", 0.5), risk("I2", 0.8), risk("I4", 0.9), risk("I5", 1.0), risk("I6", 1.0)];
         risks[1].lead = false;
+        // Both round to risk 1: the one with more evidence ranks first.
+        risks[4].risk_evidence = 20.0;
+        risks[5].risk_evidence = 40.0;
         let order: Vec<&str> = rank(&risks).into_iter().map(|i| risks[i].institution_id.as_str()).collect();
-        assert_eq!(order, vec!["I4", "I2", "I3"]);
+        assert_eq!(order, vec!["I6", "I5", "I4", "I2", "I3"]);
     }
 
     #[test]
@@ -416,7 +549,7 @@ mod tests {
 
     #[test]
     fn a_model_learns_that_a_signal_predicts_fraud() {
-        let settings = super::super::config::Learning { enabled: true, min_confirmed: 10, min_cleared: 10, folds: 5, l2_penalty: 0.1, max_iterations: 200 };
+        let settings = super::super::config::Learning { enabled: true, min_confirmed: 10, min_cleared: 10, folds: 5, l2_penalty: 0.1, max_iterations: 200, prior_decisions: 30.0 };
         let mut rows = Vec::new();
         for i in 0..12 {
             rows.push((vec![0.8 + 0.01 * i as f64, 0.1], true));

@@ -68,6 +68,8 @@ pub struct Link {
     pub evidence: String,
     /// 1 for a new institution, `existing_strength` otherwise.
     pub strength: f64,
+    /// The sanctioned institutions it shares a representative or account with.
+    pub sources: Vec<String>,
 }
 
 /// Links of every institution in `identities` (not in `excluded`) to a sanctioned one.
@@ -78,6 +80,7 @@ pub fn links(identities: &[Identity], sanctioned: &Sanctioned, excluded: &dyn Fn
             continue;
         }
         let mut reasons = Vec::new();
+        let mut sources = Vec::new();
         let mut strength: f64 = 0.0;
         for source in identities {
             if source.institution_id == candidate.institution_id {
@@ -102,9 +105,10 @@ pub fn links(identities: &[Identity], sanctioned: &Sanctioned, excluded: &dyn Fn
                 None => "licence date unknown".to_string(),
             };
             reasons.push(format!("shares its {} with {} ({why}); {licence}", shared.join(" and "), source.institution_id));
+            sources.push(source.institution_id.clone());
         }
         if !reasons.is_empty() {
-            found.push(Link { institution_id: candidate.institution_id.clone(), evidence: reasons.join("; "), strength });
+            found.push(Link { institution_id: candidate.institution_id.clone(), evidence: reasons.join("; "), strength, sources });
         }
     }
     found
@@ -150,6 +154,8 @@ pub fn detect(ctx: &Context) -> Result<Vec<SignalValue>> {
                 fired: link.is_some(),
                 rows: 1,
                 z: 0.0,
+                comparable: false,
+                related: link.map(|l| l.sources.iter().map(|s| format!("institution:{s}")).collect()).unwrap_or_default(),
                 strength: link.map(|l| l.strength).unwrap_or(0.0),
                 peers: format!("{} institutions", identities.len()),
                 summary: format!("{SIGNAL} {}", if link.is_some() { "linked" } else { "not linked" }),

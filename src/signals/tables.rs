@@ -10,7 +10,14 @@ use crate::ingest::contract::Table;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-/// `leads.parquet`.
+/// A lead with statistical evidence (a signal fired or graded above zero).
+pub const STATISTICAL: &str = "statistical";
+/// A lead whose only evidence is its own rule breaches.
+pub const BREACHES_ONLY: &str = "breaches_only";
+
+/// `leads.parquet`: the contract columns (outputs.md), then `risk_evidence` (what the rank
+/// rests on where risk_score rounds to 1), `contributions` (every signal's part), `lead_list`
+/// ([`STATISTICAL`] or [`BREACHES_ONLY`]) and `list_rank` (the rank within that list).
 pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
     let institutions = ctx.export.frame(Table::Institutions);
     let ids = data::text(institutions, c::INSTITUTION_ID)?;
@@ -24,6 +31,10 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
         .iter()
         .map(|r| {
             let mut parts: Vec<String> = r.fired.iter().map(|(signal, _, evidence)| format!("{signal}: {evidence}")).collect();
+            // Signals below their bar that still add evidence: why the lead ranks where it does.
+            parts.extend(
+                r.contributions.iter().filter(|c| !c.fired && c.evidence > 0.0).map(|c| format!("{} (below its bar): {}", c.signal, c.facts)),
+            );
             if let Some(breaches) = r.breaches.as_ref().filter(|b| b.strength > 0.0) {
                 parts.push(breaches.evidence());
             }
@@ -31,6 +42,21 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
                 parts.push(format!("note: {cleared}"));
             }
             parts.join(" | ")
+        })
+        .collect();
+    // Statistical leads, and leads whose only evidence is the institution's own rule breaches
+    // (an inspector's list, not an analyst's); each ranked within its list too.
+    let lists: Vec<&str> = rows
+        .iter()
+        .map(|r| if r.fired.is_empty() && r.contributions.iter().all(|c| c.evidence <= 0.0) { BREACHES_ONLY } else { STATISTICAL })
+        .collect();
+    let mut counted: BTreeMap<&str, u32> = BTreeMap::new();
+    let list_ranks: Vec<u32> = lists
+        .iter()
+        .map(|list| {
+            let n = counted.entry(list).or_insert(0);
+            *n += 1;
+            *n
         })
         .collect();
     DataFrame::new(
@@ -47,10 +73,81 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
             Column::new("breach_lines".into(), rows.iter().map(|r| r.breaches.as_ref().map(|b| b.breach_lines).unwrap_or(0)).collect::<Vec<i64>>()),
             Column::new("breach_share".into(), rows.iter().map(|r| r.breaches.as_ref().map(|b| b.share).unwrap_or(0.0)).collect::<Vec<f64>>()),
             Column::new("cleared_on".into(), rows.iter().map(|r| r.cleared.clone()).collect::<Vec<_>>()),
+            Column::new("risk_evidence".into(), rows.iter().map(|r| r.risk_evidence).collect::<Vec<f64>>()),
+            Column::new("contributions".into(), rows.iter().map(|r| contributions(r, ctx.config.risk.breach_weight)).collect::<Vec<String>>()),
+            Column::new("lead_list".into(), lists.iter().map(|l| l.to_string()).collect::<Vec<String>>()),
+            Column::new("related_leads".into(), related_leads(&rows)),
+            Column::new("list_rank".into(), list_ranks),
             Column::new("evidence".into(), evidence),
         ],
     )
     .context("building leads")
+}
+
+/// Per lead, the other leads tied to it by a fired signal's evidence: one names the other
+/// (a successor and the sanctioned institution, a pair sharing recycled trainees), or both name
+/// the same assessor. "JN-ORG-000120 (recycled_trainees); JN-ORG-000140 (assessor_pass_rate:
+/// assessor Y000037010001)", in rank order; empty when none.
+fn related_leads(rows: &[&risk::InstitutionRisk]) -> Vec<String> {
+    // Indexed by key, so that a nation's thousands of leads are not compared pairwise.
+    let position: BTreeMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.institution_id.as_str(), i)).collect();
+    let mut holders: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        for (key, signal) in &row.related {
+            holders.entry(key.as_str()).or_default().push((i, signal));
+        }
+    }
+    rows.iter()
+        .enumerate()
+        .map(|(i, lead)| {
+            // Other lead → why, first reason found: it is named, it names this one, a shared key.
+            let mut why: BTreeMap<usize, String> = BTreeMap::new();
+            for (key, signal) in &lead.related {
+                match key.strip_prefix("institution:") {
+                    Some(other) => {
+                        if let Some(&j) = position.get(other) {
+                            why.entry(j).or_insert_with(|| signal.to_string());
+                        }
+                    }
+                    None => {
+                        for &(j, _) in holders.get(key.as_str()).into_iter().flatten() {
+                            why.entry(j).or_insert_with(|| format!("{signal}: {}", key.replacen(':', " ", 1)));
+                        }
+                    }
+                }
+            }
+            let me = format!("institution:{}", lead.institution_id);
+            for &(j, signal) in holders.get(me.as_str()).into_iter().flatten() {
+                why.entry(j).or_insert_with(|| signal.to_string());
+            }
+            why.remove(&i);
+            why.into_iter().map(|(j, reason)| format!("{} ({reason})", rows[j].institution_id)).collect::<Vec<_>>().join("; ")
+        })
+        .collect()
+}
+
+/// Every signal's contribution to a lead's risk evidence, largest first, then the breaches':
+/// "synchronized_sign_ins 2.975 (z 9.0, fired); manual_sign_ins 0.300 (z 3.0); benford 0.000
+/// (z −0.4); breaches 0.511". Signals not graded (too few peers, or a fact that does not hold) show "not graded".
+fn contributions(r: &risk::InstitutionRisk, breach_weight: f64) -> String {
+    let mut parts: Vec<String> = r
+        .contributions
+        .iter()
+        .map(|c| {
+            let fired = if c.fired { ", fired" } else { "" };
+            // −0.04 would print as "-0.0".
+            let z = if c.z.abs() < 0.05 { 0.0 } else { c.z };
+            match (c.comparable, c.fired) {
+                (true, _) => format!("{} {:.3} (z {z:.1}{fired})", c.signal, c.evidence),
+                (false, true) => format!("{} {:.3} (a fact, fired)", c.signal, c.evidence),
+                (false, false) => format!("{} {:.3} (not graded)", c.signal, c.evidence),
+            }
+        })
+        .collect();
+    if let Some(b) = r.breaches.as_ref().filter(|b| b.strength > 0.0) {
+        parts.push(format!("breaches {:.3}", risk::hazard(breach_weight * b.strength)));
+    }
+    parts.join("; ")
 }
 
 /// Rows for `flags.parquet`: one per concrete entity of every fired signal (the institution when
@@ -163,4 +260,49 @@ pub fn benford_digits(digits: &Digits) -> Result<DataFrame> {
         ],
     )
     .context("building Benford digits")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lead(id: &str, related: &[(&str, &'static str)]) -> risk::InstitutionRisk {
+        risk::InstitutionRisk {
+            institution_id: id.into(),
+            risk_score: 0.5,
+            high_priority: false,
+            risk_evidence: 0.7,
+            contributions: Vec::new(),
+            fired: Vec::new(),
+            related: related.iter().map(|(k, s)| (k.to_string(), *s)).collect(),
+            breaches: None,
+            lead: true,
+            cleared: None,
+        }
+    }
+
+    #[test]
+    fn leads_naming_each_other_or_one_assessor_are_related() {
+        let rows = [
+            lead("NEW", &[("institution:OLD", "successor")]),
+            lead("A", &[("assessor:Y1", "assessor_pass_rate"), ("institution:B", "recycled_trainees")]),
+            lead("B", &[]),
+            lead("C", &[("assessor:Y1", "assessor_pass_rate")]),
+            lead("OLD", &[]),
+            lead("D", &[("institution:GONE", "successor")]),
+        ];
+        let refs: Vec<&risk::InstitutionRisk> = rows.iter().collect();
+        assert_eq!(
+            related_leads(&refs),
+            vec![
+                "OLD (successor)".to_string(),
+                "B (recycled_trainees); C (assessor_pass_rate: assessor Y1)".into(),
+                "A (recycled_trainees)".into(),
+                "A (assessor_pass_rate: assessor Y1)".into(),
+                "NEW (successor)".into(),
+                // Names an institution that is no lead: nothing to link.
+                String::new(),
+            ]
+        );
+    }
 }

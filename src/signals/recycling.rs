@@ -1,0 +1,227 @@
+//! `recycled_trainees`: persons put through training again at another institution within a
+//! window of this training. One person's subsidy claimed twice under different occupations (R01
+//! catches only the same occupation and level), or trainees passed between institutions that
+//! split the cohort, shows as a share of trainees far above peers and as a pair of institutions
+//! sharing many of them.
+//!
+//! A trainee of an institution is a distinct person enrolled in one of its classes ending in the
+//! window (Q−3 … Q). The trainee is **recycled** when the same person has an enrollment at
+//! another institution whose class starts within `within_days` of this class's start, before or
+//! after. Retraining somewhere is common (a person learns a second trade), so the value is the
+//! share of the institution's trainees recycled at **one** other institution, the one sharing
+//! most: a pair passing trainees back and forth. It fires from `min_share` with at least
+//! `min_pair_trainees` shared; the evidence gives the share recycled anywhere, the institutions
+//! shared with and example persons (pseudonyms, shortened).
+
+use super::robust::Direction;
+use super::{data, judge_all, percent, short, Comparison, Context, Measurement, SignalValue};
+use crate::columns as c;
+use crate::error::Result;
+use crate::ingest::contract::Table;
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+pub const SIGNAL: &str = "recycled_trainees";
+
+/// One enrollment reduced to what recycling needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolled {
+    pub institution_id: String,
+    pub person: u32,
+    pub class_start: NaiveDate,
+    pub class_end: NaiveDate,
+}
+
+/// One institution's trainees and who of them trained elsewhere within the window.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recycling {
+    pub trainees: BTreeSet<u32>,
+    /// Other institution → the trainees also trained there.
+    pub partners: BTreeMap<String, BTreeSet<u32>>,
+}
+
+impl Recycling {
+    pub fn recycled(&self) -> BTreeSet<u32> {
+        self.partners.values().flatten().copied().collect()
+    }
+}
+
+/// Recycling per institution with trainees in classes ending `from` … `to`.
+pub fn recycling(enrolled: &[Enrolled], from: NaiveDate, to: NaiveDate, within_days: i64) -> BTreeMap<String, Recycling> {
+    let mut by_person: BTreeMap<u32, Vec<&Enrolled>> = BTreeMap::new();
+    for e in enrolled {
+        by_person.entry(e.person).or_default().push(e);
+    }
+    let mut found: BTreeMap<String, Recycling> = BTreeMap::new();
+    for list in by_person.values() {
+        for here in list.iter().filter(|e| e.class_end >= from && e.class_end <= to) {
+            let entry = found.entry(here.institution_id.clone()).or_default();
+            entry.trainees.insert(here.person);
+            for there in list.iter().filter(|e| e.institution_id != here.institution_id) {
+                if (there.class_start - here.class_start).num_days().abs() <= within_days {
+                    entry.partners.entry(there.institution_id.clone()).or_default().insert(here.person);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The settings of [`measurement`].
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    pub within_days: i64,
+    pub min_rows: usize,
+    pub min_share: f64,
+    pub min_pair_trainees: usize,
+}
+
+/// The measurement of one institution (`None` below `min_rows` trainees); `pseudonym` names a
+/// person in evidence.
+pub fn measurement(found: &Recycling, rules: Rules, window: &str, pseudonym: &dyn Fn(u32) -> String) -> Option<Measurement> {
+    let trainees = found.trainees.len();
+    if trainees < rules.min_rows.max(1) {
+        return None;
+    }
+    let recycled = found.recycled();
+    // Partners with most shared trainees first, then by id.
+    let mut partners: Vec<(&String, &BTreeSet<u32>)> = found.partners.iter().collect();
+    partners.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    let largest_pair = partners.first().map(|(_, persons)| persons.len()).unwrap_or(0);
+    // Retraining somewhere is common; many trainees passed to one institution is the scheme.
+    let share = largest_pair as f64 / trainees as f64;
+    let mut facts = format!(
+        "{} of {trainees} trainees of classes ending {window} ({}) were also trained at another institution within {} days",
+        recycled.len(),
+        percent(recycled.len() as f64 / trainees as f64),
+        rules.within_days
+    );
+    if let Some((partner, persons)) = partners.first() {
+        let _ = write!(facts, "; {} of them ({}) at {partner}", persons.len(), percent(share));
+        let others: Vec<String> = partners.iter().skip(1).take(2).map(|(id, persons)| format!("{id} {}", persons.len())).collect();
+        if !others.is_empty() {
+            let _ = write!(facts, ", then {}", others.join(", "));
+        }
+        let examples: Vec<String> = persons.iter().take(3).map(|p| short(&pseudonym(*p))).collect();
+        let _ = write!(facts, " (e.g. persons {})", examples.join(", "));
+    }
+    let passes_bar = share >= rules.min_share && largest_pair >= rules.min_pair_trainees;
+    Some(Measurement { value: share, rows: trainees as i64, passes_bar, facts, entities: Vec::new() })
+}
+
+/// Every enrollment with its class's institution and dates.
+fn enrolled(ctx: &Context) -> Result<Vec<Enrolled>> {
+    let classes = ctx.export.frame(Table::Classes);
+    let ids = data::text(classes, c::CLASS_ID)?;
+    let institutions = data::text(classes, c::INSTITUTION_ID)?;
+    let starts = data::date(classes, c::START_DATE)?;
+    let ends = data::date(classes, c::END_DATE)?;
+    let mut facts = BTreeMap::new();
+    for i in 0..classes.height() {
+        if let (Some(id), Some(institution), Some(start), Some(end)) = (ids[i], institutions[i], starts[i], ends[i]) {
+            facts.insert(id, (institution, start, end));
+        }
+    }
+    let enrollments = ctx.export.frame(Table::Enrollments);
+    let classes_of = data::text(enrollments, c::CLASS_ID)?;
+    let persons = data::person(enrollments, c::PERSON_ID)?;
+    Ok(classes_of
+        .iter()
+        .zip(persons)
+        .filter_map(|(class, person)| {
+            let (institution, start, end) = facts.get((*class)?)?;
+            Some(Enrolled { institution_id: institution.to_string(), person: person?, class_start: *start, class_end: *end })
+        })
+        .collect())
+}
+
+/// `recycled_trainees` for every institution with enough trainees.
+pub fn detect(ctx: &Context) -> Result<Vec<SignalValue>> {
+    let r = &ctx.config.recycled_trainees;
+    let rules = Rules { within_days: r.within_days, min_rows: r.min_rows, min_share: r.min_share, min_pair_trainees: r.min_pair_trainees };
+    let window = ctx.window_label();
+    let pseudonym = |person: u32| ctx.export.persons.pseudonym(person).unwrap_or_default();
+    let found = recycling(&enrolled(ctx)?, ctx.from, ctx.to, r.within_days);
+    let measurements = found.iter().filter_map(|(id, f)| Some((id.clone(), measurement(f, rules, &window, &pseudonym)?))).collect();
+    let comparison = Comparison { direction: Direction::High, bar: r.min_share, z_threshold: r.z_threshold, min_scale: r.min_scale, format: percent };
+    let mut values = judge_all(ctx, SIGNAL, measurements, comparison);
+    // A fired pair names its partners: both ends of a pair are related leads.
+    for value in values.iter_mut().filter(|v| v.fired) {
+        value.related = partners(&found[&value.institution_id], r.min_pair_trainees);
+    }
+    Ok(values)
+}
+
+/// `institution:ID` of every partner sharing at least `min_pair_trainees` trainees.
+pub fn partners(found: &Recycling, min_pair_trainees: usize) -> Vec<String> {
+    found.partners.iter().filter(|(_, persons)| persons.len() >= min_pair_trainees).map(|(id, _)| format!("institution:{id}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn enrolled(institution: &str, person: u32, start: &str, end: &str) -> Enrolled {
+        Enrolled { institution_id: institution.into(), person, class_start: day(start), class_end: day(end) }
+    }
+
+    const RULES: Rules = Rules { within_days: 365, min_rows: 10, min_share: 0.15, min_pair_trainees: 5 };
+
+    #[test]
+    fn trainees_trained_again_elsewhere_within_the_window_are_recycled() {
+        let mut list = Vec::new();
+        for p in 0..20 {
+            list.push(enrolled("A", p, "2026-03-01", "2026-04-30"));
+        }
+        // Persons 0–4 again at B 365 days after A's start (inside), person 5 at B 366 days after
+        // (outside), person 6 at C before A, person 7 again at A itself (not another institution).
+        for p in 0..5 {
+            list.push(enrolled("B", p, "2027-03-01", "2027-04-30"));
+        }
+        list.push(enrolled("B", 5, "2027-03-02", "2027-04-30"));
+        list.push(enrolled("C", 6, "2025-09-01", "2025-10-31"));
+        list.push(enrolled("A", 7, "2026-06-01", "2026-07-31"));
+        let found = recycling(&list, day("2025-10-01"), day("2026-09-30"), 365);
+        let a = &found["A"];
+        assert_eq!(a.trainees.len(), 20);
+        assert_eq!(a.recycled(), (0..5).chain([6]).collect::<BTreeSet<u32>>());
+        assert_eq!(a.partners["B"].len(), 5);
+        // B's and C's classes end outside the window: they have no trainees judged here…
+        assert!(!found.contains_key("B"));
+        // …but C's class ends 2025-10-31, inside: C's one trainee was recycled at A.
+        assert_eq!(found["C"].partners["A"], BTreeSet::from([6]));
+        let m = measurement(a, RULES, "2025Q4–2026Q3", &|p| format!("P{p}")).unwrap();
+        assert_eq!(m.value, 0.25);
+        assert!(m.passes_bar);
+        assert_eq!(
+            m.facts,
+            "6 of 20 trainees of classes ending 2025Q4–2026Q3 (30.0%) were also trained at another institution within 365 days; 5 of them (25.0%) at B, then C 1 (e.g. persons P0, P1, P2)"
+        );
+        // One fewer shared with B: below min_pair_trainees.
+        assert!(!measurement(a, Rules { min_pair_trainees: 6, ..RULES }, "Q", &|p| format!("P{p}")).unwrap().passes_bar);
+    }
+
+    #[test]
+    fn scattered_retraining_and_small_cohorts_do_not_pass() {
+        let mut list = Vec::new();
+        for p in 0..20 {
+            list.push(enrolled("A", p, "2026-03-01", "2026-04-30"));
+        }
+        // Four persons retrained at four different institutions: 20% recycled, but 5% with any
+        // one of them: scattered retraining, not a pair.
+        for (p, other) in ["B", "C", "D", "E"].iter().enumerate() {
+            list.push(enrolled(other, p as u32, "2026-09-01", "2026-10-31"));
+        }
+        let found = recycling(&list, day("2025-10-01"), day("2026-09-30"), 365);
+        let m = measurement(&found["A"], RULES, "Q", &|p| format!("P{p}")).unwrap();
+        assert_eq!(m.value, 0.05);
+        assert!(!m.passes_bar);
+        assert!(m.facts.starts_with("4 of 20 trainees of classes ending Q (20.0%) were also trained at another institution within 365 days; 1 of them (5.0%) at B, then C 1, D 1"), "{}", m.facts);
+        assert!(measurement(&found["A"], Rules { min_rows: 21, ..RULES }, "Q", &|p| format!("P{p}")).is_none());
+    }
+}
