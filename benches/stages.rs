@@ -34,7 +34,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("indicators", |b| b.iter(|| IndicatorTable::compute(&export, &policy, quarter, &findings.lines_in_scope).unwrap()));
     let indicators = IndicatorTable::compute(&export, &policy, quarter, &findings.lines_in_scope).unwrap();
     group.bench_function("rating", |b| {
-        b.iter(|| rating::rate(&export, &policy, quarter, &findings, &indicators, &findings.standing, &HashMap::new(), &HashMap::new()).unwrap())
+        b.iter(|| rating::rate(&export, &policy, quarter, &findings, &indicators, &findings.standing, &HashMap::new(), &HashMap::new(), &HashMap::new()).unwrap())
     });
     group.finish();
 }

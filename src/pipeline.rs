@@ -68,6 +68,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     }
     // The investigators' edits of the previous case ledger are checked before the work too.
     let previous_cases = options.previous.map(crate::cases::read_previous).transpose()?.unwrap_or_default();
+    let open_cases = crate::cases::open_by_institution(&previous_cases);
     let folder = OutputFolder::prepare(options.out, output::Kind::Run, &inputs)?;
     tracing::debug!(data = %options.data.display(), quarter = %options.quarter, "evaluating");
     let stage = Stage::start("reading and validating the export");
@@ -79,7 +80,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let coverage = crate::progress::timed("coverage", || ingest::coverage::Coverage::of(&export))?;
 
     let Judgement { findings, indicators, leads, ratings } =
-        judge(&export, options.policy, options.quarter, options.previous, &coverage, options.allow_incomplete)?;
+        judge(&export, options.policy, options.quarter, options.previous, &coverage, options.allow_incomplete, &open_cases)?;
     // The ledger after this quarter's leads. (Open cases are to hold uplifts, policy.md "Uplift held
     // pending review", once rating reads them: then this moves into `judge`, before rating.)
     let cases = crate::cases::carry(previous_cases, &crate::cases::leads_of(&leads.leads)?, &crate::cases::money_of(&export, options.quarter)?, options.quarter);
@@ -183,6 +184,7 @@ pub fn judge(
     previous: Option<&Path>,
     coverage: &ingest::coverage::Coverage,
     allow_incomplete: bool,
+    open_cases: &HashMap<String, rating::score::OpenCase>,
 ) -> Result<Judgement> {
     let completeness = Completeness::assess(export, coverage, policy, quarter)?;
     if !allow_incomplete {
@@ -218,7 +220,7 @@ pub fn judge(
     })?;
     stage.done(leads.leads.height());
     let stage = Stage::start("rating institutions");
-    let ratings = rating::rate(export, policy, quarter, &findings, &indicators, &findings.standing, &previous_ratings, &leads.risk)?;
+    let ratings = rating::rate(export, policy, quarter, &findings, &indicators, &findings.standing, &previous_ratings, &leads.risk, open_cases)?;
     stage.done(ratings.len());
     Ok(Judgement { findings, indicators, leads, ratings })
 }

@@ -269,3 +269,72 @@ fn a_bad_edit_of_the_ledger_stops_the_next_quarter_naming_the_row_and_column() {
     let output = q3(dir.path(), "run3", Some("run2"));
     assert_eq!(output.code, 0, "{}", output.stderr);
 }
+
+#[test]
+fn an_open_case_holds_a_tier_a_uplift_until_the_investigators_close_it() {
+    // The demo's chain: 2026Q1 → 2026Q2 → 2026Q3, so that Q2's ledger holds cases opened in Q1.
+    let dir = temp_dir();
+    sample::generate(&SampleOptions::default(), &dir.path().join("export")).unwrap();
+    for (quarter, out, previous) in [("2026Q1", "run1", None), ("2026Q2", "run2", Some("run1"))] {
+        let mut args = vec!["evaluate", "--data", "export", "--quarter", quarter, "--out", out, "--demo-key"];
+        args.extend(previous.iter().flat_map(|p| ["--previous", *p]));
+        let output = run(dir.path(), &args);
+        assert_eq!(output.code, 0, "{}", output.stderr);
+    }
+    let output = q3(dir.path(), "run3", Some("run2"));
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let q2_cases = case_rows(&dir.path().join("run2"));
+    let scores = read_parquet(&dir.path().join("run3/institution_scores.parquet"));
+    let table = rows(&scores, &["institution_id", "tier", "action", "subsidy_uplift_pct", "uplift_hold", "hold_case", "reasons"]);
+    let first_case = |id: &str| q2_cases.iter().find(|(_, case)| case["institution_id"] == id).map(|(case_id, _)| case_id.clone());
+    // Every tier-A institution with a case Q2 left open has its uplift held by that case.
+    let mut held_by_case = Vec::new();
+    for row in &table {
+        let fields: Vec<&str> = row.split(" | ").collect();
+        if fields[1] != "A" {
+            continue;
+        }
+        match first_case(fields[0]) {
+            Some(case_id) => {
+                assert_eq!(fields[2], "uplift_held", "{row}");
+                assert_eq!(fields[3], "0.0", "{row}");
+                assert!(fields[4].split(',').any(|cause| cause == "open_case"), "{row}");
+                assert_eq!(fields[5], case_id, "{row}");
+                let opened_in = &q2_cases[&case_id]["opened_in"];
+                assert!(fields[6].contains(&format!("uplift held pending review: case {case_id} opened in {opened_in} is not closed")), "{row}");
+                if fields[4] == "open_case" {
+                    held_by_case.push((fields[0].to_string(), case_id));
+                }
+            }
+            None => assert!(!fields[4].contains("open_case"), "no case, no case hold: {row}"),
+        }
+    }
+    let (institution, case_id) = held_by_case.first().cloned().expect("the sample has a tier-A institution held by its case alone");
+    let report = std::fs::read_to_string(dir.path().join("run3/report.html")).unwrap();
+    assert!(report.contains(&format!("案件 {case_id} 尚未结案：暂缓上浮补贴，结案后发放")), "the report says why");
+
+    // The investigators close the case as cleared: next time the uplift is paid.
+    let path = dir.path().join("run2/cases.csv");
+    let lines = ledger_lines(&path);
+    let edited: Vec<String> = lines
+        .iter()
+        .map(|line| {
+            let mut fields: Vec<String> = line.splitn(13, ',').map(str::to_string).collect();
+            if fields[0] == case_id {
+                fields[5] = "closed".into();
+                fields[9] = "cleared".into();
+                fields[10] = "visited; the register is genuine".into();
+            }
+            fields.join(",")
+        })
+        .collect();
+    std::fs::write(&path, format!("\u{feff}{}\r\n", edited.join("\r\n"))).unwrap();
+    let output = q3(dir.path(), "run3b", Some("run2"));
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let scores = read_parquet(&dir.path().join("run3b/institution_scores.parquet"));
+    let row = rows(&scores, &["institution_id", "tier", "action", "subsidy_uplift_pct", "uplift_hold"])
+        .into_iter()
+        .find(|row| row.starts_with(&format!("{institution} |")))
+        .unwrap();
+    assert_eq!(row, format!("{institution} | A | uplift | 10.0 | null"));
+}

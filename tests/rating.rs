@@ -305,7 +305,7 @@ fn rated_with_leads(fixture: &Fixture, leads: &[(&str, traincredit::rating::scor
     let findings = traincredit::rules::evaluate(&export, &policy, quarter, &Default::default()).unwrap();
     let indicators = IndicatorTable::compute(&export, &policy, quarter, &findings.lines_in_scope).unwrap();
     let leads = leads.iter().map(|(id, standing)| (id.to_string(), *standing)).collect();
-    let ratings = traincredit::rating::rate(&export, &policy, quarter, &findings, &indicators, &findings.standing, &Default::default(), &leads).unwrap();
+    let ratings = traincredit::rating::rate(&export, &policy, quarter, &findings, &indicators, &findings.standing, &Default::default(), &leads, &Default::default()).unwrap();
     let table = traincredit::rating::scores_table(&ratings, quarter).unwrap();
     (
         rows(&table, &["institution_id", "score", "tier", "action", "subsidy_uplift_pct", "lead_rank", "risk_score"]),

@@ -125,6 +125,19 @@ pub struct Case {
     pub pending_fen: i64,
 }
 
+/// Each institution's first case (by id) that the ledger does not hold closed: what holds a
+/// tier-A uplift pending review (policy.md, "Uplift held pending review").
+pub fn open_by_institution(cases: &[Case]) -> std::collections::HashMap<String, crate::rating::score::OpenCase> {
+    let mut open = std::collections::HashMap::new();
+    let mut sorted: Vec<&Case> = cases.iter().filter(|case| case.status != Status::Closed).collect();
+    sorted.sort_by(|a, b| a.case_id.cmp(&b.case_id));
+    for case in sorted {
+        open.entry(case.institution_id.clone())
+            .or_insert_with(|| crate::rating::score::OpenCase { case_id: case.case_id.clone(), opened_in: case.opened_in.clone() });
+    }
+    open
+}
+
 /// A lead as the ledger reads it: only the contract columns of `leads.parquet`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lead {

@@ -50,6 +50,10 @@ pub struct Rating {
     pub risk_score: Option<f64>,
     /// Its rank among the investigation leads (`None`: not a lead).
     pub lead_rank: Option<u32>,
+    /// Why the uplift is held (`lead`, `open_case`, or both joined by a comma), for `uplift_held`.
+    pub uplift_hold: Option<String>,
+    /// The open case that holds the uplift, if one does.
+    pub hold_case: Option<String>,
     pub tier: Tier,
     /// The tier's action, or `uplift_held` / `watch` where the lead changes it.
     pub action: &'static str,
@@ -128,6 +132,7 @@ pub fn rate(
     standing: &Standing,
     previous: &HashMap<String, PreviousRating>,
     leads: &HashMap<String, LeadStanding>,
+    open_cases: &HashMap<String, score::OpenCase>,
 ) -> Result<Vec<Rating>> {
     let specs = &policy.indicators;
     let completed = &table.completed;
@@ -213,7 +218,7 @@ pub fn rate(
                 .map(|d| d.decided_on)
                 .max()
         });
-        let action = score::decide_action(decision.tier, high_priority, score::holds(lead, cleared_on, policy), policy);
+        let action = score::decide_action(decision.tier, high_priority, score::holds(lead, open_cases.get(id), cleared_on, policy), policy);
         if let (Some(day), Some(l)) = (cleared_on, lead.filter(|l| l.rank.is_some())) {
             if decision.tier == Tier::A && l.risk_score >= policy.tiers.cutoffs.uplift_hold_risk_score {
                 reasons.push(format!("uplift paid: the lead (risk score {:.3}) was cleared by the decision of {day}", l.risk_score));
@@ -240,6 +245,11 @@ pub fn rate(
             breach_share_percent: share,
             risk_score: lead.map(|l| l.risk_score),
             lead_rank: lead.and_then(|l| l.rank),
+            uplift_hold: (!action.holds.is_empty()).then(|| action.holds.iter().map(score::Hold::code).collect::<Vec<_>>().join(",")),
+            hold_case: action.holds.iter().find_map(|hold| match hold {
+                score::Hold::OpenCase(case) => Some(case.case_id.clone()),
+                score::Hold::Lead { .. } => None,
+            }),
             tier: decision.tier,
             action: action.action,
             previous_tier: previous_rating.map(|p| if p.tier == Tier::N { p.last_rated.unwrap_or(Tier::N) } else { p.tier }),
@@ -313,6 +323,8 @@ pub fn scores_table(ratings: &[Rating], quarter: Quarter) -> Result<DataFrame> {
         Column::new("violations".into(), ratings.iter().map(|r| r.violations).collect::<Vec<_>>()),
         Column::new("breach_share".into(), ratings.iter().map(|r| r.breach_share_percent / 100.0).collect::<Vec<_>>()),
         Column::new("lead_rank".into(), ratings.iter().map(|r| r.lead_rank).collect::<Vec<_>>()),
+        Column::new("uplift_hold".into(), text(&|r| r.uplift_hold.clone())),
+        Column::new("hold_case".into(), text(&|r| r.hold_case.clone())),
     ]);
     DataFrame::new(height, columns).context("building institution scores")
 }

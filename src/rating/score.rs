@@ -204,12 +204,21 @@ pub struct LeadStanding {
 }
 
 /// Why a tier-A institution's uplift is withheld pending review (policy.md, "Uplift held
-/// pending review"). The case ledger (a later issue) adds its open cases here as a second
-/// variant; [`decide_action`] already holds the uplift for any hold it is given.
+/// pending review"): a strong lead, or a case of the ledger not yet closed. [`decide_action`]
+/// holds the uplift for any hold it is given.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Hold {
     /// A lead whose risk score is at or above `cutoffs.uplift_hold_risk_score`.
     Lead { rank: u32, risk_score: f64, threshold: f64 },
+    /// A case the previous run's ledger (as the investigators left it) holds open.
+    OpenCase(OpenCase),
+}
+
+/// An institution's case that is not closed: the first by id when it has several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenCase {
+    pub case_id: String,
+    pub opened_in: String,
 }
 
 impl Hold {
@@ -219,21 +228,29 @@ impl Hold {
             Hold::Lead { rank, risk_score, threshold } => {
                 format!("uplift held pending review: lead #{rank} with risk score {risk_score:.3} ≥ {threshold}")
             }
+            Hold::OpenCase(case) => format!("uplift held pending review: case {} opened in {} is not closed", case.case_id, case.opened_in),
+        }
+    }
+
+    /// The hold's code in `institution_scores.parquet` (`uplift_hold`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Hold::Lead { .. } => "lead",
+            Hold::OpenCase(_) => "open_case",
         }
     }
 }
 
-/// The holds that apply to an institution from its lead: none when it is not a lead, its risk
-/// score is below the setting, or a `cleared` decision (`cleared_on`, dated in Q−3 … Q, the
-/// window of the data the lead rests on) has released it: the decision cleared it.
-pub fn holds(lead: Option<&LeadStanding>, cleared_on: Option<chrono::NaiveDate>, policy: &Policy) -> Vec<Hold> {
+/// The holds that apply to an institution: its lead when its risk score is at or above the
+/// setting, and its case that the ledger holds open. A `cleared` decision (`cleared_on`, dated in
+/// Q−3 … Q, the window of the data the lead rests on) releases both: the decision cleared it.
+pub fn holds(lead: Option<&LeadStanding>, open_case: Option<&OpenCase>, cleared_on: Option<chrono::NaiveDate>, policy: &Policy) -> Vec<Hold> {
     let threshold = policy.tiers.cutoffs.uplift_hold_risk_score;
     if cleared_on.is_some() {
         return Vec::new();
     }
-    lead.and_then(|l| Some(Hold::Lead { rank: l.rank?, risk_score: l.risk_score, threshold }).filter(|_| l.risk_score >= threshold))
-        .into_iter()
-        .collect()
+    let lead = lead.and_then(|l| Some(Hold::Lead { rank: l.rank?, risk_score: l.risk_score, threshold }).filter(|_| l.risk_score >= threshold));
+    lead.into_iter().chain(open_case.cloned().map(Hold::OpenCase)).collect()
 }
 
 /// What follows from a tier: the action and the uplift paid next quarter.
@@ -365,20 +382,36 @@ mod tests {
     fn a_lead_at_the_hold_score_holds_the_uplift_of_tier_a_only() {
         let policy = Policy::defaults().unwrap();
         assert_eq!(policy.tiers.cutoffs.uplift_hold_risk_score, 0.5);
-        let held = decide_action(Tier::A, false, holds(Some(&lead(0.5, Some(3))), None, &policy), &policy);
+        let held = decide_action(Tier::A, false, holds(Some(&lead(0.5, Some(3))), None, None, &policy), &policy);
         assert_eq!((held.action, held.subsidy_uplift_pct), ("uplift_held", 0.0));
         assert_eq!(held.holds[0].because(), "uplift held pending review: lead #3 with risk score 0.500 ≥ 0.5");
-        let paid = decide_action(Tier::A, false, holds(Some(&lead(0.499999, Some(3))), None, &policy), &policy);
+        let paid = decide_action(Tier::A, false, holds(Some(&lead(0.499999, Some(3))), None, None, &policy), &policy);
         assert_eq!((paid.action, paid.subsidy_uplift_pct, paid.holds.len()), ("uplift", 10.0, 0));
         // Not a lead (a risk score from the learned model alone): nothing to review.
-        assert_eq!(decide_action(Tier::A, false, holds(Some(&lead(0.7, None)), None, &policy), &policy).action, "uplift");
-        assert_eq!(decide_action(Tier::A, false, holds(None, None, &policy), &policy).action, "uplift");
+        assert_eq!(decide_action(Tier::A, false, holds(Some(&lead(0.7, None)), None, None, &policy), &policy).action, "uplift");
+        assert_eq!(decide_action(Tier::A, false, holds(None, None, None, &policy), &policy).action, "uplift");
         // A `cleared` decision in Q−3 … Q releases it: the uplift is paid.
-        let released = decide_action(Tier::A, false, holds(Some(&lead(0.8, Some(1))), "2026-08-01".parse().ok(), &policy), &policy);
+        let released = decide_action(Tier::A, false, holds(Some(&lead(0.8, Some(1))), None, "2026-08-01".parse().ok(), &policy), &policy);
         assert_eq!((released.action, released.subsidy_uplift_pct), ("uplift", 10.0));
         // Other tiers carry no uplift to hold.
-        let b = decide_action(Tier::B, false, holds(Some(&lead(0.7, Some(1))), None, &policy), &policy);
+        let b = decide_action(Tier::B, false, holds(Some(&lead(0.7, Some(1))), None, None, &policy), &policy);
         assert_eq!((b.action, b.subsidy_uplift_pct, b.holds.len()), ("standard", 0.0, 0));
+    }
+
+    #[test]
+    fn an_open_case_holds_the_uplift_whatever_the_lead_until_a_decision_clears_it() {
+        let policy = Policy::defaults().unwrap();
+        let case = OpenCase { case_id: "I1/sign_ins".into(), opened_in: "2026Q2".into() };
+        let held = decide_action(Tier::A, false, holds(None, Some(&case), None, &policy), &policy);
+        assert_eq!((held.action, held.subsidy_uplift_pct), ("uplift_held", 0.0));
+        assert_eq!(held.holds[0].because(), "uplift held pending review: case I1/sign_ins opened in 2026Q2 is not closed");
+        assert_eq!(held.holds[0].code(), "open_case");
+        // A weak lead adds nothing; a strong one is a second reason.
+        assert_eq!(holds(Some(&lead(0.2, Some(9))), Some(&case), None, &policy).len(), 1);
+        let both = holds(Some(&lead(0.6, Some(2))), Some(&case), None, &policy);
+        assert_eq!(both.iter().map(Hold::code).collect::<Vec<_>>(), vec!["lead", "open_case"]);
+        // A `cleared` decision in Q−3 … Q releases it.
+        assert!(holds(None, Some(&case), "2026-08-01".parse().ok(), &policy).is_empty());
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub struct Institution {
     pub breach_share: Option<f64>,
     /// Rank among the investigation leads (`None`: not a lead, or a run from before the column).
     pub lead_rank: Option<i64>,
+    /// Why the uplift is held (`lead`, `open_case`, both joined by a comma), and the open case.
+    pub uplift_hold: Option<String>,
+    pub hold_case: Option<String>,
 }
 
 /// One row of `flags.parquet`.
@@ -479,6 +482,7 @@ fn institutions(frame: &DataFrame) -> Result<Vec<Institution>> {
     let violations = cells.integers("violations")?;
     let shares = cells.numbers("breach_share")?;
     let lead_ranks = cells.integers("lead_rank")?;
+    let (holds, hold_cases) = (cells.texts("uplift_hold")?, cells.texts("hold_case")?);
     let mut rows = Vec::with_capacity(cells.height());
     for i in 0..cells.height() {
         let mut row = Institution {
@@ -504,6 +508,8 @@ fn institutions(frame: &DataFrame) -> Result<Vec<Institution>> {
             violations: violations[i],
             breach_share: shares[i],
             lead_rank: lead_ranks[i],
+            uplift_hold: holds[i].clone(),
+            hold_case: hold_cases[i].clone(),
             ..Institution::default()
         };
         for index in 0..INDICATORS.len() {

@@ -201,10 +201,22 @@ pub fn reason(lang: Lang, institution: &Institution, data: &RunData) -> String {
     let held = (institution.action == "uplift_held").then(|| {
         let rank = institution.lead_rank.map(|r| format!("#{r}")).unwrap_or_else(|| "—".into());
         let risk = institution.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into());
-        match lang {
-            Lang::Zh => format!("；调查线索 {rank}，风险分 {risk} ≥ {}：暂缓上浮补贴，待核查结论后发放", s.uplift_hold_risk_score),
-            Lang::En => format!("; lead {rank} with risk score {risk} ≥ {}: uplift held pending review", s.uplift_hold_risk_score),
+        // Runs before the open-case hold name no cause: theirs was the lead.
+        let causes = institution.uplift_hold.as_deref().unwrap_or("lead");
+        let mut said = String::new();
+        if causes.split(',').any(|cause| cause == "lead") {
+            said.push_str(&match lang {
+                Lang::Zh => format!("；调查线索 {rank}，风险分 {risk} ≥ {}：暂缓上浮补贴，待核查结论后发放", s.uplift_hold_risk_score),
+                Lang::En => format!("; lead {rank} with risk score {risk} ≥ {}: uplift held pending review", s.uplift_hold_risk_score),
+            });
         }
+        if let Some(case) = institution.hold_case.as_deref().filter(|_| causes.split(',').any(|cause| cause == "open_case")) {
+            said.push_str(&match lang {
+                Lang::Zh => format!("；案件 {case} 尚未结案：暂缓上浮补贴，结案后发放"),
+                Lang::En => format!("; case {case} is not closed: uplift held until it is"),
+            });
+        }
+        said
     });
     let watched = (institution.tier == "N" && institution.action == "watch").then(|| match lang {
         Lang::Zh => "；高优先级调查线索：重点监管".to_string(),
