@@ -156,3 +156,17 @@ fn a_reform_folder_without_policy_files_stops_before_the_export_is_read() {
     );
     assert!(!dir.path().join("wi").exists());
 }
+
+#[test]
+fn a_district_without_a_minimum_wage_stops_the_what_if_as_it_stops_evaluate() {
+    let dir = temp_dir();
+    let mut fixture = cohort(20, 15);
+    fixture.add(Table::Institutions, &[("institution_id", "I2"), ("district", "高新区")]);
+    fixture.write(&dir.path().join("export"));
+    reform(dir.path(), "generous", "tiers.toml", "[actions]\nsubsidy_uplift_pct = 15.0\n");
+    let output = run(dir.path(), &["whatif", "--data", "export", "--quarter", "2026Q3", "--policy", "generous", "--out", "wi", "--demo-key"]);
+    assert_eq!(output.code, 4, "{}", output.stderr);
+    let error = output.stderr.lines().last().unwrap();
+    assert!(error.contains("policy.toml: district(s) '高新区' of the export's institutions have no minimum wage in [minimum_wage]"), "{error}");
+    assert!(!dir.path().join("wi").exists());
+}

@@ -72,12 +72,23 @@ pub fn run(options: &WhatifOptions) -> Result<WhatifOutcome> {
     }
     inputs.extend(options.reforms.iter().map(|reform| output::Input { label: "reform folder", path: reform }));
     // Every policy is read and checked before the export: a typo in a reform costs nothing.
-    let baseline_policy = Policy::resolve(options.baseline)?;
+    // As `evaluate`: every district of the export needs a minimum wage under every policy, said
+    // with the policy's other problems (exit 4) before the export is read. An export whose
+    // institutions cannot be read is said by ingest below.
+    let districts = ingest::districts(options.data).ok();
+    let baseline_policy = match &districts {
+        Some(districts) => Policy::resolve_for(options.baseline, districts)?,
+        None => Policy::resolve(options.baseline)?,
+    };
     let mut texts = Policy::texts(options.baseline)?;
     let mut policies = vec![("baseline".to_string(), baseline_policy, Vec::new())];
     for reform in options.reforms {
         let (merged, changes) = overlay::apply(&texts, reform)?;
         let policy = Policy::from_texts(merged.clone(), format!("{} over the step before", reform.display()), reform)?;
+        let wages: Vec<String> = policy.minimum_wage_fen.keys().cloned().collect();
+        if let Some(problem) = districts.as_deref().and_then(|districts| crate::policy::unknown_districts(districts, &wages)) {
+            return Err(crate::ErrorKind::Policy { dir: reform.clone(), problems: vec![problem] }.into());
+        }
         texts = merged;
         policies.push((reform.display().to_string(), policy, changes));
     }
