@@ -199,12 +199,15 @@ pub fn budget_rows(scenario: &str, grouped: &Grouped) -> Vec<BudgetRow> {
         .collect()
 }
 
+/// Amounts in fen as a `decimal(14,2)` column named `name` (the budget's and what-if's money).
+pub fn fen_column(name: &str, values: Vec<i64>) -> Result<Column> {
+    crate::report::tables::decimal_from_fen(name, &Column::new(name.into(), values))
+}
+
 /// `budget.parquet`: `scope`, `group`, `scenario`, `institutions`, then the money as
 /// `decimal(14,2)`.
 pub fn budget_frame(rows: &[BudgetRow]) -> Result<DataFrame> {
-    let fen = |name: &str, f: &dyn Fn(&Money) -> i64| -> Result<Column> {
-        crate::report::tables::decimal_from_fen(name, &Column::new(name.into(), rows.iter().map(|r| f(&r.money)).collect::<Vec<_>>()))
-    };
+    let fen = |name: &str, f: &dyn Fn(&Money) -> i64| fen_column(name, rows.iter().map(|r| f(&r.money)).collect());
     DataFrame::new_infer_height(vec![
         Column::new("scope".into(), rows.iter().map(|r| r.scope).collect::<Vec<_>>()),
         Column::new("group".into(), rows.iter().map(|r| r.group.clone()).collect::<Vec<_>>()),

@@ -4,7 +4,7 @@
 //! changed parameter (`parameters`). Money is `decimal(14,2)`; rows are sorted by their keys.
 
 use super::{Band, Scenario};
-use crate::rating::budget::{budget_frame, grouped, BudgetRow, Grouped, Row};
+use crate::rating::budget::{budget_frame, fen_column, grouped, BudgetRow, Grouped, Row};
 use crate::columns as c;
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::contract::Table;
@@ -13,7 +13,7 @@ use crate::money;
 use crate::output::OutputFolder;
 use crate::quarter::Quarter;
 use crate::query::CollectStreaming;
-use crate::report::{self, tables::decimal_from_fen};
+use crate::report;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -33,10 +33,6 @@ pub fn write_all(export: &Export, quarter: Quarter, scenarios: &[Scenario], fold
     report::write_parquet(&mut trainees_affected(export, quarter, baseline, reform)?, &folder.file("trainees_affected.parquet"))?;
     report::write_parquet(&mut parameters(scenarios)?, &folder.file("parameters.parquet"))?;
     Ok(())
-}
-
-fn fen_column(name: &str, values: Vec<i64>) -> Result<Column> {
-    decimal_from_fen(name, &Column::new(name.into(), values))
 }
 
 fn tier_changes(baseline: &Scenario, reform: &Scenario) -> Result<DataFrame> {
