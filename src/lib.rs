@@ -34,6 +34,7 @@ pub mod report;
 pub mod rules;
 pub mod sample;
 pub mod signals;
+pub mod vocab;
 pub mod whatif;
 
 pub use error::{Error, ErrorKind, Result};

@@ -44,6 +44,8 @@ pub struct EvaluateOptions<'a> {
     /// Evaluate a quarter the export does not cover (no claims, or an indicator's window past
     /// the data), with the uncovered indicators null, instead of refusing.
     pub allow_incomplete: bool,
+    /// The language of the tables' text columns and of `report.html` (Chinese by default).
+    pub lang: crate::vocab::Lang,
 }
 
 /// What a run produced.
@@ -86,9 +88,16 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let cases = crate::cases::carry(previous_cases, &crate::cases::leads_of(&leads.leads)?, &crate::cases::money_of(&export, options.quarter)?, options.quarter);
     let stage = Stage::start("writing the run folder");
 
-    let mut rejects = export.rejects()?;
+    let rejects = export.rejects()?;
+    let rejects = if rejects.get_column_index("reason_code").is_some() {
+        rejects
+    } else {
+        report::texts::stored(rejects.lazy(), crate::columns::REASON).collect().context("keeping reject reasons")?
+    };
+    let mut rejects = report::texts::render(rejects, crate::columns::REASON, options.lang)?;
     report::write_parquet(&mut rejects, &folder.file("rejects.parquet"))?;
-    let mut flags = tables::flags(&findings, &leads.signal_flags, options.policy, options.quarter)?;
+    let flags = tables::flags(&findings, &leads.signal_flags, options.policy, options.quarter)?;
+    let mut flags = report::texts::render(flags, crate::rules::EVIDENCE, options.lang)?;
     report::write_parquet(&mut flags, &folder.file("flags.parquet"))?;
     let mut recoveries = tables::money_table(&findings.recoveries)?;
     report::write_parquet(&mut recoveries, &folder.file("recoveries.parquet"))?;
@@ -155,7 +164,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     summary.write(&folder.file("summary.json"))?;
     stage.done(flags.height());
     let stage = Stage::start("drawing the report, charts and scorecards");
-    let rendered = report::render(folder.path(), report::Lang::Zh)?;
+    let rendered = report::render(folder.path(), options.lang)?;
     for warning in &rendered.warnings {
         tracing::warn!("{warning}");
     }

@@ -50,6 +50,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             previous: previous.as_deref(),
             ingest: Default::default(),
             allow_incomplete: args.allow_incomplete,
+            lang: Default::default(),
         })?;
         let rejected: usize = outcome.summary.rejects_per_table.values().sum();
         println!("{quarter}: run written to {} ({rejected} input rows rejected)", outcome.folder.display());

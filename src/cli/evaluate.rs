@@ -30,6 +30,9 @@ pub struct EvaluateArgs {
     /// export's data: those indicators are then null (left out of the score), never 0%.
     #[arg(long)]
     pub allow_incomplete: bool,
+    /// The language of the tables' texts (evidence, reasons) and of report.html: zh or en.
+    #[arg(long, default_value = "zh")]
+    pub lang: traincredit::vocab::Lang,
 }
 
 pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
@@ -46,6 +49,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
         previous: args.previous.as_deref(),
         ingest: args.ingest.options(),
         allow_incomplete: args.allow_incomplete,
+        lang: args.lang,
     })?;
     super::print_coverage(&outcome.summary);
     println!("run written to {}", outcome.folder.display());

@@ -5,62 +5,8 @@ use crate::policy::Policy;
 use crate::quarter::Quarter;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::fmt;
 
-/// Credit tiers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tier {
-    A,
-    B,
-    C,
-    D,
-    X,
-    N,
-}
-
-impl Tier {
-    pub fn parse(text: &str) -> Option<Tier> {
-        Some(match text {
-            "A" => Tier::A,
-            "B" => Tier::B,
-            "C" => Tier::C,
-            "D" => Tier::D,
-            "X" => Tier::X,
-            "N" => Tier::N,
-            _ => return None,
-        })
-    }
-
-    /// The action a tier carries.
-    pub fn action(self) -> &'static str {
-        match self {
-            Tier::A => "uplift",
-            Tier::B => "standard",
-            Tier::C => "watch",
-            Tier::D => "ban",
-            Tier::X => "disqualify",
-            Tier::N => "none",
-        }
-    }
-
-    /// The tier's name in the policy (Chinese first).
-    pub fn label(self) -> &'static str {
-        match self {
-            Tier::A => "优秀",
-            Tier::B => "良好",
-            Tier::C => "合格",
-            Tier::D => "不达标",
-            Tier::X => "取消资格",
-            Tier::N => "未评级",
-        }
-    }
-}
-
-impl fmt::Display for Tier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{self:?}")
-    }
-}
+pub use crate::vocab::Tier;
 
 /// 100 × clamp((value − floor) ÷ (target − floor), 0, 1).
 pub fn points(value: f64, floor: f64, target: f64) -> f64 {
@@ -270,7 +216,7 @@ pub fn decide_action(tier: Tier, high_priority_lead: bool, holds: Vec<Hold>, pol
         Tier::A if holds.is_empty() => ActionDecision { action: "uplift", subsidy_uplift_pct: policy.tiers.actions.subsidy_uplift_pct, holds },
         Tier::A => ActionDecision { action: "uplift_held", subsidy_uplift_pct: 0.0, holds },
         Tier::N if high_priority_lead => ActionDecision { action: "watch", subsidy_uplift_pct: 0.0, holds: Vec::new() },
-        other => ActionDecision { action: other.action(), subsidy_uplift_pct: 0.0, holds: Vec::new() },
+        other => ActionDecision { action: other.action().as_str(), subsidy_uplift_pct: 0.0, holds: Vec::new() },
     }
 }
 

@@ -14,6 +14,7 @@ pub mod scorecards;
 pub mod summary;
 pub mod tables;
 pub mod text;
+pub mod texts;
 
 pub use render::{render, render_scorecard, RenderSummary};
 pub use parquet::write_parquet;

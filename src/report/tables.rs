@@ -80,8 +80,13 @@ pub fn flags(findings: &Findings, signal_flags: &DataFrame, policy: &Policy, qua
         .alias(rules::EVIDENCE),
         col(rules::OVERTURNED),
     ]);
-    let decisions = decision_flags(findings, quarter)?.lazy();
-    let signals = signal_flags.clone().lazy();
+    let keep_codes = |frame: LazyFrame, schema_has_code: bool| if schema_has_code { frame } else { super::texts::stored(frame, rules::EVIDENCE) };
+    let has_code = |frame: &DataFrame| frame.get_column_index("evidence_code").is_some();
+    let breaches = keep_codes(breaches, findings.line_flags.get_column_index("evidence_code").is_some());
+    let procedural = keep_codes(procedural, findings.procedural.get_column_index("evidence_code").is_some());
+    let decisions = decision_flags(findings, quarter)?;
+    let decisions = keep_codes(decisions.clone().lazy(), has_code(&decisions));
+    let signals = keep_codes(signal_flags.clone().lazy(), has_code(signal_flags));
     let frame = concat([breaches, procedural, decisions, signals], UnionArgs::default())
         .and_then(|all| {
             all.with_column(lit(quarter.to_string()).alias(QUARTER))
