@@ -85,7 +85,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         judge(&export, options.policy, options.quarter, options.previous, &coverage, options.allow_incomplete, &open_cases)?;
     // The ledger after this quarter's leads. (Open cases are to hold uplifts, policy.md "Uplift held
     // pending review", once rating reads them: then this moves into `judge`, before rating.)
-    let cases = crate::cases::carry(previous_cases, &crate::cases::leads_of(&leads.leads)?, &crate::cases::money_of(&export, options.quarter)?, options.quarter);
+    let cases = crate::cases::carry(previous_cases, &crate::cases::leads_of(&leads.leads)?, &crate::cases::money_of(&export, options.quarter)?, options.quarter, options.lang);
     let stage = Stage::start("writing the run folder");
 
     let rejects = export.rejects()?;

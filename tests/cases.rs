@@ -182,7 +182,7 @@ fn cases_carry_from_q2_to_q3_with_the_investigators_edits_and_nothing_duplicates
             "null".into(),
             "null".into(),
             "null".into(),
-            format!("2026Q3 重新打开：风险分 {:.4} → {risk:.4}；此前结案为 false_positive（同一家庭共用电话）", q2_risk(&false_positive)),
+            format!("2026Q3 重新打开：风险分 {:.4} → {risk:.4}；此前结案为“误报”（同一家庭共用电话）", q2_risk(&false_positive)),
             risk.to_string(),
         ]
     );

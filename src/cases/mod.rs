@@ -93,6 +93,16 @@ impl Resolution {
         }
     }
 
+    /// The resolution for a person, in `lang`.
+    pub fn label(self, lang: crate::vocab::Lang) -> &'static str {
+        use crate::vocab::messages::cases;
+        match self {
+            Resolution::Confirmed => cases::CONFIRMED.template(lang),
+            Resolution::Cleared => cases::CLEARED.template(lang),
+            Resolution::FalsePositive => cases::FALSE_POSITIVE.template(lang),
+        }
+    }
+
     fn parse(text: &str) -> Option<Resolution> {
         [Resolution::Confirmed, Resolution::Cleared, Resolution::FalsePositive].into_iter().find(|resolution| resolution.name() == text)
     }
