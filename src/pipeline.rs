@@ -85,7 +85,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         judge(&export, options.policy, options.quarter, options.previous, &coverage, options.allow_incomplete, &open_cases)?;
     // The ledger after this quarter's leads. (Open cases are to hold uplifts, policy.md "Uplift held
     // pending review", once rating reads them: then this moves into `judge`, before rating.)
-    let cases = crate::cases::carry(previous_cases, &crate::cases::leads_of(&leads.leads)?, &crate::cases::money_of(&export, options.quarter)?, options.quarter, options.lang);
+    let lead_list = crate::cases::leads_of(&leads.leads)?;
+    let cases = crate::cases::carry(previous_cases, &lead_list, &crate::cases::money_of(&export, options.quarter)?, options.quarter, options.lang);
     let stage = Stage::start("writing the run folder");
 
     let rejects = export.rejects()?;
@@ -111,8 +112,23 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         report::write_parquet(&mut table, &folder.file(name))?;
     }
     crate::cases::write(&cases, folder.path())?;
+    let recovered: Vec<crate::cases::Recovered> = findings
+        .standing
+        .decisions
+        .iter()
+        .flat_map(|(institution, decisions)| {
+            decisions.iter().filter(|d| d.finding == "fraud_confirmed").filter_map(move |d| {
+                Some(crate::cases::Recovered { institution_id: institution.clone(), decided_on: d.decided_on, amount_fen: d.amount_fen? })
+            })
+        })
+        .collect();
+    let yields = crate::cases::yields(&cases, &lead_list, &recovered, options.quarter);
+    let mut yields = crate::cases::yield_frame(&yields, options.quarter)?;
+    report::write_parquet(&mut yields, &folder.file(crate::cases::YIELD_PARQUET))?;
     let mut scores = rating::scores_table(&ratings, options.quarter)?;
     report::write_parquet(&mut scores, &folder.file("institution_scores.parquet"))?;
+    let mut drift = report::drift::drift_table(&scores, options.previous, options.quarter)?;
+    report::write_parquet(&mut drift, &folder.file(report::drift::DRIFT_PARQUET))?;
     let budget = rating::budget::rows(&export, options.policy.budget.base_quarters, options.quarter, &scores, &findings)?;
     let mut budget = rating::budget::budget_frame(&rating::budget::budget_rows("current", &rating::budget::grouped(&budget)))?;
     report::write_parquet(&mut budget, &folder.file("budget.parquet"))?;

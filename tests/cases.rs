@@ -201,6 +201,51 @@ fn cases_carry_from_q2_to_q3_with_the_investigators_edits_and_nothing_duplicates
     // (A line break inside a cell stays as the spreadsheet wrote it, LF.)
     assert_eq!(csv.matches("\r\n").count(), q3_cases.len() + 1);
     assert!(csv.contains(&format!("\r\n{assigned},")) && csv.contains(",\"约谈法人, 调取\"\"监控\"\"\n第二步\","), "{csv}");
+
+    // The yield counts the resolutions as the ledger holds them after Q3: the confirmed case
+    // closed, the false positive reopened (its verdict withdrawn), the new cases opened in Q3.
+    let yields = read_parquet(&run3.join("yield.parquet"));
+    let sources = texts(&yields, "source");
+    let row = |source: &str| -> BTreeMap<String, String> {
+        let i = sources.iter().position(|s| s == source).unwrap_or_else(|| panic!("no yield row {source}: {sources:?}"));
+        ["leads", "cases_opened", "cases_open", "cases_closed", "confirmed", "cleared", "false_positive", "precision"]
+            .iter()
+            .map(|column| (column.to_string(), texts(&yields, column)[i].clone()))
+            .collect()
+    };
+    let all = row("all");
+    let opened_in_q3 = q3_cases.values().filter(|case| case["opened_in"] == "2026Q3").count();
+    let expected: BTreeMap<String, String> = [
+        ("leads", q3_leads.len().to_string()),
+        ("cases_opened", opened_in_q3.to_string()),
+        ("cases_open", (q3_cases.len() - 1).to_string()),
+        ("cases_closed", "1".to_string()),
+        ("confirmed", "1".to_string()),
+        ("cleared", "0".to_string()),
+        ("false_positive", "0".to_string()),
+        ("precision", "1.0".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(all, expected);
+    // The confirmed case counts for each signal that raised it.
+    for signal in q3_cases[&confirmed]["signals"].split(", ").filter(|s| !s.is_empty()) {
+        assert_eq!(row(signal)["confirmed"], "1", "{signal}");
+    }
+    assert_eq!(texts(&yields, "quarter").iter().filter(|q| *q == "2026Q3").count(), yields.height());
+
+    // Drift: every indicator of Q3 against Q2, institutions without data left out on each side.
+    let drift = read_parquet(&run3.join("drift.parquet"));
+    assert_eq!(texts(&drift, "indicator"), ["completion_rate", "pass_rate", "employment_rate", "retention_rate", "satisfaction", "compliance"]);
+    assert_eq!(texts(&drift, "previous_quarter"), vec!["2026Q2"; 6]);
+    let scores = read_parquet(&run3.join("institution_scores.parquet"));
+    let with_data = |frame: &polars::prelude::DataFrame, column: &str| (frame.height() - frame.column(column).unwrap().null_count()).to_string();
+    assert_eq!(texts(&drift, "institutions")[0], with_data(&scores, "completion_rate"));
+    let scores2 = read_parquet(&run2.join("institution_scores.parquet"));
+    assert_eq!(texts(&drift, "institutions_before")[2], with_data(&scores2, "employment_rate"));
+    let psi: Vec<f64> = drift.column("psi").unwrap().f64().unwrap().iter().map(|v| v.expect("both quarters have data")).collect();
+    assert!(psi.iter().all(|v| *v >= 0.0), "{psi:?}");
 }
 
 #[test]

@@ -17,9 +17,11 @@
 mod carry;
 mod csv;
 mod store;
+mod yields;
 
 pub use carry::carry;
 pub use store::{leads_of, money_of, read_previous, write};
+pub use yields::{yield_frame, yields, Recovered, YieldRow, YIELD_PARQUET};
 
 use crate::error::{Error, ErrorKind};
 use chrono::NaiveDate;

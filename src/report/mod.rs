@@ -5,6 +5,7 @@
 
 pub mod charts;
 pub mod data;
+pub mod drift;
 pub mod explain;
 pub mod html;
 pub mod previous;
