@@ -5,6 +5,7 @@
 //! - `bad_inputs`: every kind of bad input gets its exact message or reject reason, no panic;
 //! - `cases`: the case ledger carried Q2 → Q3 with investigators' edits; bad edits refused;
 //! - `cli`: the commands as a person runs them (check, evaluate, exit codes, determinism);
+//! - `dossiers`: one page per lead, its money equal to the tables, its findings and network;
 //! - `lookup`: a pseudonym resolved to the export rows holding it, masked, exit codes;
 //! - `outputs`: `--out` never loses the user's files, killed runs leave a complete folder,
 //!   `--previous` is checked before any work;
@@ -22,6 +23,7 @@ mod util;
 mod bad_inputs;
 mod cases;
 mod cli;
+mod dossiers;
 mod lookup;
 mod outputs;
 mod publication;

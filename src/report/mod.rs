@@ -5,6 +5,7 @@
 
 pub mod charts;
 pub mod data;
+pub mod dossiers;
 pub mod drift;
 pub mod explain;
 pub mod html;

@@ -20,6 +20,8 @@ pub struct RenderSummary {
     /// The chart files, SVG and PNG.
     pub charts: Vec<PathBuf>,
     pub scorecards: Vec<PathBuf>,
+    /// The lead dossiers (`dossiers/`).
+    pub dossiers: Vec<PathBuf>,
     /// Figures of `summary.json` that the tables do not reproduce (also shown in the report).
     pub warnings: Vec<String>,
 }
@@ -97,6 +99,7 @@ pub fn render(run: &Path, lang: Lang) -> Result<RenderSummary> {
     summary.report = Some(report);
 
     summary.scorecards = scorecards::write_all(&data, lang, None)?;
+    summary.dossiers = super::dossiers::write_all(run, lang)?;
     Ok(summary)
 }
 
