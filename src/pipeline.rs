@@ -70,7 +70,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     }
     // The investigators' edits of the previous case ledger are checked before the work too.
     let previous_cases = options.previous.map(crate::cases::read_previous).transpose()?.unwrap_or_default();
-    let open_cases = crate::cases::open_by_institution(&previous_cases);
+    let case_standing = crate::cases::CaseStanding::of(&previous_cases);
     let folder = OutputFolder::prepare(options.out, output::Kind::Run, &inputs)?;
     tracing::debug!(data = %options.data.display(), quarter = %options.quarter, "evaluating");
     let stage = Stage::start("reading and validating the export");
@@ -82,7 +82,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let coverage = crate::progress::timed("coverage", || ingest::coverage::Coverage::of(&export))?;
 
     let Judgement { findings, indicators, leads, ratings } =
-        judge(&export, options.policy, options.quarter, options.previous, &coverage, options.allow_incomplete, &open_cases)?;
+        judge(&export, options.policy, options.quarter, options.previous, &coverage, options.allow_incomplete, &case_standing)?;
     // The ledger after this quarter's leads. (Open cases are to hold uplifts, policy.md "Uplift held
     // pending review", once rating reads them: then this moves into `judge`, before rating.)
     let lead_list = crate::cases::leads_of(&leads.leads)?;
@@ -209,7 +209,7 @@ pub fn judge(
     previous: Option<&Path>,
     coverage: &ingest::coverage::Coverage,
     allow_incomplete: bool,
-    open_cases: &HashMap<String, rating::score::OpenCase>,
+    cases: &crate::cases::CaseStanding,
 ) -> Result<Judgement> {
     let completeness = Completeness::assess(export, coverage, policy, quarter)?;
     if !allow_incomplete {
@@ -242,10 +242,11 @@ pub fn judge(
         policy: policy,
         config: &policy.signals,
         quarter: quarter,
+        case_labels: &cases.labels,
     })?;
     stage.done(leads.leads.height());
     let stage = Stage::start("rating institutions");
-    let ratings = rating::rate(export, policy, quarter, &findings, &indicators, &findings.standing, &previous_ratings, &leads.risk, open_cases)?;
+    let ratings = rating::rate(export, policy, quarter, &findings, &indicators, &findings.standing, &previous_ratings, &leads.risk, &cases.open)?;
     stage.done(ratings.len());
     Ok(Judgement { findings, indicators, leads, ratings })
 }

@@ -31,7 +31,16 @@ fn detect_with(export: &Export, quarter: Quarter, config: &SignalsConfig) -> Lea
     let policy = Policy::defaults().unwrap();
     let findings = findings(export, &policy, quarter);
     let indicators = IndicatorTable::compute(export, &policy, quarter, &findings.lines_in_scope).unwrap();
-    signals::detect(&SignalsInput { export, findings: &findings, indicators: &indicators, policy: &policy, config, quarter }).unwrap()
+    signals::detect(&SignalsInput { export, findings: &findings, indicators: &indicators, policy: &policy, config, quarter, case_labels: &Default::default() }).unwrap()
+}
+
+/// The signal stage with the previous ledger's resolutions as labels.
+fn detect_labelled(export: &Export, quarter: Quarter, labels: &BTreeMap<String, bool>) -> Leads {
+    let policy = Policy::defaults().unwrap();
+    let findings = findings(export, &policy, quarter);
+    let indicators = IndicatorTable::compute(export, &policy, quarter, &findings.lines_in_scope).unwrap();
+    let config = SignalsConfig::defaults();
+    signals::detect(&SignalsInput { export, findings: &findings, indicators: &indicators, policy: &policy, config: &config, quarter, case_labels: labels }).unwrap()
 }
 
 fn detect(export: &Export, quarter: Quarter) -> Leads {
@@ -337,6 +346,40 @@ fn enough_decided_cases_fit_a_logistic_model_with_its_cross_validated_auc() {
     let fixed = detect_with(&export, options.to, &config);
     assert_eq!(fixed.model["method"], "fixed weights");
     assert_eq!(fixed.model["reason"], "learning is switched off in signals.toml");
+}
+
+/// Closed cases of the investigators' ledger are labels beside the case decisions: half the
+/// labels as decisions and half as resolved cases fit the same kind of model; a decision wins
+/// over a case resolution of the same institution.
+#[test]
+fn resolved_cases_of_the_ledger_are_labels_for_the_model_beside_decisions() {
+    let dir = temp_dir();
+    let options = SampleOptions::default();
+    sample::generate(&options, dir.path()).unwrap();
+    let truth = truth(dir.path());
+    let planted = planted(&truth);
+    let confirmed: Vec<String> = schemes(&truth).keys().cloned().collect();
+    let all: Vec<String> = texts(read(dir.path()).frame(Table::Institutions), "institution_id");
+    let cleared: Vec<String> = all.iter().filter(|id| !planted.contains(*id)).take(12).cloned().collect();
+    let (confirmed_decided, confirmed_cases) = confirmed.split_at(confirmed.len() / 2);
+    let (cleared_decided, cleared_cases) = cleared.split_at(cleared.len() / 2);
+    write_decisions(dir.path(), confirmed_decided, cleared_decided, "2026-05-15");
+    let export = read(dir.path());
+
+    let mut labels: BTreeMap<String, bool> = confirmed_cases.iter().map(|id| (id.clone(), true)).collect();
+    labels.extend(cleared_cases.iter().map(|id| (id.clone(), false)));
+    // A decided institution whose case an investigator closed otherwise: the decision counts.
+    labels.insert(confirmed_decided[0].clone(), false);
+    let leads = detect_labelled(&export, options.to, &labels);
+    let model = &leads.model;
+    assert_eq!(model["decided_institutions"]["fraud_confirmed"], confirmed.len(), "{model}");
+    assert_eq!(model["decided_institutions"]["cleared"], cleared.len(), "{model}");
+    assert!(model["method"].as_str().unwrap().starts_with("logistic regression"), "{model}");
+
+    // Without the ledger, only the decisions count.
+    let alone = detect(&export, options.to);
+    assert_eq!(alone.model["decided_institutions"]["fraud_confirmed"], confirmed_decided.len());
+    assert_eq!(alone.model["decided_institutions"]["cleared"], cleared_decided.len());
 }
 
 /// Seven institutions, each with one class of ten trainees signing in at ten sessions with

@@ -150,6 +150,31 @@ pub fn open_by_institution(cases: &[Case]) -> std::collections::HashMap<String, 
     open
 }
 
+/// What the previous ledger (as the investigators left it) tells this quarter's judgement: the
+/// cases that hold an uplift, and the resolved cases as labels for the risk model.
+#[derive(Debug, Clone, Default)]
+pub struct CaseStanding {
+    /// Each institution's first case not closed ([`open_by_institution`]).
+    pub open: std::collections::HashMap<String, crate::rating::score::OpenCase>,
+    /// Per institution with a closed, resolved case: `true` when one of them is `confirmed`,
+    /// `false` when all were `cleared` or `false_positive`. The risk model reads them beside the
+    /// export's case decisions (a decision, being the bureau's, wins).
+    pub labels: std::collections::BTreeMap<String, bool>,
+}
+
+impl CaseStanding {
+    pub fn of(cases: &[Case]) -> CaseStanding {
+        let mut labels = std::collections::BTreeMap::new();
+        for case in cases.iter().filter(|case| case.status == Status::Closed) {
+            let Some(resolution) = case.resolution else { continue };
+            let confirmed = resolution == Resolution::Confirmed;
+            let label = labels.entry(case.institution_id.clone()).or_insert(confirmed);
+            *label |= confirmed;
+        }
+        CaseStanding { open: open_by_institution(cases), labels }
+    }
+}
+
 /// A lead as the ledger reads it: only the contract columns of `leads.parquet`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lead {
@@ -164,4 +189,44 @@ pub struct Lead {
 /// A case ledger file that cannot be used: exit 2, like any `--previous` that cannot be chained.
 fn ledger_error(file: &Path, detail: impl Into<String>) -> Error {
     Error::new(ErrorKind::CaseLedger { file: file.to_path_buf(), detail: detail.into() })
+}
+
+#[cfg(test)]
+mod standing_tests {
+    use super::*;
+
+    fn closed(id: &str, institution: &str, status: Status, resolution: Option<Resolution>) -> Case {
+        Case {
+            case_id: id.into(),
+            institution_id: institution.into(),
+            scheme: "x".into(),
+            opened_in: "2026Q2".into(),
+            last_seen_in: "2026Q2".into(),
+            status,
+            priority: "normal".into(),
+            assignee: None,
+            due_on: None,
+            resolution,
+            resolution_reason: None,
+            note: None,
+            signals: String::new(),
+            risk_score: 0.5,
+            rank: 1,
+            paid_fen: 0,
+            pending_fen: 0,
+        }
+    }
+
+    #[test]
+    fn any_confirmed_case_labels_its_institution_and_open_cases_hold() {
+        let cases = vec![
+            closed("I1/a", "I1", Status::Closed, Some(Resolution::FalsePositive)),
+            closed("I1/b", "I1", Status::Closed, Some(Resolution::Confirmed)),
+            closed("I2/a", "I2", Status::Closed, Some(Resolution::Cleared)),
+            closed("I3/a", "I3", Status::Open, None),
+        ];
+        let standing = CaseStanding::of(&cases);
+        assert_eq!(standing.labels, std::collections::BTreeMap::from([("I1".to_string(), true), ("I2".to_string(), false)]));
+        assert_eq!(standing.open.keys().collect::<Vec<_>>(), vec!["I3"]);
+    }
 }

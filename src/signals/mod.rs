@@ -66,6 +66,10 @@ pub struct SignalsInput<'a> {
     pub policy: &'a Policy,
     pub config: &'a SignalsConfig,
     pub quarter: Quarter,
+    /// Institutions whose cases the previous ledger holds closed and resolved: `true` confirmed,
+    /// `false` cleared or false positive (`cases::CaseStanding::labels`). Labels for the risk model
+    /// beside the export's case decisions.
+    pub case_labels: &'a BTreeMap<String, bool>,
 }
 
 /// What [`detect`] found.
@@ -152,6 +156,8 @@ pub struct Context<'a> {
     pub policy: &'a Policy,
     pub config: &'a SignalsConfig,
     pub quarter: Quarter,
+    /// See [`SignalsInput::case_labels`].
+    pub case_labels: &'a BTreeMap<String, bool>,
     /// Every kept institution → kind, in id order.
     pub kinds: BTreeMap<String, String>,
     /// First and last day of the signal window.
@@ -177,6 +183,7 @@ impl<'a> Context<'a> {
             policy: input.policy,
             config: input.config,
             quarter: input.quarter,
+            case_labels: input.case_labels,
             kinds,
             from: input.quarter.offset(first).first_day(),
             to: input.quarter.offset(last).last_day(),

@@ -331,18 +331,28 @@ pub fn score(ctx: &Context, values: &[SignalValue], breaches: &BTreeMap<String, 
 /// The fixed-weight formula, as reported in the model notes.
 pub const FORMULA: &str = "risk_score = 1 − exp(−risk_evidence); risk_evidence = Σ over signals with enough peers of w·max(0, z − z_floor)/z_unit + Σ over fired facts of −ln(1 − w·strength) − ln(1 − w_breaches·b), b = min(1, breach share ÷ breach_share_full)";
 
-/// Latest `fraud_confirmed` (true) or `cleared` (false) decision by Q's end, per institution.
+/// Latest `fraud_confirmed` (true) or `cleared` (false) decision by Q's end, per institution;
+/// for an institution without one, the resolution of its closed cases in the previous ledger
+/// (confirmed: true; cleared or false positive: false). A decision is the bureau's and wins.
 pub fn decided(ctx: &Context) -> BTreeMap<String, bool> {
     let last = ctx.quarter.last_day();
     let mut labels = BTreeMap::new();
     for id in ctx.kinds.keys() {
-        let Some(decisions) = ctx.findings.standing.decisions.get(id) else { continue };
-        let latest = decisions
-            .iter()
-            .filter(|d| d.decided_on <= last && (d.finding == "fraud_confirmed" || d.finding == "cleared"))
-            .max_by_key(|d| d.decided_on);
-        if let Some(decision) = latest {
-            labels.insert(id.clone(), decision.finding == "fraud_confirmed");
+        let latest = ctx.findings.standing.decisions.get(id).and_then(|decisions| {
+            decisions
+                .iter()
+                .filter(|d| d.decided_on <= last && (d.finding == "fraud_confirmed" || d.finding == "cleared"))
+                .max_by_key(|d| d.decided_on)
+        });
+        match latest {
+            Some(decision) => {
+                labels.insert(id.clone(), decision.finding == "fraud_confirmed");
+            }
+            None => {
+                if let Some(label) = ctx.case_labels.get(id) {
+                    labels.insert(id.clone(), *label);
+                }
+            }
         }
     }
     labels

@@ -94,14 +94,14 @@ pub fn run(options: &WhatifOptions) -> Result<WhatifOutcome> {
     }
     // Open cases hold uplifts under every policy, as in `evaluate`.
     let previous_cases = options.previous.map(crate::cases::read_previous).transpose()?.unwrap_or_default();
-    let open_cases = crate::cases::open_by_institution(&previous_cases);
+    let case_standing = crate::cases::CaseStanding::of(&previous_cases);
     let folder = OutputFolder::prepare(options.out, output::Kind::Whatif, &inputs)?;
 
     let export = ingest::ingest_with(options.data, options.key, options.ingest)?;
     let coverage = ingest::coverage::Coverage::of(&export)?;
     let mut scenarios = Vec::new();
     for (index, (label, policy, changes)) in policies.into_iter().enumerate() {
-        let judgement = pipeline::judge(&export, &policy, options.quarter, options.previous, &coverage, options.allow_incomplete, &open_cases)?;
+        let judgement = pipeline::judge(&export, &policy, options.quarter, options.previous, &coverage, options.allow_incomplete, &case_standing)?;
         let dir = folder.file(&scenario_folder(index));
         std::fs::create_dir(&dir).map_err(|e| crate::Error::io("creating a scenario folder", &dir, e))?;
         let mut scores = rating::scores_table(&judgement.ratings, options.quarter)?;
