@@ -111,7 +111,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         report::write_parquet(&mut table, &folder.file(name))?;
     }
     crate::cases::write(&cases, folder.path())?;
-    let mut scores = rating::scores_table(&ratings, options.quarter)?;
+    let mut scores = rating::scores_table(&ratings, options.quarter, options.lang)?;
     report::write_parquet(&mut scores, &folder.file("institution_scores.parquet"))?;
     let budget = rating::budget::rows(&export, options.policy.budget.base_quarters, options.quarter, &scores, &findings)?;
     let mut budget = rating::budget::budget_frame(&rating::budget::budget_rows("current", &rating::budget::grouped(&budget)))?;

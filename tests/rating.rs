@@ -68,7 +68,19 @@ fn evaluate_with(dir: &Path, export: &str, quarter: &str, out: &str, previous: O
 }
 
 fn scores(dir: &Path, run: &str, columns: &[&str]) -> Vec<String> {
-    rows(&read_parquet(&dir.join(run).join("institution_scores.parquet")), columns)
+    rows(&joined_lists(read_parquet(&dir.join(run).join("institution_scores.parquet"))), columns)
+}
+
+/// `frame` with each `list[str]` column (`tier_rule_args`) as its items joined by commas.
+pub fn joined_lists(frame: polars::prelude::DataFrame) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    let lists: Vec<Expr> = frame
+        .columns()
+        .iter()
+        .filter(|c| matches!(c.dtype(), DataType::List(_)))
+        .map(|c| col(c.name().clone()).list().join(lit(","), true))
+        .collect();
+    frame.lazy().with_columns(lists).collect().unwrap()
 }
 
 #[test]
@@ -82,10 +94,18 @@ fn a_rated_institution_gets_its_score_tier_and_reasons() {
         scores(dir.path(), "run", &["institution_id", "completion_rate", "pass_rate", "employment_rate", "compliance", "score", "tier", "action", "subsidy_uplift_pct"]),
         vec!["I1 | 1.0 | 0.75 | null | 1.0 | 86.36 | A | uplift | 10.0"]
     );
+    // The reasons are in the run's language (Chinese by default), the rule kept as a code.
     assert_eq!(
         scores(dir.path(), "run", &["reasons"]),
+        vec!["结业率 100.0%（下限 60.0%，目标 95.0%）→ 100 分；取证率 75.0%（下限 40.0%，目标 90.0%）→ 70 分；合规率 100.0%（下限 90.0%，目标 100.0%）→ 100 分；等级 A：得分 86.36 ≥ 85.00，无违规明细，上季度等级允许评 A"]
+    );
+    assert_eq!(scores(dir.path(), "run", &["tier_rule", "tier_rule_args"]), vec!["tier.a.score | 86.36,85.00"]);
+    evaluate_with(dir.path(), "export", "2026Q3", "english", None, &["--lang", "en"]);
+    assert_eq!(
+        scores(dir.path(), "english", &["reasons"]),
         vec!["completion rate 100.0% (floor 60.0%, target 95.0%) → 100 points; pass rate 75.0% (floor 40.0%, target 90.0%) → 70 points; compliance 100.0% (floor 90.0%, target 100.0%) → 100 points; tier A: score 86.36 ≥ 85.00, no breach line, previous tier allows A"]
     );
+    assert_eq!(scores(dir.path(), "english", &["tier_rule", "tier_rule_args"]), vec!["tier.a.score | 86.36,85.00"]);
 }
 
 #[test]
@@ -112,8 +132,8 @@ fn a_small_cohort_is_not_rated() {
     cohort(19, 19).write(&dir.path().join("export"));
     evaluate(dir.path(), "export", "2026Q3", "run", None);
     assert_eq!(
-        scores(dir.path(), "run", &["score", "tier", "action", "tier_rule"]),
-        vec!["null | N | none | 19 completed enrollments < 20 in classes ending in 2025Q4–2026Q3"]
+        scores(dir.path(), "run", &["score", "tier", "action", "tier_rule", "tier_rule_args", "reasons"]),
+        vec!["null | N | none | tier.n.few_completed | 19,20,2025Q4,2026Q3 | 结业率 100.0%（下限 60.0%，目标 95.0%）→ 100 分；取证率 100.0%（下限 40.0%，目标 90.0%）→ 100 分；合规率 100.0%（下限 90.0%，目标 100.0%）→ 100 分；等级 N：2025Q4–2026Q3 结束的培训班结业人数 19 人，少于 20 人：不评级"]
     );
 }
 
@@ -128,7 +148,8 @@ fn a_ban_persists_for_four_quarters_then_expires() {
     // Next quarter: the ban is in force, no new ban starts.
     // The export holds no claims after 2026Q3: the later quarters are evaluated for the ledger.
     evaluate_incomplete(dir.path(), "export", "2026Q4", "q4", Some("q3"));
-    assert_eq!(scores(dir.path(), "q4", &["tier", "action", "banned_until", "tier_rule"]), vec!["D | ban | 2027Q3 | a ban is in force in 2026Q4 (until 2027Q3)"]);
+    assert_eq!(scores(dir.path(), "q4", &["tier", "action", "banned_until", "tier_rule"]), vec!["D | ban | 2027Q3 | tier.d.ban_in_force"]);
+    assert_eq!(scores(dir.path(), "q4", &["tier_rule_args"]), vec!["2026Q4,2027Q3"]);
     assert_eq!(read_parquet(&dir.path().join("q4/sanctions.parquet")).height(), 1);
     // Its last quarter, then the first quarter after it.
     evaluate_incomplete(dir.path(), "export", "2027Q3", "last", Some("q4"));
@@ -144,7 +165,8 @@ fn a_confirmed_fraud_disqualifies_and_recovers() {
     fixture.add(Table::CaseDecisions, &[("decided_on", "2026-08-15"), ("finding", "fraud_confirmed"), ("amount_defrauded", "5000.00")]);
     fixture.write(&dir.path().join("export"));
     evaluate(dir.path(), "export", "2026Q3", "run", None);
-    assert_eq!(scores(dir.path(), "run", &["tier", "action", "tier_rule"]), vec!["X | disqualify | disqualified: fraud_confirmed decision of 2026-08-15"]);
+    assert_eq!(scores(dir.path(), "run", &["tier", "action", "tier_rule"]), vec!["X | disqualify | tier.x.decision"]);
+    assert!(scores(dir.path(), "run", &["reasons"])[0].ends_with("等级 X：2026-08-15 调查处理决定认定骗取补贴资金：取消培训资格（得分 86.36）"), "{:?}", scores(dir.path(), "run", &["reasons"]));
     let recoveries = read_parquet(&dir.path().join("run/recoveries.parquet"));
     assert_eq!(rows(&recoveries, &["claim_id", "enrollment_id", "institution_id", "rules", "amount"]), vec!["null | null | I1 | DECISION | 5000.00"]);
     let ledger = read_parquet(&dir.path().join("run/sanctions.parquet"));
@@ -292,7 +314,7 @@ fn explain_takes_a_rating_apart() {
 
 /// Rates `fixture` for 2026Q3 with the shipped policy, as if the signal stage had found `leads`
 /// (institution → its standing among the leads): the tier, action, uplift, lead rank and risk
-/// columns of `institution_scores.parquet`, and its reasons.
+/// columns of `institution_scores.parquet`, and its reasons in English.
 fn rated_with_leads(fixture: &Fixture, leads: &[(&str, traincredit::rating::score::LeadStanding)]) -> (Vec<String>, Vec<String>) {
     use traincredit::features::indicators::IndicatorTable;
     use traincredit::person::Pseudonymiser;
@@ -306,7 +328,7 @@ fn rated_with_leads(fixture: &Fixture, leads: &[(&str, traincredit::rating::scor
     let indicators = IndicatorTable::compute(&export, &policy, quarter, &findings.lines_in_scope).unwrap();
     let leads = leads.iter().map(|(id, standing)| (id.to_string(), *standing)).collect();
     let ratings = traincredit::rating::rate(&export, &policy, quarter, &findings, &indicators, &findings.standing, &Default::default(), &leads, &Default::default()).unwrap();
-    let table = traincredit::rating::scores_table(&ratings, quarter).unwrap();
+    let table = traincredit::rating::scores_table(&ratings, quarter, traincredit::vocab::Lang::En).unwrap();
     (
         rows(&table, &["institution_id", "score", "tier", "action", "subsidy_uplift_pct", "lead_rank", "risk_score"]),
         rows(&table, &["reasons"]),
