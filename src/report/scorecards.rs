@@ -128,7 +128,7 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
         let _ = write!(
             out,
             "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{risk:.3}</div></div>",
-            lang.t("风险分", "risk score")
+            lang.t("风险分（0–1）", "risk score (0–1)")
         );
     }
     let _ = write!(
@@ -138,13 +138,8 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
         institution.lead_rank.map(|r| format!("#{r}")).unwrap_or_else(|| "—".into())
     );
     out.push_str("</div>");
-    let _ = write!(out, "<p><strong>{}</strong> {}</p>", lang.t("原因：", "Why:"), escape(&html::reason(lang, institution, data)));
-    let _ = write!(
-        out,
-        "<details><summary>{}</summary><p class=\"evidence\">{}</p></details></section>",
-        lang.t("引擎记录的完整理由（英文）", "The engine's full reasons"),
-        escape(&institution.reasons)
-    );
+    let _ = write!(out, "<p><strong>{}</strong> {}</p>", lang.t("原因：", "Why:"), escape(&html::reason(lang, institution, &data.settings)));
+    out.push_str("</section>");
 
     // Indicators.
     let peer_count = data.peers(&institution.kind).count();
@@ -312,7 +307,7 @@ fn deductions(out: &mut String, data: &RunData, lang: Lang, institution: &Instit
             escape(&flag.entity_id),
             escape(&text::severity_name(lang, &flag.severity)),
             escape(&text::money(lang, flag.amount_fen)),
-            escape(&flag.evidence)
+            escape(&flag.evidence.show(lang))
         );
     }
     out.push_str("</tbody></table></section>");
@@ -400,7 +395,7 @@ fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Instituti
                 } else {
                     String::new()
                 },
-                escape(&lead.evidence)
+                escape(&lead.evidence.show(lang))
             );
         }
     }
@@ -429,7 +424,7 @@ fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Instituti
                     number(value.peer_value),
                     number(value.threshold),
                     if value.fired { format!("<span class=\"bad\">{}</span>", lang.t("是", "yes")) } else { lang.t("否", "no").to_string() },
-                    escape(&value.evidence)
+                    escape(&value.evidence.show(lang))
                 );
             }
             out.push_str("</tbody></table>");

@@ -111,6 +111,16 @@ pub const LEAD_CLEARED: Message = Message::new(
 );
 pub const WATCH_LEAD: Message = Message::new("rating.watch.lead", "高优先级调查线索：重点监管", "a high-priority investigation lead: watch");
 
+// The report's short account of a tier (`report::html::reason`), from the table's columns.
+pub const DEDUCTED: Message = Message::new("report.deducted", "扣 {points} 分（{parts}）", "−{points} points ({parts})");
+pub const COUNT_BREACH_LINES: Message = Message::new("report.count.breach_lines", "违规明细 {count} 条", "{count} breach line(s)");
+pub const COUNT_PROCEDURAL: Message = Message::new("report.count.procedural", "程序问题 {count} 项", "{count} procedural finding(s)");
+pub const COUNT_VIOLATIONS: Message = Message::new("report.count.violations", "违规处理决定 {count} 项", "{count} violation decision(s)");
+pub const HOLD_CASE: Message =
+    Message::new("report.hold.open_case", "案件 {case} 尚未结案：暂缓上浮补贴，结案后发放", "case {case} is not closed: uplift held until it is");
+/// How the items of one part are joined.
+pub const LIST_SEPARATOR: Message = Message::new("rating.list_separator", "，", ", ");
+
 /// How a list of reasons is joined in each language.
 pub const SEPARATOR: Message = Message::new("rating.separator", "；", "; ");
 
@@ -150,4 +160,10 @@ pub const ALL: &[&Message] = &[
     &LEAD_CLEARED,
     &WATCH_LEAD,
     &SEPARATOR,
+    &DEDUCTED,
+    &COUNT_BREACH_LINES,
+    &COUNT_PROCEDURAL,
+    &COUNT_VIOLATIONS,
+    &HOLD_CASE,
+    &LIST_SEPARATOR,
 ];
