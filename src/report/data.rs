@@ -927,6 +927,12 @@ pub fn median(mut values: Vec<f64>) -> Option<f64> {
     Some(if values.len().is_multiple_of(2) { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] })
 }
 
+/// A tier's place in [`Tier::ALL`] (the index of per-tier counts); `None` for an unknown id.
+pub fn tier_index(tier: &str) -> Option<usize> {
+    let tier = Tier::parse(tier)?;
+    Tier::ALL.iter().position(|t| *t == tier)
+}
+
 /// A tier's rank for movements: higher is better; N (not rated) and an unknown id have none.
 pub fn tier_rank(tier: &str) -> Option<i32> {
     match Tier::parse(tier)? {

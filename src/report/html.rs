@@ -664,7 +664,7 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             Heading::Text(lang.t("区县", "District")),
             Heading::Number(lang.t("得分", "Score")),
             Heading::Text(lang.t("上季度 → 本季度", "Before → now")),
-            Heading::Text(lang.t("线索排名 · 风险分", "Lead rank · risk")),
+            Heading::Text(lang.t("线索排名 · 风险分（0–1）", "Lead rank · risk (0–1)")),
             Heading::Text(lang.t("处理", "Action")),
             Heading::Text(lang.t("原因", "Reason")),
         ],
@@ -723,7 +723,7 @@ fn lead_table(out: &mut String, data: &RunData, lang: Lang, id: &str, leads: &[&
             Heading::Number(lang.t("排名", "Rank")),
             Heading::Text(lang.t("机构", "Institution")),
             Heading::Text(lang.t("等级", "Tier")),
-            Heading::Number(lang.t("风险分", "Risk score")),
+            Heading::Number(lang.t("风险分（0–1）", "Risk score (0–1)")),
             Heading::Text(lang.t("信号", "Signals")),
             Heading::Text(lang.t("证据", "Evidence")),
         ],
@@ -824,16 +824,17 @@ fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
                         Heading::Text(lang.t("证据", "Evidence")),
                     ],
                 );
-                let number = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into());
+                let unit = |value: &crate::report::data::SignalValue| text::signal_unit(&value.signal, value.unit.as_deref());
+                let number = |value: &crate::report::data::SignalValue, v: Option<f64>| text::signal_number(lang, v, unit(value));
                 for value in fired {
                     let _ = write!(
                         out,
                         "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"evidence\">{}</td><td class=\"evidence\">{}</td></tr>",
                         institution_link(data, &value.institution_id, lang),
                         escape(&text::signal_name(lang, &value.signal)),
-                        number(value.value),
-                        number(value.peer_value),
-                        number(value.threshold),
+                        number(value, value.value),
+                        number(value, value.peer_value),
+                        number(value, value.threshold),
                         escape(value.rows.as_deref().unwrap_or("")),
                         escape(&value.evidence.show(lang))
                     );
@@ -1034,6 +1035,7 @@ fn publication(out: &mut String, data: &RunData, lang: Lang) {
             Heading::Text(lang.t("公示截止", "Published until")),
             Heading::Text(lang.t("最早可修复", "Repairable from")),
             Heading::Text(lang.t("本季处理", "This quarter")),
+            Heading::Text(lang.t("原因", "Reason")),
         ],
     );
     for row in due {
@@ -1047,7 +1049,7 @@ fn publication(out: &mut String, data: &RunData, lang: Lang) {
         };
         let _ = write!(
             out,
-            "<tr data-status=\"{}\"><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr data-status=\"{}\"><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
             escape(&row.publication_status),
             institution_link(data, &row.institution_id, lang),
             escape(&text::sanction_kind_name(lang, &row.kind)),
@@ -1056,7 +1058,8 @@ fn publication(out: &mut String, data: &RunData, lang: Lang) {
             escape(&row.decided_on),
             escape(row.publication_end.as_deref().unwrap_or("—")),
             escape(&row.earliest_repair),
-            escape(&status)
+            escape(&status),
+            escape(&row.reason.show(lang))
         );
     }
     out.push_str("</tbody></table></section>\n");

@@ -6,7 +6,8 @@
 
 use crate::error::{Error, Result};
 use crate::report::charts::{self, BenfordPanel};
-use crate::report::data::{median, RunData, TIERS};
+use crate::report::data::{median, tier_index, RunData};
+use crate::vocab::Tier;
 use crate::report::text::{self, Lang};
 use crate::report::{html, scorecards};
 use std::collections::{BTreeMap, BTreeSet};
@@ -155,9 +156,9 @@ pub fn checks(data: &RunData, lang: Lang) -> Vec<Check> {
     let mut same = true;
     let mut summary_text = Vec::new();
     let mut table_text = Vec::new();
-    for tier in TIERS {
-        let in_summary = recorded[tier].as_u64().unwrap_or(0) as usize;
-        let in_table = counts.get(tier).copied().unwrap_or(0);
+    for tier in Tier::ALL {
+        let in_summary = recorded[tier.as_str()].as_u64().unwrap_or(0) as usize;
+        let in_table = counts.get(tier.as_str()).copied().unwrap_or(0);
         same &= in_summary == in_table;
         summary_text.push(format!("{tier} {in_summary}"));
         table_text.push(format!("{tier} {in_table}"));
@@ -208,7 +209,7 @@ pub fn quarter_series(data: &RunData) -> QuarterSeries {
     for (quarter, rows) in by_quarter {
         let mut counts = [0usize; 6];
         for (tier, _) in &rows {
-            if let Some(index) = TIERS.iter().position(|t| t == tier) {
+            if let Some(index) = tier_index(tier) {
                 counts[index] += 1;
             }
         }
@@ -231,8 +232,8 @@ pub fn migration(data: &RunData) -> Option<(String, [[usize; 6]; 6], usize)> {
     let mut seen = BTreeSet::new();
     for institution in &data.institutions {
         seen.insert(institution.id.as_str());
-        let to = TIERS.iter().position(|t| *t == institution.tier);
-        let from_tier = before.get(institution.id.as_str()).and_then(|tier| TIERS.iter().position(|t| t == tier));
+        let to = tier_index(&institution.tier);
+        let from_tier = before.get(institution.id.as_str()).and_then(|tier| tier_index(tier));
         match (from_tier, to) {
             (Some(f), Some(t)) => matrix[f][t] += 1,
             _ => unmatched += 1,
@@ -276,7 +277,7 @@ pub fn tiers_by_district(data: &RunData) -> (Vec<String>, Vec<[usize; 6]>) {
     let mut by_district: BTreeMap<String, [usize; 6]> = BTreeMap::new();
     for institution in &data.institutions {
         let counts = by_district.entry(institution.district.clone()).or_default();
-        if let Some(index) = TIERS.iter().position(|t| *t == institution.tier) {
+        if let Some(index) = tier_index(&institution.tier) {
             counts[index] += 1;
         }
     }

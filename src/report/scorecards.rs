@@ -388,7 +388,7 @@ fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Instituti
                 "<p>{} <strong>#{}</strong> · {} <strong>{}</strong>{} </p><p class=\"evidence\">{}</p>",
                 lang.t("线索排名", "Lead rank"),
                 lead.rank,
-                lang.t("风险分", "risk score"),
+                lang.t("风险分（0–1）", "risk score (0–1)"),
                 lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
                 if lead.high_priority {
                     format!(" <span class=\"hp\">{}</span>", lang.t("高优先级", "high priority"))
@@ -414,15 +414,16 @@ fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Instituti
                     Heading::Text(lang.t("证据", "evidence")),
                 ],
             );
-            let number = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into());
+            let unit = |value: &crate::report::data::SignalValue| text::signal_unit(&value.signal, value.unit.as_deref());
+                let number = |value: &crate::report::data::SignalValue, v: Option<f64>| text::signal_number(lang, v, unit(value));
             for value in mine {
                 let _ = write!(
                     out,
                     "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
                     escape(&text::signal_name(lang, &value.signal)),
-                    number(value.value),
-                    number(value.peer_value),
-                    number(value.threshold),
+                    number(value, value.value),
+                    number(value, value.peer_value),
+                    number(value, value.threshold),
                     if value.fired { format!("<span class=\"bad\">{}</span>", lang.t("是", "yes")) } else { lang.t("否", "no").to_string() },
                     escape(&value.evidence.show(lang))
                 );
