@@ -299,17 +299,80 @@ fn explain_takes_a_rating_apart() {
     evaluate(dir.path(), "export", "2026Q3", "run", None);
     let output = run(dir.path(), &["explain", "--run", "run", "--institution", "I1"]);
     assert_eq!(output.code, 0, "{}", output.stderr);
-    let text = output.stdout;
-    assert!(text.starts_with("I1 济南示例职业培训学校 (private_training, 历下区) in 2026Q3\n"), "{text}");
-    assert!(text.contains("  pass_rate           75.0%   peer median    75.0%   70.00 points\n"), "{text}");
-    assert!(text.contains("  employment_rate   no data   peer median  no data   left out, weights renormalised\n"), "{text}");
-    assert!(text.contains("weighted points 73.38, deductions −3, score 70.38\n"), "{text}");
-    assert!(text.contains("  R05:C20/E21 [breach] 1000.00: enrollment E21 did not complete its class (completed = false)\n"), "{text}");
-    assert!(text.contains("  P04:C20 [procedural] 0.00: amount 1000.00 but its lines sum to 2000.00; headcount 1 but 2 line(s)\n"), "{text}");
-    assert!(text.contains("\ntier B (previous unknown), action standard: score 70.38 in 70.00–84.99\n"), "{text}");
+    assert_eq!(
+        output.stdout,
+        "I1 济南示例职业培训学校（民办培训机构，历下区）2026Q3
+等级 B 良好（上季度 —），处理：按标准补贴
+原因：得分 70.38，在 70.00–84.99 之间；扣 3 分（违规明细 1 条，程序问题 1 项）
+
+指标（同类机构 1 家，类型：民办培训机构）：
+  结业率：95.2%，同类中位数 95.2%，权重 15，得 100.00 分
+  取证率：75.0%，同类中位数 75.0%，权重 25，得 70.00 分
+  就业率：无数据，同类中位数 无数据，权重 25，不计入（其余权重重新归一）
+  稳定就业率：无数据，同类中位数 无数据，权重 10，不计入（其余权重重新归一）
+  满意度：无数据，同类中位数 无数据，权重 10，不计入（其余权重重新归一）
+  合规率：95.2%，同类中位数 95.2%，权重 15，得 52.38 分
+加权得分 73.38，扣 3 分，得分 70.38
+
+发现（按规则）：
+  P04 申领合计不符：1 条，涉险金额 0.00 元，如 P04:C20
+  R05 未结业：1 条，涉险金额 1,000.00 元，如 R05:C20/E21
+  R06 出勤不足：1 条，涉险金额 1,000.00 元，如 R06:C20/E21
+
+资金：应追回 1,000.00 元（1 条），应暂缓拨付 0.00 元（0 条）
+调查线索：第 1 名（共 1 条），风险分 0.190（0–1）；信号：—
+"
+    );
+    let output = run(dir.path(), &["explain", "--run", "run", "--institution", "I1", "--lang", "en"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(
+        output.stdout,
+        "I1 济南示例职业培训学校 (private training, 历下区) in 2026Q3
+tier B good (previous —), action: standard
+why: score 70.38 in 70.00–84.99; −3 points (1 breach line(s), 1 procedural finding(s))
+
+indicators (peers: 1 institutions of kind private training):
+  completion rate: 95.2%, peer median 95.2%, weight 15, 100.00 points
+  pass rate: 75.0%, peer median 75.0%, weight 25, 70.00 points
+  employment rate: no data, peer median no data, weight 25, left out (the other weights renormalised)
+  retention rate: no data, peer median no data, weight 10, left out (the other weights renormalised)
+  satisfaction: no data, peer median no data, weight 10, left out (the other weights renormalised)
+  compliance: 95.2%, peer median 95.2%, weight 15, 52.38 points
+weighted points 73.38, deductions −3, score 70.38
+
+findings by rule:
+  P04 claim totals: 1, at stake ¥0.00, e.g. P04:C20
+  R05 not completed: 1, at stake ¥1,000.00, e.g. R05:C20/E21
+  R06 attendance shortfall: 1, at stake ¥1,000.00, e.g. R06:C20/E21
+
+money: to recover ¥1,000.00 (1 lines), to hold ¥0.00 (0 lines)
+lead: rank 1 of 1, risk score 0.190 (0–1); signals: —
+"
+    );
     let missing = run(dir.path(), &["explain", "--run", "run", "--institution", "I9"]);
     assert_eq!(missing.code, 1);
     assert!(missing.stderr.contains("institution I9 is not in"), "{}", missing.stderr);
+    let language = run(dir.path(), &["explain", "--run", "run", "--institution", "I1", "--lang", "fr"]);
+    assert_eq!(language.code, 2, "{}", language.stderr);
+    assert!(language.stderr.contains("unknown language 'fr' (expected zh or en)"), "{}", language.stderr);
+}
+
+/// Many findings of one rule are one line with their count and sum, not one line each.
+#[test]
+fn explain_groups_many_findings_of_a_rule_into_one_line() {
+    let dir = temp_dir();
+    let mut fixture = cohort(20, 15);
+    for n in 21..=30 {
+        let enrollment = format!("E{n}");
+        fixture.add(Table::Enrollments, &[("enrollment_id", enrollment.as_str()), ("completed", "false"), ("person_id", id_number("1977-07-07", 2 * n + 1).as_str())]);
+        fixture.add(Table::ClaimLines, &[("claim_id", "C20"), ("enrollment_id", enrollment.as_str())]);
+    }
+    fixture.write(&dir.path().join("export"));
+    evaluate(dir.path(), "export", "2026Q3", "run", None);
+    let output = run(dir.path(), &["explain", "--run", "run", "--institution", "I1"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let r05: Vec<&str> = output.stdout.lines().filter(|l| l.contains("R05")).collect();
+    assert_eq!(r05, vec!["  R05 未结业：10 条，涉险金额 10,000.00 元，如 R05:C20/E21"]);
 }
 
 /// Rates `fixture` for 2026Q3 with the shipped policy, as if the signal stage had found `leads`

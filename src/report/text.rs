@@ -127,8 +127,12 @@ pub fn rule_name(lang: Lang, rule: &str) -> String {
     lang.t(zh, en).to_string()
 }
 
-/// A rule id with its name: `R05 未结业`.
+/// A rule id with its name: `R05 未结业`; a signal's name with its id.
 pub fn rule_label(lang: Lang, rule: &str) -> String {
+    // A signal's name already carries its id: `学员共用手机或收款账户 (shared_contacts)`.
+    if crate::vocab::RuleId::parse(rule).is_none() {
+        return signal_name(lang, rule);
+    }
     let name = rule_name(lang, rule);
     if name == rule {
         rule.to_string()

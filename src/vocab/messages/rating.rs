@@ -121,6 +121,52 @@ pub const HOLD_CASE: Message =
 /// How the items of one part are joined.
 pub const LIST_SEPARATOR: Message = Message::new("rating.list_separator", "，", ", ");
 
+// `explain`: one institution taken apart, line by line.
+pub const EXPLAIN_HEADER: Message =
+    Message::new("explain.header", "{id} {name}（{kind}，{district}）{quarter}", "{id} {name} ({kind}, {district}) in {quarter}");
+pub const EXPLAIN_TIER: Message =
+    Message::new("explain.tier", "等级 {tier}（上季度 {previous}），处理：{action}", "tier {tier} (previous {previous}), action: {action}");
+pub const EXPLAIN_BANNED: Message = Message::new("explain.banned", "禁入至 {until}", "banned until {until}");
+pub const EXPLAIN_REASON: Message = Message::new("explain.reason", "原因：{reason}", "why: {reason}");
+pub const EXPLAIN_INDICATORS: Message =
+    Message::new("explain.indicators", "指标（同类机构 {peers} 家，类型：{kind}）：", "indicators (peers: {peers} institutions of kind {kind}):");
+pub const EXPLAIN_INDICATOR: Message = Message::new(
+    "explain.indicator",
+    "  {name}：{value}，同类中位数 {median}，权重 {weight}，{points}",
+    "  {name}: {value}, peer median {median}, weight {weight}, {points}",
+);
+pub const EXPLAIN_POINTS: Message = Message::new("explain.points", "得 {points} 分", "{points} points");
+pub const EXPLAIN_LEFT_OUT: Message = Message::new("explain.left_out", "不计入（其余权重重新归一）", "left out (the other weights renormalised)");
+pub const EXPLAIN_NO_DATA: Message = Message::new("explain.no_data", "无数据", "no data");
+pub const EXPLAIN_SCORE: Message = Message::new(
+    "explain.score",
+    "加权得分 {weighted}，扣 {deductions} 分，得分 {score}",
+    "weighted points {weighted}, deductions −{deductions}, score {score}",
+);
+pub const EXPLAIN_NOT_RATED: Message = Message::new("explain.not_rated", "不评级", "not rated");
+pub const EXPLAIN_FINDINGS: Message = Message::new("explain.findings", "发现（按规则）：", "findings by rule:");
+pub const EXPLAIN_FINDING: Message = Message::new(
+    "explain.finding",
+    "  {rule}：{count} 条，涉险金额 {amount}，如 {example}",
+    "  {rule}: {count}, at stake {amount}, e.g. {example}",
+);
+pub const EXPLAIN_OVERTURNED: Message =
+    Message::new("explain.overturned", "  {rule}：另有 {count} 条经申诉撤销，不计", "  {rule}: {count} more overturned on appeal, not counted");
+pub const EXPLAIN_NONE: Message = Message::new("explain.none", "  无", "  none");
+pub const EXPLAIN_MONEY: Message = Message::new(
+    "explain.money",
+    "资金：应追回 {recover}（{recover_lines} 条），应暂缓拨付 {hold}（{hold_lines} 条）",
+    "money: to recover {recover} ({recover_lines} lines), to hold {hold} ({hold_lines} lines)",
+);
+pub const EXPLAIN_LEAD: Message = Message::new(
+    "explain.lead",
+    "调查线索：第 {rank} 名（共 {leads} 条），风险分 {risk}（0–1）{priority}；信号：{signals}",
+    "lead: rank {rank} of {leads}, risk score {risk} (0–1){priority}; signals: {signals}",
+);
+pub const EXPLAIN_HIGH_PRIORITY: Message = Message::new("explain.high_priority", "，高优先级", ", high priority");
+pub const EXPLAIN_NOT_A_LEAD: Message = Message::new("explain.not_a_lead", "调查线索：无", "lead: none");
+pub const EXPLAIN_NO_LEADS: Message = Message::new("explain.no_leads", "调查线索：本次运行没有线索表", "lead: this run has no leads table");
+
 /// How a list of reasons is joined in each language.
 pub const SEPARATOR: Message = Message::new("rating.separator", "；", "; ");
 
@@ -166,4 +212,24 @@ pub const ALL: &[&Message] = &[
     &COUNT_VIOLATIONS,
     &HOLD_CASE,
     &LIST_SEPARATOR,
+    &EXPLAIN_HEADER,
+    &EXPLAIN_TIER,
+    &EXPLAIN_BANNED,
+    &EXPLAIN_REASON,
+    &EXPLAIN_INDICATORS,
+    &EXPLAIN_INDICATOR,
+    &EXPLAIN_POINTS,
+    &EXPLAIN_LEFT_OUT,
+    &EXPLAIN_NO_DATA,
+    &EXPLAIN_SCORE,
+    &EXPLAIN_NOT_RATED,
+    &EXPLAIN_FINDINGS,
+    &EXPLAIN_FINDING,
+    &EXPLAIN_OVERTURNED,
+    &EXPLAIN_NONE,
+    &EXPLAIN_MONEY,
+    &EXPLAIN_LEAD,
+    &EXPLAIN_HIGH_PRIORITY,
+    &EXPLAIN_NOT_A_LEAD,
+    &EXPLAIN_NO_LEADS,
 ];
