@@ -944,3 +944,48 @@ pub fn tier_rank(tier: &str) -> Option<i32> {
         Tier::N => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_column_shows_in_the_pages_language_from_its_code_or_as_written() {
+        let coded = Said { text: "2026Q3 处于禁入期内（至 2027Q1）".into(), code: Some("tier.d.ban_in_force".into()), args: vec!["2026Q3".into(), "2027Q1".into()] };
+        assert_eq!(coded.show(Lang::En), "a ban is in force in 2026Q3 (until 2027Q1)");
+        assert_eq!(coded.show(Lang::Zh), "2026Q3 处于禁入期内（至 2027Q1）");
+        // Free text kept as written (an investigator's note), in both languages.
+        let note = Said { text: "现场核查".into(), code: Some("text".into()), args: vec!["现场核查".into()] };
+        assert_eq!(note.show(Lang::En), "现场核查");
+        // A run from before the codes, and a code this engine does not know: the text as written.
+        assert_eq!(Said::plain("old sentence").show(Lang::Zh), "old sentence");
+        let newer = Said { text: "from a newer engine".into(), code: Some("rules.r99".into()), args: Vec::new() };
+        assert_eq!(newer.show(Lang::Zh), "from a newer engine");
+    }
+
+    #[test]
+    fn the_tier_list_is_vocab_order_and_recoveries_split_to_the_fen() {
+        assert_eq!(TIERS, ["A", "B", "C", "D", "X", "N"]);
+        assert_eq!((tier_index("X"), tier_index("?"), tier_rank("N"), tier_rank("A")), (Some(4), None, None, Some(5)));
+        let row = |rules: &str, amount_fen| MoneyRow { institution_id: "I1".into(), rules: rules.into(), amount_fen, ..MoneyRow::default() };
+        let data = RunData {
+            dir: PathBuf::new(),
+            summary: serde_json::Value::Null,
+            quarter: "2026Q3".into(),
+            institutions: Vec::new(),
+            flags: Vec::new(),
+            recoveries: vec![row("R05,R06", 100_001), row("DECISION", 500_000), row("R10", 1), row("DECISION", 99)],
+            holds: Vec::new(),
+            rejects: Vec::new(),
+            leads: None,
+            signal_values: None,
+            benford: None,
+            history: None,
+            budget: None,
+            ledger: None,
+            settings: Settings::defaults().unwrap(),
+        };
+        assert_eq!(data.recoveries_split_fen(), (100_002, 500_099));
+        assert_eq!(data.recoveries_fen(), 600_101);
+    }
+}

@@ -495,20 +495,12 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
     // fraud_confirmed decision's stated amount (rules `DECISION`), which "at stake" does not hold.
     let (by_rule, by_decision) = data.recoveries_split_fen();
     out.push_str("<div class=\"cards\">");
-    out.push_str(&card(
-        lang.t("应追回：按规则认定", "To recover: by rule"),
-        "to-recover-by-rule",
-        &text::yuan(by_rule),
-        &text::money(lang, by_rule),
-        "money",
-    ));
-    out.push_str(&card(
-        lang.t("应追回：按处理决定", "To recover: by decision"),
-        "to-recover-by-decision",
-        &text::yuan(by_decision),
-        &text::money(lang, by_decision),
-        "money",
-    ));
+    for (label, key, fen) in [
+        (lang.t("应追回：按规则认定", "To recover: by rule"), "to-recover-by-rule", by_rule),
+        (lang.t("应追回：按处理决定", "To recover: by decision"), "to-recover-by-decision", by_decision),
+    ] {
+        out.push_str(&card(label, key, &text::yuan(fen), &text::money(lang, fen), "money"));
+    }
     out.push_str("</div>");
 
     // Movements.
