@@ -1,5 +1,6 @@
 //! Rating: each institution's indicators, points, score, credit tier and action for the
-//! quarter, with the reasons in plain words, and the updated sanctions ledger that the next
+//! quarter, with the rule that set the tier as a code and its numbers ([`score::TierRule`]) and
+//! the reasons rendered in the run's language, and the updated sanctions ledger that the next
 //! quarter reads. Tiers follow `../shared/spec/policy.md` ("Tiers and what follows") in its
 //! order; the previous run (`--previous`) supplies previous tiers for the C→A guard.
 

@@ -43,6 +43,25 @@ impl Said {
         Said { text: text.into(), code: None, args: Vec::new() }
     }
 
+    /// A text of `summary.json`: a plain string, or an object keeping the text under `name` with
+    /// its code and arguments under `name_code` and `name_args` (as the tables do).
+    pub fn from_json(value: &serde_json::Value, name: &str) -> Said {
+        use crate::report::texts::{ARGS_SUFFIX, CODE_SUFFIX};
+        if let Some(text) = value.as_str() {
+            return Said::plain(text);
+        }
+        Said {
+            text: value[name].as_str().unwrap_or_default().to_string(),
+            code: value[format!("{name}{CODE_SUFFIX}")].as_str().map(str::to_string),
+            args: value[format!("{name}{ARGS_SUFFIX}")]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|arg| arg.as_str().unwrap_or_default().to_string())
+                .collect(),
+        }
+    }
+
     /// The text in `lang`: rendered from its code when the catalogue knows it, else as written.
     pub fn show(&self, lang: Lang) -> String {
         match self.code.as_deref().filter(|code| messages::find(code).is_some()) {
@@ -954,6 +973,9 @@ mod tests {
         let coded = Said { text: "2026Q3 处于禁入期内（至 2027Q1）".into(), code: Some("tier.d.ban_in_force".into()), args: vec!["2026Q3".into(), "2027Q1".into()] };
         assert_eq!(coded.show(Lang::En), "a ban is in force in 2026Q3 (until 2027Q1)");
         assert_eq!(coded.show(Lang::Zh), "2026Q3 处于禁入期内（至 2027Q1）");
+        let gap = serde_json::json!({"indicator": "x", "reason": "无", "reason_code": "tier.c.lead", "reason_args": []});
+        assert_eq!(Said::from_json(&gap, "reason").show(Lang::En), "a high-priority investigation lead: watch, tier C at best");
+        assert_eq!(Said::from_json(&serde_json::json!("as written"), "reason").show(Lang::En), "as written");
         // Free text kept as written (an investigator's note), in both languages.
         let note = Said { text: "现场核查".into(), code: Some("text".into()), args: vec!["现场核查".into()] };
         assert_eq!(note.show(Lang::En), "现场核查");

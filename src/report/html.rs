@@ -10,7 +10,7 @@
 
 use crate::rating::INDICATORS;
 use crate::report::charts::tier_hex;
-use crate::report::data::{tier_rank, Institution, Lead, MoneyRow, RunData, Settings, SettingsSource, TIERS};
+use crate::report::data::{tier_rank, Institution, Lead, MoneyRow, RunData, Said, Settings, SettingsSource, TIERS};
 use crate::report::render::{self, ChartSet, Check};
 use crate::report::text::{self, escape, Lang};
 use crate::vocab::{Action, Message, Tier};
@@ -98,12 +98,7 @@ fn without_data(out: &mut String, data: &RunData, lang: Lang) {
         .map(|gap| {
             let name = text::indicator_name(lang, gap["indicator"].as_str().unwrap_or_default());
             // Rendered from its code when summary.json keeps one (`reason_code`, `reason_args`).
-            let said = crate::report::data::Said {
-                text: gap["reason"].as_str().unwrap_or_default().to_string(),
-                code: gap["reason_code"].as_str().map(str::to_string),
-                args: gap["reason_args"].as_array().into_iter().flatten().map(|a| a.as_str().unwrap_or_default().to_string()).collect(),
-            };
-            let reason = escape(&said.show(lang));
+            let reason = escape(&Said::from_json(gap, "reason").show(lang));
             match lang {
                 Lang::Zh => format!("{}（{reason}）", escape(&name)),
                 Lang::En => format!("{} ({reason})", escape(&name)),
@@ -1162,7 +1157,8 @@ fn quality(out: &mut String, data: &RunData, lang: Lang) {
     if let Some(warnings) = data.summary["warnings"].as_array().filter(|w| !w.is_empty()) {
         let _ = write!(out, "<h3>{}</h3><ul>", lang.t("读取时的警告", "Warnings while reading"));
         for warning in warnings {
-            let _ = write!(out, "<li class=\"evidence\">{}</li>", escape(warning.as_str().unwrap_or("")));
+            // A warning with a code (`{"text", "text_code", "text_args"}`) in the report's language.
+            let _ = write!(out, "<li class=\"evidence\">{}</li>", escape(&Said::from_json(warning, "text").show(lang)));
         }
         out.push_str("</ul>");
     }
