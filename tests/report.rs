@@ -1365,3 +1365,21 @@ fn to_recover_is_split_by_rule_and_by_decision_to_the_fen() {
         assert_eq!(fen(&figures["to-recover-by-rule"]) + fen(&figures["to-recover-by-decision"]), fen(&figures["to-recover"]));
     }
 }
+
+/// A tier the vocabulary does not know in a run folder is a clear error naming the row, not a
+/// guess.
+#[test]
+fn an_unknown_tier_in_a_run_folder_is_a_clear_error() {
+    let dir = temp_dir();
+    let run_dir = evaluated(dir.path());
+    let path = run_dir.join("institution_scores.parquet");
+    let mut scores = read_parquet(&path);
+    let tiers: Vec<String> = texts(&scores, "institution_id").iter().map(|id| if id == "I3" { "E".to_string() } else { "B".to_string() }).collect();
+    scores.with_column(Column::new("tier".into(), tiers)).unwrap();
+    write_parquet(&mut scores, &path);
+    let output = run(dir.path(), &["report", "--run", "run"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert!(output.stderr.contains("institution_scores.parquet: I3: unknown tier 'E' (expected one of A, B, C, D, X, N)"), "{}", output.stderr);
+    let output = run(dir.path(), &["explain", "--run", "run", "--institution", "I1"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+}

@@ -9,7 +9,7 @@
 
 use crate::error::{Error, PolarsContext, Result};
 use crate::rating::INDICATORS;
-use crate::vocab::{messages, Lang, Tier};
+use crate::vocab::{messages, Action, Lang, Tier};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -75,7 +75,7 @@ impl Said {
 }
 
 /// One row of `institution_scores.parquet`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Institution {
     pub id: String,
     pub quarter: String,
@@ -89,9 +89,9 @@ pub struct Institution {
     pub deductions: Option<f64>,
     pub score: Option<f64>,
     pub risk_score: Option<f64>,
-    pub tier: String,
-    pub previous_tier: Option<String>,
-    pub action: String,
+    pub tier: Tier,
+    pub previous_tier: Option<Tier>,
+    pub action: Action,
     pub subsidy_uplift_pct: Option<f64>,
     pub banned_until: Option<String>,
     /// Why, as the run wrote it (in the run's language).
@@ -111,6 +111,46 @@ pub struct Institution {
     /// Why the uplift is held (`lead`, `open_case`, both joined by a comma), and the open case.
     pub uplift_hold: Option<String>,
     pub hold_case: Option<String>,
+}
+
+impl Default for Institution {
+    /// An institution with nothing known: not rated, no action.
+    fn default() -> Institution {
+        Institution {
+            id: String::new(),
+            quarter: String::new(),
+            name: String::new(),
+            kind: String::new(),
+            district: String::new(),
+            values: [None; 6],
+            points: [None; 6],
+            weighted_points: None,
+            deductions: None,
+            score: None,
+            risk_score: None,
+            tier: Tier::N,
+            previous_tier: None,
+            action: Action::None,
+            subsidy_uplift_pct: None,
+            banned_until: None,
+            reasons: String::new(),
+            tier_rule: String::new(),
+            tier_rule_args: None,
+            completed_enrollments: None,
+            breach_lines: None,
+            procedural_findings: None,
+            violations: None,
+            breach_share: None,
+            lead_rank: None,
+            uplift_hold: None,
+            hold_case: None,
+        }
+    }
+}
+
+/// An id column's value as its type: a clear error naming the table, row and what was expected.
+fn typed<T: std::str::FromStr<Err = crate::vocab::UnknownId>>(text: &str, table: &str, id: &str) -> Result<T> {
+    text.parse().map_err(|e: crate::vocab::UnknownId| Error::invalid(format!("{table}: {id}: {e}")))
 }
 
 /// One row of `flags.parquet`.
@@ -598,9 +638,9 @@ fn institutions(frame: &DataFrame) -> Result<Vec<Institution>> {
             deductions: deductions[i],
             score: scores[i],
             risk_score: risks[i],
-            tier: tiers[i].clone(),
-            previous_tier: previous[i].clone(),
-            action: actions[i].clone(),
+            tier: typed(&tiers[i], "institution_scores.parquet", &ids[i])?,
+            previous_tier: previous[i].as_deref().map(|t| typed(t, "institution_scores.parquet", &ids[i])).transpose()?,
+            action: typed(&actions[i], "institution_scores.parquet", &ids[i])?,
             subsidy_uplift_pct: uplifts[i],
             banned_until: banned[i].clone(),
             reasons: reasons[i].clone(),
@@ -873,7 +913,7 @@ impl RunData {
     pub fn tier_counts(&self) -> BTreeMap<String, usize> {
         let mut counts: BTreeMap<String, usize> = Tier::ALL.iter().map(|t| (t.to_string(), 0)).collect();
         for institution in &self.institutions {
-            *counts.entry(institution.tier.clone()).or_insert(0) += 1;
+            *counts.entry(institution.tier.to_string()).or_insert(0) += 1;
         }
         counts
     }

@@ -64,9 +64,9 @@ fn explain(data: &RunData, institution: &Institution, lang: Lang) -> String {
         lang,
         &m::EXPLAIN_TIER,
         &[
-            ("tier", text::tier_name(lang, &institution.tier)),
-            ("previous", institution.previous_tier.as_deref().map(|t| text::tier_name(lang, t)).unwrap_or_else(|| "—".into())),
-            ("action", text::action_name(lang, &institution.action)),
+            ("tier", text::tier_name(lang, institution.tier.as_str())),
+            ("previous", institution.previous_tier.map(|t| text::tier_name(lang, t.as_str())).unwrap_or_else(|| "—".into())),
+            ("action", text::action_name(lang, institution.action.as_str())),
         ],
     ));
     if let Some(until) = &institution.banned_until {

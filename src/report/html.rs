@@ -223,7 +223,7 @@ pub fn reason(lang: Lang, institution: &Institution, settings: &Settings) -> Str
         let joined = counts.join(m::LIST_SEPARATOR.template(lang));
         parts.push(say(&m::DEDUCTED, &[("points", format!("{deductions:.0}")), ("parts", joined)]));
     }
-    if institution.action == Action::UpliftHeld.as_str() {
+    if institution.action == Action::UpliftHeld {
         // Runs before the open-case hold name no cause: theirs was the lead.
         let causes: Vec<&str> = institution.uplift_hold.as_deref().unwrap_or("lead").split(',').collect();
         if causes.contains(&"lead") {
@@ -235,7 +235,7 @@ pub fn reason(lang: Lang, institution: &Institution, settings: &Settings) -> Str
             parts.push(say(&m::HOLD_CASE, &[("case", case.to_string())]));
         }
     }
-    if institution.tier == Tier::N.as_str() && institution.action == Action::Watch.as_str() {
+    if institution.tier == Tier::N && institution.action == Action::Watch {
         parts.push(say(&m::WATCH_LEAD, &[]));
     }
     parts.join(m::SEPARATOR.template(lang))
@@ -254,11 +254,11 @@ pub enum Movement {
 }
 
 pub fn movement(institution: &Institution) -> Movement {
-    if institution.tier == Tier::N.as_str() {
+    if institution.tier == Tier::N {
         return Movement::NotRated;
     }
-    let Some(previous) = institution.previous_tier.as_deref() else { return Movement::New };
-    match (tier_rank(previous), tier_rank(&institution.tier)) {
+    let Some(previous) = institution.previous_tier else { return Movement::New };
+    match (tier_rank(previous.as_str()), tier_rank(institution.tier.as_str())) {
         (Some(before), Some(now)) if now > before => Movement::Up,
         (Some(before), Some(now)) if now < before => Movement::Down,
         (Some(_), Some(_)) => Movement::Same,
@@ -535,8 +535,8 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
 
     // What to do.
     let _ = write!(out, "<h3>{}</h3><ul class=\"todo\">", lang.t("本季度需要做什么", "What to do this quarter"));
-    let with = |tier: Tier| data.institutions.iter().filter(|i| i.tier == tier.as_str()).count();
-    let acting = |action: Action| data.institutions.iter().filter(|i| i.action == action.as_str()).count();
+    let with = |tier: Tier| data.institutions.iter().filter(|i| i.tier == tier).count();
+    let acting = |action: Action| data.institutions.iter().filter(|i| i.action == action).count();
     let uplift =
         data.institutions.iter().find_map(|i| i.subsidy_uplift_pct.filter(|p| *p > 0.0)).unwrap_or(data.settings.subsidy_uplift_pct);
     let items: Vec<String> = match lang {
@@ -615,16 +615,15 @@ pub fn lead_standing(institution: &Institution) -> String {
 }
 
 /// Where a tier's rows stand in the tier table: by action, the heaviest first (X, D, C, B, A,
-/// then N and anything unknown).
-fn tier_order(tier: &str) -> usize {
-    match Tier::parse(tier) {
-        Some(Tier::X) => 0,
-        Some(Tier::D) => 1,
-        Some(Tier::C) => 2,
-        Some(Tier::B) => 3,
-        Some(Tier::A) => 4,
-        Some(Tier::N) => 5,
-        None => 6,
+/// then N).
+fn tier_order(tier: Tier) -> usize {
+    match tier {
+        Tier::X => 0,
+        Tier::D => 1,
+        Tier::C => 2,
+        Tier::B => 3,
+        Tier::A => 4,
+        Tier::N => 5,
     }
 }
 
@@ -658,8 +657,8 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
     );
     let mut rows: Vec<&Institution> = data.institutions.iter().collect();
     rows.sort_by(|a, b| {
-        tier_order(&a.tier)
-            .cmp(&tier_order(&b.tier))
+        tier_order(a.tier)
+            .cmp(&tier_order(b.tier))
             .then_with(|| a.score.unwrap_or(-1.0).total_cmp(&b.score.unwrap_or(-1.0)))
             .then_with(|| a.id.cmp(&b.id))
     });
@@ -669,8 +668,8 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             Movement::Down => " <span class=\"down\">▼</span>",
             _ => "",
         };
-        let previous = institution.previous_tier.as_deref().map(|t| tier_badge(lang, t)).unwrap_or_else(|| "—".into());
-        let mut action = escape(&text::action_name(lang, &institution.action));
+        let previous = institution.previous_tier.map(|t| tier_badge(lang, t.as_str())).unwrap_or_else(|| "—".into());
+        let mut action = escape(&text::action_name(lang, institution.action.as_str()));
         if let Some(until) = &institution.banned_until {
             let _ = write!(action, "<br><span class=\"muted\">{} {}</span>", lang.t("禁入至", "banned until"), escape(until));
         }
@@ -681,14 +680,14 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             out,
             "<tr data-institution=\"{}\" data-tier=\"{}\" data-score=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{} → {}{}</td><td>{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
             escape(&institution.id),
-            escape(&institution.tier),
+            escape(institution.tier.as_str()),
             institution.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
             institution_link(data, &institution.id, lang),
             escape(&text::kind_name(lang, &institution.kind)),
             escape(&institution.district),
             text::score(institution.score),
             previous,
-            tier_badge(lang, &institution.tier),
+            tier_badge(lang, institution.tier.as_str()),
             arrow,
             lead_standing(institution),
             action,
@@ -716,7 +715,7 @@ fn lead_table(out: &mut String, data: &RunData, lang: Lang, id: &str, leads: &[&
         ],
     );
     for lead in leads {
-        let tier = data.institution(&lead.institution_id).map(|i| i.tier.clone()).unwrap_or_default();
+        let tier = data.institution(&lead.institution_id).map(|i| i.tier.as_str()).unwrap_or_default();
         let signals: Vec<String> =
             lead.signals.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| text::signal_name(lang, s)).collect();
         let hp = if lead.high_priority {
@@ -731,7 +730,7 @@ fn lead_table(out: &mut String, data: &RunData, lang: Lang, id: &str, leads: &[&
             lead.rank,
             institution_link(data, &lead.institution_id, lang),
             hp,
-            tier_badge(lang, &tier),
+            tier_badge(lang, tier),
             lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
             escape(&signals.join("；")),
             lead.evidence
@@ -1394,8 +1393,8 @@ mod tests {
     fn row(tier: Tier, action: Action, rule: &str, args: &[&str]) -> Institution {
         Institution {
             id: "I1".into(),
-            tier: tier.to_string(),
-            action: action.to_string(),
+            tier,
+            action,
             tier_rule: rule.into(),
             tier_rule_args: Some(args.iter().map(|a| a.to_string()).collect()),
             reasons: "an English sentence the report must not show".into(),

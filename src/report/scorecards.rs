@@ -101,8 +101,8 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
         out,
         "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{} → {}</div></div>",
         lang.t("上季度 → 本季度", "before → now"),
-        institution.previous_tier.as_deref().map(|t| tier_badge(lang, t)).unwrap_or_else(|| "—".into()),
-        tier_badge(lang, &institution.tier)
+        institution.previous_tier.map(|t| tier_badge(lang, t.as_str())).unwrap_or_else(|| "—".into()),
+        tier_badge(lang, institution.tier.as_str())
     );
     let score_value = institution.score.map(|s| format!("{s:.2}")).unwrap_or_default();
     let _ = write!(
@@ -111,7 +111,7 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
         lang.t("得分", "score"),
         figure("score", &score_value, &text::score(institution.score))
     );
-    let mut action = text::action_name(lang, &institution.action);
+    let mut action = text::action_name(lang, institution.action.as_str());
     if let Some(until) = &institution.banned_until {
         let _ = write!(action, "（{} {until}）", lang.t("至", "until"));
     }
@@ -329,7 +329,7 @@ fn trend(out: &mut String, data: &RunData, lang: Lang, institution: &Institution
     let mut rows: Vec<(String, Option<f64>, String, String)> =
         history.iter().map(|h| (h.quarter.clone(), h.score, h.tier.clone(), h.action.clone())).collect();
     if !rows.iter().any(|r| r.0 == data.quarter) {
-        rows.push((data.quarter.clone(), institution.score, institution.tier.clone(), institution.action.clone()));
+        rows.push((data.quarter.clone(), institution.score, institution.tier.to_string(), institution.action.to_string()));
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     let s = &data.settings;
