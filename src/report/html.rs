@@ -1040,7 +1040,7 @@ fn publication(out: &mut String, data: &RunData, lang: Lang) {
             institution_link(data, &row.institution_id, lang),
             escape(&text::sanction_kind_name(lang, &row.kind)),
             escape(&period),
-            escape(&row.class),
+            escape(&text::credit_class_name(lang, &row.class)),
             escape(&row.decided_on),
             escape(row.publication_end.as_deref().unwrap_or("—")),
             escape(&row.earliest_repair),

@@ -38,6 +38,17 @@ pub fn sanction_kind_name(lang: Lang, kind: &str) -> String {
     .to_string()
 }
 
+/// A sanction's class of dishonesty as the publication policy names it (`轻微`, `一般`, `严重`,
+/// the national scheme's terms); in English its translation, anything else as it is.
+pub fn credit_class_name(lang: Lang, class: &str) -> String {
+    match (lang, class) {
+        (Lang::En, "轻微") => "minor".into(),
+        (Lang::En, "一般") => "ordinary".into(),
+        (Lang::En, "严重") => "serious".into(),
+        _ => class.to_string(),
+    }
+}
+
 /// What an action means for the institution; an unknown id as it is.
 pub fn action_name(lang: Lang, action: &str) -> String {
     let Some(known) = Action::parse(action) else { return action.to_string() };
@@ -336,6 +347,7 @@ mod tests {
         assert_eq!(tier_name(Lang::En, "A"), "A excellent");
         assert_eq!(tier_name(Lang::En, "Q"), "Q");
         assert_eq!(action_name(Lang::Zh, "uplift_held"), "暂缓上浮（待核查）");
+        assert_eq!((credit_class_name(Lang::En, "严重"), credit_class_name(Lang::Zh, "严重")), ("serious".into(), "严重".into()));
         assert_eq!(signal_number(Lang::Zh, Some(0.125), signal_unit("manual_sign_ins", None)), "12.5%");
         assert_eq!(signal_number(Lang::Zh, Some(2.5), signal_unit("outlier", None)), "z 2.50");
         assert_eq!(signal_number(Lang::En, Some(0.01692), signal_unit("benford", None)), "MAD 0.0169");
