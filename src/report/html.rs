@@ -1397,7 +1397,7 @@ mod tests {
             action,
             tier_rule: rule.into(),
             tier_rule_args: Some(args.iter().map(|a| a.to_string()).collect()),
-            reasons: "an English sentence the report must not show".into(),
+            reasons: "the reasons as the run wrote them".into(),
             ..Institution::default()
         }
     }
@@ -1465,6 +1465,6 @@ mod tests {
         assert_eq!(both(&old).0, "tier B: score 75.00 in 70.00–84.99");
         // An unknown code (a newer engine): the text as written, not the bare code.
         let newer = row(Tier::B, Action::Standard, "tier.b.someday", &["1"]);
-        assert_eq!(both(&newer).1, "an English sentence the report must not show");
+        assert_eq!(both(&newer).1, "the reasons as the run wrote them");
     }
 }
