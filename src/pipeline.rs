@@ -125,7 +125,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let yields = crate::cases::yields(&cases, &lead_list, &recovered, options.quarter);
     let mut yields = crate::cases::yield_frame(&yields, options.quarter)?;
     report::write_parquet(&mut yields, &folder.file(crate::cases::YIELD_PARQUET))?;
-    let mut scores = rating::scores_table(&ratings, options.quarter)?;
+    let mut scores = rating::scores_table(&ratings, options.quarter, options.lang)?;
     report::write_parquet(&mut scores, &folder.file("institution_scores.parquet"))?;
     let mut drift = report::drift::drift_table(&scores, options.previous, options.quarter)?;
     report::write_parquet(&mut drift, &folder.file(report::drift::DRIFT_PARQUET))?;

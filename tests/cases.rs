@@ -346,7 +346,8 @@ fn an_open_case_holds_a_tier_a_uplift_until_the_investigators_close_it() {
                 assert!(fields[4].split(',').any(|cause| cause == "open_case"), "{row}");
                 assert_eq!(fields[5], case_id, "{row}");
                 let opened_in = &q2_cases[&case_id]["opened_in"];
-                assert!(fields[6].contains(&format!("uplift held pending review: case {case_id} opened in {opened_in} is not closed")), "{row}");
+                // The reasons are in the run's language (Chinese by default).
+                assert!(fields[6].contains(&format!("案件 {case_id} 于 {opened_in} 立案，尚未结案：暂缓上浮补贴，结案后发放")), "{row}");
                 if fields[4] == "open_case" {
                     held_by_case.push((fields[0].to_string(), case_id));
                 }

@@ -68,7 +68,19 @@ fn evaluate_with(dir: &Path, export: &str, quarter: &str, out: &str, previous: O
 }
 
 fn scores(dir: &Path, run: &str, columns: &[&str]) -> Vec<String> {
-    rows(&read_parquet(&dir.join(run).join("institution_scores.parquet")), columns)
+    rows(&joined_lists(read_parquet(&dir.join(run).join("institution_scores.parquet"))), columns)
+}
+
+/// `frame` with each `list[str]` column (`tier_rule_args`) as its items joined by commas.
+pub fn joined_lists(frame: polars::prelude::DataFrame) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    let lists: Vec<Expr> = frame
+        .columns()
+        .iter()
+        .filter(|c| matches!(c.dtype(), DataType::List(_)))
+        .map(|c| col(c.name().clone()).list().join(lit(","), true))
+        .collect();
+    frame.lazy().with_columns(lists).collect().unwrap()
 }
 
 #[test]
@@ -82,10 +94,18 @@ fn a_rated_institution_gets_its_score_tier_and_reasons() {
         scores(dir.path(), "run", &["institution_id", "completion_rate", "pass_rate", "employment_rate", "compliance", "score", "tier", "action", "subsidy_uplift_pct"]),
         vec!["I1 | 1.0 | 0.75 | null | 1.0 | 86.36 | A | uplift | 10.0"]
     );
+    // The reasons are in the run's language (Chinese by default), the rule kept as a code.
     assert_eq!(
         scores(dir.path(), "run", &["reasons"]),
+        vec!["结业率 100.0%（下限 60.0%，目标 95.0%）→ 100 分；取证率 75.0%（下限 40.0%，目标 90.0%）→ 70 分；合规率 100.0%（下限 90.0%，目标 100.0%）→ 100 分；等级 A：得分 86.36 ≥ 85.00，无违规明细，上季度等级允许评 A"]
+    );
+    assert_eq!(scores(dir.path(), "run", &["tier_rule", "tier_rule_args"]), vec!["tier.a.score | 86.36,85.00"]);
+    evaluate_with(dir.path(), "export", "2026Q3", "english", None, &["--lang", "en"]);
+    assert_eq!(
+        scores(dir.path(), "english", &["reasons"]),
         vec!["completion rate 100.0% (floor 60.0%, target 95.0%) → 100 points; pass rate 75.0% (floor 40.0%, target 90.0%) → 70 points; compliance 100.0% (floor 90.0%, target 100.0%) → 100 points; tier A: score 86.36 ≥ 85.00, no breach line, previous tier allows A"]
     );
+    assert_eq!(scores(dir.path(), "english", &["tier_rule", "tier_rule_args"]), vec!["tier.a.score | 86.36,85.00"]);
 }
 
 #[test]
@@ -112,8 +132,8 @@ fn a_small_cohort_is_not_rated() {
     cohort(19, 19).write(&dir.path().join("export"));
     evaluate(dir.path(), "export", "2026Q3", "run", None);
     assert_eq!(
-        scores(dir.path(), "run", &["score", "tier", "action", "tier_rule"]),
-        vec!["null | N | none | 19 completed enrollments < 20 in classes ending in 2025Q4–2026Q3"]
+        scores(dir.path(), "run", &["score", "tier", "action", "tier_rule", "tier_rule_args", "reasons"]),
+        vec!["null | N | none | tier.n.few_completed | 19,20,2025Q4,2026Q3 | 结业率 100.0%（下限 60.0%，目标 95.0%）→ 100 分；取证率 100.0%（下限 40.0%，目标 90.0%）→ 100 分；合规率 100.0%（下限 90.0%，目标 100.0%）→ 100 分；等级 N：2025Q4–2026Q3 结束的培训班结业人数 19 人，少于 20 人：不评级"]
     );
 }
 
@@ -128,7 +148,8 @@ fn a_ban_persists_for_four_quarters_then_expires() {
     // Next quarter: the ban is in force, no new ban starts.
     // The export holds no claims after 2026Q3: the later quarters are evaluated for the ledger.
     evaluate_incomplete(dir.path(), "export", "2026Q4", "q4", Some("q3"));
-    assert_eq!(scores(dir.path(), "q4", &["tier", "action", "banned_until", "tier_rule"]), vec!["D | ban | 2027Q3 | a ban is in force in 2026Q4 (until 2027Q3)"]);
+    assert_eq!(scores(dir.path(), "q4", &["tier", "action", "banned_until", "tier_rule"]), vec!["D | ban | 2027Q3 | tier.d.ban_in_force"]);
+    assert_eq!(scores(dir.path(), "q4", &["tier_rule_args"]), vec!["2026Q4,2027Q3"]);
     assert_eq!(read_parquet(&dir.path().join("q4/sanctions.parquet")).height(), 1);
     // Its last quarter, then the first quarter after it.
     evaluate_incomplete(dir.path(), "export", "2027Q3", "last", Some("q4"));
@@ -144,7 +165,8 @@ fn a_confirmed_fraud_disqualifies_and_recovers() {
     fixture.add(Table::CaseDecisions, &[("decided_on", "2026-08-15"), ("finding", "fraud_confirmed"), ("amount_defrauded", "5000.00")]);
     fixture.write(&dir.path().join("export"));
     evaluate(dir.path(), "export", "2026Q3", "run", None);
-    assert_eq!(scores(dir.path(), "run", &["tier", "action", "tier_rule"]), vec!["X | disqualify | disqualified: fraud_confirmed decision of 2026-08-15"]);
+    assert_eq!(scores(dir.path(), "run", &["tier", "action", "tier_rule"]), vec!["X | disqualify | tier.x.decision"]);
+    assert!(scores(dir.path(), "run", &["reasons"])[0].ends_with("等级 X：2026-08-15 调查处理决定认定骗取补贴资金：取消培训资格（得分 86.36）"), "{:?}", scores(dir.path(), "run", &["reasons"]));
     let recoveries = read_parquet(&dir.path().join("run/recoveries.parquet"));
     assert_eq!(rows(&recoveries, &["claim_id", "enrollment_id", "institution_id", "rules", "amount"]), vec!["null | null | I1 | DECISION | 5000.00"]);
     let ledger = read_parquet(&dir.path().join("run/sanctions.parquet"));
@@ -277,22 +299,85 @@ fn explain_takes_a_rating_apart() {
     evaluate(dir.path(), "export", "2026Q3", "run", None);
     let output = run(dir.path(), &["explain", "--run", "run", "--institution", "I1"]);
     assert_eq!(output.code, 0, "{}", output.stderr);
-    let text = output.stdout;
-    assert!(text.starts_with("I1 济南示例职业培训学校 (private_training, 历下区) in 2026Q3\n"), "{text}");
-    assert!(text.contains("  pass_rate           75.0%   peer median    75.0%   70.00 points\n"), "{text}");
-    assert!(text.contains("  employment_rate   no data   peer median  no data   left out, weights renormalised\n"), "{text}");
-    assert!(text.contains("weighted points 73.38, deductions −3, score 70.38\n"), "{text}");
-    assert!(text.contains("  R05:C20/E21 [breach] 1000.00: enrollment E21 did not complete its class (completed = false)\n"), "{text}");
-    assert!(text.contains("  P04:C20 [procedural] 0.00: amount 1000.00 but its lines sum to 2000.00; headcount 1 but 2 line(s)\n"), "{text}");
-    assert!(text.contains("\ntier B (previous unknown), action standard: score 70.38 in 70.00–84.99\n"), "{text}");
+    assert_eq!(
+        output.stdout,
+        "I1 济南示例职业培训学校（民办培训机构，历下区）2026Q3
+等级 B 良好（上季度 —），处理：按标准补贴
+原因：得分 70.38，在 70.00–84.99 之间；扣 3 分（违规明细 1 条，程序问题 1 项）
+
+指标（同类机构 1 家，类型：民办培训机构）：
+  结业率：95.2%，同类中位数 95.2%，权重 15，得 100.00 分
+  取证率：75.0%，同类中位数 75.0%，权重 25，得 70.00 分
+  就业率：无数据，同类中位数 无数据，权重 25，不计入（其余权重重新归一）
+  稳定就业率：无数据，同类中位数 无数据，权重 10，不计入（其余权重重新归一）
+  满意度：无数据，同类中位数 无数据，权重 10，不计入（其余权重重新归一）
+  合规率：95.2%，同类中位数 95.2%，权重 15，得 52.38 分
+加权得分 73.38，扣 3 分，得分 70.38
+
+发现（按规则）：
+  P04 申领合计不符：1 条，涉险金额 0.00 元，如 P04:C20
+  R05 未结业：1 条，涉险金额 1,000.00 元，如 R05:C20/E21
+  R06 出勤不足：1 条，涉险金额 1,000.00 元，如 R06:C20/E21
+
+资金：应追回 1,000.00 元（1 条），应暂缓拨付 0.00 元（0 条）
+调查线索：第 1 名（共 1 条），风险分 0.190（0–1）；信号：—
+"
+    );
+    let output = run(dir.path(), &["explain", "--run", "run", "--institution", "I1", "--lang", "en"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(
+        output.stdout,
+        "I1 济南示例职业培训学校 (private training, 历下区) in 2026Q3
+tier B good (previous —), action: standard
+why: score 70.38 in 70.00–84.99; −3 points (1 breach line(s), 1 procedural finding(s))
+
+indicators (peers: 1 institutions of kind private training):
+  completion rate: 95.2%, peer median 95.2%, weight 15, 100.00 points
+  pass rate: 75.0%, peer median 75.0%, weight 25, 70.00 points
+  employment rate: no data, peer median no data, weight 25, left out (the other weights renormalised)
+  retention rate: no data, peer median no data, weight 10, left out (the other weights renormalised)
+  satisfaction: no data, peer median no data, weight 10, left out (the other weights renormalised)
+  compliance: 95.2%, peer median 95.2%, weight 15, 52.38 points
+weighted points 73.38, deductions −3, score 70.38
+
+findings by rule:
+  P04 claim totals: 1, at stake ¥0.00, e.g. P04:C20
+  R05 not completed: 1, at stake ¥1,000.00, e.g. R05:C20/E21
+  R06 attendance shortfall: 1, at stake ¥1,000.00, e.g. R06:C20/E21
+
+money: to recover ¥1,000.00 (1 lines), to hold ¥0.00 (0 lines)
+lead: rank 1 of 1, risk score 0.190 (0–1); signals: —
+"
+    );
     let missing = run(dir.path(), &["explain", "--run", "run", "--institution", "I9"]);
     assert_eq!(missing.code, 1);
     assert!(missing.stderr.contains("institution I9 is not in"), "{}", missing.stderr);
+    let language = run(dir.path(), &["explain", "--run", "run", "--institution", "I1", "--lang", "fr"]);
+    assert_eq!(language.code, 2, "{}", language.stderr);
+    assert!(language.stderr.contains("unknown language 'fr' (expected zh or en)"), "{}", language.stderr);
+}
+
+/// Many findings of one rule are one line with their count and sum, not one line each.
+#[test]
+fn explain_groups_many_findings_of_a_rule_into_one_line() {
+    let dir = temp_dir();
+    let mut fixture = cohort(20, 15);
+    for n in 21..=30 {
+        let enrollment = format!("E{n}");
+        fixture.add(Table::Enrollments, &[("enrollment_id", enrollment.as_str()), ("completed", "false"), ("person_id", id_number("1977-07-07", 2 * n + 1).as_str())]);
+        fixture.add(Table::ClaimLines, &[("claim_id", "C20"), ("enrollment_id", enrollment.as_str())]);
+    }
+    fixture.write(&dir.path().join("export"));
+    evaluate(dir.path(), "export", "2026Q3", "run", None);
+    let output = run(dir.path(), &["explain", "--run", "run", "--institution", "I1"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let r05: Vec<&str> = output.stdout.lines().filter(|l| l.contains("R05")).collect();
+    assert_eq!(r05, vec!["  R05 未结业：10 条，涉险金额 10,000.00 元，如 R05:C20/E21"]);
 }
 
 /// Rates `fixture` for 2026Q3 with the shipped policy, as if the signal stage had found `leads`
 /// (institution → its standing among the leads): the tier, action, uplift, lead rank and risk
-/// columns of `institution_scores.parquet`, and its reasons.
+/// columns of `institution_scores.parquet`, and its reasons in English.
 fn rated_with_leads(fixture: &Fixture, leads: &[(&str, traincredit::rating::score::LeadStanding)]) -> (Vec<String>, Vec<String>) {
     use traincredit::features::indicators::IndicatorTable;
     use traincredit::person::Pseudonymiser;
@@ -306,7 +391,7 @@ fn rated_with_leads(fixture: &Fixture, leads: &[(&str, traincredit::rating::scor
     let indicators = IndicatorTable::compute(&export, &policy, quarter, &findings.lines_in_scope).unwrap();
     let leads = leads.iter().map(|(id, standing)| (id.to_string(), *standing)).collect();
     let ratings = traincredit::rating::rate(&export, &policy, quarter, &findings, &indicators, &findings.standing, &Default::default(), &leads, &Default::default()).unwrap();
-    let table = traincredit::rating::scores_table(&ratings, quarter).unwrap();
+    let table = traincredit::rating::scores_table(&ratings, quarter, traincredit::vocab::Lang::En).unwrap();
     (
         rows(&table, &["institution_id", "score", "tier", "action", "subsidy_uplift_pct", "lead_rank", "risk_score"]),
         rows(&table, &["reasons"]),

@@ -1142,10 +1142,27 @@ fn an_uplift_held_shows_its_label_and_the_leads_rank_beside_the_tier() {
     scores.with_column(Column::new("lead_rank".into(), ranks)).unwrap();
     let risks: Vec<Option<f64>> = (0..ids.len()).map(|i| (i == row).then_some(0.61)).collect();
     scores.with_column(Column::new("risk_score".into(), risks)).unwrap();
+    // Its rule as rating writes it for an A: the code and its numbers.
+    scores.with_column(Column::new("tier_rule".into(), set(texts(&scores, "tier_rule"), row, "tier.a.score"))).unwrap();
+    let args: Vec<Series> = (0..ids.len())
+        .map(|i| Series::new("".into(), if i == row { strings(&["86.00", "85.00"]) } else { Vec::new() }))
+        .collect();
+    scores.with_column(Column::new("tier_rule_args".into(), args)).unwrap();
+    scores.with_column(Column::new("deductions".into(), vec![0.0f64; ids.len()])).unwrap();
     write_parquet(&mut scores, &path);
     for (lang, label, standing, why) in [
-        ("zh", "暂缓上浮（待核查）", "#2 · 0.610", "调查线索 #2，风险分 0.610 ≥ 0.5：暂缓上浮补贴，待核查结论后发放"),
-        ("en", "uplift held pending review", "#2 · 0.610", "lead #2 with risk score 0.610 ≥ 0.5: uplift held pending review"),
+        (
+            "zh",
+            "暂缓上浮（待核查）",
+            "#2 · 0.610",
+            "<td class=\"evidence\">得分 86.00 ≥ 85.00，无违规明细，上季度等级允许评 A；调查线索 #2，风险分 0.610（0–1）≥ 0.5：暂缓上浮补贴，待核查结论后发放</td>",
+        ),
+        (
+            "en",
+            "uplift held pending review",
+            "#2 · 0.610",
+            "<td class=\"evidence\">score 86.00 ≥ 85.00, no breach line, previous tier allows A; uplift held pending review: lead #2 with risk score 0.610 ≥ 0.5</td>",
+        ),
     ] {
         let output = run(dir.path(), &["report", "--run", "run", "--lang", lang]);
         assert_eq!(output.code, 0, "{}", output.stderr);
@@ -1192,4 +1209,177 @@ fn leads_with_nothing_but_their_own_breaches_are_listed_apart() {
     assert!(html.contains("Institutions whose only evidence is their own rule breaches"));
     assert!(statistical.contains("<strong>Related leads:</strong> I2 (recycled_trainees)"), "{statistical}");
     assert!(!apart.contains("Related leads"));
+}
+
+/// The visible text of an HTML page: style, script and SVG dropped, tags ended as line breaks,
+/// the common entities decoded.
+pub fn visible_text(html: &str) -> String {
+    let mut rest = html.to_string();
+    for (open, close) in [("<style", "</style>"), ("<script", "</script>"), ("<svg", "</svg>")] {
+        while let Some(start) = rest.find(open) {
+            let end = rest[start..].find(close).map(|e| start + e + close.len()).unwrap_or(rest.len());
+            rest.replace_range(start..end, "\n");
+        }
+    }
+    let mut text = String::with_capacity(rest.len());
+    let mut in_tag = false;
+    for ch in rest.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push('\n');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+/// The English sentences of an HTML page's visible text: runs of three or more consecutive Latin
+/// words. Ids and codes do not count as words (anything with a digit or an underscore, words
+/// without a lower-case letter such as `JN`, `MAD`, `DECISION`, file names); any
+/// character outside ASCII (Chinese, full-width punctuation) ends a run.
+pub fn english_sentences(html: &str) -> Vec<String> {
+    let is_word = |token: &str| {
+        token.chars().all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-')
+            && token.chars().any(|c| c.is_ascii_lowercase())
+    };
+    let mut found = Vec::new();
+    for segment in visible_text(html).split(|c: char| !c.is_ascii() || c == '\n') {
+        let mut run: Vec<&str> = Vec::new();
+        // A dot inside a token keeps it whole (a file name such as `flags.parquet` is an id).
+        let tokens = segment
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '\'' || c == '-' || c == '.'))
+            .map(|t| t.trim_matches('.'))
+            .filter(|t| !t.is_empty());
+        for token in tokens.chain(std::iter::once("0")) {
+            if is_word(token) {
+                run.push(token);
+            } else {
+                if run.len() >= 3 {
+                    found.push(run.join(" "));
+                }
+                run.clear();
+            }
+        }
+    }
+    found
+}
+
+/// The part of a page from `marker` to the end of its enclosing element `close`.
+fn part<'a>(html: &'a str, marker: &str, close: &str) -> &'a str {
+    let start = html.find(marker).unwrap_or_else(|| panic!("{marker} not in the page"));
+    let end = html[start..].find(close).map(|e| start + e + close.len()).unwrap_or(html.len());
+    &html[start..end]
+}
+
+#[test]
+fn the_english_sentence_checker_finds_sentences_and_leaves_ids_alone() {
+    assert_eq!(english_sentences("<p>得分 86.36 ≥ 85.00，无违规明细</p>"), Vec::<String>::new());
+    assert_eq!(english_sentences("<td>R05 JN-ORG-000123 synchronized_sign_ins MAD 0.015 z · institution_scores.parquet: district, tier</td>"), Vec::<String>::new());
+    assert_eq!(english_sentences("<p>The run ends here. 结束</p>"), vec!["The run ends here"]);
+    assert_eq!(english_sentences("<td>禁入：score 86.36 but a breach line in 2026Q3</td>"), vec!["but a breach line in".to_string()]);
+    assert_eq!(english_sentences("<style>.a { font-family: Noto Sans CJK }</style><td>enrollment did not complete</td>"), vec!["enrollment did not complete"]);
+}
+
+/// The Chinese report's first screen, tier table and scorecards' verdict hold no English
+/// sentence; the English report's tier reasons hold no Chinese; both from the same run.
+#[test]
+fn the_tier_table_and_first_screen_speak_the_reports_language_only() {
+    let dir = temp_dir();
+    let run_dir = evaluated(dir.path());
+    let html = read_text(&run_dir.join("report.html"));
+    for (marker, close) in [("<section id=\"glance\">", "</section>"), ("<section id=\"tiers\">", "</section>")] {
+        let mut checked = part(&html, marker, close).to_string();
+        // Why an indicator has no data is the features stage's text (its code comes with it).
+        if let Some(start) = checked.find("<p class=\"warn\" id=\"no-data\">") {
+            let end = start + checked[start..].find("</p>").unwrap();
+            checked.replace_range(start..end, "");
+        }
+        let found = english_sentences(&checked);
+        assert!(found.is_empty(), "{marker}: {found:?}");
+    }
+    let scores = read_parquet(&run_dir.join("institution_scores.parquet"));
+    for id in texts(&scores, "institution_id") {
+        let card = read_text(&run_dir.join(format!("scorecards/{id}.html")));
+        let found = english_sentences(part(&card, "<section id=\"verdict\">", "</section>"));
+        assert!(found.is_empty(), "{id}: {found:?}");
+        assert!(!card.contains("引擎记录的完整理由"), "{id}: the block of English reasons is gone");
+    }
+    // The same run in English: each tier reason cell is English, rendered from its code.
+    let output = run(dir.path(), &["report", "--run", "run", "--lang", "en"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let english = read_text(&run_dir.join("report.en.html"));
+    let table = part(&english, "<section id=\"tiers\">", "</section>");
+    let cells: Vec<&str> = table.split("<td class=\"evidence\">").skip(1).map(|c| &c[..c.find("</td>").unwrap()]).collect();
+    assert_eq!(cells.len(), scores.height());
+    for cell in cells {
+        assert!(!cell.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '，' || c == '：'), "{cell}");
+    }
+    let rules = texts(&scores, "tier_rule");
+    assert!(rules.iter().all(|r| r.starts_with("tier.")), "{rules:?}");
+    // I3's D by its score, in both languages, from the same code and numbers.
+    assert_eq!(rules[texts(&scores, "institution_id").iter().position(|id| id == "I3").unwrap()], "tier.d.score");
+    for (page, expected) in [
+        (&html, "<td class=\"evidence\">得分 7.13 低于 60.00：禁入 2026Q4–2027Q3；扣 8 分（违规明细 4 条）</td>"),
+        (&english, "<td class=\"evidence\">score 7.13 &lt; 60.00: ban 2026Q4–2027Q3; −8 points (4 breach line(s))</td>"),
+    ] {
+        let row = part(page, "<tr data-institution=\"I3\"", "</tr>");
+        assert!(row.contains(expected), "{row}");
+    }
+}
+
+/// "To recover" on the first screen is split into what the rules order and what a
+/// fraud_confirmed decision orders (recoveries' rows `DECISION`), each to the fen of
+/// `recoveries.parquet`, summing exactly to the total.
+#[test]
+fn to_recover_is_split_by_rule_and_by_decision_to_the_fen() {
+    let dir = temp_dir();
+    let mut fixture = export();
+    fixture.add(Table::CaseDecisions, &[("institution_id", "I2"), ("decided_on", "2026-08-15"), ("finding", "fraud_confirmed"), ("amount_defrauded", "1234.56")]);
+    fixture.write(&dir.path().join("export"));
+    let output = run(dir.path(), &["evaluate", "--data", "export", "--quarter", "2026Q3", "--out", "run", "--demo-key"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let run_dir = dir.path().join("run");
+    let recoveries = rows(&read_parquet(&run_dir.join("recoveries.parquet")), &["rules", "amount"]);
+    let (mut by_rule, mut by_decision) = (0i64, 0i64);
+    for row in &recoveries {
+        let (rules, amount) = row.split_once(" | ").unwrap();
+        if rules == "DECISION" {
+            by_decision += fen(amount);
+        } else {
+            by_rule += fen(amount);
+        }
+    }
+    assert_eq!(by_decision, 123_456);
+    assert!(by_rule > 0, "{recoveries:?}");
+    for (page, lang) in [("report.html", "zh"), ("report.en.html", "en")] {
+        if lang == "en" {
+            assert_eq!(run(dir.path(), &["report", "--run", "run", "--lang", "en"]).code, 0);
+        }
+        let figures = figures(&read_text(&run_dir.join(page)));
+        assert_eq!(figures["to-recover-by-decision"], "1234.56");
+        assert_eq!(figures["to-recover-by-rule"], yuan(by_rule));
+        assert_eq!(fen(&figures["to-recover-by-rule"]) + fen(&figures["to-recover-by-decision"]), fen(&figures["to-recover"]));
+    }
+}
+
+/// A tier the vocabulary does not know in a run folder is a clear error naming the row, not a
+/// guess.
+#[test]
+fn an_unknown_tier_in_a_run_folder_is_a_clear_error() {
+    let dir = temp_dir();
+    let run_dir = evaluated(dir.path());
+    let path = run_dir.join("institution_scores.parquet");
+    let mut scores = read_parquet(&path);
+    let tiers: Vec<String> = texts(&scores, "institution_id").iter().map(|id| if id == "I3" { "E".to_string() } else { "B".to_string() }).collect();
+    scores.with_column(Column::new("tier".into(), tiers)).unwrap();
+    write_parquet(&mut scores, &path);
+    let output = run(dir.path(), &["report", "--run", "run"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert!(output.stderr.contains("institution_scores.parquet: I3: unknown tier 'E' (expected one of A, B, C, D, X, N)"), "{}", output.stderr);
+    let output = run(dir.path(), &["explain", "--run", "run", "--institution", "I1"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
 }

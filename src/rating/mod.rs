@@ -1,5 +1,6 @@
 //! Rating: each institution's indicators, points, score, credit tier and action for the
-//! quarter, with the reasons in plain words, and the updated sanctions ledger that the next
+//! quarter, with the rule that set the tier as a code and its numbers ([`score::TierRule`]) and
+//! the reasons rendered in the run's language, and the updated sanctions ledger that the next
 //! quarter reads. Tiers follow `../shared/spec/policy.md` ("Tiers and what follows") in its
 //! order; the previous run (`--previous`) supplies previous tiers for the C→A guard.
 
@@ -16,7 +17,9 @@ use crate::rules::sanctions::{Sanction, Standing};
 use crate::rules::{self, Findings};
 use crate::query::CollectStreaming;
 use polars::prelude::*;
-use score::{Deductions, LeadStanding, Tier, TierInputs};
+use crate::vocab::messages::rating as m;
+use crate::vocab::{Action, IndicatorId, Lang, Message};
+use score::{Deductions, Disqualification, LeadStanding, Tier, TierInputs, TierRule};
 use std::collections::{BTreeMap, HashMap};
 
 pub use crate::features::indicators::{IndicatorTable, INDICATORS};
@@ -56,13 +59,65 @@ pub struct Rating {
     pub hold_case: Option<String>,
     pub tier: Tier,
     /// The tier's action, or `uplift_held` / `watch` where the lead changes it.
-    pub action: &'static str,
+    pub action: Action,
     pub previous_tier: Option<Tier>,
-    pub tier_rule: String,
+    pub tier_rule: TierRule,
     pub subsidy_uplift_pct: f64,
     pub banned_until: Option<Quarter>,
     pub new_ban: bool,
-    pub reasons: String,
+    /// Why, in parts (indicators, deductions, the tier's rule, holds), rendered in the run's
+    /// language when the table is written.
+    pub reasons: Vec<Reason>,
+}
+
+/// One part of an institution's reasons.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// A message of the catalogue with its arguments.
+    Said(&'static Message, Vec<(&'static str, String)>),
+    /// The tier and the rule that set it, with the score when the rule does not state it.
+    Tier { tier: Tier, rule: TierRule, score: Option<f64> },
+}
+
+impl Reason {
+    fn said(message: &'static Message, args: &[(&'static str, String)]) -> Reason {
+        Reason::Said(message, args.to_vec())
+    }
+
+    /// The part in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let render = |message: &Message, args: &[(&str, String)]| {
+            let named: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            message.render(lang, &named)
+        };
+        match self {
+            Reason::Said(message, args) => render(message, args),
+            Reason::Tier { tier, rule, score } => {
+                let mut said = rule.render(lang);
+                if let Some(score) = score.filter(|_| !rule.states_score()) {
+                    said.push_str(&render(&m::WITH_SCORE, &[("score", format!("{score:.2}"))]));
+                }
+                render(&m::TIER_IS, &[("tier", tier.to_string()), ("rule", said)])
+            }
+        }
+    }
+}
+
+/// An institution's reasons in `lang`, joined.
+pub fn render_reasons(reasons: &[Reason], lang: Lang) -> String {
+    reasons.iter().map(|r| r.render(lang)).collect::<Vec<_>>().join(m::SEPARATOR.template(lang))
+}
+
+/// The message of an indicator's part of the reasons.
+fn indicator_message(id: IndicatorId) -> &'static Message {
+    match id {
+        IndicatorId::CompletionRate => &m::COMPLETION_RATE,
+        IndicatorId::PassRate => &m::PASS_RATE,
+        IndicatorId::EmploymentRate => &m::EMPLOYMENT_RATE,
+        IndicatorId::RetentionRate => &m::RETENTION_RATE,
+        IndicatorId::Satisfaction => &m::SATISFACTION,
+        IndicatorId::Compliance => &m::COMPLIANCE,
+    }
 }
 
 /// Reads the previous run's tiers (`institution_scores.parquet`).
@@ -158,14 +213,12 @@ pub fn rate(
             let earned = score::points(value, indicator.floor, indicator.target);
             values[index] = Some(value);
             points[index] = Some(earned);
-            reasons.push(format!(
-                "{} {} (floor {}, target {}) → {:.0} points",
-                name.replace('_', " "),
-                percent(value),
-                percent(indicator.floor),
-                percent(indicator.target),
-                earned
-            ));
+            if let Some(id) = IndicatorId::parse(name) {
+                reasons.push(Reason::said(
+                    indicator_message(id),
+                    &[("value", percent(value)), ("floor", percent(indicator.floor)), ("target", percent(indicator.target)), ("points", format!("{earned:.0}"))],
+                ));
+            }
         }
         let weighted = score::weighted_points(&weights.iter().zip(points).map(|((_, indicator), p)| (indicator.weight, p)).collect::<Vec<_>>());
         let breaches = breach_lines.get(id).copied().unwrap_or(0);
@@ -176,14 +229,14 @@ pub fn rate(
             .map(|list| list.iter().filter(|d| d.finding == "violation" && quarter.contains(d.decided_on)).count())
             .unwrap_or(0);
         let deductions = Deductions::new(breaches as usize, procedural_count as usize, violations, policy);
-        if breaches > 0 {
-            reasons.push(format!("{breaches} breach line(s) −{:.0}", deductions.breach_lines));
-        }
-        if procedural_count > 0 {
-            reasons.push(format!("{procedural_count} procedural finding(s) −{:.0}", deductions.procedural));
-        }
-        if violations > 0 {
-            reasons.push(format!("{violations} violation decision(s) −{:.0}", deductions.violations));
+        for (message, count, points) in [
+            (&m::BREACH_LINES, breaches, deductions.breach_lines),
+            (&m::PROCEDURAL, procedural_count, deductions.procedural),
+            (&m::VIOLATIONS, violations as i64, deductions.violations),
+        ] {
+            if count > 0 {
+                reasons.push(Reason::said(message, &[("count", count.to_string()), ("points", format!("{points:.0}"))]));
+            }
         }
         let score = weighted.map(|w| score::score(w, &deductions));
         let (parts, amounts) = shares.get(id).copied().unwrap_or((0, 0));
@@ -204,13 +257,10 @@ pub fn rate(
         };
         let decision = score::decide_tier(&inputs, policy, quarter);
         if share > 0.0 {
-            reasons.push(format!("breach share {share:.2}%"));
+            reasons.push(Reason::said(&m::BREACH_SHARE, &[("share", format!("{share:.2}"))]));
         }
         let shown_score = if decision.tier == Tier::N { None } else { score };
-        reasons.push(match shown_score {
-            Some(s) if !decision.because.contains("score") => format!("tier {}: {} (score {s:.2})", decision.tier, decision.because),
-            _ => format!("tier {}: {}", decision.tier, decision.because),
-        });
+        reasons.push(Reason::Tier { tier: decision.tier, rule: decision.because, score: shown_score });
         // A `cleared` decision dated in Q−3 … Q releases a lead's hold (the lead's data window).
         let cleared_on = standing.decisions.get(id).and_then(|list| {
             list.iter()
@@ -221,12 +271,15 @@ pub fn rate(
         let action = score::decide_action(decision.tier, high_priority, score::holds(lead, open_cases.get(id), cleared_on, policy), policy);
         if let (Some(day), Some(l)) = (cleared_on, lead.filter(|l| l.rank.is_some())) {
             if decision.tier == Tier::A && l.risk_score >= policy.tiers.cutoffs.uplift_hold_risk_score {
-                reasons.push(format!("uplift paid: the lead (risk score {:.3}) was cleared by the decision of {day}", l.risk_score));
+                reasons.push(Reason::said(&m::LEAD_CLEARED, &[("risk", format!("{:.3}", l.risk_score)), ("decided_on", day.to_string())]));
             }
         }
-        reasons.extend(action.holds.iter().map(score::Hold::because));
-        if decision.tier == Tier::N && action.action == "watch" {
-            reasons.push("a high-priority investigation lead: watch".into());
+        reasons.extend(action.holds.iter().map(|hold| {
+            let (message, args) = hold.message();
+            Reason::Said(message, args)
+        }));
+        if decision.tier == Tier::N && action.action == Action::Watch {
+            reasons.push(Reason::said(&m::WATCH_LEAD, &[]));
         }
         ratings.push(Rating {
             institution_id: id.to_string(),
@@ -257,7 +310,7 @@ pub fn rate(
             subsidy_uplift_pct: action.subsidy_uplift_pct,
             banned_until: decision.banned_until,
             new_ban: decision.new_ban,
-            reasons: reasons.join("; "),
+            reasons,
         });
     }
     Ok(ratings)
@@ -265,15 +318,15 @@ pub fn rate(
 
 /// Why an institution is disqualified in `quarter`: a standing fraud_confirmed decision, or a
 /// `disqualified` sanction not ended by a later clearance.
-pub fn disqualification(standing: &Standing, institution: &str, quarter: Quarter) -> Option<String> {
+pub fn disqualification(standing: &Standing, institution: &str, quarter: Quarter) -> Option<Disqualification> {
     if let Some(decision) = standing.disqualifying_decision(institution, quarter.last_day()) {
-        return Some(format!("fraud_confirmed decision of {}", decision.decided_on));
+        return Some(Disqualification::Decision { decided_on: decision.decided_on });
     }
     let sanction = standing.sanctions.get(institution)?.iter().find(|s| s.kind == "disqualified" && s.covers(quarter))?;
     let cleared_since = standing.decisions.get(institution).is_some_and(|list| {
         list.iter().any(|d| d.finding == "cleared" && d.decided_on >= sanction.from.first_day() && d.decided_on <= quarter.last_day())
     });
-    (!cleared_since).then(|| format!("disqualified sanction {}", sanction.span()))
+    (!cleared_since).then_some(Disqualification::Sanction { from: sanction.from, until: sanction.until })
 }
 
 /// The last quarter of a `ban` in force in `quarter` (`Some(None)`: a ban with no end).
@@ -288,8 +341,9 @@ pub fn ban_in_force(standing: &Standing, institution: &str, quarter: Quarter) ->
     Some(bans.iter().filter_map(|s| s.until).max())
 }
 
-/// `institution_scores.parquet`, sorted by institution.
-pub fn scores_table(ratings: &[Rating], quarter: Quarter) -> Result<DataFrame> {
+/// `institution_scores.parquet`, sorted by institution: `tier_rule` keeps the rule's code and
+/// `tier_rule_args` its numbers; `reasons` is rendered in `lang`, the run's language.
+pub fn scores_table(ratings: &[Rating], quarter: Quarter, lang: Lang) -> Result<DataFrame> {
     let height = ratings.len();
     let text = |f: &dyn Fn(&Rating) -> Option<String>| ratings.iter().map(f).collect::<Vec<_>>();
     let mut columns = vec![
@@ -312,11 +366,12 @@ pub fn scores_table(ratings: &[Rating], quarter: Quarter) -> Result<DataFrame> {
         Column::new("risk_score".into(), ratings.iter().map(|r| r.risk_score).collect::<Vec<_>>()),
         Column::new("tier".into(), text(&|r| Some(r.tier.to_string()))),
         Column::new("previous_tier".into(), text(&|r| r.previous_tier.map(|t| t.to_string()))),
-        Column::new("action".into(), text(&|r| Some(r.action.to_string()))),
+        Column::new("action".into(), text(&|r| Some(r.action.as_str().to_string()))),
         Column::new("subsidy_uplift_pct".into(), ratings.iter().map(|r| r.subsidy_uplift_pct).collect::<Vec<_>>()),
         Column::new("banned_until".into(), text(&|r| r.banned_until.map(|q| q.to_string()))),
-        Column::new("reasons".into(), text(&|r| Some(r.reasons.clone()))),
-        Column::new("tier_rule".into(), text(&|r| Some(r.tier_rule.clone()))),
+        Column::new("reasons".into(), text(&|r| Some(render_reasons(&r.reasons, lang)))),
+        Column::new("tier_rule".into(), text(&|r| Some(r.tier_rule.code().to_string()))),
+        tier_rule_args(ratings)?,
         Column::new("completed_enrollments".into(), ratings.iter().map(|r| r.completed_enrollments).collect::<Vec<_>>()),
         Column::new("breach_lines".into(), ratings.iter().map(|r| r.breach_lines).collect::<Vec<_>>()),
         Column::new("procedural_findings".into(), ratings.iter().map(|r| r.procedural_findings).collect::<Vec<_>>()),
@@ -327,6 +382,16 @@ pub fn scores_table(ratings: &[Rating], quarter: Quarter) -> Result<DataFrame> {
         Column::new("hold_case".into(), text(&|r| r.hold_case.clone())),
     ]);
     DataFrame::new(height, columns).context("building institution scores")
+}
+
+/// `tier_rule_args`: each rating's rule's numbers as a `list[str]`.
+fn tier_rule_args(ratings: &[Rating]) -> Result<Column> {
+    let mut builder = ListStringChunkedBuilder::new("tier_rule_args".into(), ratings.len(), ratings.len() * 4);
+    for rating in ratings {
+        let stored = rating.tier_rule.stored();
+        builder.append_values_iter(stored.iter().map(String::as_str));
+    }
+    Ok(builder.finish().into_series().into_column())
 }
 
 /// The ledger after this quarter: every standing sanction carried forward, a `ban` Q+1 … Q+n

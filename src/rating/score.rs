@@ -4,6 +4,7 @@
 use crate::policy::Policy;
 use crate::quarter::Quarter;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use crate::vocab::{Action, Lang, Message};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 pub use crate::vocab::Tier;
@@ -57,11 +58,20 @@ pub fn score(weighted: f64, deductions: &Deductions) -> f64 {
     round_score((weighted - deductions.total()).clamp(0.0, 100.0))
 }
 
+/// Why an institution is disqualified (tier X).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disqualification {
+    /// A standing `fraud_confirmed` decision, of this day.
+    Decision { decided_on: chrono::NaiveDate },
+    /// A `disqualified` sanction in force, from this quarter (`until` `None`: no end).
+    Sanction { from: Quarter, until: Option<Quarter> },
+}
+
 /// What decides a tier.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TierInputs {
     /// Why the institution is disqualified, when it is.
-    pub disqualified: Option<String>,
+    pub disqualified: Option<Disqualification>,
     /// A ban in force in Q: its last quarter (`None` inside = no end).
     pub ban_in_force: Option<Option<Quarter>>,
     pub score: Option<f64>,
@@ -73,12 +83,156 @@ pub struct TierInputs {
     pub previous_tier: Option<Tier>,
 }
 
+/// The ban a tier D starts or extends: from Q+1 to `until` (`None`: no end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BanSpan {
+    pub from: Quarter,
+    pub until: Option<Quarter>,
+}
+
+/// Which rule of the tier table (policy.md, "Tiers and what follows") set a tier, with the
+/// numbers that decided it. `institution_scores.parquet` keeps its code (`tier_rule`) and its
+/// arguments (`tier_rule_args`); every text of it, in any language, is rendered from those, so
+/// no one parses a sentence back.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TierRule {
+    /// X: disqualified by a decision or a sanction.
+    Disqualified(Disqualification),
+    /// D: score below the C cut-off; a ban starts.
+    ScoreBelowC { score: f64, cutoff: f64, ban: BanSpan },
+    /// D: the breach share is above the maximum; a ban starts.
+    BreachShare { share_percent: f64, max_percent: f64, ban: BanSpan },
+    /// D: a ban of an earlier quarter is in force in `quarter`.
+    BanInForce { quarter: Quarter, until: Option<Quarter> },
+    /// N: fewer completed enrollments than the minimum in classes ending in `from`–`to`.
+    FewCompleted { completed: i64, min: i64, from: Quarter, to: Quarter },
+    /// N: enough completed enrollments, but no indicator has data (no score).
+    NoIndicatorData { completed: i64 },
+    /// C: a high-priority lead caps the tier at C.
+    LeadCapsAtC,
+    /// C or B: the score lies in the tier's band `low`–`high`.
+    ScoreBand { tier: Tier, score: f64, low: f64, high: f64 },
+    /// B: the score reaches A but the quarter has a breach line.
+    ARefusedForBreachLine { score: f64, cutoff: f64, quarter: Quarter },
+    /// B: the score reaches A but the previous tier (C or D) allows no jump to A.
+    ARefusedForPreviousTier { score: f64, cutoff: f64, previous: Tier },
+    /// A: the score reaches A, no breach line, the previous tier allows it.
+    ScoreA { score: f64, cutoff: f64 },
+}
+
+/// A score or a cut-off as the reasons show it (two decimals).
+fn two(value: f64) -> String {
+    format!("{value:.2}")
+}
+
+impl TierRule {
+    /// Its message in the catalogue (`messages::rating`).
+    pub fn message(&self) -> &'static Message {
+        use crate::vocab::messages::rating as m;
+        match self {
+            TierRule::Disqualified(Disqualification::Decision { .. }) => &m::X_BY_DECISION,
+            TierRule::Disqualified(Disqualification::Sanction { until: Some(_), .. }) => &m::X_BY_SANCTION,
+            TierRule::Disqualified(Disqualification::Sanction { until: None, .. }) => &m::X_BY_SANCTION_OPEN,
+            TierRule::ScoreBelowC { ban: BanSpan { until: Some(_), .. }, .. } => &m::D_SCORE,
+            TierRule::ScoreBelowC { ban: BanSpan { until: None, .. }, .. } => &m::D_SCORE_OPEN,
+            TierRule::BreachShare { ban: BanSpan { until: Some(_), .. }, .. } => &m::D_BREACH_SHARE,
+            TierRule::BreachShare { ban: BanSpan { until: None, .. }, .. } => &m::D_BREACH_SHARE_OPEN,
+            TierRule::BanInForce { until: Some(_), .. } => &m::D_BAN_IN_FORCE,
+            TierRule::BanInForce { until: None, .. } => &m::D_BAN_IN_FORCE_OPEN,
+            TierRule::FewCompleted { .. } => &m::N_FEW_COMPLETED,
+            TierRule::NoIndicatorData { .. } => &m::N_NO_DATA,
+            TierRule::LeadCapsAtC => &m::C_LEAD,
+            TierRule::ScoreBand { tier: Tier::B, .. } => &m::B_SCORE,
+            TierRule::ScoreBand { .. } => &m::C_SCORE,
+            TierRule::ARefusedForBreachLine { .. } => &m::B_BREACH_LINE,
+            TierRule::ARefusedForPreviousTier { .. } => &m::B_PREVIOUS_TIER,
+            TierRule::ScoreA { .. } => &m::A_SCORE,
+        }
+    }
+
+    /// The tier-table code kept in `institution_scores.tier_rule`.
+    pub fn code(&self) -> &'static str {
+        self.message().code
+    }
+
+    /// Its numbers, named as its message's placeholders.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        let until = |q: Option<Quarter>| q.map(|q| q.to_string()).unwrap_or_default();
+        match *self {
+            TierRule::Disqualified(Disqualification::Decision { decided_on }) => vec![("decided_on", decided_on.to_string())],
+            TierRule::Disqualified(Disqualification::Sanction { from, until: end }) => vec![("from", from.to_string()), ("until", until(end))],
+            TierRule::ScoreBelowC { score, cutoff, ban } => {
+                vec![("score", two(score)), ("cutoff", two(cutoff)), ("from", ban.from.to_string()), ("until", until(ban.until))]
+            }
+            TierRule::BreachShare { share_percent, max_percent, ban } => vec![
+                ("share", two(share_percent)),
+                ("max", max_percent.to_string()),
+                ("from", ban.from.to_string()),
+                ("until", until(ban.until)),
+            ],
+            TierRule::BanInForce { quarter, until: end } => vec![("quarter", quarter.to_string()), ("until", until(end))],
+            TierRule::FewCompleted { completed, min, from, to } => {
+                vec![("completed", completed.to_string()), ("min", min.to_string()), ("from", from.to_string()), ("to", to.to_string())]
+            }
+            TierRule::NoIndicatorData { completed } => vec![("completed", completed.to_string())],
+            TierRule::LeadCapsAtC => Vec::new(),
+            TierRule::ScoreBand { score, low, high, .. } => vec![("score", two(score)), ("low", two(low)), ("high", two(high))],
+            TierRule::ARefusedForBreachLine { score, cutoff, quarter } => {
+                vec![("score", two(score)), ("cutoff", two(cutoff)), ("quarter", quarter.to_string())]
+            }
+            TierRule::ARefusedForPreviousTier { score, cutoff, previous } => {
+                vec![("score", two(score)), ("cutoff", two(cutoff)), ("previous", previous.to_string())]
+            }
+            TierRule::ScoreA { score, cutoff } => vec![("score", two(score)), ("cutoff", two(cutoff))],
+        }
+    }
+
+    /// The arguments as `tier_rule_args` stores them (in the message's placeholder order).
+    pub fn stored(&self) -> Vec<String> {
+        let args = self.args();
+        let named: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        self.message().store(&named)
+    }
+
+    /// The rule in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let args = self.args();
+        let named: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        self.message().render(lang, &named)
+    }
+
+    /// Whether its text states the score (the reasons add it otherwise).
+    pub fn states_score(&self) -> bool {
+        match self {
+            TierRule::ScoreBelowC { .. }
+            | TierRule::ScoreBand { .. }
+            | TierRule::ARefusedForBreachLine { .. }
+            | TierRule::ARefusedForPreviousTier { .. }
+            | TierRule::ScoreA { .. } => true,
+            TierRule::Disqualified(_)
+            | TierRule::BreachShare { .. }
+            | TierRule::BanInForce { .. }
+            | TierRule::FewCompleted { .. }
+            | TierRule::NoIndicatorData { .. }
+            | TierRule::LeadCapsAtC => false,
+        }
+    }
+}
+
+/// The ledger's words for a rule (English, as the sanctions ledger has kept them so far; the
+/// ledger's own reason codes come with `rating::ledger`).
+impl std::fmt::Display for TierRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::En))
+    }
+}
+
 /// A tier, the rule that set it, and the ban it starts or carries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TierDecision {
     pub tier: Tier,
-    /// Which rule of the tier table applied, in words.
-    pub because: String,
+    /// Which rule of the tier table applied, with its numbers.
+    pub because: TierRule,
     /// For D: whether this quarter starts (or extends) a ban.
     pub new_ban: bool,
     /// The last quarter of the ban in force after this run (D only); `None` = no end.
@@ -88,9 +242,9 @@ pub struct TierDecision {
 /// Decides the tier in the policy's order: X, D, N, C, B/A; the first that applies wins.
 pub fn decide_tier(inputs: &TierInputs, policy: &Policy, quarter: Quarter) -> TierDecision {
     let cutoffs = policy.tiers.cutoffs;
-    let decision = |tier, because: String| TierDecision { tier, because, new_ban: false, banned_until: None };
-    if let Some(reason) = &inputs.disqualified {
-        return decision(Tier::X, format!("disqualified: {reason}"));
+    let decision = |tier, because| TierDecision { tier, because, new_ban: false, banned_until: None };
+    if let Some(reason) = inputs.disqualified {
+        return decision(Tier::X, TierRule::Disqualified(reason));
     }
     let low_score = inputs.score.is_some_and(|s| s < cutoffs.c);
     let high_share = inputs.breach_share_percent > cutoffs.max_breach_share_percent;
@@ -101,42 +255,42 @@ pub fn decide_tier(inputs: &TierInputs, policy: &Policy, quarter: Quarter) -> Ti
             Some(Some(until)) => Some(until.max(new_until)),
             None => Some(new_until),
         };
+        let ban = BanSpan { from: quarter.offset(1), until: banned_until };
         let because = if low_score {
-            format!("score {:.2} < {:.2}", inputs.score.unwrap_or_default(), cutoffs.c)
+            TierRule::ScoreBelowC { score: inputs.score.unwrap_or_default(), cutoff: cutoffs.c, ban }
         } else {
-            format!("breach share {:.2}% > {}%", inputs.breach_share_percent, cutoffs.max_breach_share_percent)
+            TierRule::BreachShare { share_percent: inputs.breach_share_percent, max_percent: cutoffs.max_breach_share_percent, ban }
         };
-        let span = banned_until.map(|u| format!("{}–{u}", quarter.offset(1))).unwrap_or_else(|| "with no end".into());
-        return TierDecision { tier: Tier::D, because: format!("{because}: ban {span}"), new_ban: true, banned_until };
+        return TierDecision { tier: Tier::D, because, new_ban: true, banned_until };
     }
     if let Some(until) = inputs.ban_in_force {
-        let span = until.map(|u| format!("until {u}")).unwrap_or_else(|| "with no end".into());
-        return TierDecision { tier: Tier::D, because: format!("a ban is in force in {quarter} ({span})"), new_ban: false, banned_until: until };
+        return TierDecision { tier: Tier::D, because: TierRule::BanInForce { quarter, until }, new_ban: false, banned_until: until };
     }
-    if inputs.completed_enrollments < cutoffs.min_completed_enrollments as i64 || inputs.score.is_none() {
-        return decision(
-            Tier::N,
-            format!("{} completed enrollments < {} in classes ending in {}–{quarter}", inputs.completed_enrollments, cutoffs.min_completed_enrollments, quarter.offset(-3)),
-        );
+    let min = cutoffs.min_completed_enrollments as i64;
+    if inputs.completed_enrollments < min {
+        let completed = inputs.completed_enrollments;
+        return decision(Tier::N, TierRule::FewCompleted { completed, min, from: quarter.offset(-3), to: quarter });
     }
-    let score = inputs.score.unwrap_or_default();
+    let Some(score) = inputs.score else {
+        return decision(Tier::N, TierRule::NoIndicatorData { completed: inputs.completed_enrollments });
+    };
     if inputs.high_priority_lead {
-        return decision(Tier::C, "a high-priority investigation lead: watch, tier C at best".into());
+        return decision(Tier::C, TierRule::LeadCapsAtC);
     }
     if score < cutoffs.b {
-        return decision(Tier::C, format!("score {score:.2} in {:.2}–{:.2}", cutoffs.c, cutoffs.b - 0.01));
+        return decision(Tier::C, TierRule::ScoreBand { tier: Tier::C, score, low: cutoffs.c, high: cutoffs.b - 0.01 });
     }
     if score < cutoffs.a {
-        return decision(Tier::B, format!("score {score:.2} in {:.2}–{:.2}", cutoffs.b, cutoffs.a - 0.01));
+        return decision(Tier::B, TierRule::ScoreBand { tier: Tier::B, score, low: cutoffs.b, high: cutoffs.a - 0.01 });
     }
     if inputs.breach_line_in_quarter {
-        return decision(Tier::B, format!("score {score:.2} ≥ {:.2} but a breach line in {quarter}: not allowed A", cutoffs.a));
+        return decision(Tier::B, TierRule::ARefusedForBreachLine { score, cutoff: cutoffs.a, quarter });
     }
     match inputs.previous_tier {
         Some(previous) if previous != Tier::A && previous != Tier::B => {
-            decision(Tier::B, format!("score {score:.2} ≥ {:.2} but previous tier {previous}: no jump to A", cutoffs.a))
+            decision(Tier::B, TierRule::ARefusedForPreviousTier { score, cutoff: cutoffs.a, previous })
         }
-        _ => decision(Tier::A, format!("score {score:.2} ≥ {:.2}, no breach line, previous tier allows A", cutoffs.a)),
+        _ => decision(Tier::A, TierRule::ScoreA { score, cutoff: cutoffs.a }),
     }
 }
 
@@ -168,14 +322,22 @@ pub struct OpenCase {
 }
 
 impl Hold {
-    /// The hold in words (the engine's reasons are English; the report renders its own).
-    pub fn because(&self) -> String {
+    /// Its message in the catalogue and its arguments (the hold part of the reasons).
+    pub fn message(&self) -> (&'static Message, Vec<(&'static str, String)>) {
+        use crate::vocab::messages::rating as m;
         match self {
             Hold::Lead { rank, risk_score, threshold } => {
-                format!("uplift held pending review: lead #{rank} with risk score {risk_score:.3} ≥ {threshold}")
+                (&m::HOLD_LEAD, vec![("rank", rank.to_string()), ("risk", format!("{risk_score:.3}")), ("threshold", threshold.to_string())])
             }
-            Hold::OpenCase(case) => format!("uplift held pending review: case {} opened in {} is not closed", case.case_id, case.opened_in),
+            Hold::OpenCase(case) => (&m::HOLD_OPEN_CASE, vec![("case", case.case_id.clone()), ("opened_in", case.opened_in.clone())]),
         }
+    }
+
+    /// The hold in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let (message, args) = self.message();
+        let named: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        message.render(lang, &named)
     }
 
     /// The hold's code in `institution_scores.parquet` (`uplift_hold`).
@@ -202,7 +364,7 @@ pub fn holds(lead: Option<&LeadStanding>, open_case: Option<&OpenCase>, cleared_
 /// What follows from a tier: the action and the uplift paid next quarter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionDecision {
-    pub action: &'static str,
+    pub action: Action,
     pub subsidy_uplift_pct: f64,
     /// Why the uplift is held (`uplift_held` only).
     pub holds: Vec<Hold>,
@@ -213,10 +375,10 @@ pub struct ActionDecision {
 /// has a high-priority lead; every other tier its own action.
 pub fn decide_action(tier: Tier, high_priority_lead: bool, holds: Vec<Hold>, policy: &Policy) -> ActionDecision {
     match tier {
-        Tier::A if holds.is_empty() => ActionDecision { action: "uplift", subsidy_uplift_pct: policy.tiers.actions.subsidy_uplift_pct, holds },
-        Tier::A => ActionDecision { action: "uplift_held", subsidy_uplift_pct: 0.0, holds },
-        Tier::N if high_priority_lead => ActionDecision { action: "watch", subsidy_uplift_pct: 0.0, holds: Vec::new() },
-        other => ActionDecision { action: other.action().as_str(), subsidy_uplift_pct: 0.0, holds: Vec::new() },
+        Tier::A if holds.is_empty() => ActionDecision { action: Action::Uplift, subsidy_uplift_pct: policy.tiers.actions.subsidy_uplift_pct, holds },
+        Tier::A => ActionDecision { action: Action::UpliftHeld, subsidy_uplift_pct: 0.0, holds },
+        Tier::N if high_priority_lead => ActionDecision { action: Action::Watch, subsidy_uplift_pct: 0.0, holds: Vec::new() },
+        other => ActionDecision { action: other.action(), subsidy_uplift_pct: 0.0, holds: Vec::new() },
     }
 }
 
@@ -314,9 +476,12 @@ mod tests {
         banned.ban_in_force = Some(Some("2026Q4".parse().unwrap()));
         let decision = decide_tier(&banned, &Policy::defaults().unwrap(), "2026Q3".parse().unwrap());
         assert_eq!((decision.tier, decision.new_ban, decision.banned_until), (Tier::D, false, Some("2026Q4".parse().unwrap())));
-        assert_eq!(decision.because, "a ban is in force in 2026Q3 (until 2026Q4)");
+        assert_eq!(decision.because.code(), "tier.d.ban_in_force");
+        assert_eq!(decision.because.stored(), vec!["2026Q3", "2026Q4"]);
+        assert_eq!(decision.because.render(Lang::En), "a ban is in force in 2026Q3 (until 2026Q4)");
+        assert_eq!(decision.because.render(Lang::Zh), "2026Q3 处于禁入期内（至 2026Q4）");
         let mut disqualified = inputs(95.0);
-        disqualified.disqualified = Some("fraud_confirmed on 2026-05-12".into());
+        disqualified.disqualified = Some(Disqualification::Decision { decided_on: "2026-05-12".parse().unwrap() });
         assert_eq!(tier(&disqualified), Tier::X);
     }
 
@@ -329,19 +494,19 @@ mod tests {
         let policy = Policy::defaults().unwrap();
         assert_eq!(policy.tiers.cutoffs.uplift_hold_risk_score, 0.5);
         let held = decide_action(Tier::A, false, holds(Some(&lead(0.5, Some(3))), None, None, &policy), &policy);
-        assert_eq!((held.action, held.subsidy_uplift_pct), ("uplift_held", 0.0));
-        assert_eq!(held.holds[0].because(), "uplift held pending review: lead #3 with risk score 0.500 ≥ 0.5");
+        assert_eq!((held.action, held.subsidy_uplift_pct), (Action::UpliftHeld, 0.0));
+        assert_eq!(held.holds[0].render(Lang::En), "uplift held pending review: lead #3 with risk score 0.500 ≥ 0.5");
         let paid = decide_action(Tier::A, false, holds(Some(&lead(0.499999, Some(3))), None, None, &policy), &policy);
-        assert_eq!((paid.action, paid.subsidy_uplift_pct, paid.holds.len()), ("uplift", 10.0, 0));
+        assert_eq!((paid.action, paid.subsidy_uplift_pct, paid.holds.len()), (Action::Uplift, 10.0, 0));
         // Not a lead (a risk score from the learned model alone): nothing to review.
-        assert_eq!(decide_action(Tier::A, false, holds(Some(&lead(0.7, None)), None, None, &policy), &policy).action, "uplift");
-        assert_eq!(decide_action(Tier::A, false, holds(None, None, None, &policy), &policy).action, "uplift");
+        assert_eq!(decide_action(Tier::A, false, holds(Some(&lead(0.7, None)), None, None, &policy), &policy).action, Action::Uplift);
+        assert_eq!(decide_action(Tier::A, false, holds(None, None, None, &policy), &policy).action, Action::Uplift);
         // A `cleared` decision in Q−3 … Q releases it: the uplift is paid.
         let released = decide_action(Tier::A, false, holds(Some(&lead(0.8, Some(1))), None, "2026-08-01".parse().ok(), &policy), &policy);
-        assert_eq!((released.action, released.subsidy_uplift_pct), ("uplift", 10.0));
+        assert_eq!((released.action, released.subsidy_uplift_pct), (Action::Uplift, 10.0));
         // Other tiers carry no uplift to hold.
         let b = decide_action(Tier::B, false, holds(Some(&lead(0.7, Some(1))), None, None, &policy), &policy);
-        assert_eq!((b.action, b.subsidy_uplift_pct, b.holds.len()), ("standard", 0.0, 0));
+        assert_eq!((b.action, b.subsidy_uplift_pct, b.holds.len()), (Action::Standard, 0.0, 0));
     }
 
     #[test]
@@ -349,8 +514,8 @@ mod tests {
         let policy = Policy::defaults().unwrap();
         let case = OpenCase { case_id: "I1/sign_ins".into(), opened_in: "2026Q2".into() };
         let held = decide_action(Tier::A, false, holds(None, Some(&case), None, &policy), &policy);
-        assert_eq!((held.action, held.subsidy_uplift_pct), ("uplift_held", 0.0));
-        assert_eq!(held.holds[0].because(), "uplift held pending review: case I1/sign_ins opened in 2026Q2 is not closed");
+        assert_eq!((held.action, held.subsidy_uplift_pct), (Action::UpliftHeld, 0.0));
+        assert_eq!(held.holds[0].render(Lang::En), "uplift held pending review: case I1/sign_ins opened in 2026Q2 is not closed");
         assert_eq!(held.holds[0].code(), "open_case");
         // A weak lead adds nothing; a strong one is a second reason.
         assert_eq!(holds(Some(&lead(0.2, Some(9))), Some(&case), None, &policy).len(), 1);
@@ -363,10 +528,92 @@ mod tests {
     #[test]
     fn a_high_priority_lead_on_an_unrated_institution_is_watched() {
         let policy = Policy::defaults().unwrap();
-        assert_eq!(decide_action(Tier::N, true, Vec::new(), &policy).action, "watch");
-        assert_eq!(decide_action(Tier::N, false, Vec::new(), &policy).action, "none");
-        assert_eq!(decide_action(Tier::C, true, Vec::new(), &policy).action, "watch");
-        assert_eq!(decide_action(Tier::D, true, Vec::new(), &policy).action, "ban");
-        assert_eq!(decide_action(Tier::X, true, Vec::new(), &policy).action, "disqualify");
+        assert_eq!(decide_action(Tier::N, true, Vec::new(), &policy).action, Action::Watch);
+        assert_eq!(decide_action(Tier::N, false, Vec::new(), &policy).action, Action::None);
+        assert_eq!(decide_action(Tier::C, true, Vec::new(), &policy).action, Action::Watch);
+        assert_eq!(decide_action(Tier::D, true, Vec::new(), &policy).action, Action::Ban);
+        assert_eq!(decide_action(Tier::X, true, Vec::new(), &policy).action, Action::Disqualify);
+    }
+
+    fn rule(inputs: &TierInputs) -> (Tier, &'static str, Vec<String>, String, String) {
+        let decision = decide_tier(inputs, &Policy::defaults().unwrap(), "2026Q3".parse().unwrap());
+        let rule = decision.because;
+        (decision.tier, rule.code(), rule.stored(), rule.render(Lang::Zh), rule.render(Lang::En))
+    }
+
+    /// Every rule of the tier table keeps its code and numbers, and renders them in both
+    /// languages from those alone.
+    #[test]
+    fn each_tier_rule_keeps_its_code_and_numbers_in_both_languages() {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut shared = inputs(95.0);
+        shared.breach_share_percent = 7.456;
+        assert_eq!(
+            rule(&shared),
+            (
+                Tier::D,
+                "tier.d.breach_share",
+                strings(&["7.46", "5", "2026Q4", "2027Q3"]),
+                "违规金额占比 7.46% 超过 5%：禁入 2026Q4–2027Q3".into(),
+                "breach share 7.46% > 5%: ban 2026Q4–2027Q3".into()
+            )
+        );
+        shared.ban_in_force = Some(None);
+        assert_eq!(rule(&shared).1, "tier.d.breach_share_open");
+        assert_eq!(rule(&shared).3, "违规金额占比 7.46% 超过 5%：禁入，无期限");
+        let low = inputs(59.99);
+        assert_eq!(rule(&low).3, "得分 59.99 低于 60.00：禁入 2026Q4–2027Q3");
+        let mut previous = inputs(90.0);
+        previous.previous_tier = Some(Tier::C);
+        assert_eq!(
+            rule(&previous),
+            (
+                Tier::B,
+                "tier.b.previous_tier",
+                strings(&["90.00", "85.00", "C"]),
+                "得分 90.00 ≥ 85.00，但上季度等级为 C：不能直接升为 A".into(),
+                "score 90.00 ≥ 85.00 but previous tier C: no jump to A".into()
+            )
+        );
+        let mut breach = inputs(90.0);
+        breach.breach_line_in_quarter = true;
+        assert_eq!(rule(&breach).3, "得分 90.00 ≥ 85.00，但 2026Q3 有违规明细：不得评 A");
+        let mut small = inputs(90.0);
+        small.completed_enrollments = 12;
+        assert_eq!(
+            rule(&small),
+            (
+                Tier::N,
+                "tier.n.few_completed",
+                strings(&["12", "20", "2025Q4", "2026Q3"]),
+                "2025Q4–2026Q3 结束的培训班结业人数 12 人，少于 20 人：不评级".into(),
+                "12 completed enrollments < 20 in classes ending in 2025Q4–2026Q3".into()
+            )
+        );
+        let mut no_data = inputs(90.0);
+        no_data.score = None;
+        assert_eq!(rule(&no_data).1, "tier.n.no_data");
+        let mut x = inputs(90.0);
+        x.disqualified = Some(Disqualification::Decision { decided_on: "2026-08-15".parse().unwrap() });
+        assert_eq!(
+            rule(&x),
+            (
+                Tier::X,
+                "tier.x.decision",
+                strings(&["2026-08-15"]),
+                "2026-08-15 调查处理决定认定骗取补贴资金：取消培训资格".into(),
+                "disqualified: fraud_confirmed decision of 2026-08-15".into()
+            )
+        );
+        x.disqualified = Some(Disqualification::Sanction { from: "2026Q1".parse().unwrap(), until: None });
+        assert_eq!(rule(&x).3, "取消资格处罚（2026Q1 起，无期限）在本季度有效");
+        let mut lead = inputs(90.0);
+        lead.high_priority_lead = true;
+        assert_eq!(rule(&lead), (Tier::C, "tier.c.lead", Vec::new(), "高优先级调查线索：重点监管，最高评 C".into(), "a high-priority investigation lead: watch, tier C at best".into()));
+        assert_eq!(rule(&inputs(75.0)).3, "得分 75.00，在 70.00–84.99 之间");
+        assert_eq!(rule(&inputs(65.0)).1, "tier.c.score");
+        assert_eq!(rule(&inputs(85.0)).4, "score 85.00 ≥ 85.00, no breach line, previous tier allows A");
+        let held = Hold::Lead { rank: 3, risk_score: 0.5, threshold: 0.5 };
+        assert_eq!(held.render(Lang::Zh), "调查线索 #3，风险分 0.500（0–1）≥ 0.5：暂缓上浮补贴，待核查结论后发放");
     }
 }

@@ -9,15 +9,73 @@
 
 use crate::error::{Error, PolarsContext, Result};
 use crate::rating::INDICATORS;
+use crate::vocab::{messages, Action, Lang, Tier};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The tiers in the order the report lists them (best first).
-pub const TIERS: [&str; 6] = ["A", "B", "C", "D", "X", "N"];
+/// The tiers' ids in [`Tier::ALL`] order, for the charts until they take [`Tier`] itself: the
+/// list and its order live in `vocab::Tier` only.
+pub const TIERS: [&str; 6] = {
+    let mut ids = [""; 6];
+    let mut index = 0;
+    while index < ids.len() {
+        ids[index] = Tier::ALL[index].as_str();
+        index += 1;
+    }
+    ids
+};
+
+/// A text column of a table with the code and arguments it was rendered from (`evidence`,
+/// `evidence_code`, `evidence_args`), so the report shows it in its own language whatever the
+/// run's; a run from before the codes keeps only its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Said {
+    /// The text as the table holds it (in the run's language).
+    pub text: String,
+    pub code: Option<String>,
+    pub args: Vec<String>,
+}
+
+impl Said {
+    /// A text kept as written, with no code (an older run).
+    pub fn plain(text: impl Into<String>) -> Said {
+        Said { text: text.into(), code: None, args: Vec::new() }
+    }
+
+    /// A text of `summary.json`: a plain string, or an object keeping the text under `name` with
+    /// its code and arguments under `name_code` and `name_args` (as the tables do).
+    pub fn from_json(value: &serde_json::Value, name: &str) -> Said {
+        use crate::report::texts::{ARGS_SUFFIX, CODE_SUFFIX};
+        if let Some(text) = value.as_str() {
+            return Said::plain(text);
+        }
+        Said {
+            text: value[name].as_str().unwrap_or_default().to_string(),
+            code: value[format!("{name}{CODE_SUFFIX}")].as_str().map(str::to_string),
+            args: value[format!("{name}{ARGS_SUFFIX}")]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|arg| arg.as_str().unwrap_or_default().to_string())
+                .collect(),
+        }
+    }
+
+    /// The text in `lang`: rendered from its code when the catalogue knows it, else as written.
+    pub fn show(&self, lang: Lang) -> String {
+        match self.code.as_deref().filter(|code| messages::find(code).is_some()) {
+            Some(code) => {
+                let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+                messages::render_code(lang, code, &args)
+            }
+            None => self.text.clone(),
+        }
+    }
+}
 
 /// One row of `institution_scores.parquet`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Institution {
     pub id: String,
     pub quarter: String,
@@ -31,13 +89,17 @@ pub struct Institution {
     pub deductions: Option<f64>,
     pub score: Option<f64>,
     pub risk_score: Option<f64>,
-    pub tier: String,
-    pub previous_tier: Option<String>,
-    pub action: String,
+    pub tier: Tier,
+    pub previous_tier: Option<Tier>,
+    pub action: Action,
     pub subsidy_uplift_pct: Option<f64>,
     pub banned_until: Option<String>,
+    /// Why, as the run wrote it (in the run's language).
     pub reasons: String,
+    /// The tier rule's code (`tier.b.previous_tier`) and its arguments; a run from before the
+    /// codes holds an English sentence here and no arguments (`None`).
     pub tier_rule: String,
+    pub tier_rule_args: Option<Vec<String>>,
     pub completed_enrollments: Option<i64>,
     pub breach_lines: Option<i64>,
     pub procedural_findings: Option<i64>,
@@ -51,6 +113,46 @@ pub struct Institution {
     pub hold_case: Option<String>,
 }
 
+impl Default for Institution {
+    /// An institution with nothing known: not rated, no action.
+    fn default() -> Institution {
+        Institution {
+            id: String::new(),
+            quarter: String::new(),
+            name: String::new(),
+            kind: String::new(),
+            district: String::new(),
+            values: [None; 6],
+            points: [None; 6],
+            weighted_points: None,
+            deductions: None,
+            score: None,
+            risk_score: None,
+            tier: Tier::N,
+            previous_tier: None,
+            action: Action::None,
+            subsidy_uplift_pct: None,
+            banned_until: None,
+            reasons: String::new(),
+            tier_rule: String::new(),
+            tier_rule_args: None,
+            completed_enrollments: None,
+            breach_lines: None,
+            procedural_findings: None,
+            violations: None,
+            breach_share: None,
+            lead_rank: None,
+            uplift_hold: None,
+            hold_case: None,
+        }
+    }
+}
+
+/// An id column's value as its type: a clear error naming the table, row and what was expected.
+fn typed<T: std::str::FromStr<Err = crate::vocab::UnknownId>>(text: &str, table: &str, id: &str) -> Result<T> {
+    text.parse().map_err(|e: crate::vocab::UnknownId| Error::invalid(format!("{table}: {id}: {e}")))
+}
+
 /// One row of `flags.parquet`.
 #[derive(Debug, Clone, Default)]
 pub struct Flag {
@@ -62,7 +164,7 @@ pub struct Flag {
     pub entity_kind: String,
     pub entity_id: String,
     pub amount_fen: i64,
-    pub evidence: String,
+    pub evidence: Said,
     pub overturned: bool,
 }
 
@@ -94,7 +196,7 @@ pub struct BudgetLine {
 pub struct Reject {
     pub table: String,
     pub row_key: String,
-    pub reason: String,
+    pub reason: Said,
 }
 
 /// One row of `leads.parquet`.
@@ -105,7 +207,7 @@ pub struct Lead {
     pub risk_score: Option<f64>,
     pub high_priority: bool,
     pub signals: String,
-    pub evidence: String,
+    pub evidence: Said,
     /// `statistical` or `breaches_only` (runs from before the column: `statistical`).
     pub lead_list: String,
     /// Other leads tied to this one ("JN-ORG-000120 (recycled_trainees); …"), empty when none.
@@ -122,7 +224,9 @@ pub struct SignalValue {
     pub threshold: Option<f64>,
     pub fired: bool,
     pub rows: Option<String>,
-    pub evidence: String,
+    pub evidence: Said,
+    /// The value's unit (`signal_values.unit`; from the signal's id in a run without it).
+    pub unit: Option<String>,
 }
 
 /// One row of `benford_digits.parquet`.
@@ -159,6 +263,8 @@ pub struct LedgerRow {
     pub earliest_repair: String,
     pub repaired_on: Option<String>,
     pub publication_status: String,
+    /// Why the sanction stands (`reason`, from `reason_code` / `reason_args` when the run keeps them).
+    pub reason: Said,
 }
 
 /// The score cut-offs and indicator settings the run used, as far as the run folder records
@@ -200,6 +306,11 @@ pub enum SettingsSource {
 impl Settings {
     pub fn recorded(&self) -> bool {
         self.source != SettingsSource::DefaultsAssumed
+    }
+
+    /// The built-in policy's settings (for a run that records none, and for tests).
+    pub fn defaults() -> Result<Settings> {
+        Ok(settings_from(&crate::policy::Policy::defaults()?, SettingsSource::DefaultsByHash))
     }
 }
 
@@ -440,6 +551,37 @@ impl<'a> Cells<'a> {
         Ok(out)
     }
 
+    /// A `list[str]` column, item by item (`None` for a null row or an absent column).
+    pub fn lists(&self, name: &str) -> Result<Vec<Option<Vec<String>>>> {
+        let Some(column) = self.column(name) else { return Ok(vec![None; self.height()]) };
+        let lists = column.list().context(&self.what(name))?;
+        let mut out = Vec::with_capacity(self.height());
+        for list in lists.amortized_iter() {
+            out.push(match list {
+                Some(items) => {
+                    let items = items.as_ref().cast(&DataType::String).context(&self.what(name))?;
+                    Some(items.str().context(&self.what(name))?.iter().map(|v| v.unwrap_or("").to_string()).collect())
+                }
+                None => None,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A text column with its `NAME_code` and `NAME_args` beside it, when the table has them.
+    pub fn said(&self, name: &str) -> Result<Vec<Said>> {
+        use crate::report::texts::{ARGS_SUFFIX, CODE_SUFFIX};
+        let texts = self.text_or_empty(name)?;
+        let codes = self.texts(&format!("{name}{CODE_SUFFIX}"))?;
+        let args = self.lists(&format!("{name}{ARGS_SUFFIX}"))?;
+        Ok(texts
+            .into_iter()
+            .zip(codes)
+            .zip(args)
+            .map(|((text, code), args)| Said { text, code, args: args.unwrap_or_default() })
+            .collect())
+    }
+
     /// The first column whose name is one of `names`.
     pub fn first_of<'n>(&self, names: &[&'n str]) -> Option<&'n str> {
         names.iter().copied().find(|name| self.column(name).is_some())
@@ -476,6 +618,7 @@ fn institutions(frame: &DataFrame) -> Result<Vec<Institution>> {
     let banned = cells.texts("banned_until")?;
     let reasons = cells.text_or_empty("reasons")?;
     let rules = cells.text_or_empty("tier_rule")?;
+    let rule_args = cells.lists("tier_rule_args")?;
     let completed = cells.integers("completed_enrollments")?;
     let breaches = cells.integers("breach_lines")?;
     let procedural = cells.integers("procedural_findings")?;
@@ -495,13 +638,14 @@ fn institutions(frame: &DataFrame) -> Result<Vec<Institution>> {
             deductions: deductions[i],
             score: scores[i],
             risk_score: risks[i],
-            tier: tiers[i].clone(),
-            previous_tier: previous[i].clone(),
-            action: actions[i].clone(),
+            tier: typed(&tiers[i], "institution_scores.parquet", &ids[i])?,
+            previous_tier: previous[i].as_deref().map(|t| typed(t, "institution_scores.parquet", &ids[i])).transpose()?,
+            action: typed(&actions[i], "institution_scores.parquet", &ids[i])?,
             subsidy_uplift_pct: uplifts[i],
             banned_until: banned[i].clone(),
             reasons: reasons[i].clone(),
             tier_rule: rules[i].clone(),
+            tier_rule_args: rule_args[i].clone(),
             completed_enrollments: completed[i],
             breach_lines: breaches[i],
             procedural_findings: procedural[i],
@@ -532,7 +676,7 @@ fn flags(frame: &DataFrame) -> Result<Vec<Flag>> {
     let entity_kinds = cells.text_or_empty("entity_kind")?;
     let entity_ids = cells.text_or_empty("entity_id")?;
     let amounts = cells.fen("amount_at_risk")?;
-    let evidence = cells.text_or_empty("evidence")?;
+    let evidence = cells.said("evidence")?;
     let overturned = cells.booleans("overturned")?;
     Ok((0..cells.height())
         .map(|i| Flag {
@@ -597,6 +741,7 @@ fn ledger(frame: &DataFrame) -> Result<Vec<LedgerRow>> {
     let [untils, ends, repaired] = ["until_quarter", cal::PUBLICATION_END, "repaired_on"].map(|name| cells.texts(name));
     let (ids, kinds, froms, classes, decided, repairable, statuses) = (ids?, kinds?, froms?, classes?, decided?, repairable?, statuses?);
     let (untils, ends, repaired) = (untils?, ends?, repaired?);
+    let reasons = cells.said("reason")?;
     Ok((0..cells.height())
         .map(|i| LedgerRow {
             institution_id: ids[i].clone(),
@@ -609,6 +754,7 @@ fn ledger(frame: &DataFrame) -> Result<Vec<LedgerRow>> {
             earliest_repair: repairable[i].clone(),
             repaired_on: repaired[i].clone(),
             publication_status: statuses[i].clone(),
+            reason: reasons[i].clone(),
         })
         .collect())
 }
@@ -617,7 +763,7 @@ fn rejects(frame: &DataFrame) -> Result<Vec<Reject>> {
     let cells = Cells::new(frame, "rejects");
     let tables = cells.text_or_empty("table")?;
     let keys = cells.text_or_empty("row_key")?;
-    let reasons = cells.text_or_empty("reason")?;
+    let reasons = cells.said("reason")?;
     Ok((0..cells.height()).map(|i| Reject { table: tables[i].clone(), row_key: keys[i].clone(), reason: reasons[i].clone() }).collect())
 }
 
@@ -628,7 +774,7 @@ fn leads(frame: &DataFrame) -> Result<Vec<Lead>> {
     let risks = cells.numbers("risk_score")?;
     let high = cells.booleans("high_priority")?;
     let signals = cells.text_or_empty("signals")?;
-    let evidence = cells.text_or_empty("evidence")?;
+    let evidence = cells.said("evidence")?;
     let lists = cells.texts("lead_list")?;
     let related = cells.texts("related_leads")?;
     let mut rows: Vec<Lead> = (0..cells.height())
@@ -656,7 +802,8 @@ fn signal_values(frame: &DataFrame) -> Result<Vec<SignalValue>> {
     let thresholds = cells.numbers("threshold")?;
     let fired = cells.booleans("fired")?;
     let rows = cells.texts("rows")?;
-    let evidence = cells.text_or_empty("evidence")?;
+    let evidence = cells.said("evidence")?;
+    let units = cells.texts("unit")?;
     Ok((0..cells.height())
         .map(|i| SignalValue {
             institution_id: institutions[i].clone(),
@@ -667,6 +814,7 @@ fn signal_values(frame: &DataFrame) -> Result<Vec<SignalValue>> {
             fired: fired[i],
             rows: rows[i].clone(),
             evidence: evidence[i].clone(),
+            unit: units[i].clone(),
         })
         .collect())
 }
@@ -763,9 +911,9 @@ impl RunData {
 
     /// Institutions per tier, counted from `institution_scores.parquet`, every tier present.
     pub fn tier_counts(&self) -> BTreeMap<String, usize> {
-        let mut counts: BTreeMap<String, usize> = TIERS.iter().map(|t| (t.to_string(), 0)).collect();
+        let mut counts: BTreeMap<String, usize> = Tier::ALL.iter().map(|t| (t.to_string(), 0)).collect();
         for institution in &self.institutions {
-            *counts.entry(institution.tier.clone()).or_insert(0) += 1;
+            *counts.entry(institution.tier.to_string()).or_insert(0) += 1;
         }
         counts
     }
@@ -773,6 +921,20 @@ impl RunData {
     /// Sum of the recoveries' amounts, fen.
     pub fn recoveries_fen(&self) -> i64 {
         self.recoveries.iter().map(|r| r.amount_fen).sum()
+    }
+
+    /// The recoveries split by what orders them, fen: (by rule, by decision). Decision rows are
+    /// those whose `rules` is `DECISION` (a `fraud_confirmed` decision's stated amount); the two
+    /// sum to [`RunData::recoveries_fen`] exactly.
+    pub fn recoveries_split_fen(&self) -> (i64, i64) {
+        let decision = crate::vocab::RuleId::Decision.as_str();
+        self.recoveries.iter().fold((0, 0), |(by_rule, by_decision), row| {
+            if row.rules == decision {
+                (by_rule, by_decision + row.amount_fen)
+            } else {
+                (by_rule + row.amount_fen, by_decision)
+            }
+        })
     }
 
     pub fn holds_fen(&self) -> i64 {
@@ -824,14 +986,68 @@ pub fn median(mut values: Vec<f64>) -> Option<f64> {
     Some(if values.len().is_multiple_of(2) { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] })
 }
 
-/// A tier's rank for movements: higher is better; N (not rated) has none.
+/// A tier's place in [`Tier::ALL`] (the index of per-tier counts); `None` for an unknown id.
+pub fn tier_index(tier: &str) -> Option<usize> {
+    let tier = Tier::parse(tier)?;
+    Tier::ALL.iter().position(|t| *t == tier)
+}
+
+/// A tier's rank for movements: higher is better; N (not rated) and an unknown id have none.
 pub fn tier_rank(tier: &str) -> Option<i32> {
-    match tier {
-        "A" => Some(5),
-        "B" => Some(4),
-        "C" => Some(3),
-        "D" => Some(2),
-        "X" => Some(1),
-        _ => None,
+    match Tier::parse(tier)? {
+        Tier::A => Some(5),
+        Tier::B => Some(4),
+        Tier::C => Some(3),
+        Tier::D => Some(2),
+        Tier::X => Some(1),
+        Tier::N => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_column_shows_in_the_pages_language_from_its_code_or_as_written() {
+        let coded = Said { text: "2026Q3 处于禁入期内（至 2027Q1）".into(), code: Some("tier.d.ban_in_force".into()), args: vec!["2026Q3".into(), "2027Q1".into()] };
+        assert_eq!(coded.show(Lang::En), "a ban is in force in 2026Q3 (until 2027Q1)");
+        assert_eq!(coded.show(Lang::Zh), "2026Q3 处于禁入期内（至 2027Q1）");
+        let gap = serde_json::json!({"indicator": "x", "reason": "无", "reason_code": "tier.c.lead", "reason_args": []});
+        assert_eq!(Said::from_json(&gap, "reason").show(Lang::En), "a high-priority investigation lead: watch, tier C at best");
+        assert_eq!(Said::from_json(&serde_json::json!("as written"), "reason").show(Lang::En), "as written");
+        // Free text kept as written (an investigator's note), in both languages.
+        let note = Said { text: "现场核查".into(), code: Some("text".into()), args: vec!["现场核查".into()] };
+        assert_eq!(note.show(Lang::En), "现场核查");
+        // A run from before the codes, and a code this engine does not know: the text as written.
+        assert_eq!(Said::plain("old sentence").show(Lang::Zh), "old sentence");
+        let newer = Said { text: "from a newer engine".into(), code: Some("rules.r99".into()), args: Vec::new() };
+        assert_eq!(newer.show(Lang::Zh), "from a newer engine");
+    }
+
+    #[test]
+    fn the_tier_list_is_vocab_order_and_recoveries_split_to_the_fen() {
+        assert_eq!(TIERS, ["A", "B", "C", "D", "X", "N"]);
+        assert_eq!((tier_index("X"), tier_index("?"), tier_rank("N"), tier_rank("A")), (Some(4), None, None, Some(5)));
+        let row = |rules: &str, amount_fen| MoneyRow { institution_id: "I1".into(), rules: rules.into(), amount_fen, ..MoneyRow::default() };
+        let data = RunData {
+            dir: PathBuf::new(),
+            summary: serde_json::Value::Null,
+            quarter: "2026Q3".into(),
+            institutions: Vec::new(),
+            flags: Vec::new(),
+            recoveries: vec![row("R05,R06", 100_001), row("DECISION", 500_000), row("R10", 1), row("DECISION", 99)],
+            holds: Vec::new(),
+            rejects: Vec::new(),
+            leads: None,
+            signal_values: None,
+            benford: None,
+            history: None,
+            budget: None,
+            ledger: None,
+            settings: Settings::defaults().unwrap(),
+        };
+        assert_eq!(data.recoveries_split_fen(), (100_002, 500_099));
+        assert_eq!(data.recoveries_fen(), 600_101);
     }
 }

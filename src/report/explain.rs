@@ -1,127 +1,190 @@
-//! `explain`: one institution's rating taken apart from a run folder's tables alone: its
-//! indicators against its peers' medians (same kind), the points each earned, every deduction
-//! with its flag and evidence, and the rule that set the tier and action.
+//! `explain`: one institution's rating taken apart from a run folder's tables alone, in Chinese
+//! or English: its tier, action and the rule that set it (rendered from `tier_rule` and its
+//! arguments), each indicator against its peers' median (same kind) with its weight and points,
+//! the findings grouped by rule with their count and money at stake, the money to recover and to
+//! hold, and its standing among the leads.
+//!
+//! It reads the run through the report's reader ([`RunData`]), which turns each table's columns
+//! into rows once, so explaining is linear in the run's size (the former reader converted a
+//! whole column per cell: quadratic in institutions × flags).
 
-use crate::columns as c;
-use crate::error::{Error, PolarsContext, Result};
+use crate::error::{Error, Result};
 use crate::rating::INDICATORS;
-use crate::query::CollectStreaming;
-use polars::prelude::*;
-use std::fmt::Write;
+use crate::report::data::{median, Institution, RunData};
+use crate::report::{html, text};
+use crate::vocab::messages::rating as m;
+use crate::vocab::{Lang, Message};
+use std::collections::BTreeMap;
 use std::path::Path;
 
-fn read(path: &Path) -> Result<DataFrame> {
-    if !path.is_file() {
-        return Err(Error::invalid(format!("{} is missing: is this a run folder written by `evaluate`?", path.display())));
-    }
-    LazyFrame::scan_parquet(PlRefPath::from(path.to_string_lossy().as_ref()), Default::default())
-        .and_then(|scan| scan.collect_streaming())
-        .context(&format!("reading {}", path.display()))
+/// The explanation of `institution` in the run folder `run`, as text in `lang`.
+pub fn render(run: &Path, institution: &str, lang: Lang) -> Result<String> {
+    let data = RunData::read(run)?;
+    let Some(row) = data.institution(institution) else {
+        return Err(Error::invalid(format!("institution {institution} is not in {}", run.join("institution_scores.parquet").display())));
+    };
+    Ok(explain(&data, row, lang))
 }
 
-fn text(frame: &DataFrame, column: &str, row: usize) -> Result<Option<String>> {
-    let values = frame.column(column).context(column)?.cast(&DataType::String).context(column)?;
-    Ok(values.str().context(column)?.get(row).map(str::to_string))
+/// A message in `lang` with named arguments.
+fn say(lang: Lang, message: &Message, args: &[(&str, String)]) -> String {
+    let named: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    message.render(lang, &named)
 }
 
-fn number(frame: &DataFrame, column: &str, row: usize) -> Result<Option<f64>> {
-    let values = frame.column(column).context(column)?.cast(&DataType::Float64).context(column)?;
-    Ok(values.f64().context(column)?.get(row))
+/// What one rule found at an institution: findings that count, their money at stake (fen), the
+/// first finding's id, and findings overturned on appeal.
+#[derive(Default)]
+struct RuleFindings {
+    count: usize,
+    amount_fen: i64,
+    example: String,
+    overturned: usize,
 }
 
-fn median(mut values: Vec<f64>) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let middle = values.len() / 2;
-    Some(if values.len() % 2 == 0 { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] })
-}
-
-fn shown(value: Option<f64>) -> String {
-    value.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_else(|| "no data".into())
-}
-
-/// The explanation of `institution` in the run folder `run`, as text.
-pub fn render(run: &Path, institution: &str) -> Result<String> {
-    let scores = read(&run.join("institution_scores.parquet"))?;
-    let flags = read(&run.join("flags.parquet"))?;
-    let ids = scores.column(c::INSTITUTION_ID).context("ids")?.str().context("ids")?.clone();
-    let row = ids
-        .iter()
-        .position(|id| id == Some(institution))
-        .ok_or_else(|| Error::invalid(format!("institution {institution} is not in {}", run.join("institution_scores.parquet").display())))?;
-    let kind = text(&scores, c::KIND, row)?.unwrap_or_default();
-    let kinds = scores.column(c::KIND).context("kinds")?.str().context("kinds")?.clone();
-    let peers: Vec<usize> = (0..scores.height()).filter(|&i| kinds.get(i) == Some(kind.as_str())).collect();
-
+fn explain(data: &RunData, institution: &Institution, lang: Lang) -> String {
     let mut out = String::new();
-    let name = text(&scores, c::NAME, row)?.unwrap_or_default();
-    let quarter = text(&scores, "quarter", row)?.unwrap_or_default();
-    writeln!(out, "{institution} {name} ({kind}, {}) in {quarter}", text(&scores, c::DISTRICT, row)?.unwrap_or_default()).ok();
-    writeln!(out, "\nindicators (peers: {} institutions of kind {kind}):", peers.len()).ok();
-    for id in INDICATORS {
-        let value = number(&scores, id, row)?;
-        let mut peer_values = Vec::new();
-        for &peer in &peers {
-            if let Some(v) = number(&scores, id, peer)? {
-                peer_values.push(v);
-            }
-        }
-        let points = number(&scores, &format!("{id}_points"), row)?;
-        writeln!(
-            out,
-            "  {id:<16} {:>8}   peer median {:>8}   {}",
-            shown(value),
-            shown(median(peer_values)),
-            points.map(|p| format!("{p:.2} points")).unwrap_or_else(|| "left out, weights renormalised".into())
-        )
-        .ok();
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    let kind = text::kind_name(lang, &institution.kind);
+    line(say(
+        lang,
+        &m::EXPLAIN_HEADER,
+        &[
+            ("id", institution.id.clone()),
+            ("name", institution.name.clone()),
+            ("kind", kind.clone()),
+            ("district", institution.district.clone()),
+            ("quarter", institution.quarter.clone()),
+        ],
+    ));
+    line(say(
+        lang,
+        &m::EXPLAIN_TIER,
+        &[
+            ("tier", text::tier_name(lang, institution.tier.as_str())),
+            ("previous", institution.previous_tier.map(|t| text::tier_name(lang, t.as_str())).unwrap_or_else(|| "—".into())),
+            ("action", text::action_name(lang, institution.action.as_str())),
+        ],
+    ));
+    if let Some(until) = &institution.banned_until {
+        line(say(lang, &m::EXPLAIN_BANNED, &[("until", until.clone())]));
     }
-    writeln!(
-        out,
-        "\nweighted points {}, deductions −{}, score {}",
-        number(&scores, "weighted_points", row)?.map(|v| format!("{v:.2}")).unwrap_or_else(|| "none".into()),
-        number(&scores, "deductions", row)?.unwrap_or(0.0),
-        number(&scores, "score", row)?.map(|v| format!("{v:.2}")).unwrap_or_else(|| "not rated".into())
-    )
-    .ok();
+    line(say(lang, &m::EXPLAIN_REASON, &[("reason", html::reason(lang, institution, &data.settings))]));
 
-    writeln!(out, "\nfindings:").ok();
-    let flag_institutions = flags.column(c::INSTITUTION_ID).context("flags")?.str().context("flags")?.clone();
-    let mut any = false;
-    for i in 0..flags.height() {
-        if flag_institutions.get(i) != Some(institution) {
+    // Indicators against the peers' medians, with weights and points.
+    let peers: Vec<&Institution> = data.peers(&institution.kind).collect();
+    line(String::new());
+    line(say(lang, &m::EXPLAIN_INDICATORS, &[("peers", peers.len().to_string()), ("kind", kind)]));
+    let shown = |value: Option<f64>| text::percent(value).replace('—', &m::EXPLAIN_NO_DATA.render(lang, &[]));
+    for (index, id) in INDICATORS.iter().enumerate() {
+        let peer_median = median(peers.iter().filter_map(|p| p.values[index]).collect());
+        let points = match institution.points[index] {
+            Some(points) => say(lang, &m::EXPLAIN_POINTS, &[("points", format!("{points:.2}"))]),
+            None => m::EXPLAIN_LEFT_OUT.render(lang, &[]),
+        };
+        line(say(
+            lang,
+            &m::EXPLAIN_INDICATOR,
+            &[
+                ("name", text::indicator_name(lang, id)),
+                ("value", shown(institution.values[index])),
+                ("median", shown(peer_median)),
+                ("weight", format!("{:.0}", data.settings.indicators[index].0)),
+                ("points", points),
+            ],
+        ));
+    }
+    let two = |value: Option<f64>| value.map(|v| format!("{v:.2}"));
+    let not_rated = || m::EXPLAIN_NOT_RATED.render(lang, &[]);
+    line(say(
+        lang,
+        &m::EXPLAIN_SCORE,
+        &[
+            ("weighted", two(institution.weighted_points).unwrap_or_else(not_rated)),
+            ("deductions", format!("{:.0}", institution.deductions.unwrap_or(0.0))),
+            ("score", two(institution.score).unwrap_or_else(not_rated)),
+        ],
+    ));
+
+    // Findings by rule (rules in id order), with their money at stake.
+    let mut by_rule: BTreeMap<&str, RuleFindings> = BTreeMap::new();
+    for flag in data.flags.iter().filter(|f| f.institution_id == institution.id) {
+        let entry = by_rule.entry(flag.rule.as_str()).or_default();
+        if flag.overturned {
+            entry.overturned += 1;
             continue;
         }
-        any = true;
-        let overturned = text(&flags, "overturned", i)?.as_deref() == Some("true");
-        writeln!(
-            out,
-            "  {} [{}{}] {}: {}",
-            text(&flags, "flag_id", i)?.unwrap_or_default(),
-            text(&flags, "kind", i)?.unwrap_or_default(),
-            if overturned { ", overturned" } else { "" },
-            text(&flags, "amount_at_risk", i)?.unwrap_or_default(),
-            text(&flags, "evidence", i)?.unwrap_or_default()
-        )
-        .ok();
+        if entry.count == 0 {
+            entry.example = flag.flag_id.clone();
+        }
+        entry.count += 1;
+        entry.amount_fen += flag.amount_fen;
     }
-    if !any {
-        writeln!(out, "  none").ok();
+    line(String::new());
+    line(m::EXPLAIN_FINDINGS.render(lang, &[]));
+    if by_rule.is_empty() {
+        line(m::EXPLAIN_NONE.render(lang, &[]));
     }
-    writeln!(
-        out,
-        "\ntier {} (previous {}), action {}: {}",
-        text(&scores, "tier", row)?.unwrap_or_default(),
-        text(&scores, "previous_tier", row)?.unwrap_or_else(|| "unknown".into()),
-        text(&scores, "action", row)?.unwrap_or_default(),
-        text(&scores, "tier_rule", row)?.unwrap_or_default()
-    )
-    .ok();
-    if let Some(until) = text(&scores, "banned_until", row)? {
-        writeln!(out, "banned until {until}").ok();
+    for (rule, found) in &by_rule {
+        let label = text::rule_label(lang, rule);
+        if found.count > 0 {
+            line(say(
+                lang,
+                &m::EXPLAIN_FINDING,
+                &[
+                    ("rule", label.clone()),
+                    ("count", found.count.to_string()),
+                    ("amount", text::money(lang, found.amount_fen)),
+                    ("example", found.example.clone()),
+                ],
+            ));
+        }
+        if found.overturned > 0 {
+            line(say(lang, &m::EXPLAIN_OVERTURNED, &[("rule", label), ("count", found.overturned.to_string())]));
+        }
     }
-    writeln!(out, "reasons: {}", text(&scores, "reasons", row)?.unwrap_or_default()).ok();
-    Ok(out)
+
+    // Money and the lead.
+    let mine = |rows: &[crate::report::data::MoneyRow]| {
+        rows.iter().filter(|r| r.institution_id == institution.id).fold((0i64, 0usize), |(fen, n), r| (fen + r.amount_fen, n + 1))
+    };
+    let (recover, recover_lines) = mine(&data.recoveries);
+    let (hold, hold_lines) = mine(&data.holds);
+    line(String::new());
+    line(say(
+        lang,
+        &m::EXPLAIN_MONEY,
+        &[
+            ("recover", text::money(lang, recover)),
+            ("recover_lines", recover_lines.to_string()),
+            ("hold", text::money(lang, hold)),
+            ("hold_lines", hold_lines.to_string()),
+        ],
+    ));
+    match &data.leads {
+        None => line(m::EXPLAIN_NO_LEADS.render(lang, &[])),
+        Some(leads) => match leads.iter().find(|l| l.institution_id == institution.id) {
+            None => line(m::EXPLAIN_NOT_A_LEAD.render(lang, &[])),
+            Some(lead) => {
+                let signals: Vec<String> =
+                    lead.signals.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| text::signal_name(lang, s)).collect();
+                let priority = if lead.high_priority { m::EXPLAIN_HIGH_PRIORITY.render(lang, &[]) } else { String::new() };
+                line(say(
+                    lang,
+                    &m::EXPLAIN_LEAD,
+                    &[
+                        ("rank", lead.rank.to_string()),
+                        ("leads", leads.len().to_string()),
+                        ("risk", lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into())),
+                        ("priority", priority),
+                        ("signals", if signals.is_empty() { "—".into() } else { signals.join(m::LIST_SEPARATOR.template(lang)) }),
+                    ],
+                ));
+            }
+        },
+    }
+    out
 }

@@ -10,9 +10,10 @@
 
 use crate::rating::INDICATORS;
 use crate::report::charts::tier_hex;
-use crate::report::data::{tier_rank, Institution, Lead, MoneyRow, RunData, SettingsSource, TIERS};
+use crate::report::data::{tier_rank, Institution, Lead, MoneyRow, RunData, Said, Settings, SettingsSource, TIERS};
 use crate::report::render::{self, ChartSet, Check};
 use crate::report::text::{self, escape, Lang};
+use crate::vocab::{Action, Message, Tier};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -96,7 +97,8 @@ fn without_data(out: &mut String, data: &RunData, lang: Lang) {
         .iter()
         .map(|gap| {
             let name = text::indicator_name(lang, gap["indicator"].as_str().unwrap_or_default());
-            let reason = escape(gap["reason"].as_str().unwrap_or_default());
+            // Rendered from its code when summary.json keeps one (`reason_code`, `reason_args`).
+            let reason = escape(&Said::from_json(gap, "reason").show(lang));
             match lang {
                 Lang::Zh => format!("{}（{reason}）", escape(&name)),
                 Lang::En => format!("{} ({reason})", escape(&name)),
@@ -193,89 +195,50 @@ fn institution_link(data: &RunData, id: &str, lang: Lang) -> String {
     )
 }
 
-/// Why an institution has its tier, in the report's language, from its row.
-pub fn reason(lang: Lang, institution: &Institution, data: &RunData) -> String {
-    let s = &data.settings;
-    let score = text::score(institution.score);
-    let rule = institution.tier_rule.as_str();
-    let held = (institution.action == "uplift_held").then(|| {
-        let rank = institution.lead_rank.map(|r| format!("#{r}")).unwrap_or_else(|| "—".into());
-        let risk = institution.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into());
-        // Runs before the open-case hold name no cause: theirs was the lead.
-        let causes = institution.uplift_hold.as_deref().unwrap_or("lead");
-        let mut said = String::new();
-        if causes.split(',').any(|cause| cause == "lead") {
-            said.push_str(&match lang {
-                Lang::Zh => format!("；调查线索 {rank}，风险分 {risk} ≥ {}：暂缓上浮补贴，待核查结论后发放", s.uplift_hold_risk_score),
-                Lang::En => format!("; lead {rank} with risk score {risk} ≥ {}: uplift held pending review", s.uplift_hold_risk_score),
-            });
-        }
-        if let Some(case) = institution.hold_case.as_deref().filter(|_| causes.split(',').any(|cause| cause == "open_case")) {
-            said.push_str(&match lang {
-                Lang::Zh => format!("；案件 {case} 尚未结案：暂缓上浮补贴，结案后发放"),
-                Lang::En => format!("; case {case} is not closed: uplift held until it is"),
-            });
-        }
-        said
-    });
-    let watched = (institution.tier == "N" && institution.action == "watch").then(|| match lang {
-        Lang::Zh => "；高优先级调查线索：重点监管".to_string(),
-        Lang::En => "; a high-priority investigation lead: watch".to_string(),
-    });
-    let suffix = held.or(watched).unwrap_or_default();
-    if lang == Lang::En {
-        return format!("{rule}{suffix}");
-    }
-    let until = institution.banned_until.clone().unwrap_or_else(|| "无期限".into());
-    let mut out = match institution.tier.as_str() {
-        "X" => {
-            let detail = rule.strip_prefix("disqualified: ").unwrap_or(rule);
-            let detail = if let Some(date) = detail.strip_prefix("fraud_confirmed decision of ") {
-                format!("{date} 认定骗取补贴资金")
-            } else if let Some(span) = detail.strip_prefix("disqualified sanction ") {
-                format!("取消资格处罚 {}", span.replace(" with no end", " 起，无期限"))
-            } else {
-                detail.to_string()
-            };
-            format!("{detail}，取消培训资格，追回补贴")
-        }
-        "D" if rule.starts_with("a ban is in force") => format!("禁入期内（至 {until}）"),
-        "D" if rule.starts_with("breach share") => format!(
-            "违规金额占比 {:.2}% 超过 {}%，禁入至 {until}",
-            institution.breach_share.unwrap_or(0.0) * 100.0,
-            s.max_breach_share_percent
-        ),
-        "D" => format!("得分 {score} 低于 {:.2}，禁入至 {until}", s.cutoff_c),
-        "N" => {
-            format!("近四个季度结业人数 {} 少于 {}，不评级", institution.completed_enrollments.unwrap_or(0), s.min_completed_enrollments)
-        }
-        "C" if rule.starts_with("a high-priority") => "高优先级调查线索：重点监管，最高评 C".to_string(),
-        "C" => format!("得分 {score}，在 {:.2}–{:.2} 之间", s.cutoff_c, s.cutoff_b - 0.01),
-        "B" if rule.contains("breach line") => format!("得分 {score} ≥ {:.2}，但本季度有违规明细，不得评 A", s.cutoff_a),
-        "B" if rule.contains("previous tier") => format!(
-            "得分 {score} ≥ {:.2}，但上季度等级为 {}，不能直接升为 A",
-            s.cutoff_a,
-            institution.previous_tier.as_deref().unwrap_or("?")
-        ),
-        "B" => format!("得分 {score}，在 {:.2}–{:.2} 之间", s.cutoff_b, s.cutoff_a - 0.01),
-        "A" => format!("得分 {score} ≥ {:.2}，无违规明细，上季度等级允许评 A", s.cutoff_a),
-        _ => rule.to_string(),
+/// Why an institution has its tier, in the report's language: its rule rendered from the code
+/// and arguments of `institution_scores` (`tier_rule`, `tier_rule_args`), its deductions, and why
+/// its uplift is held or it is watched, all from the row's columns. Nothing is parsed back from a
+/// sentence: rewording a message changes no reason. A run from before the codes has no
+/// arguments: its reasons are shown as it wrote them.
+pub fn reason(lang: Lang, institution: &Institution, settings: &Settings) -> String {
+    use crate::vocab::messages::{self, rating as m};
+    let say = |message: &Message, args: &[(&str, String)]| {
+        let named: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        message.render(lang, &named)
     };
-    let mut parts = Vec::new();
-    if let Some(lines) = institution.breach_lines.filter(|n| *n > 0) {
-        parts.push(format!("违规明细 {lines} 条"));
-    }
-    if let Some(findings) = institution.procedural_findings.filter(|n| *n > 0) {
-        parts.push(format!("程序问题 {findings} 项"));
-    }
-    if let Some(violations) = institution.violations.filter(|n| *n > 0) {
-        parts.push(format!("违规处理决定 {violations} 项"));
-    }
+    let (Some(args), Some(_)) = (&institution.tier_rule_args, messages::find(&institution.tier_rule)) else {
+        return institution.reasons.clone();
+    };
+    let stored: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut parts = vec![messages::render_code(lang, &institution.tier_rule, &stored)];
+    let counts: Vec<String> = [
+        (&m::COUNT_BREACH_LINES, institution.breach_lines),
+        (&m::COUNT_PROCEDURAL, institution.procedural_findings),
+        (&m::COUNT_VIOLATIONS, institution.violations),
+    ]
+    .into_iter()
+    .filter_map(|(message, count)| count.filter(|n| *n > 0).map(|n| say(message, &[("count", n.to_string())])))
+    .collect();
     if let Some(deductions) = institution.deductions.filter(|d| *d > 0.0) {
-        let _ = write!(out, "；扣 {deductions:.0} 分（{}）", parts.join("，"));
+        let joined = counts.join(m::LIST_SEPARATOR.template(lang));
+        parts.push(say(&m::DEDUCTED, &[("points", format!("{deductions:.0}")), ("parts", joined)]));
     }
-    out.push_str(&suffix);
-    out
+    if institution.action == Action::UpliftHeld {
+        // Runs before the open-case hold name no cause: theirs was the lead.
+        let causes: Vec<&str> = institution.uplift_hold.as_deref().unwrap_or("lead").split(',').collect();
+        if causes.contains(&"lead") {
+            let rank = institution.lead_rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into());
+            let risk = institution.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into());
+            parts.push(say(&m::HOLD_LEAD, &[("rank", rank), ("risk", risk), ("threshold", settings.uplift_hold_risk_score.to_string())]));
+        }
+        if let Some(case) = institution.hold_case.as_deref().filter(|_| causes.contains(&"open_case")) {
+            parts.push(say(&m::HOLD_CASE, &[("case", case.to_string())]));
+        }
+    }
+    if institution.tier == Tier::N && institution.action == Action::Watch {
+        parts.push(say(&m::WATCH_LEAD, &[]));
+    }
+    parts.join(m::SEPARATOR.template(lang))
 }
 
 /// How an institution moved since the previous quarter.
@@ -291,11 +254,11 @@ pub enum Movement {
 }
 
 pub fn movement(institution: &Institution) -> Movement {
-    if institution.tier == "N" {
+    if institution.tier == Tier::N {
         return Movement::NotRated;
     }
-    let Some(previous) = institution.previous_tier.as_deref() else { return Movement::New };
-    match (tier_rank(previous), tier_rank(&institution.tier)) {
+    let Some(previous) = institution.previous_tier else { return Movement::New };
+    match (tier_rank(previous.as_str()), tier_rank(institution.tier.as_str())) {
         (Some(before), Some(now)) if now > before => Movement::Up,
         (Some(before), Some(now)) if now < before => Movement::Down,
         (Some(_), Some(_)) => Movement::Same,
@@ -483,9 +446,9 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
     out.push_str("<div class=\"cards\">");
     let total = data.institutions.len();
     out.push_str(&card(lang.t("参评机构", "Institutions"), "institutions", &total.to_string(), &text::count(total), ""));
-    for tier in TIERS {
-        let n = counts.get(tier).copied().unwrap_or(0);
-        out.push_str(&card(&text::tier_name(lang, tier), &format!("tier-{tier}"), &n.to_string(), &text::count(n), ""));
+    for tier in Tier::ALL {
+        let n = counts.get(tier.as_str()).copied().unwrap_or(0);
+        out.push_str(&card(&text::tier_name(lang, tier.as_str()), &format!("tier-{tier}"), &n.to_string(), &text::count(n), ""));
     }
     out.push_str("</div>");
 
@@ -522,6 +485,17 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
         &text::money(lang, to_hold),
         "money",
     ));
+    out.push_str("</div>");
+    // What orders the recoveries: the rules (lines at stake, as "at stake" counts them) or a
+    // fraud_confirmed decision's stated amount (rules `DECISION`), which "at stake" does not hold.
+    let (by_rule, by_decision) = data.recoveries_split_fen();
+    out.push_str("<div class=\"cards\">");
+    for (label, key, fen) in [
+        (lang.t("应追回：按规则认定", "To recover: by rule"), "to-recover-by-rule", by_rule),
+        (lang.t("应追回：按处理决定", "To recover: by decision"), "to-recover-by-decision", by_decision),
+    ] {
+        out.push_str(&card(label, key, &text::yuan(fen), &text::money(lang, fen), "money"));
+    }
     out.push_str("</div>");
 
     // Movements.
@@ -561,17 +535,17 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
 
     // What to do.
     let _ = write!(out, "<h3>{}</h3><ul class=\"todo\">", lang.t("本季度需要做什么", "What to do this quarter"));
-    let with = |tier: &str| data.institutions.iter().filter(|i| i.tier == tier).count();
-    let acting = |action: &str| data.institutions.iter().filter(|i| i.action == action).count();
+    let with = |tier: Tier| data.institutions.iter().filter(|i| i.tier == tier).count();
+    let acting = |action: Action| data.institutions.iter().filter(|i| i.action == action).count();
     let uplift =
         data.institutions.iter().find_map(|i| i.subsidy_uplift_pct.filter(|p| *p > 0.0)).unwrap_or(data.settings.subsidy_uplift_pct);
     let items: Vec<String> = match lang {
         Lang::Zh => vec![
-            format!("取消培训资格并追回补贴：<strong>{}</strong> 家（X）", with("X")),
-            format!("禁止承接政府培训项目：<strong>{}</strong> 家（D），禁入期见等级表", with("D")),
-            format!("重点监管、加密检查：<strong>{}</strong> 家（C）", with("C")),
-            format!("下季度补贴标准上浮 {uplift:.0}%：<strong>{}</strong> 家（A）", acting("uplift")),
-            format!("暂缓上浮、待核查（A 且为调查线索）：<strong>{}</strong> 家", acting("uplift_held")),
+            format!("取消培训资格并追回补贴：<strong>{}</strong> 家（X）", with(Tier::X)),
+            format!("禁止承接政府培训项目：<strong>{}</strong> 家（D），禁入期见等级表", with(Tier::D)),
+            format!("重点监管、加密检查：<strong>{}</strong> 家（C）", with(Tier::C)),
+            format!("下季度补贴标准上浮 {uplift:.0}%：<strong>{}</strong> 家（A）", acting(Action::Uplift)),
+            format!("暂缓上浮、待核查（A 且为调查线索）：<strong>{}</strong> 家", acting(Action::UpliftHeld)),
             format!(
                 "追回已拨付补贴 <strong>{}</strong>（{} 条）；暂缓拨付 <strong>{}</strong>（{} 条）",
                 escape(&text::money(lang, data.recoveries_fen())),
@@ -581,11 +555,11 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
             ),
         ],
         Lang::En => vec![
-            format!("Disqualify and recover: <strong>{}</strong> (X)", with("X")),
-            format!("Ban from government training projects: <strong>{}</strong> (D); ban periods in the tier table", with("D")),
-            format!("Watch with more inspections: <strong>{}</strong> (C)", with("C")),
-            format!("Raise the subsidy standard by {uplift:.0}% next quarter: <strong>{}</strong> (A)", acting("uplift")),
-            format!("Uplift held pending review (A and a lead): <strong>{}</strong>", acting("uplift_held")),
+            format!("Disqualify and recover: <strong>{}</strong> (X)", with(Tier::X)),
+            format!("Ban from government training projects: <strong>{}</strong> (D); ban periods in the tier table", with(Tier::D)),
+            format!("Watch with more inspections: <strong>{}</strong> (C)", with(Tier::C)),
+            format!("Raise the subsidy standard by {uplift:.0}% next quarter: <strong>{}</strong> (A)", acting(Action::Uplift)),
+            format!("Uplift held pending review (A and a lead): <strong>{}</strong>", acting(Action::UpliftHeld)),
             format!(
                 "Recover <strong>{}</strong> ({} lines) already paid; hold <strong>{}</strong> ({} lines) pending",
                 escape(&text::money(lang, data.recoveries_fen())),
@@ -640,8 +614,17 @@ pub fn lead_standing(institution: &Institution) -> String {
     }
 }
 
-fn tier_order(tier: &str) -> usize {
-    ["X", "D", "C", "B", "A", "N"].iter().position(|t| *t == tier).unwrap_or(6)
+/// Where a tier's rows stand in the tier table: by action, the heaviest first (X, D, C, B, A,
+/// then N).
+fn tier_order(tier: Tier) -> usize {
+    match tier {
+        Tier::X => 0,
+        Tier::D => 1,
+        Tier::C => 2,
+        Tier::B => 3,
+        Tier::A => 4,
+        Tier::N => 5,
+    }
 }
 
 fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
@@ -667,15 +650,15 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             Heading::Text(lang.t("区县", "District")),
             Heading::Number(lang.t("得分", "Score")),
             Heading::Text(lang.t("上季度 → 本季度", "Before → now")),
-            Heading::Text(lang.t("线索排名 · 风险分", "Lead rank · risk")),
+            Heading::Text(lang.t("线索排名 · 风险分（0–1）", "Lead rank · risk (0–1)")),
             Heading::Text(lang.t("处理", "Action")),
             Heading::Text(lang.t("原因", "Reason")),
         ],
     );
     let mut rows: Vec<&Institution> = data.institutions.iter().collect();
     rows.sort_by(|a, b| {
-        tier_order(&a.tier)
-            .cmp(&tier_order(&b.tier))
+        tier_order(a.tier)
+            .cmp(&tier_order(b.tier))
             .then_with(|| a.score.unwrap_or(-1.0).total_cmp(&b.score.unwrap_or(-1.0)))
             .then_with(|| a.id.cmp(&b.id))
     });
@@ -685,8 +668,8 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             Movement::Down => " <span class=\"down\">▼</span>",
             _ => "",
         };
-        let previous = institution.previous_tier.as_deref().map(|t| tier_badge(lang, t)).unwrap_or_else(|| "—".into());
-        let mut action = escape(&text::action_name(lang, &institution.action));
+        let previous = institution.previous_tier.map(|t| tier_badge(lang, t.as_str())).unwrap_or_else(|| "—".into());
+        let mut action = escape(&text::action_name(lang, institution.action.as_str()));
         if let Some(until) = &institution.banned_until {
             let _ = write!(action, "<br><span class=\"muted\">{} {}</span>", lang.t("禁入至", "banned until"), escape(until));
         }
@@ -695,21 +678,20 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
         }
         let _ = write!(
             out,
-            "<tr data-institution=\"{}\" data-tier=\"{}\" data-score=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{} → {}{}</td><td>{}</td><td>{}</td><td class=\"evidence\" title=\"{}\">{}</td></tr>",
+            "<tr data-institution=\"{}\" data-tier=\"{}\" data-score=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{} → {}{}</td><td>{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
             escape(&institution.id),
-            escape(&institution.tier),
+            escape(institution.tier.as_str()),
             institution.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
             institution_link(data, &institution.id, lang),
             escape(&text::kind_name(lang, &institution.kind)),
             escape(&institution.district),
             text::score(institution.score),
             previous,
-            tier_badge(lang, &institution.tier),
+            tier_badge(lang, institution.tier.as_str()),
             arrow,
             lead_standing(institution),
             action,
-            escape(&institution.reasons),
-            escape(&reason(lang, institution, data))
+            escape(&reason(lang, institution, &data.settings))
         );
     }
     out.push_str("</tbody></table></section>\n");
@@ -727,13 +709,13 @@ fn lead_table(out: &mut String, data: &RunData, lang: Lang, id: &str, leads: &[&
             Heading::Number(lang.t("排名", "Rank")),
             Heading::Text(lang.t("机构", "Institution")),
             Heading::Text(lang.t("等级", "Tier")),
-            Heading::Number(lang.t("风险分", "Risk score")),
+            Heading::Number(lang.t("风险分（0–1）", "Risk score (0–1)")),
             Heading::Text(lang.t("信号", "Signals")),
             Heading::Text(lang.t("证据", "Evidence")),
         ],
     );
     for lead in leads {
-        let tier = data.institution(&lead.institution_id).map(|i| i.tier.clone()).unwrap_or_default();
+        let tier = data.institution(&lead.institution_id).map(|i| i.tier.as_str()).unwrap_or_default();
         let signals: Vec<String> =
             lead.signals.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| text::signal_name(lang, s)).collect();
         let hp = if lead.high_priority {
@@ -748,10 +730,11 @@ fn lead_table(out: &mut String, data: &RunData, lang: Lang, id: &str, leads: &[&
             lead.rank,
             institution_link(data, &lead.institution_id, lang),
             hp,
-            tier_badge(lang, &tier),
+            tier_badge(lang, tier),
             lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
             escape(&signals.join("；")),
             lead.evidence
+                .show(lang)
                 .split(" | ")
                 .map(escape)
                 .chain((!lead.related_leads.is_empty()).then(|| format!("<strong>{}</strong> {}", lang.t("关联线索：", "Related leads:"), escape(&lead.related_leads))))
@@ -827,18 +810,19 @@ fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
                         Heading::Text(lang.t("证据", "Evidence")),
                     ],
                 );
-                let number = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into());
+                let unit = |value: &crate::report::data::SignalValue| text::signal_unit(&value.signal, value.unit.as_deref());
+                let number = |value: &crate::report::data::SignalValue, v: Option<f64>| text::signal_number(lang, v, unit(value));
                 for value in fired {
                     let _ = write!(
                         out,
                         "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"evidence\">{}</td><td class=\"evidence\">{}</td></tr>",
                         institution_link(data, &value.institution_id, lang),
                         escape(&text::signal_name(lang, &value.signal)),
-                        number(value.value),
-                        number(value.peer_value),
-                        number(value.threshold),
+                        number(value, value.value),
+                        number(value, value.peer_value),
+                        number(value, value.threshold),
                         escape(value.rows.as_deref().unwrap_or("")),
-                        escape(&value.evidence)
+                        escape(&value.evidence.show(lang))
                     );
                 }
                 out.push_str("</tbody></table>");
@@ -965,8 +949,8 @@ fn trend(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
     chart(out, charts, "trend", lang);
     let series = render::quarter_series(data);
     let _ = write!(out, "<table id=\"trend-table\"><thead><tr><th>{}</th>", lang.t("季度", "Quarter"));
-    for tier in TIERS {
-        let _ = write!(out, "<th class=\"num\">{}</th>", tier_badge(lang, tier));
+    for tier in Tier::ALL {
+        let _ = write!(out, "<th class=\"num\">{}</th>", tier_badge(lang, tier.as_str()));
     }
     let _ = write!(out, "<th class=\"num\">{}</th></tr></thead><tbody>", lang.t("得分中位数", "median score"));
     for (index, quarter) in series.quarters.iter().enumerate() {
@@ -1037,6 +1021,7 @@ fn publication(out: &mut String, data: &RunData, lang: Lang) {
             Heading::Text(lang.t("公示截止", "Published until")),
             Heading::Text(lang.t("最早可修复", "Repairable from")),
             Heading::Text(lang.t("本季处理", "This quarter")),
+            Heading::Text(lang.t("原因", "Reason")),
         ],
     );
     for row in due {
@@ -1050,16 +1035,17 @@ fn publication(out: &mut String, data: &RunData, lang: Lang) {
         };
         let _ = write!(
             out,
-            "<tr data-status=\"{}\"><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr data-status=\"{}\"><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
             escape(&row.publication_status),
             institution_link(data, &row.institution_id, lang),
             escape(&text::sanction_kind_name(lang, &row.kind)),
             escape(&period),
-            escape(&row.class),
+            escape(&text::credit_class_name(lang, &row.class)),
             escape(&row.decided_on),
             escape(row.publication_end.as_deref().unwrap_or("—")),
             escape(&row.earliest_repair),
-            escape(&status)
+            escape(&status),
+            escape(&row.reason.show(lang))
         );
     }
     out.push_str("</tbody></table></section>\n");
@@ -1128,11 +1114,12 @@ fn quality(out: &mut String, data: &RunData, lang: Lang) {
         out.push_str("</tbody></table>");
     }
     coverage_table(out, data, lang);
-    // Rejected rows by reason: summary.json's counts, else rejects.parquet's.
+    // Rejected rows by reason: rejects.parquet's, rendered in the report's language from their
+    // codes; a run from before the codes: summary.json's counts, else rejects.parquet's text.
     let mut by_reason: BTreeMap<(String, String), u64> = BTreeMap::new();
-    if inputs.is_empty() {
+    if inputs.is_empty() || data.rejects.iter().any(|r| r.reason.code.is_some()) {
         for reject in &data.rejects {
-            *by_reason.entry((reject.table.clone(), reject.reason.clone())).or_default() += 1;
+            *by_reason.entry((reject.table.clone(), reject.reason.show(lang))).or_default() += 1;
         }
     } else {
         for table in &inputs {
@@ -1169,7 +1156,8 @@ fn quality(out: &mut String, data: &RunData, lang: Lang) {
     if let Some(warnings) = data.summary["warnings"].as_array().filter(|w| !w.is_empty()) {
         let _ = write!(out, "<h3>{}</h3><ul>", lang.t("读取时的警告", "Warnings while reading"));
         for warning in warnings {
-            let _ = write!(out, "<li class=\"evidence\">{}</li>", escape(warning.as_str().unwrap_or("")));
+            // A warning with a code (`{"text", "text_code", "text_args"}`) in the report's language.
+            let _ = write!(out, "<li class=\"evidence\">{}</li>", escape(&Said::from_json(warning, "text").show(lang)));
         }
         out.push_str("</ul>");
     }
@@ -1393,4 +1381,90 @@ fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
         )
     );
     out.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An institution's row as `institution_scores.parquet` holds it: tier, action, rule code and
+    /// arguments; its `reasons` text deliberately says something else, so a test sees that the
+    /// reason comes from the code and never from a sentence.
+    fn row(tier: Tier, action: Action, rule: &str, args: &[&str]) -> Institution {
+        Institution {
+            id: "I1".into(),
+            tier,
+            action,
+            tier_rule: rule.into(),
+            tier_rule_args: Some(args.iter().map(|a| a.to_string()).collect()),
+            reasons: "the reasons as the run wrote them".into(),
+            ..Institution::default()
+        }
+    }
+
+    fn both(institution: &Institution) -> (String, String) {
+        let settings = Settings::defaults().unwrap();
+        (reason(Lang::Zh, institution, &settings), reason(Lang::En, institution, &settings))
+    }
+
+    #[test]
+    fn a_tiers_reason_is_rendered_from_its_code_and_numbers_in_either_language() {
+        let mut d = row(Tier::D, Action::Ban, "tier.d.breach_share", &["7.46", "5", "2026Q4", "2027Q3"]);
+        d.breach_lines = Some(3);
+        d.deductions = Some(6.0);
+        assert_eq!(
+            both(&d),
+            (
+                "违规金额占比 7.46% 超过 5%：禁入 2026Q4–2027Q3；扣 6 分（违规明细 3 条）".into(),
+                "breach share 7.46% > 5%: ban 2026Q4–2027Q3; −6 points (3 breach line(s))".into()
+            )
+        );
+        let b = row(Tier::B, Action::Standard, "tier.b.previous_tier", &["90.00", "85.00", "C"]);
+        assert_eq!(
+            both(&b),
+            (
+                "得分 90.00 ≥ 85.00，但上季度等级为 C：不能直接升为 A".into(),
+                "score 90.00 ≥ 85.00 but previous tier C: no jump to A".into()
+            )
+        );
+        let x = row(Tier::X, Action::Disqualify, "tier.x.decision", &["2026-05-12"]);
+        assert_eq!(
+            both(&x),
+            ("2026-05-12 调查处理决定认定骗取补贴资金：取消培训资格".into(), "disqualified: fraud_confirmed decision of 2026-05-12".into())
+        );
+        let mut n = row(Tier::N, Action::Watch, "tier.n.few_completed", &["13", "20", "2025Q4", "2026Q3"]);
+        n.procedural_findings = Some(2);
+        n.violations = Some(1);
+        n.deductions = Some(12.0);
+        assert_eq!(
+            both(&n),
+            (
+                "2025Q4–2026Q3 结束的培训班结业人数 13 人，少于 20 人：不评级；扣 12 分（程序问题 2 项，违规处理决定 1 项）；高优先级调查线索：重点监管".into(),
+                "13 completed enrollments < 20 in classes ending in 2025Q4–2026Q3; −12 points (2 procedural finding(s), 1 violation decision(s)); a high-priority investigation lead: watch".into()
+            )
+        );
+        let mut a = row(Tier::A, Action::UpliftHeld, "tier.a.score", &["91.20", "85.00"]);
+        a.lead_rank = Some(4);
+        a.risk_score = Some(0.6123);
+        a.uplift_hold = Some("lead,open_case".into());
+        a.hold_case = Some("I1/sign_ins".into());
+        assert_eq!(
+            both(&a),
+            (
+                "得分 91.20 ≥ 85.00，无违规明细，上季度等级允许评 A；调查线索 #4，风险分 0.612（0–1）≥ 0.5：暂缓上浮补贴，待核查结论后发放；案件 I1/sign_ins 尚未结案：暂缓上浮补贴，结案后发放".into(),
+                "score 91.20 ≥ 85.00, no breach line, previous tier allows A; uplift held pending review: lead #4 with risk score 0.612 ≥ 0.5; case I1/sign_ins is not closed: uplift held until it is".into()
+            )
+        );
+    }
+
+    #[test]
+    fn a_run_from_before_the_codes_shows_its_reasons_as_written() {
+        let mut old = row(Tier::B, Action::Standard, "score 75.00 in 70.00–84.99", &[]);
+        old.tier_rule_args = None;
+        old.reasons = "tier B: score 75.00 in 70.00–84.99".into();
+        assert_eq!(both(&old).0, "tier B: score 75.00 in 70.00–84.99");
+        // An unknown code (a newer engine): the text as written, not the bare code.
+        let newer = row(Tier::B, Action::Standard, "tier.b.someday", &["1"]);
+        assert_eq!(both(&newer).1, "the reasons as the run wrote them");
+    }
 }

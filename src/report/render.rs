@@ -6,7 +6,8 @@
 
 use crate::error::{Error, Result};
 use crate::report::charts::{self, BenfordPanel};
-use crate::report::data::{median, RunData, TIERS};
+use crate::report::data::{median, tier_index, RunData};
+use crate::vocab::Tier;
 use crate::report::text::{self, Lang};
 use crate::report::{html, scorecards};
 use std::collections::{BTreeMap, BTreeSet};
@@ -158,9 +159,9 @@ pub fn checks(data: &RunData, lang: Lang) -> Vec<Check> {
     let mut same = true;
     let mut summary_text = Vec::new();
     let mut table_text = Vec::new();
-    for tier in TIERS {
-        let in_summary = recorded[tier].as_u64().unwrap_or(0) as usize;
-        let in_table = counts.get(tier).copied().unwrap_or(0);
+    for tier in Tier::ALL {
+        let in_summary = recorded[tier.as_str()].as_u64().unwrap_or(0) as usize;
+        let in_table = counts.get(tier.as_str()).copied().unwrap_or(0);
         same &= in_summary == in_table;
         summary_text.push(format!("{tier} {in_summary}"));
         table_text.push(format!("{tier} {in_table}"));
@@ -205,13 +206,13 @@ pub fn quarter_series(data: &RunData) -> QuarterSeries {
         by_quarter.entry(row.quarter.clone()).or_default().push((row.tier.clone(), row.score));
     }
     if !by_quarter.contains_key(&data.quarter) && !data.quarter.is_empty() {
-        by_quarter.insert(data.quarter.clone(), data.institutions.iter().map(|i| (i.tier.clone(), i.score)).collect());
+        by_quarter.insert(data.quarter.clone(), data.institutions.iter().map(|i| (i.tier.to_string(), i.score)).collect());
     }
     let mut series = QuarterSeries { quarters: Vec::new(), counts: Vec::new(), medians: Vec::new() };
     for (quarter, rows) in by_quarter {
         let mut counts = [0usize; 6];
         for (tier, _) in &rows {
-            if let Some(index) = TIERS.iter().position(|t| t == tier) {
+            if let Some(index) = tier_index(tier) {
                 counts[index] += 1;
             }
         }
@@ -234,8 +235,8 @@ pub fn migration(data: &RunData) -> Option<(String, [[usize; 6]; 6], usize)> {
     let mut seen = BTreeSet::new();
     for institution in &data.institutions {
         seen.insert(institution.id.as_str());
-        let to = TIERS.iter().position(|t| *t == institution.tier);
-        let from_tier = before.get(institution.id.as_str()).and_then(|tier| TIERS.iter().position(|t| t == tier));
+        let to = tier_index(institution.tier.as_str());
+        let from_tier = before.get(institution.id.as_str()).and_then(|tier| tier_index(tier));
         match (from_tier, to) {
             (Some(f), Some(t)) => matrix[f][t] += 1,
             _ => unmatched += 1,
@@ -279,7 +280,7 @@ pub fn tiers_by_district(data: &RunData) -> (Vec<String>, Vec<[usize; 6]>) {
     let mut by_district: BTreeMap<String, [usize; 6]> = BTreeMap::new();
     for institution in &data.institutions {
         let counts = by_district.entry(institution.district.clone()).or_default();
-        if let Some(index) = TIERS.iter().position(|t| *t == institution.tier) {
+        if let Some(index) = tier_index(institution.tier.as_str()) {
             counts[index] += 1;
         }
     }
@@ -318,7 +319,7 @@ fn draw_charts(data: &RunData, lang: Lang, dir: &Path) -> Result<ChartSet> {
     add("score_distribution", title, charts::write(&plot, dir, &file("score_distribution"))?, "institution_scores.parquet: score".into());
 
     let points: Vec<(f64, f64, String)> =
-        data.institutions.iter().filter_map(|i| Some((i.values[1]?, i.values[2]?, i.tier.clone()))).collect();
+        data.institutions.iter().filter_map(|i| Some((i.values[1]?, i.values[2]?, i.tier.to_string()))).collect();
     let title = match lang {
         Lang::Zh => format!("取证率与就业率（每点一家机构，按等级着色；{} 家两项均有数据）", points.len()),
         Lang::En => format!("Pass rate against employment rate ({} institutions with both)", points.len()),

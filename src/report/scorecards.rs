@@ -101,8 +101,8 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
         out,
         "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{} → {}</div></div>",
         lang.t("上季度 → 本季度", "before → now"),
-        institution.previous_tier.as_deref().map(|t| tier_badge(lang, t)).unwrap_or_else(|| "—".into()),
-        tier_badge(lang, &institution.tier)
+        institution.previous_tier.map(|t| tier_badge(lang, t.as_str())).unwrap_or_else(|| "—".into()),
+        tier_badge(lang, institution.tier.as_str())
     );
     let score_value = institution.score.map(|s| format!("{s:.2}")).unwrap_or_default();
     let _ = write!(
@@ -111,7 +111,7 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
         lang.t("得分", "score"),
         figure("score", &score_value, &text::score(institution.score))
     );
-    let mut action = text::action_name(lang, &institution.action);
+    let mut action = text::action_name(lang, institution.action.as_str());
     if let Some(until) = &institution.banned_until {
         let _ = write!(action, "（{} {until}）", lang.t("至", "until"));
     }
@@ -128,7 +128,7 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
         let _ = write!(
             out,
             "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{risk:.3}</div></div>",
-            lang.t("风险分", "risk score")
+            lang.t("风险分（0–1）", "risk score (0–1)")
         );
     }
     let _ = write!(
@@ -138,13 +138,8 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
         institution.lead_rank.map(|r| format!("#{r}")).unwrap_or_else(|| "—".into())
     );
     out.push_str("</div>");
-    let _ = write!(out, "<p><strong>{}</strong> {}</p>", lang.t("原因：", "Why:"), escape(&html::reason(lang, institution, data)));
-    let _ = write!(
-        out,
-        "<details><summary>{}</summary><p class=\"evidence\">{}</p></details></section>",
-        lang.t("引擎记录的完整理由（英文）", "The engine's full reasons"),
-        escape(&institution.reasons)
-    );
+    let _ = write!(out, "<p><strong>{}</strong> {}</p>", lang.t("原因：", "Why:"), escape(&html::reason(lang, institution, &data.settings)));
+    out.push_str("</section>");
 
     // Indicators.
     let peer_count = data.peers(&institution.kind).count();
@@ -312,7 +307,7 @@ fn deductions(out: &mut String, data: &RunData, lang: Lang, institution: &Instit
             escape(&flag.entity_id),
             escape(&text::severity_name(lang, &flag.severity)),
             escape(&text::money(lang, flag.amount_fen)),
-            escape(&flag.evidence)
+            escape(&flag.evidence.show(lang))
         );
     }
     out.push_str("</tbody></table></section>");
@@ -334,7 +329,7 @@ fn trend(out: &mut String, data: &RunData, lang: Lang, institution: &Institution
     let mut rows: Vec<(String, Option<f64>, String, String)> =
         history.iter().map(|h| (h.quarter.clone(), h.score, h.tier.clone(), h.action.clone())).collect();
     if !rows.iter().any(|r| r.0 == data.quarter) {
-        rows.push((data.quarter.clone(), institution.score, institution.tier.clone(), institution.action.clone()));
+        rows.push((data.quarter.clone(), institution.score, institution.tier.to_string(), institution.action.to_string()));
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     let s = &data.settings;
@@ -393,14 +388,14 @@ fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Instituti
                 "<p>{} <strong>#{}</strong> · {} <strong>{}</strong>{} </p><p class=\"evidence\">{}</p>",
                 lang.t("线索排名", "Lead rank"),
                 lead.rank,
-                lang.t("风险分", "risk score"),
+                lang.t("风险分（0–1）", "risk score (0–1)"),
                 lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
                 if lead.high_priority {
                     format!(" <span class=\"hp\">{}</span>", lang.t("高优先级", "high priority"))
                 } else {
                     String::new()
                 },
-                escape(&lead.evidence)
+                escape(&lead.evidence.show(lang))
             );
         }
     }
@@ -419,17 +414,18 @@ fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Instituti
                     Heading::Text(lang.t("证据", "evidence")),
                 ],
             );
-            let number = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into());
+            let unit = |value: &crate::report::data::SignalValue| text::signal_unit(&value.signal, value.unit.as_deref());
+                let number = |value: &crate::report::data::SignalValue, v: Option<f64>| text::signal_number(lang, v, unit(value));
             for value in mine {
                 let _ = write!(
                     out,
                     "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
                     escape(&text::signal_name(lang, &value.signal)),
-                    number(value.value),
-                    number(value.peer_value),
-                    number(value.threshold),
+                    number(value, value.value),
+                    number(value, value.peer_value),
+                    number(value, value.threshold),
                     if value.fired { format!("<span class=\"bad\">{}</span>", lang.t("是", "yes")) } else { lang.t("否", "no").to_string() },
-                    escape(&value.evidence)
+                    escape(&value.evidence.show(lang))
                 );
             }
             out.push_str("</tbody></table>");

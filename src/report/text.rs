@@ -3,22 +3,13 @@
 //! no key can be missing in one of them.
 
 pub use crate::vocab::Lang;
+use crate::vocab::{Action, SignalId, Tier};
 
-/// A tier's name: `A 优秀` / `A excellent`.
+/// A tier's name: `A 优秀` / `A excellent`; an unknown id as it is.
 pub fn tier_name(lang: Lang, tier: &str) -> String {
-    let name = match tier {
-        "A" => lang.t("优秀", "excellent"),
-        "B" => lang.t("良好", "good"),
-        "C" => lang.t("合格", "adequate"),
-        "D" => lang.t("不达标", "below standard"),
-        "X" => lang.t("取消资格", "disqualified"),
-        "N" => lang.t("未评级", "not rated"),
-        _ => "",
-    };
-    if name.is_empty() {
-        tier.to_string()
-    } else {
-        format!("{tier} {name}")
+    match Tier::parse(tier) {
+        Some(known) => format!("{tier} {}", known.name(lang)),
+        None => tier.to_string(),
     }
 }
 
@@ -47,17 +38,78 @@ pub fn sanction_kind_name(lang: Lang, kind: &str) -> String {
     .to_string()
 }
 
-/// What an action means for the institution.
+/// A sanction's class of dishonesty as the publication policy names it (`轻微`, `一般`, `严重`,
+/// the national scheme's terms); in English its translation, anything else as it is.
+pub fn credit_class_name(lang: Lang, class: &str) -> String {
+    match (lang, class) {
+        (Lang::En, "轻微") => "minor".into(),
+        (Lang::En, "一般") => "ordinary".into(),
+        (Lang::En, "严重") => "serious".into(),
+        _ => class.to_string(),
+    }
+}
+
+/// What an action means for the institution; an unknown id as it is.
 pub fn action_name(lang: Lang, action: &str) -> String {
-    match action {
-        "uplift" => lang.t("上浮补贴标准", "subsidy uplift").into(),
-        "uplift_held" => lang.t("暂缓上浮（待核查）", "uplift held pending review").into(),
-        "standard" => lang.t("按标准补贴", "standard").into(),
-        "watch" => lang.t("重点监管", "watch").into(),
-        "ban" => lang.t("禁止承接政府培训项目", "ban").into(),
-        "disqualify" => lang.t("取消培训资格", "disqualify").into(),
-        "none" => lang.t("不评级", "none").into(),
-        other => other.to_string(),
+    let Some(known) = Action::parse(action) else { return action.to_string() };
+    match known {
+        Action::Uplift => lang.t("上浮补贴标准", "subsidy uplift"),
+        Action::UpliftHeld => lang.t("暂缓上浮（待核查）", "uplift held pending review"),
+        Action::Standard => lang.t("按标准补贴", "standard"),
+        Action::Watch => lang.t("重点监管", "watch"),
+        Action::Ban => lang.t("禁止承接政府培训项目", "ban"),
+        Action::Disqualify => lang.t("取消培训资格", "disqualify"),
+        Action::None => lang.t("不评级", "none"),
+    }
+    .to_string()
+}
+
+/// The unit of a risk signal's value, peer value and threshold: a share (shown as %), a robust
+/// distance in z, a mean absolute deviation (MAD), or a 0–1 score. `signal_values.unit` says it
+/// when the run has the column; otherwise the signal's id decides, here and nowhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Share,
+    Z,
+    Mad,
+    Score,
+}
+
+/// The unit of `signal`'s numbers (`recorded`: the `unit` column, when the run has one).
+pub fn signal_unit(signal: &str, recorded: Option<&str>) -> Option<Unit> {
+    match recorded.map(str::trim) {
+        Some("%" | "share" | "percent") => return Some(Unit::Share),
+        Some("z") => return Some(Unit::Z),
+        Some("MAD" | "mad") => return Some(Unit::Mad),
+        Some("0–1" | "0-1" | "score" | "risk") => return Some(Unit::Score),
+        _ => {}
+    }
+    Some(match SignalId::parse(signal)? {
+        SignalId::Benford => Unit::Mad,
+        SignalId::Outlier => Unit::Z,
+        SignalId::Successor => Unit::Score,
+        SignalId::SynchronizedSignIns
+        | SignalId::ManualSignIns
+        | SignalId::ScoreHeaping
+        | SignalId::AssessorPassRate
+        | SignalId::ShortEmployment
+        | SignalId::EmployerConcentration
+        | SignalId::SharedContacts
+        | SignalId::RecycledTrainees
+        | SignalId::EmploymentClusters => Unit::Share,
+    })
+}
+
+/// A signal's number with its unit: `12.5%`, `z 2.50`, `MAD 0.0169`, `0.750（0–1）`; "—" when
+/// missing; four decimals and no unit when the signal is unknown.
+pub fn signal_number(lang: Lang, value: Option<f64>, unit: Option<Unit>) -> String {
+    let Some(value) = value else { return "—".into() };
+    match unit {
+        Some(Unit::Share) => format!("{:.1}%", value * 100.0),
+        Some(Unit::Z) => format!("z {value:.2}"),
+        Some(Unit::Mad) => format!("MAD {value:.4}"),
+        Some(Unit::Score) => format!("{value:.3}{}", lang.t("（0–1）", " (0–1)")),
+        None => format!("{value:.4}"),
     }
 }
 
@@ -86,8 +138,12 @@ pub fn rule_name(lang: Lang, rule: &str) -> String {
     lang.t(zh, en).to_string()
 }
 
-/// A rule id with its name: `R05 未结业`.
+/// A rule id with its name: `R05 未结业`; a signal's name with its id.
 pub fn rule_label(lang: Lang, rule: &str) -> String {
+    // A signal's name already carries its id: `学员共用手机或收款账户 (shared_contacts)`.
+    if crate::vocab::RuleId::parse(rule).is_none() {
+        return signal_name(lang, rule);
+    }
     let name = rule_name(lang, rule);
     if name == rule {
         rule.to_string()
@@ -283,6 +339,22 @@ mod tests {
     #[test]
     fn escapes_markup_and_quotes() {
         assert_eq!(escape("<script>\"a\" & 'b'</script>"), "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;");
+    }
+
+    #[test]
+    fn tiers_actions_and_signal_numbers_carry_their_names_and_units() {
+        assert_eq!(tier_name(Lang::Zh, "D"), "D 不达标");
+        assert_eq!(tier_name(Lang::En, "A"), "A excellent");
+        assert_eq!(tier_name(Lang::En, "Q"), "Q");
+        assert_eq!(action_name(Lang::Zh, "uplift_held"), "暂缓上浮（待核查）");
+        assert_eq!((credit_class_name(Lang::En, "严重"), credit_class_name(Lang::Zh, "严重")), ("serious".into(), "严重".into()));
+        assert_eq!(signal_number(Lang::Zh, Some(0.125), signal_unit("manual_sign_ins", None)), "12.5%");
+        assert_eq!(signal_number(Lang::Zh, Some(2.5), signal_unit("outlier", None)), "z 2.50");
+        assert_eq!(signal_number(Lang::En, Some(0.01692), signal_unit("benford", None)), "MAD 0.0169");
+        assert_eq!(signal_number(Lang::Zh, Some(0.75), signal_unit("successor", None)), "0.750（0–1）");
+        assert_eq!(signal_number(Lang::En, Some(0.75), signal_unit("benford", Some("0–1"))), "0.750 (0–1)");
+        assert_eq!(signal_number(Lang::En, Some(0.5), signal_unit("manual_signins", None)), "0.5000");
+        assert_eq!(signal_number(Lang::En, None, Some(Unit::Z)), "—");
     }
 
     #[test]

@@ -104,7 +104,7 @@ pub fn run(options: &WhatifOptions) -> Result<WhatifOutcome> {
         let judgement = pipeline::judge(&export, &policy, options.quarter, options.previous, &coverage, options.allow_incomplete, &case_standing)?;
         let dir = folder.file(&scenario_folder(index));
         std::fs::create_dir(&dir).map_err(|e| crate::Error::io("creating a scenario folder", &dir, e))?;
-        let mut scores = rating::scores_table(&judgement.ratings, options.quarter)?;
+        let mut scores = rating::scores_table(&judgement.ratings, options.quarter, options.lang)?;
         report::write_parquet(&mut scores, &dir.join("institution_scores.parquet"))?;
         report::write_parquet(&mut report_tables::money_table(&judgement.findings.recoveries)?, &dir.join("recoveries.parquet"))?;
         report::write_parquet(&mut report_tables::money_table(&judgement.findings.holds)?, &dir.join("holds.parquet"))?;

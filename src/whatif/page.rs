@@ -11,6 +11,7 @@ use crate::quarter::Quarter;
 use crate::report::charts::{self, MoneyByRule};
 use crate::report::html::{page, table_start, Heading};
 use crate::report::text::{escape, money, Lang};
+use crate::vocab::Tier;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
@@ -112,7 +113,7 @@ pub fn write(scenarios: &[Scenario], quarter: Quarter, lang: Lang, dir: &Path) -
     body.push_str("</section>");
 
     // Tier transitions.
-    let tiers = ["A", "B", "C", "D", "X", "N"];
+    let tiers: Vec<&str> = Tier::ALL.iter().map(|t| t.as_str()).collect();
     let mut matrix: BTreeMap<(&str, &str), u32> = BTreeMap::new();
     for row in baseline.rows.values() {
         if let Some(after) = reform.rows.get(&row.institution_id) {
@@ -124,9 +125,9 @@ pub fn write(scenarios: &[Scenario], quarter: Quarter, lang: Lang, dir: &Path) -
     let mut heading_cells = vec![Heading::Text(lang.t("基准 \\ 改革", "baseline \\ reform"))];
     heading_cells.extend(headings.iter().map(|t| Heading::Number(t.as_str())));
     table_start(&mut body, Some("transitions-table"), &heading_cells);
-    for from in tiers {
+    for &from in &tiers {
         let _ = write!(body, "<tr><td>{from}</td>");
-        for to in tiers {
+        for &to in &tiers {
             let count = matrix.get(&(from, to)).copied().unwrap_or(0);
             let class = if from != to && count > 0 { "num changed" } else { "num" };
             let _ = write!(body, "<td class=\"{class}\">{count}</td>");
@@ -167,15 +168,9 @@ pub fn write(scenarios: &[Scenario], quarter: Quarter, lang: Lang, dir: &Path) -
     std::fs::write(&path, page(lang, &title, &body)).map_err(|e| Error::io("writing the what-if page", &path, e))
 }
 
+/// A tier's id as the matrix keys it; an unknown one counts as N (not rated).
 fn tier_key(tier: &str) -> &'static str {
-    match tier {
-        "A" => "A",
-        "B" => "B",
-        "C" => "C",
-        "D" => "D",
-        "X" => "X",
-        _ => "N",
-    }
+    Tier::parse(tier).unwrap_or(Tier::N).as_str()
 }
 
 /// A horizontal bar chart of amounts (written as SVG and PNG) placed in the page.

@@ -17,7 +17,7 @@ use crate::report;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-const TIERS: [&str; 6] = ["A", "B", "C", "D", "X", "N"];
+use crate::vocab::{Action, Tier};
 
 /// Writes every table into the staging folder.
 pub fn write_all(export: &Export, quarter: Quarter, scenarios: &[Scenario], folder: &OutputFolder) -> Result<()> {
@@ -63,16 +63,18 @@ fn tier_changes(baseline: &Scenario, reform: &Scenario) -> Result<DataFrame> {
 
 fn transitions(baseline: &Scenario, reform: &Scenario) -> Result<DataFrame> {
     let mut counts: BTreeMap<(usize, usize), u32> = BTreeMap::new();
-    let position = |tier: &str| TIERS.iter().position(|t| *t == tier).unwrap_or(TIERS.len() - 1);
+    // An unknown tier counts as N (not rated), the last of `Tier::ALL`.
+    let position = |tier: &str| report::data::tier_index(tier).unwrap_or(Tier::ALL.len() - 1);
     for row in baseline.rows.values() {
         if let Some(after) = reform.rows.get(&row.institution_id) {
             *counts.entry((position(&row.tier), position(&after.tier))).or_insert(0) += 1;
         }
     }
-    let cells: Vec<(usize, usize)> = (0..TIERS.len()).flat_map(|from| (0..TIERS.len()).map(move |to| (from, to))).collect();
+    let tiers = Tier::ALL.len();
+    let cells: Vec<(usize, usize)> = (0..tiers).flat_map(|from| (0..tiers).map(move |to| (from, to))).collect();
     DataFrame::new_infer_height(vec![
-        Column::new("baseline_tier".into(), cells.iter().map(|(from, _)| TIERS[*from]).collect::<Vec<_>>()),
-        Column::new("reform_tier".into(), cells.iter().map(|(_, to)| TIERS[*to]).collect::<Vec<_>>()),
+        Column::new("baseline_tier".into(), cells.iter().map(|(from, _)| Tier::ALL[*from].as_str()).collect::<Vec<_>>()),
+        Column::new("reform_tier".into(), cells.iter().map(|(_, to)| Tier::ALL[*to].as_str()).collect::<Vec<_>>()),
         Column::new("institutions".into(), cells.iter().map(|cell| counts.get(cell).copied().unwrap_or(0)).collect::<Vec<_>>()),
     ])
     .context("building transitions")
@@ -128,7 +130,7 @@ fn budget_json(rows: &[BudgetRow], scenarios: &[Scenario], quarter: Quarter) -> 
 /// institution trains in a year) at institutions newly banned or no longer banned, by occupation
 /// and district.
 fn trainees_affected(export: &Export, quarter: Quarter, baseline: &Scenario, reform: &Scenario) -> Result<DataFrame> {
-    let banned = |row: &Row| matches!(row.action.as_str(), "ban" | "disqualify");
+    let banned = |row: &Row| matches!(Action::parse(&row.action), Some(Action::Ban | Action::Disqualify));
     let mut change: BTreeMap<&str, (&'static str, &str)> = BTreeMap::new();
     for row in baseline.rows.values() {
         let Some(after) = reform.rows.get(&row.institution_id) else { continue };
