@@ -10,17 +10,28 @@ use std::path::Path;
 use traincredit::cases::scheme_of;
 use traincredit::sample::{self, SampleOptions};
 
-/// The sample export in `dir/export` and its 2026Q2 run in `dir/run2`.
+/// The sample export in `dir/export`, the shipped policy in `dir/policy` with the risk model's
+/// learning switched off, and the 2026Q2 run in `dir/run2`. Without learning, an investigator's
+/// resolutions (labels for the model, tested in `signals`) cannot move the leads, so the cases a
+/// test picks from one run keep their outcome in the next.
 fn export_and_q2(dir: &Path) {
     sample::generate(&SampleOptions::default(), &dir.join("export")).unwrap();
-    let output = run(dir, &["evaluate", "--data", "export", "--quarter", "2026Q2", "--out", "run2", "--demo-key"]);
+    copy_dir(&root().join("pipelines"), &dir.join("policy"));
+    let signals = std::fs::read_to_string(dir.join("policy/signals.toml")).unwrap();
+    let (head, tail) = signals.split_once("[learning]").unwrap();
+    std::fs::write(dir.join("policy/signals.toml"), format!("{head}[learning]{}", tail.replacen("enabled = true", "enabled = false", 1))).unwrap();
+    let output = run(dir, &["evaluate", "--data", "export", "--quarter", "2026Q2", "--out", "run2", "--demo-key", "--policy", "policy"]);
     assert_eq!(output.code, 0, "{}", output.stderr);
 }
 
+/// 2026Q3 of the export, with `dir/policy` when [`export_and_q2`] wrote it.
 fn q3(dir: &Path, out: &str, previous: Option<&str>) -> Output {
     let mut args = vec!["evaluate", "--data", "export", "--quarter", "2026Q3", "--out", out, "--demo-key"];
     if let Some(previous) = previous {
         args.extend(["--previous", previous]);
+    }
+    if dir.join("policy").is_dir() {
+        args.extend(["--policy", "policy"]);
     }
     run(dir, &args)
 }
@@ -149,7 +160,15 @@ fn cases_carry_from_q2_to_q3_with_the_investigators_edits_and_nothing_duplicates
     assert_eq!(output.code, 0, "{}", output.stderr);
     let run3 = dir.path().join("run3");
     let q3_cases = case_rows(&run3);
-    // The investigators' edits changed no lead.
+    // The investigators' edits changed no lead (learning is off), but their two resolutions are
+    // counted as the model's labels beside the export's decisions.
+    let decided = |run: &str| -> serde_json::Value {
+        let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join(run).join("summary.json")).unwrap()).unwrap();
+        summary["notes"]["risk_model"]["decided_institutions"].clone()
+    };
+    let (before, after) = (decided("run3plain"), decided("run3"));
+    assert_eq!(after["fraud_confirmed"].as_u64().unwrap(), before["fraud_confirmed"].as_u64().unwrap() + 1, "{before} → {after}");
+    assert_eq!(after["cleared"].as_u64().unwrap(), before["cleared"].as_u64().unwrap() + 1, "{before} → {after}");
     let plain_leads = q3_leads;
     let q3_leads = leads(&run3);
     assert_eq!(q3_leads, plain_leads);
