@@ -254,6 +254,14 @@ fn cases_carry_from_q2_to_q3_with_the_investigators_edits_and_nothing_duplicates
     }
     assert_eq!(texts(&yields, "quarter").iter().filter(|q| *q == "2026Q3").count(), yields.height());
 
+    // The report's yield table shows the same cells.
+    let report = std::fs::read_to_string(run3.join("report.html")).unwrap();
+    let start = report.find("<tr data-source=\"all\">").expect("the report has the yield table");
+    let row_html = &report[start..start + report[start..].find("</tr>").unwrap()];
+    let cells: Vec<String> = row_html.split("<td").skip(1).map(|cell| cell.split('>').nth(1).unwrap().split('<').next().unwrap().to_string()).collect();
+    assert_eq!(cells[1..8].to_vec(), ["leads", "cases_opened", "cases_open", "cases_closed", "confirmed", "cleared", "false_positive"].map(|c| all[c].clone()).to_vec());
+    assert_eq!(cells[8], "100.0%");
+
     // Drift: every indicator of Q3 against Q2, institutions without data left out on each side.
     let drift = read_parquet(&run3.join("drift.parquet"));
     assert_eq!(texts(&drift, "indicator"), ["completion_rate", "pass_rate", "employment_rate", "retention_rate", "satisfaction", "compliance"]);

@@ -128,7 +128,16 @@ fn dossier(run: &Run, id: &str, lang: Lang) -> Result<String> {
         Lang::Zh => format!("线索档案 {id}"),
         Lang::En => format!("Lead dossier {id}"),
     };
-    let _ = write!(body, "<header class=\"top\"><h1>{}</h1><p>{}</p></header>\n<main>\n", escape(&title), escape(&name));
+    let _ = write!(
+        body,
+        "<header class=\"top\"><h1>{}</h1><p>{} · <a style=\"color:#fff\" href=\"../scorecards/{}\">{}</a> · <a style=\"color:#fff\" href=\"../report{}.html\">{}</a></p></header>\n<main>\n",
+        escape(&title),
+        escape(&name),
+        escape(&html::scorecard_file(id, lang)),
+        lang.t("评分卡", "scorecard"),
+        lang.file_suffix(),
+        lang.t("返回报告", "back to the report")
+    );
     lead_section(&mut body, &lead, run, id, lang)?;
     money_section(&mut body, run, id, lang)?;
     signals_section(&mut body, run, id, lang)?;

@@ -368,10 +368,11 @@ pub fn report(data: &RunData, lang: Lang, charts: &ChartSet, checks: &[Check]) -
     out.push_str("</header>\n");
     let _ = write!(
         out,
-        "<nav class=\"toc\"><a href=\"#glance\">{}</a><a href=\"#tiers\">{}</a><a href=\"#leads\">{}</a><a href=\"#money\">{}</a><a href=\"#budget\">{}</a><a href=\"#trend\">{}</a><a href=\"#publication\">{}</a><a href=\"#quality\">{}</a><a href=\"#sources\">{}</a></nav>\n<main>\n",
+        "<nav class=\"toc\"><a href=\"#glance\">{}</a><a href=\"#tiers\">{}</a><a href=\"#leads\">{}</a><a href=\"#yield\">{}</a><a href=\"#money\">{}</a><a href=\"#budget\">{}</a><a href=\"#trend\">{}</a><a href=\"#publication\">{}</a><a href=\"#quality\">{}</a><a href=\"#sources\">{}</a></nav>\n<main>\n",
         lang.t("本季概览", "At a glance"),
         lang.t("信用等级", "Tiers"),
         lang.t("调查线索", "Leads"),
+        lang.t("线索成效", "Yield"),
         lang.t("追回与暂缓", "Recoveries and holds"),
         lang.t("下季度预算", "Next quarter's budget"),
         lang.t("趋势", "Trend"),
@@ -382,6 +383,7 @@ pub fn report(data: &RunData, lang: Lang, charts: &ChartSet, checks: &[Check]) -
     glance(&mut out, data, lang);
     tiers(&mut out, data, lang, charts);
     leads(&mut out, data, lang, charts);
+    super::yield_section::section(&mut out, &data.dir, lang);
     money(&mut out, data, lang, charts);
     budget(&mut out, data, lang);
     trend(&mut out, data, lang, charts);
@@ -718,11 +720,18 @@ fn lead_table(out: &mut String, data: &RunData, lang: Lang, id: &str, leads: &[&
         let tier = data.institution(&lead.institution_id).map(|i| i.tier.as_str()).unwrap_or_default();
         let signals: Vec<String> =
             lead.signals.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| text::signal_name(lang, s)).collect();
-        let hp = if lead.high_priority {
+        let mut hp = if lead.high_priority {
             format!(" <span class=\"hp\">{}</span>", lang.t("高优先级", "high priority"))
         } else {
             String::new()
         };
+        let _ = write!(
+            hp,
+            " <a class=\"dossier\" href=\"{}/{}\">{}</a>",
+            super::dossiers::DOSSIERS_DIR,
+            escape(&super::dossiers::file_name(&lead.institution_id, lang)),
+            lang.t("线索档案", "dossier")
+        );
         let _ = write!(
             out,
             "<tr data-lead=\"{}\"><td class=\"num\">{}</td><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",

@@ -17,6 +17,7 @@ pub mod summary;
 pub mod tables;
 pub mod text;
 pub mod texts;
+pub mod yield_section;
 
 pub use render::{render, render_scorecard, RenderSummary};
 pub use parquet::write_parquet;

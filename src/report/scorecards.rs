@@ -131,9 +131,19 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
             lang.t("风险分（0–1）", "risk score (0–1)")
         );
     }
+    let dossier = if institution.lead_rank.is_some() {
+        format!(
+            " <a style=\"font-size:14px\" href=\"../{}/{}\">{}</a>",
+            super::dossiers::DOSSIERS_DIR,
+            escape(&super::dossiers::file_name(id, lang)),
+            lang.t("线索档案", "dossier")
+        )
+    } else {
+        String::new()
+    };
     let _ = write!(
         out,
-        "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>",
+        "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}{dossier}</div></div>",
         lang.t("线索排名", "lead rank"),
         institution.lead_rank.map(|r| format!("#{r}")).unwrap_or_else(|| "—".into())
     );
