@@ -7,6 +7,7 @@ use crate::error::{PolarsContext, Result};
 use crate::policy::Policy;
 use crate::quarter::Quarter;
 use crate::rules::{self, Findings};
+use crate::vocab::{RuleId, Severity};
 use polars::prelude::*;
 
 /// Output columns.
@@ -37,9 +38,9 @@ pub fn with_decimal(mut frame: DataFrame, fen_name: &str, name: &str) -> Result<
 /// rows (`signal_flags`, in the same columns with `amount_fen`).
 pub fn flags(findings: &Findings, signal_flags: &DataFrame, policy: &Policy, quarter: Quarter) -> Result<DataFrame> {
     let severity = |frame: LazyFrame| {
-        let mut expr = lit("medium");
-        for id in crate::policy::RULE_IDS {
-            expr = when(col(c::RULE).eq(lit(id))).then(lit(policy.severity(id).to_string())).otherwise(expr);
+        let mut expr = lit(Severity::Medium.as_str());
+        for id in RuleId::ALL.iter().filter(|id| id.configurable()) {
+            expr = when(col(c::RULE).eq(lit(id.as_str()))).then(lit(policy.severity(*id).as_str())).otherwise(expr);
         }
         frame.with_column(expr.alias(SEVERITY))
     };

@@ -8,20 +8,21 @@
 use crate::columns as c;
 use crate::features::{short_person, tenths, yuan};
 use crate::policy::Policy;
+use crate::vocab::RuleId;
 use polars::prelude::*;
 
 /// Name of the column holding rule `id`'s breach flag.
-pub fn breach_column(id: &str) -> String {
-    id.to_string()
+pub fn breach_column(id: RuleId) -> String {
+    id.as_str().to_string()
 }
 
 /// Name of the column holding rule `id`'s part at stake, in fen.
-pub fn part_column(id: &str) -> String {
+pub fn part_column(id: RuleId) -> String {
     format!("{id}_part")
 }
 
 /// Name of the column holding rule `id`'s evidence.
-pub fn evidence_column(id: &str) -> String {
+pub fn evidence_column(id: RuleId) -> String {
     format!("{id}_evidence")
 }
 
@@ -41,7 +42,7 @@ pub struct Evidence {
 
 /// Adds rule `id`'s breach and part columns, and its evidence expression to `evidence`. A null
 /// condition is no breach.
-pub fn apply(lines: LazyFrame, id: &str, rule: RuleExprs, evidence: &mut Evidence) -> LazyFrame {
+pub fn apply(lines: LazyFrame, id: RuleId, rule: RuleExprs, evidence: &mut Evidence) -> LazyFrame {
     let breach = rule.breach.fill_null(lit(false));
     evidence.columns.push(
         when(col(&breach_column(id))).then(rule.evidence).otherwise(lit(NULL).cast(DataType::String)).alias(evidence_column(id)),
@@ -93,7 +94,7 @@ pub fn r01_duplicate_subsidy(lines: LazyFrame, evidence: &mut Evidence) -> LazyF
             false,
         ),
     };
-    apply(lines, "R01", rule, evidence)
+    apply(lines, RuleId::R01, rule, evidence)
 }
 
 /// R02 annual_cap: a training line of a person who already has `max_lines_per_year` earlier
@@ -103,7 +104,7 @@ pub fn r02_annual_cap(lines: LazyFrame, policy: &Policy, evidence: &mut Evidence
     let cap = policy.rules.training.max_lines_per_year as i64;
     let year = col(c::SUBMITTED_ON).dt().year();
     let rule = RuleExprs {
-        breach: is_training().and(col(c::PERSON_ID).is_not_null()).and(col("R01").not()).and(col(R02_EARLIER).gt_eq(lit(cap))),
+        breach: is_training().and(col(c::PERSON_ID).is_not_null()).and(col(&breach_column(RuleId::R01)).not()).and(col(R02_EARLIER).gt_eq(lit(cap))),
         part: whole_line(),
         evidence: concat_str(
             [
@@ -119,7 +120,7 @@ pub fn r02_annual_cap(lines: LazyFrame, policy: &Policy, evidence: &mut Evidence
             false,
         ),
     };
-    apply(lines, "R02", rule, evidence)
+    apply(lines, RuleId::R02, rule, evidence)
 }
 
 /// R03 invalid_person: the enrollment's person_id is neither a raw ID number nor a 64-hex
@@ -135,7 +136,7 @@ pub fn r03_invalid_person(lines: LazyFrame, evidence: &mut Evidence) -> LazyFram
             .then(lit("raw ID number whose birth date (characters 7–14) is not a real date"))
             .otherwise(lit("person id is neither an 18-character ID number nor a 64-hex hash")),
     };
-    apply(lines, "R03", rule, evidence)
+    apply(lines, RuleId::R03, rule, evidence)
 }
 
 /// Age in completed years of a birth date on a date.
@@ -174,7 +175,7 @@ pub fn r04_age_out_of_range(lines: LazyFrame, policy: &Policy, evidence: &mut Ev
             false,
         ),
     };
-    apply(lines, "R04", rule, evidence)
+    apply(lines, RuleId::R04, rule, evidence)
 }
 
 /// R05 not_completed: a training line whose enrollment has completed = false.
@@ -184,7 +185,7 @@ pub fn r05_not_completed(lines: LazyFrame, evidence: &mut Evidence) -> LazyFrame
         part: whole_line(),
         evidence: concat_str([lit("enrollment "), col(c::ENROLLMENT_ID), lit(" did not complete its class (completed = false)")], "", false),
     };
-    apply(lines, "R05", rule, evidence)
+    apply(lines, RuleId::R05, rule, evidence)
 }
 
 /// R06 attendance_shortfall: a training line whose attended seconds S within the class dates
@@ -218,7 +219,7 @@ pub fn r06_attendance_shortfall(lines: LazyFrame, policy: &Policy, evidence: &mu
             false,
         ),
     };
-    apply(lines, "R06", rule, evidence)
+    apply(lines, RuleId::R06, rule, evidence)
 }
 
 /// R07 line_mismatch: the line's enrollment is missing (or was rejected on reading), belongs to
@@ -252,7 +253,7 @@ pub fn r07_line_mismatch(lines: LazyFrame, evidence: &mut Evidence) -> LazyFrame
                 false,
             )),
     };
-    apply(lines, "R07", rule, evidence)
+    apply(lines, RuleId::R07, rule, evidence)
 }
 
 /// R08 living_allowance: an allowance line for a group that is not entitled: all of it.
@@ -315,7 +316,7 @@ pub fn r08_living_allowance(lines: LazyFrame, policy: &Policy, evidence: &mut Ev
                 false,
             )),
     };
-    Ok(apply(lines, "R08", rule, evidence))
+    Ok(apply(lines, RuleId::R08, rule, evidence))
 }
 
 /// R11 over_standard: a training line above its class's subsidy_per_head, raised by the
@@ -341,7 +342,7 @@ pub fn r11_over_standard(lines: LazyFrame, evidence: &mut Evidence) -> LazyFrame
             false,
         ),
     };
-    apply(lines, "R11", rule, evidence)
+    apply(lines, RuleId::R11, rule, evidence)
 }
 
 /// Column: the uplift an institution carries into this quarter, in basis points of the
@@ -369,5 +370,5 @@ pub fn r12_before_licence(lines: LazyFrame, evidence: &mut Evidence) -> LazyFram
             false,
         ),
     };
-    apply(lines, "R12", rule, evidence)
+    apply(lines, RuleId::R12, rule, evidence)
 }

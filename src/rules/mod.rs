@@ -20,14 +20,12 @@ use crate::ingest::Export;
 use crate::money;
 use crate::policy::Policy;
 use crate::quarter::Quarter;
+use crate::vocab::RuleId;
 use line_rules::{breach_column, evidence_column, part_column, RuleExprs, UPLIFT_BASIS_POINTS};
 use crate::query::CollectStreaming;
 use polars::prelude::*;
 use sanctions::Standing;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// The line rules, in id order.
-pub const LINE_RULES: [&str; 12] = ["R01", "R02", "R03", "R04", "R05", "R06", "R07", "R08", "R09", "R10", "R11", "R12"];
 
 /// Column: a line's effective part at stake (largest non-overturned part, at most the line), fen.
 pub const PART_FEN: &str = "part_fen";
@@ -78,17 +76,17 @@ pub fn overturned_findings(export: &Export, quarter: Quarter) -> Result<BTreeSet
         .collect())
 }
 
-fn disabled(lines: LazyFrame, id: &str, evidence: &mut line_rules::Evidence) -> LazyFrame {
+fn disabled(lines: LazyFrame, id: RuleId, evidence: &mut line_rules::Evidence) -> LazyFrame {
     line_rules::apply(lines, id, RuleExprs { breach: lit(false), part: lit(0i64), evidence: lit(NULL).cast(DataType::String) }, evidence)
 }
 
 /// Joins a rule computed outside the fact table (`key`, `Rnn`, optionally `Rnn_part`,
 /// `Rnn_evidence`) onto it; lines it does not name are not in breach.
-fn join_rule(lines: LazyFrame, verdicts: DataFrame, key: &str, id: &str) -> LazyFrame {
+fn join_rule(lines: LazyFrame, verdicts: DataFrame, key: &str, id: RuleId) -> LazyFrame {
     let has_part = verdicts.column(&part_column(id)).is_ok();
     let joined = lines.left_join(verdicts.lazy(), col(key), col(key));
-    let part = if has_part { col(&part_column(id)).fill_null(lit(0i64)) } else { when(col(id)).then(col(c::LINE_AMOUNT_FEN)).otherwise(lit(0i64)) };
-    joined.with_columns([col(id).fill_null(lit(false)), part.alias(part_column(id))])
+    let part = if has_part { col(&part_column(id)).fill_null(lit(0i64)) } else { when(col(&breach_column(id))).then(col(c::LINE_AMOUNT_FEN)).otherwise(lit(0i64)) };
+    joined.with_columns([col(&breach_column(id)).fill_null(lit(false)), part.alias(part_column(id))])
 }
 
 /// Runs every enabled rule over the export for `quarter`. `uplifts` maps an institution to the
@@ -119,7 +117,7 @@ pub fn evaluate_with_standing(
     // R09's allocation and the counts of earlier lines are both single-threaded passes over the
     // history, independent of each other: they run side by side.
     let (earlier_lines, r09_verdicts) = std::thread::scope(|scope| {
-        let r09 = policy.enabled("R09").then(|| {
+        let r09 = policy.enabled(RuleId::R09).then(|| {
             scope.spawn(|| crate::progress::timed("R09 (appraisal)", || appraisal::r09_appraisal_cap(export, &history, policy)))
         });
         let counted = earlier::earlier_lines_in_scope(&history, policy);
@@ -144,25 +142,25 @@ pub fn evaluate_with_standing(
     let mut lines = facts.clone().lazy();
     let mut evidence = line_rules::Evidence::default();
     let evidence = &mut evidence;
-    for id in LINE_RULES {
+    for id in RuleId::LINE {
         if !policy.enabled(id) {
             lines = disabled(lines, id, evidence);
             continue;
         }
         lines = match id {
-            "R01" => line_rules::r01_duplicate_subsidy(lines, evidence),
-            "R02" => line_rules::r02_annual_cap(lines, policy, evidence),
-            "R03" => line_rules::r03_invalid_person(lines, evidence),
-            "R04" => line_rules::r04_age_out_of_range(lines, policy, evidence),
-            "R05" => line_rules::r05_not_completed(lines, evidence),
-            "R06" => line_rules::r06_attendance_shortfall(lines, policy, evidence),
-            "R07" => line_rules::r07_line_mismatch(lines, evidence),
-            "R08" => line_rules::r08_living_allowance(lines, policy, evidence).context("R08")?,
-            "R09" => join_rule(lines, r09_verdicts.take().expect("R09 is enabled, so its verdicts were computed"), c::LINE_ID, "R09"),
-            "R10" => join_rule(lines, crate::progress::timed("R10 (sanctions)", || sanctions::r10_sanctioned_claimant(export, &standing, quarter))?, c::CLAIM_ID, "R10"),
-            "R11" => line_rules::r11_over_standard(lines, evidence),
-            "R12" => line_rules::r12_before_licence(lines, evidence),
-            _ => unreachable!("LINE_RULES lists only implemented rules"),
+            RuleId::R01 => line_rules::r01_duplicate_subsidy(lines, evidence),
+            RuleId::R02 => line_rules::r02_annual_cap(lines, policy, evidence),
+            RuleId::R03 => line_rules::r03_invalid_person(lines, evidence),
+            RuleId::R04 => line_rules::r04_age_out_of_range(lines, policy, evidence),
+            RuleId::R05 => line_rules::r05_not_completed(lines, evidence),
+            RuleId::R06 => line_rules::r06_attendance_shortfall(lines, policy, evidence),
+            RuleId::R07 => line_rules::r07_line_mismatch(lines, evidence),
+            RuleId::R08 => line_rules::r08_living_allowance(lines, policy, evidence).context("R08")?,
+            RuleId::R09 => join_rule(lines, r09_verdicts.take().expect("R09 is enabled, so its verdicts were computed"), c::LINE_ID, id),
+            RuleId::R10 => join_rule(lines, crate::progress::timed("R10 (sanctions)", || sanctions::r10_sanctioned_claimant(export, &standing, quarter))?, c::CLAIM_ID, id),
+            RuleId::R11 => line_rules::r11_over_standard(lines, evidence),
+            RuleId::R12 => line_rules::r12_before_licence(lines, evidence),
+            RuleId::P01 | RuleId::P02 | RuleId::P03 | RuleId::P04 | RuleId::Decision => unreachable!("RuleId::LINE holds line rules only"),
         };
     }
 
@@ -170,8 +168,8 @@ pub fn evaluate_with_standing(
     let mut effective_parts = Vec::new();
     let mut rule_names = Vec::new();
     let mut overturned_columns = Vec::new();
-    for id in LINE_RULES {
-        let entities: Vec<&str> = overturned.iter().filter(|(rule, _)| rule == id).map(|(_, entity)| entity.as_str()).collect();
+    for id in RuleId::LINE {
+        let entities: Vec<&str> = overturned.iter().filter(|(rule, _)| rule == id.as_str()).map(|(_, entity)| entity.as_str()).collect();
         let is_overturned = if entities.is_empty() {
             lit(false)
         } else {
@@ -180,7 +178,7 @@ pub fn evaluate_with_standing(
         overturned_columns.push(is_overturned.alias(format!("{id}_overturned")));
         let effective = col(&breach_column(id)).and(col(&format!("{id}_overturned")).not());
         effective_parts.push(when(effective.clone()).then(col(&part_column(id))).otherwise(lit(0i64)));
-        rule_names.push(when(effective).then(lit(id)).otherwise(lit(NULL).cast(DataType::String)));
+        rule_names.push(when(effective).then(lit(id.as_str())).otherwise(lit(NULL).cast(DataType::String)));
     }
     let largest = polars::lazy::dsl::max_horizontal(effective_parts).context("largest part")?;
     let judged = lines
@@ -196,7 +194,7 @@ pub fn evaluate_with_standing(
 
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "line rules R01–R12");
     // Evidence is text, costly to build: only for the lines that break a rule (overturned or not).
-    let breaks_a_rule = LINE_RULES.iter().map(|id| col(&breach_column(id))).reduce(|a, b| a.or(b)).expect("rules are listed");
+    let breaks_a_rule = RuleId::LINE.iter().map(|id| col(&breach_column(*id))).reduce(|a, b| a.or(b)).expect("rules are listed");
     let mut flagged = judged.clone().lazy().filter(breaks_a_rule).collect_streaming().context("selecting the lines in breach")?;
     let pseudonyms = export.persons.pseudonyms(flagged.column(c::PERSON_ID).context("lines in breach")?, c::PERSON_PSEUDONYM)?;
     flagged.with_column(pseudonyms).context("lines in breach")?;
@@ -234,10 +232,10 @@ pub fn evaluate_with_standing(
 
 fn line_flags(flagged: &DataFrame) -> Result<DataFrame> {
     let mut frames = Vec::new();
-    for id in LINE_RULES {
+    for id in RuleId::LINE {
         frames.push(
             flagged.clone().lazy().filter(col(&breach_column(id))).select([
-                lit(id).alias(c::RULE),
+                lit(id.as_str()).alias(c::RULE),
                 col(c::INSTITUTION_ID),
                 col(c::LINE_ID),
                 col(c::CLAIM_ID),
@@ -256,16 +254,16 @@ fn line_flags(flagged: &DataFrame) -> Result<DataFrame> {
 
 fn procedural_findings(export: &Export, policy: &Policy, quarter: Quarter, overturned: &BTreeSet<(String, String)>) -> Result<DataFrame> {
     let mut frames = Vec::new();
-    if policy.enabled("P01") {
+    if policy.enabled(RuleId::P01) {
         frames.push(procedural::p01_claim_before_end(export, quarter));
     }
-    if policy.enabled("P02") {
+    if policy.enabled(RuleId::P02) {
         frames.push(procedural::p02_over_capacity(export, quarter));
     }
-    if policy.enabled("P03") {
+    if policy.enabled(RuleId::P03) {
         frames.push(procedural::p03_double_presence(export, policy, quarter)?.lazy());
     }
-    if policy.enabled("P04") {
+    if policy.enabled(RuleId::P04) {
         frames.push(procedural::p04_claim_totals(export, quarter));
     }
     let keys: Vec<String> = overturned.iter().map(|(rule, entity)| format!("{rule}:{entity}")).collect();
