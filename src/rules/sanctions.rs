@@ -8,6 +8,10 @@ use crate::error::{PolarsContext, Result};
 use crate::ingest::contract::Table;
 use crate::ingest::Export;
 use crate::quarter::Quarter;
+use crate::vocab::messages::rules as m;
+use crate::vocab::RuleId;
+use super::evidence::{self, Stored};
+use super::line_rules::{breach_column, evidence_columns};
 use chrono::NaiveDate;
 use polars::prelude::*;
 use std::collections::HashMap;
@@ -121,23 +125,32 @@ impl Standing {
             .filter(|d| d.finding == "fraud_confirmed")
     }
 
-    /// Why a claim of `institution` submitted on `on` breaks R10, if it does.
-    pub fn r10_reason(&self, institution: &str, on: NaiveDate) -> Option<String> {
+    /// Why a claim of `institution` submitted on `on` breaks R10, if it does: the sanction by its
+    /// kind and period (its reason is in the ledger), or the decision by its day.
+    pub fn r10_reason(&self, institution: &str, on: NaiveDate) -> Option<Stored> {
         let quarter = Quarter::of_date(on);
+        let (submitted, in_quarter) = (on.to_string(), quarter.to_string());
         if let Some(sanction) = self.sanctions.get(institution).and_then(|list| list.iter().find(|s| s.covers(quarter))) {
-            let reason = sanction.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
-            return Some(format!(
-                "claim submitted {on} ({quarter}) while {institution} is under a {} sanction {}{reason}",
-                sanction.kind,
-                sanction.span()
+            // The contract knows two kinds; validation refuses any other.
+            let message = match (sanction.kind == "ban", sanction.until.is_some()) {
+                (true, true) => &m::R10_BAN,
+                (true, false) => &m::R10_BAN_OPEN,
+                (false, true) => &m::R10_DISQUALIFIED,
+                (false, false) => &m::R10_DISQUALIFIED_OPEN,
+            };
+            let (from, until) = (sanction.from.to_string(), sanction.until.map(|q| q.to_string()).unwrap_or_default());
+            return Some(Stored::new(
+                message,
+                &[("submitted", &submitted), ("quarter", &in_quarter), ("institution", institution), ("from", &from), ("until", &until)],
             ));
         }
-        self.disqualifying_decision(institution, on)
-            .map(|d| format!("claim submitted {on}, on or after the fraud_confirmed decision of {} against {institution}", d.decided_on))
+        self.disqualifying_decision(institution, on).map(|d| {
+            Stored::new(&m::R10_DECISION, &[("submitted", &submitted), ("decided_on", &d.decided_on.to_string()), ("institution", institution)])
+        })
     }
 }
 
-/// R10 over the claims in scope: `claim_id`, `R10`, `R10_evidence` for claims in breach.
+/// R10 over the claims in scope: `claim_id`, `R10` and R10's evidence columns for claims in breach.
 pub fn r10_sanctioned_claimant(export: &Export, standing: &Standing, quarter: Quarter) -> Result<DataFrame> {
     let claims = export.frame(Table::Claims);
     let ids = claims.column(c::CLAIM_ID).context("claims")?.str().context("claims")?;
@@ -156,13 +169,11 @@ pub fn r10_sanctioned_claimant(export: &Export, standing: &Standing, quarter: Qu
             evidence.push(reason);
         }
     }
+    let [code, args] = evidence_columns(RuleId::R10);
+    let [code, args] = evidence::columns(&code, &args, &evidence).context("building R10's evidence")?;
     DataFrame::new(
         breach_ids.len(),
-        vec![
-            Column::new(c::CLAIM_ID.into(), &breach_ids),
-            Column::new("R10".into(), vec![true; breach_ids.len()]),
-            Column::new("R10_evidence".into(), evidence),
-        ],
+        vec![Column::new(c::CLAIM_ID.into(), &breach_ids), Column::new(breach_column(RuleId::R10).into(), vec![true; breach_ids.len()]), code, args],
     )
     .context("building R10's verdicts")
 }
@@ -170,6 +181,7 @@ pub fn r10_sanctioned_claimant(export: &Export, standing: &Standing, quarter: Qu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocab::Lang;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -195,10 +207,10 @@ mod tests {
     fn a_ban_covers_its_first_and_last_quarter_only() {
         let standing = standing();
         assert_eq!(standing.r10_reason("I", date(2025, 12, 31)), None);
-        assert_eq!(
-            standing.r10_reason("I", date(2026, 1, 1)).unwrap(),
-            "claim submitted 2026-01-01 (2026Q1) while I is under a ban sanction 2026Q1–2026Q4"
-        );
+        let reason = standing.r10_reason("I", date(2026, 1, 1)).unwrap();
+        assert_eq!(reason.render(Lang::En), "claim submitted 2026-01-01 (2026Q1) while I is under a ban 2026Q1–2026Q4");
+        assert_eq!(reason.render(Lang::Zh), "申领提交于 2026-01-01（2026Q1），其时 I 处于禁止承接政府补贴培训期（2026Q1–2026Q4）");
+        assert_eq!((reason.code, reason.args.as_slice()), ("rules.r10.ban", ["2026-01-01", "2026Q1", "I", "2026Q1", "2026Q4"].map(String::from).as_slice()));
         assert!(standing.r10_reason("I", date(2026, 12, 31)).is_some());
         assert_eq!(standing.r10_reason("I", date(2027, 1, 1)), None);
     }
@@ -207,10 +219,9 @@ mod tests {
     fn a_fraud_decision_holds_from_its_day_until_a_later_clearance() {
         let standing = standing();
         assert_eq!(standing.r10_reason("J", date(2026, 5, 11)), None);
-        assert_eq!(
-            standing.r10_reason("J", date(2026, 5, 12)).unwrap(),
-            "claim submitted 2026-05-12, on or after the fraud_confirmed decision of 2026-05-12 against J"
-        );
+        let reason = standing.r10_reason("J", date(2026, 5, 12)).unwrap();
+        assert_eq!(reason.render(Lang::En), "claim submitted 2026-05-12, on or after the fraud_confirmed decision of 2026-05-12 against J");
+        assert_eq!(reason.render(Lang::Zh), "申领提交于 2026-05-12，在 2026-05-12 认定 J 骗取补贴之日或之后");
         assert!(standing.r10_reason("J", date(2026, 7, 31)).is_some());
         assert_eq!(standing.r10_reason("J", date(2026, 8, 1)), None);
     }
