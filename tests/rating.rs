@@ -282,8 +282,9 @@ fn explain_takes_a_rating_apart() {
     assert!(text.contains("  pass_rate           75.0%   peer median    75.0%   70.00 points\n"), "{text}");
     assert!(text.contains("  employment_rate   no data   peer median  no data   left out, weights renormalised\n"), "{text}");
     assert!(text.contains("weighted points 73.38, deductions −3, score 70.38\n"), "{text}");
-    assert!(text.contains("  R05:C20/E21 [breach] 1000.00: enrollment E21 did not complete its class (completed = false)\n"), "{text}");
-    assert!(text.contains("  P04:C20 [procedural] 0.00: amount 1000.00 but its lines sum to 2000.00; headcount 1 but 2 line(s)\n"), "{text}");
+    // Evidence is rendered in the run's language (Chinese by default).
+    assert!(text.contains("  R05:C20/E21 [breach] 1000.00: 报名 E21 未完成培训（结业标记为否）\n"), "{text}");
+    assert!(text.contains("  P04:C20 [procedural] 0.00: 申领金额 1000.00 元，但明细合计 2000.00 元；申领人数 1 人，但明细为 2 条\n"), "{text}");
     assert!(text.contains("\ntier B (previous unknown), action standard: score 70.38 in 70.00–84.99\n"), "{text}");
     let missing = run(dir.path(), &["explain", "--run", "run", "--institution", "I9"]);
     assert_eq!(missing.code, 1);
