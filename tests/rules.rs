@@ -408,3 +408,68 @@ fn a_hashed_export_is_judged_by_pseudonym_without_ages() {
         evidence_in(&findings, "R01", Lang::Zh)
     );
 }
+
+/// `flags.parquet` of a run with no signals, its evidence rendered in `lang`.
+fn flags_table(findings: &Findings, lang: Lang) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    let no_signals = df!(
+        "flag_id" => Vec::<String>::new(), "kind" => Vec::<String>::new(), "rule" => Vec::<String>::new(),
+        "severity" => Vec::<String>::new(), "institution_id" => Vec::<String>::new(), "entity_kind" => Vec::<String>::new(),
+        "entity_id" => Vec::<String>::new(), "amount_fen" => Vec::<i64>::new(), "evidence" => Vec::<String>::new(),
+        "overturned" => Vec::<bool>::new()
+    )
+    .unwrap();
+    let flags = traincredit::report::tables::flags(findings, &no_signals, &Policy::defaults().unwrap(), "2026Q3".parse().unwrap()).unwrap();
+    traincredit::report::texts::render(flags, "evidence", lang).unwrap()
+}
+
+#[test]
+fn a_fraud_decision_flag_carries_the_money_it_recovers() {
+    // A stated amount: the flag shows it, as the recoveries' DECISION row does.
+    let mut fixture = Fixture::clean();
+    fixture.add(Table::CaseDecisions, &[("finding", "fraud_confirmed"), ("amount_defrauded", "12345.67"), ("note", "伪造签到记录")]);
+    let findings = evaluate(&fixture);
+    let columns = ["flag_id", "kind", "severity", "entity_id", "amount_at_risk", "evidence"];
+    assert_eq!(
+        rows(&flags_table(&findings, Lang::Zh), &columns),
+        vec!["DECISION:I1@2026-08-01 | decision | high | I1 | 12345.67 | 2026-08-01 认定骗取补贴资金，认定骗取金额 12345.67 元；调查说明：伪造签到记录"]
+    );
+    assert_eq!(
+        rows(&flags_table(&findings, Lang::En), &["evidence"]),
+        vec!["fraud_confirmed decided on 2026-08-01, amount defrauded 12345.67: 伪造签到记录"]
+    );
+    assert_eq!(rows(&findings.recoveries, &["institution_id", "rules", "amount_fen"]), vec!["I1 | DECISION | 1234567"]);
+
+    // No amount stated: the decision reclaims the paid lines of Q−3 … Q in full, C1's 1000.00.
+    let mut fixture = Fixture::clean();
+    fixture.add(Table::CaseDecisions, &[("finding", "fraud_confirmed")]);
+    let findings = evaluate(&fixture);
+    assert_eq!(money(&findings.recoveries), vec!["C1 | E1 | I1 | DECISION | 100000"]);
+    let flags = flags_table(&findings, Lang::Zh);
+    assert_eq!(
+        rows(&flags, &columns),
+        vec!["DECISION:I1@2026-08-01 | decision | high | I1 | 1000.00 | 2026-08-01 认定骗取补贴资金，未认定具体金额：2025-10-01 至 2026-09-30 提交的 1 条已付申领明细全额追缴"]
+    );
+    assert_eq!(
+        rows(&flags_table(&findings, Lang::En), &["evidence"]),
+        vec!["fraud_confirmed decided on 2026-08-01, no amount stated: 1 paid claim line(s) submitted 2025-10-01–2026-09-30 reclaimed in full"]
+    );
+}
+
+#[test]
+fn flags_keep_codes_and_render_notes_in_the_runs_language() {
+    // R05 on a rejected claim: flagged, no money, and the note says why.
+    let mut fixture = Fixture::clean();
+    fixture.clear(Table::Claims).add(Table::Claims, &[("status", "rejected"), ("paid_amount", "null")]);
+    fixture.clear(Table::Enrollments).add(Table::Enrollments, &[("completed", "false"), ("person_id", id_number("1990-01-01", 1).as_str())]);
+    let findings = evaluate(&fixture);
+    let columns = ["flag_id", "amount_at_risk", "evidence_code", "evidence_note_code", "evidence"];
+    assert_eq!(
+        rows(&flags_table(&findings, Lang::Zh), &columns),
+        vec!["R05:C1/E1 | 0.00 | rules.r05.not_completed | rules.note.claim_rejected | 报名 E1 未完成培训（结业标记为否）；该申领已被驳回：不涉及资金"]
+    );
+    assert_eq!(
+        rows(&flags_table(&findings, Lang::En), &["evidence"]),
+        vec!["enrollment E1 did not complete its class (completed = false); claim rejected: no money at stake"]
+    );
+}
