@@ -22,7 +22,9 @@ pub struct Sanction {
     pub kind: String,
     pub from: Quarter,
     pub until: Option<Quarter>,
-    pub reason: Option<String>,
+    /// Why, as messages: the engine's own (a tier D or X, by code and arguments), or a bureau's
+    /// text kept as written (message `text`). A ledger row that merged periods keeps each reason.
+    pub reasons: Vec<Stored>,
 }
 
 impl Sanction {
@@ -78,8 +80,47 @@ impl Standing {
             let until = untils.get(i).and_then(|text| text.parse().ok());
             let list = self.sanctions.entry(id.to_string()).or_default();
             list.retain(|held| !(held.kind == kind && held.from == from));
-            list.push(Sanction { kind: kind.to_string(), from, until, reason: reasons.get(i).map(str::to_string) });
+            let reasons = reasons.get(i).map(|text| vec![Stored::new(&crate::vocab::messages::TEXT, &[("text", text)])]).unwrap_or_default();
+            list.push(Sanction { kind: kind.to_string(), from, until, reasons });
             list.sort_by(|a, b| (a.from, &a.kind).cmp(&(b.from, &b.kind)));
+        }
+        Ok(())
+    }
+
+    /// Adds a previous run's ledger (`sanctions.parquet`): its sanctions as [`Standing::add_sanctions`]
+    /// does, each with the reasons it kept as codes (`reason_code`, `reason_args`) where the file
+    /// has them, so they render in this run's language rather than the previous run's.
+    pub fn add_ledger(&mut self, path: &std::path::Path) -> Result<()> {
+        let files = vec![crate::ingest::read::TableFile { path: path.to_path_buf(), partitions: Vec::new() }];
+        self.add_sanctions(&crate::ingest::read::read_table(Table::Sanctions, files)?.frame)?;
+        let what = format!("reading the reasons of {}", path.display());
+        let scan = LazyFrame::scan_parquet(PlRefPath::from(path.to_string_lossy().as_ref()), Default::default()).context(&what)?;
+        let schema = scan.clone().collect_schema().context(&what)?;
+        if schema.get(REASON_CODE).is_none() || schema.get(REASON_ARGS).is_none() {
+            return Ok(());
+        }
+        let coded = scan
+            .select([col(c::INSTITUTION_ID), col(c::KIND), col(c::FROM_QUARTER), col(REASON_CODE), col(REASON_ARGS)])
+            .collect()
+            .context(&what)?;
+        let ids = coded.column(c::INSTITUTION_ID).context(&what)?.str().context(&what)?;
+        let kinds = coded.column(c::KIND).context(&what)?.str().context(&what)?;
+        let froms = coded.column(c::FROM_QUARTER).context(&what)?.str().context(&what)?;
+        let codes = coded.column(REASON_CODE).context(&what)?.str().context(&what)?;
+        let args = coded.column(REASON_ARGS).context(&what)?.list().context(&what)?;
+        for i in 0..coded.height() {
+            let (Some(id), Some(kind), Some(Ok(from)), Some(code)) = (ids.get(i), kinds.get(i), froms.get(i).map(str::parse::<Quarter>), codes.get(i)) else {
+                continue;
+            };
+            let stored: Vec<String> = args
+                .get_as_series(i)
+                .and_then(|series| series.str().ok().map(|s| s.iter().map(|v| v.unwrap_or_default().to_string()).collect()))
+                .unwrap_or_default();
+            // A code this engine does not know keeps the text the file holds (read above).
+            let Some(reasons) = decode_reasons(code, &stored) else { continue };
+            if let Some(held) = self.sanctions.get_mut(id).and_then(|list| list.iter_mut().find(|s| s.kind == kind && s.from == from)) {
+                held.reasons = reasons;
+            }
         }
         Ok(())
     }
@@ -150,6 +191,30 @@ impl Standing {
     }
 }
 
+/// Columns of the ledger a run writes: its reasons as one code (several joined, see
+/// `messages::JOINED`) and their arguments; `reason` is rendered from them in the run's language.
+pub const REASON_CODE: &str = "reason_code";
+pub const REASON_ARGS: &str = "reason_args";
+
+/// The reasons a ledger row keeps (see [`REASON_CODE`]), as one code and one argument list.
+pub fn encode_reasons(reasons: &[Stored]) -> (Option<String>, Vec<String>) {
+    if reasons.is_empty() {
+        return (None, Vec::new());
+    }
+    let code = reasons.iter().map(|r| r.code).collect::<Vec<_>>().join(&crate::vocab::messages::JOINED.to_string());
+    (Some(code), reasons.iter().flat_map(|r| r.args.iter().cloned()).collect())
+}
+
+/// The reasons of a stored code and arguments; `None` when a code is unknown or the arguments do
+/// not fit.
+pub fn decode_reasons(code: &str, args: &[String]) -> Option<Vec<Stored>> {
+    let one = |message: &'static crate::vocab::Message, args: &[String]| Stored { code: message.code, args: args.to_vec() };
+    match crate::vocab::messages::find(code) {
+        Some(message) => (message.params().len() == args.len()).then(|| vec![one(message, args)]),
+        None => crate::vocab::messages::split_joined(code, args).map(|parts| parts.into_iter().map(|(m, a)| one(m, a)).collect()),
+    }
+}
+
 /// R10 over the claims in scope: `claim_id`, `R10` and R10's evidence columns for claims in breach.
 pub fn r10_sanctioned_claimant(export: &Export, standing: &Standing, quarter: Quarter) -> Result<DataFrame> {
     let claims = export.frame(Table::Claims);
@@ -191,7 +256,7 @@ mod tests {
         let mut standing = Standing::default();
         standing.sanctions.insert(
             "I".into(),
-            vec![Sanction { kind: "ban".into(), from: "2026Q1".parse().unwrap(), until: Some("2026Q4".parse().unwrap()), reason: None }],
+            vec![Sanction { kind: "ban".into(), from: "2026Q1".parse().unwrap(), until: Some("2026Q4".parse().unwrap()), reasons: Vec::new() }],
         );
         standing.decisions.insert(
             "J".into(),
