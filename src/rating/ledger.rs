@@ -66,9 +66,9 @@ pub fn updated_ledger(ledger: &BTreeMap<(String, String, Quarter), Sanction>, ra
         froms.push(sanction.from.to_string());
         untils.push(sanction.until.map(|q| q.to_string()));
         codes.push(code);
-        args.push(Stored { code: "", args: stored });
+        args.push(stored);
     }
-    let [_, args] = evidence::columns(REASON_CODE, REASON_ARGS, &args).context("the ledger's reasons")?;
+    let args = evidence::args_column(REASON_ARGS, args.iter().map(|a| Some(a.as_slice()))).context("the ledger's reasons")?;
     DataFrame::new(
         height,
         vec![

@@ -191,8 +191,7 @@ fn decision_flags(findings: &Findings, quarter: Quarter) -> Result<DataFrame> {
     let column = |index: usize| rows.iter().map(|row| row[index].clone()).collect::<Vec<_>>();
     let [code, args] = evidence::columns(EVIDENCE_CODE, EVIDENCE_ARGS, &said).context("decision evidence")?;
     let note_codes = Column::new(EVIDENCE_NOTE_CODE.into(), notes.iter().map(|n| n.as_ref().map(|n| n.code)).collect::<Vec<_>>());
-    let note_args: ListChunked = notes.iter().map(|n| n.as_ref().map(|n| Series::new("".into(), &n.args))).collect();
-    let note_args = note_args.into_series().with_name(EVIDENCE_NOTE_ARGS.into()).cast(&evidence::args_type()).context("decision notes")?.into_column();
+    let note_args = evidence::args_column(EVIDENCE_NOTE_ARGS, notes.iter().map(|n| n.as_ref().map(|n| n.args.as_slice()))).context("decision notes")?;
     DataFrame::new(
         height,
         vec![

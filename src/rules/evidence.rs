@@ -66,9 +66,13 @@ impl Stored {
 /// The code and arguments columns of `rows`, named `code_name` and `args_name`.
 pub fn columns(code_name: &str, args_name: &str, rows: &[Stored]) -> PolarsResult<[Column; 2]> {
     let codes = Column::new(code_name.into(), rows.iter().map(|row| row.code).collect::<Vec<_>>());
-    let lists: ListChunked = rows.iter().map(|row| Some(Series::new("".into(), &row.args))).collect();
-    let args = lists.into_series().with_name(args_name.into()).cast(&args_type())?.into_column();
-    Ok([codes, args])
+    Ok([codes, args_column(args_name, rows.iter().map(|row| Some(row.args.as_slice())))?])
+}
+
+/// An arguments column (`list[str]`) named `name`, one list per row (`None`: null).
+pub fn args_column<'a>(name: &str, rows: impl Iterator<Item = Option<&'a [String]>>) -> PolarsResult<Column> {
+    let lists: ListChunked = rows.map(|args| args.map(|args| Series::new("".into(), args))).collect();
+    Ok(lists.into_series().with_name(name.into()).cast(&args_type())?.into_column())
 }
 
 #[cfg(test)]
