@@ -473,3 +473,21 @@ fn flags_keep_codes_and_render_notes_in_the_runs_language() {
         vec!["enrollment E1 did not complete its class (completed = false); claim rejected: no money at stake"]
     );
 }
+
+#[test]
+fn an_appeal_overturns_one_side_of_a_p03_pair_or_the_whole_pair() {
+    let with_appeal = |entity: &str| {
+        let mut fixture = Fixture::clean();
+        // E1's person also signs in at I2's class 30 minutes after a check-in at I1.
+        fixture
+            .add(Table::Institutions, &[("institution_id", "I2")])
+            .add(Table::Classes, &[("class_id", "K4"), ("institution_id", "I2"), ("occupation_code", "4-10-01-05")])
+            .add(Table::Enrollments, &[("enrollment_id", "E7"), ("class_id", "K4"), ("person_id", id_number("1990-01-01", 1).as_str())])
+            .add(Table::Attendance, &[("enrollment_id", "E7"), ("check_in", "2026-07-02 08:30:00"), ("check_out", "2026-07-02 10:30:00")])
+            .add(Table::Appeals, &[("rule", "P03"), ("entity_id", entity)]);
+        rows(&evaluate(&fixture).procedural, &["rule", "institution_id", "entity_id", "overturned"])
+    };
+    assert_eq!(with_appeal("E1+E7@I2"), vec!["P03 | I1 | E1+E7@I1 | false", "P03 | I2 | E1+E7@I2 | true"]);
+    assert_eq!(with_appeal("E1+E7"), vec!["P03 | I1 | E1+E7@I1 | true", "P03 | I2 | E1+E7@I2 | true"]);
+    assert_eq!(with_appeal("E7+E1"), vec!["P03 | I1 | E1+E7@I1 | false", "P03 | I2 | E1+E7@I2 | false"]);
+}
