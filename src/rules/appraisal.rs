@@ -76,10 +76,15 @@ pub fn judge(lines: &[AppraisalLine], passes: &HashMap<Qualification, Vec<Pass>>
             None => Some(Verdict {
                 line_id: line.line_id.to_string(),
                 part_fen: line.amount_fen,
-                evidence: Stored::new(
-                    &m::R09_NO_PASS,
-                    &[("occupation", qualification.1), ("level", &qualification.2.to_string()), ("passes", &candidates.len().to_string())],
-                ),
+                // "All later or already used" says nothing when there is none at all.
+                evidence: if candidates.is_empty() {
+                    Stored::new(&m::R09_NO_PASS_ON_RECORD, &[("occupation", qualification.1), ("level", &qualification.2.to_string())])
+                } else {
+                    Stored::new(
+                        &m::R09_NO_PASS,
+                        &[("occupation", qualification.1), ("level", &qualification.2.to_string()), ("passes", &candidates.len().to_string())],
+                    )
+                },
             }),
             Some((_, pass)) => {
                 let percent = if line.key_industry {
@@ -282,6 +287,9 @@ mod tests {
     #[test]
     fn a_pass_after_the_claim_does_not_qualify_and_exam_on_the_day_does() {
         let policy = Policy::defaults().unwrap();
+        let none = judge(&[line("a", 10, 100, true, false)], &passes(&[]), &policy);
+        assert_eq!(none[0].evidence.render(crate::vocab::Lang::Zh), "该人员没有职业 4-10-01-06、4 级的鉴定合格记录");
+        assert_eq!(none[0].evidence.render(crate::vocab::Lang::En), "no pass in 4-10-01-06 level 4 on record for the person");
         let later = judge(&[line("a", 10, 100, true, false)], &passes(&[("x", 11, 30000)]), &policy);
         assert_eq!(later.len(), 1);
         assert_eq!(

@@ -78,6 +78,11 @@ pub const R09_NO_PASS: Message = Message::new(
     "申领日及之前没有职业 {occupation}、{level} 级可用的鉴定合格记录（共有 {passes} 条合格记录，均晚于申领或已被使用）",
     "no qualifying pass in {occupation} level {level} on or before the claim ({passes} pass(es) on record, all later or already used)",
 );
+pub const R09_NO_PASS_ON_RECORD: Message = Message::new(
+    "rules.r09.no_pass_on_record",
+    "该人员没有职业 {occupation}、{level} 级的鉴定合格记录",
+    "no pass in {occupation} level {level} on record for the person",
+);
 pub const R09_OVER_CAP: Message = Message::new(
     "rules.r09.over_cap",
     "申领金额 {amount} 元超过上限 {cap} 元（= 鉴定 {assessment} 的费用 {fee} 元 × {percent}%）",
@@ -220,7 +225,7 @@ pub const LEDGER_TIER_X: Message = Message::new(
 /// Every message of this area, for the catalogue's index and its test.
 pub const ALL: &[&Message] = &[
     &R01, &R02, &R03_BAD_CHECK, &R03_BAD_BIRTH_DATE, &R03_MALFORMED, &R04, &R05, &R06, &R07_MISSING, &R07_OTHER_CLASS,
-    &R07_OTHER_INSTITUTION, &R08_NOT_ENTITLED, &R08_OVER_CAP, &R09_NO_PASS, &R09_OVER_CAP, &R10_BAN, &R10_BAN_OPEN,
+    &R07_OTHER_INSTITUTION, &R08_NOT_ENTITLED, &R08_OVER_CAP, &R09_NO_PASS, &R09_NO_PASS_ON_RECORD, &R09_OVER_CAP, &R10_BAN, &R10_BAN_OPEN,
     &R10_DISQUALIFIED, &R10_DISQUALIFIED_OPEN, &R10_DECISION, &R11, &R11_UPLIFT, &R12, &P01, &P02, &P03, &P04_AMOUNT,
     &P04_HEADCOUNT, &P04_BOTH, &OVERTURNED, &OVERTURNED_PROCEDURAL, &CLAIM_REJECTED, &DECISION_NOTE, &DECISION_FRAUD,
     &DECISION_FRAUD_AMOUNT, &DECISION_VIOLATION, &DECISION_CLEARED, &LEDGER_TIER_D, &LEDGER_TIER_D_OPEN, &LEDGER_TIER_X,
