@@ -436,7 +436,7 @@ fn a_fraud_decision_flag_carries_the_money_it_recovers() {
     );
     assert_eq!(
         rows(&flags_table(&findings, Lang::En), &["evidence"]),
-        vec!["fraud_confirmed decided on 2026-08-01, amount defrauded 12345.67: 伪造签到记录"]
+        vec!["fraud_confirmed decided on 2026-08-01, amount defrauded 12345.67; investigator's note: 伪造签到记录"]
     );
     assert_eq!(rows(&findings.recoveries, &["institution_id", "rules", "amount_fen"]), vec!["I1 | DECISION | 1234567"]);
 

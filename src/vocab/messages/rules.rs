@@ -179,7 +179,7 @@ pub const CLAIM_REJECTED: Message = Message::new(
     "；该申领已被驳回：不涉及资金",
     "; claim rejected: no money at stake",
 );
-pub const DECISION_NOTE: Message = Message::new("rules.note.decision", "；调查说明：{note}", ": {note}");
+pub const DECISION_NOTE: Message = Message::new("rules.note.decision", "；调查说明：{note}", "; investigator's note: {note}");
 
 // Case decisions dated in the quarter.
 
