@@ -3,12 +3,15 @@
 //! because the next quarter reads it back as its input ledger (data-contract.md, `sanctions`),
 //! so its rows are a contract of their own, apart from how tiers are decided.
 //!
-//! One row per institution, kind and continuous period: a ban decided while another is in force
-//! extends it (policy.md, tier D), so periods of one kind that overlap or touch (the next starts
-//! at most one quarter after the last ends) are one sanction, from the earliest start to the
-//! latest end (none when either has none), keeping every reason in date order. A gap of a
-//! quarter or more leaves two rows, and a ban never merges with a disqualification: they are
-//! different sanctions with different consequences.
+//! One row per institution and continuous ban: a ban decided while another is in force extends
+//! it (policy.md, tier D), so bans that overlap or touch (the next starts at most one quarter
+//! after the last ends) are one ban, from the earliest start to the latest end (none when either
+//! has none), keeping every reason in order. A gap of a quarter or more leaves two rows. A ban
+//! never merges with a disqualification (different sanctions, different consequences), and
+//! disqualifications stay one row each: a later `cleared` decision ends a disqualification
+//! decided before it (policy.md), so each one's own start decides which clearance ends it, and a
+//! merged start would let the clearance of the first end the second (the engine adds none while
+//! one is in force, so only a bureau's own rows can stand side by side).
 
 use super::Rating;
 use crate::columns as c;
@@ -84,15 +87,16 @@ pub fn updated_ledger(ledger: &BTreeMap<(String, String, Quarter), Sanction>, ra
     .context("building the sanctions ledger")
 }
 
-/// One sanction per institution, kind and continuous period (see the module's documentation),
-/// in (institution, kind, from) order. Reasons keep their order, each once.
+/// One ban per institution and continuous period, disqualifications as they are (see the
+/// module's documentation), in (institution, kind, from) order. Reasons keep their order, each once.
 pub(crate) fn merge_periods(rows: BTreeMap<(String, String, Quarter), Sanction>) -> Vec<(String, Sanction)> {
     let mut merged: Vec<(String, Sanction)> = Vec::with_capacity(rows.len());
     // Keys sort by institution, kind, then start: each run of one institution and kind is in
     // order of start, so a period can only continue the one before it.
     for ((id, kind, _), sanction) in rows {
         if let Some((last_id, last)) = merged.last_mut() {
-            let continues = *last_id == id && last.kind == kind && last.until.is_none_or(|until| sanction.from <= until.offset(1));
+            let continues =
+                kind == "ban" && *last_id == id && last.kind == kind && last.until.is_none_or(|until| sanction.from <= until.offset(1));
             if continues {
                 last.until = match (last.until, sanction.until) {
                     (Some(a), Some(b)) => Some(a.max(b)),
@@ -154,7 +158,7 @@ mod tests {
     }
 
     #[test]
-    fn an_open_ended_period_absorbs_every_later_one_and_kinds_and_institutions_stay_apart() {
+    fn an_open_ended_ban_absorbs_every_later_one_and_kinds_institutions_and_disqualifications_stay_apart() {
         assert_eq!(
             periods(vec![ban("I1", "2026Q1", None, "a"), ban("I1", "2027Q4", Some("2028Q1"), "b"), ban("I2", "2026Q1", Some("2026Q2"), "c")]),
             ["I1 ban 2026Q1–open a/b", "I2 ban 2026Q1–2026Q2 c"]
@@ -163,7 +167,11 @@ mod tests {
         assert_eq!(periods(vec![ban("I1", "2026Q1", Some("2027Q4"), "a"), ban("I1", "2026Q2", Some("2026Q3"), "a")]), ["I1 ban 2026Q1–2027Q4 a"]);
         let (key, mut disqualified) = ban("I1", "2026Q2", None, "x");
         disqualified.kind = "disqualified".into();
-        let rows = vec![ban("I1", "2026Q1", Some("2026Q4"), "a"), ((key.0, "disqualified".into(), key.2), disqualified)];
+        let rows = vec![ban("I1", "2026Q1", Some("2026Q4"), "a"), ((key.0.clone(), "disqualified".into(), key.2), disqualified.clone())];
         assert_eq!(periods(rows), ["I1 ban 2026Q1–2026Q4 a", "I1 disqualified 2026Q2–open x"]);
+        // Two disqualifications stay apart, touching or not: each has its own start for a clearance.
+        let earlier = Sanction { from: q("2025Q3"), until: Some(q("2026Q1")), ..disqualified.clone() };
+        let rows = vec![((key.0.clone(), "disqualified".into(), q("2025Q3")), earlier), ((key.0, "disqualified".into(), key.2), disqualified)];
+        assert_eq!(periods(rows), ["I1 disqualified 2025Q3–2026Q1 x", "I1 disqualified 2026Q2–open x"]);
     }
 }
