@@ -135,6 +135,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let mut history = rating::history_table(&scores, options.previous, options.quarter)?;
     report::write_parquet(&mut history, &folder.file("history.parquet"))?;
     let ledger = rating::updated_ledger(&findings.standing.ledger(), &ratings, options.quarter)?;
+    let ledger = report::texts::render(ledger, crate::columns::REASON, options.lang)?;
     let publication = PublicationInput {
         export: &export,
         policy: options.policy,
@@ -222,8 +223,7 @@ pub fn judge(
     let mut standing = Standing::from_export(export)?;
     let mut previous_ratings = HashMap::new();
     if let Some(previous) = previous {
-        let files = vec![ingest::read::TableFile { path: previous.join("sanctions.parquet"), partitions: Vec::new() }];
-        standing.add_sanctions(&ingest::read::read_table(Table::Sanctions, files)?.frame)?;
+        standing.add_ledger(&previous.join("sanctions.parquet"))?;
         previous_ratings = rating::previous_ratings(previous)?;
     }
     let stage = Stage::start("judging claim lines (R01–R12) and procedures (P01–P04)");

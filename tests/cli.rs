@@ -120,6 +120,24 @@ fn sign_ins_read_from_disk_give_the_same_tables_as_sign_ins_held() {
     for rule in ["R06", "P03", "synchronized_sign_ins"] {
         assert!(rules.iter().any(|r| r == rule), "no {rule} flag in the streamed run");
     }
+    // flag_id is unique within the run (outputs.md): a P03 pair is charged to each side under
+    // its own id, the pair's enrollments in id order, then the institution.
+    let ids = texts(&flags, "flag_id");
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "flag_id repeats in flags.parquet");
+    let p03: Vec<&String> = ids.iter().filter(|id| id.starts_with("P03:")).collect();
+    assert_eq!(p03, ["P03:JN-ENR-0017111+JN-ENR-0017112@JN-ORG-000176", "P03:JN-ENR-0017111+JN-ENR-0017112@JN-ORG-000233"]);
+    // The sample's fraud_confirmed decision of 2026-07-20 states no amount: its flag carries the
+    // paid lines it reclaims in full, which are its DECISION rows in recoveries.parquet.
+    let decision = rows(&flags, &["flag_id", "amount_at_risk", "evidence_code"]).into_iter().find(|row| row.starts_with("DECISION:JN-ORG-000222@")).unwrap();
+    let recoveries = read_parquet(&dir.path().join("streamed/recoveries.parquet"));
+    let reclaimed: i64 = rows(&recoveries, &["institution_id", "rules", "amount"])
+        .iter()
+        .filter(|row| row.starts_with("JN-ORG-000222 | ") && row.contains("DECISION"))
+        .map(|row| row.rsplit(" | ").next().unwrap().replace('.', "").parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(decision, format!("DECISION:JN-ORG-000222@2026-07-20 | {}.{:02} | rules.decision.fraud_confirmed", reclaimed / 100, reclaimed % 100));
+    assert!(reclaimed > 0);
 }
 
 #[test]

@@ -144,7 +144,10 @@ fn a_ban_persists_for_four_quarters_then_expires() {
     evaluate(dir.path(), "export", "2026Q3", "q3", None);
     assert_eq!(scores(dir.path(), "q3", &["tier", "action", "banned_until"]), vec!["D | ban | 2027Q3"]);
     let ledger = read_parquet(&dir.path().join("q3/sanctions.parquet"));
-    assert_eq!(rows(&ledger, &["institution_id", "kind", "from_quarter", "until_quarter"]), vec!["I1 | ban | 2026Q4 | 2027Q3"]);
+    assert_eq!(
+        rows(&ledger, &["institution_id", "kind", "from_quarter", "until_quarter", "reason_code", "reason"]),
+        vec!["I1 | ban | 2026Q4 | 2027Q3 | rules.ledger.tier_d | 2026Q3 信用评级为 D 级（不达标）：2026Q4–2027Q3 禁止承接政府补贴培训项目"]
+    );
     // Next quarter: the ban is in force, no new ban starts.
     // The export holds no claims after 2026Q3: the later quarters are evaluated for the ledger.
     evaluate_incomplete(dir.path(), "export", "2026Q4", "q4", Some("q3"));
@@ -159,6 +162,37 @@ fn a_ban_persists_for_four_quarters_then_expires() {
 }
 
 #[test]
+fn a_ban_extending_one_in_force_is_one_ledger_row_with_both_reasons_in_the_runs_language() {
+    let dir = temp_dir();
+    let mut fixture = breaching_cohort();
+    fixture.add(Table::Sanctions, &[("from_quarter", "2026Q1"), ("until_quarter", "2026Q4"), ("reason", "局里的处罚决定")]);
+    fixture.write(&dir.path().join("export"));
+    evaluate(dir.path(), "export", "2026Q3", "q3", None);
+    evaluate_with(dir.path(), "export", "2026Q3", "q3en", None, &["--lang", "en"]);
+    // The bureau's ban 2026Q1–2026Q4 and the engine's new one 2026Q4–2027Q3 are one ban.
+    let columns = ["institution_id", "kind", "from_quarter", "until_quarter", "reason_code", "reason"];
+    assert_eq!(
+        rows(&read_parquet(&dir.path().join("q3/sanctions.parquet")), &columns),
+        vec!["I1 | ban | 2026Q1 | 2027Q3 | text+rules.ledger.tier_d | 局里的处罚决定；2026Q3 信用评级为 D 级（不达标）：2026Q4–2027Q3 禁止承接政府补贴培训项目"]
+    );
+    assert_eq!(
+        rows(&read_parquet(&dir.path().join("q3en/sanctions.parquet")), &["reason"]),
+        vec!["局里的处罚决定; tier D in 2026Q3: banned from government training projects 2026Q4–2027Q3"]
+    );
+    let ledger = read_parquet(&dir.path().join("q3/sanctions.parquet"));
+    let args = ledger.column("reason_args").unwrap().list().unwrap().get_as_series(0).unwrap();
+    let args: Vec<&str> = args.str().unwrap().iter().map(|v| v.unwrap()).collect();
+    assert_eq!(args, ["局里的处罚决定", "2026Q3", "2026Q4", "2027Q3"]);
+    // The next quarter reads the ledger back with its codes: still one row, its reasons rendered
+    // in that run's language (English here, though the previous run wrote Chinese).
+    evaluate_with(dir.path(), "export", "2026Q4", "q4", Some("q3"), &["--allow-incomplete", "--lang", "en"]);
+    assert_eq!(
+        rows(&read_parquet(&dir.path().join("q4/sanctions.parquet")), &["from_quarter", "until_quarter", "reason"]),
+        vec!["2026Q1 | 2027Q3 | 局里的处罚决定; tier D in 2026Q3: banned from government training projects 2026Q4–2027Q3"]
+    );
+}
+
+#[test]
 fn a_confirmed_fraud_disqualifies_and_recovers() {
     let dir = temp_dir();
     let mut fixture = cohort(20, 15);
@@ -170,7 +204,13 @@ fn a_confirmed_fraud_disqualifies_and_recovers() {
     let recoveries = read_parquet(&dir.path().join("run/recoveries.parquet"));
     assert_eq!(rows(&recoveries, &["claim_id", "enrollment_id", "institution_id", "rules", "amount"]), vec!["null | null | I1 | DECISION | 5000.00"]);
     let ledger = read_parquet(&dir.path().join("run/sanctions.parquet"));
-    assert_eq!(rows(&ledger, &["kind", "from_quarter", "until_quarter"]), vec!["disqualified | 2026Q3 | null"]);
+    assert_eq!(
+        rows(&ledger, &["kind", "from_quarter", "until_quarter", "reason"]),
+        vec!["disqualified | 2026Q3 | null | 2026Q3 信用评级为 X 级：自 2026Q3 起取消培训资格"]
+    );
+    let flags = read_parquet(&dir.path().join("run/flags.parquet"));
+    let decision: Vec<String> = rows(&flags, &["flag_id", "amount_at_risk", "evidence"]).into_iter().filter(|r| r.starts_with("DECISION:")).collect();
+    assert_eq!(decision, vec!["DECISION:I1@2026-08-15 | 5000.00 | 2026-08-15 认定骗取补贴资金，认定骗取金额 5000.00 元"]);
 
     // Without a stated amount: every paid line of the last four quarters, at its paid share.
     let dir = temp_dir();

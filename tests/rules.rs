@@ -11,6 +11,7 @@ use traincredit::ingest::{self, contract::Table};
 use traincredit::person::Pseudonymiser;
 use traincredit::policy::Policy;
 use traincredit::rules::{self, Findings};
+use traincredit::vocab::Lang;
 
 fn evaluate_with(fixture: &Fixture, policy: &Policy, quarter: &str) -> Findings {
     let dir = temp_dir();
@@ -28,9 +29,14 @@ fn breaches(findings: &Findings) -> Vec<String> {
     rows(&findings.line_flags, &["rule", "line_id", "part_fen"])
 }
 
+/// The evidence of rule `rule`'s flags, rendered in English from its code and arguments.
 fn evidence(findings: &Findings, rule: &str) -> Vec<String> {
-    let flags = &findings.line_flags;
-    texts(flags, "rule").iter().zip(texts(flags, "evidence")).filter(|(r, _)| *r == rule).map(|(_, e)| e).collect()
+    evidence_in(findings, rule, Lang::En)
+}
+
+fn evidence_in(findings: &Findings, rule: &str, lang: Lang) -> Vec<String> {
+    let flags = traincredit::report::texts::render(findings.line_flags.clone(), "evidence", lang).unwrap();
+    texts(&flags, "rule").iter().zip(texts(&flags, "evidence")).filter(|(r, _)| *r == rule).map(|(_, e)| e).collect()
 }
 
 fn money(frame: &polars::prelude::DataFrame) -> Vec<String> {
@@ -66,6 +72,17 @@ fn r04_ages_16_and_60_pass_15_and_61_do_not() {
     let findings = evaluate(&fixture);
     assert_eq!(breaches(&findings), vec!["R04 | C3/E3 | 100000", "R04 | C5/E5 | 100000"]);
     assert_eq!(evidence(&findings, "R04"), vec!["age 15 on enrolled_on 2026-06-25 (allowed 16–60)", "age 61 on enrolled_on 2026-06-25 (allowed 16–60)"]);
+    assert_eq!(
+        evidence_in(&findings, "R04", Lang::Zh),
+        vec!["报名日 2026-06-25 时年龄 15 岁（允许 16–60 岁）", "报名日 2026-06-25 时年龄 61 岁（允许 16–60 岁）"]
+    );
+    // The table keeps the code and the arguments in the message's order, not the sentence.
+    assert_eq!(rows(&findings.line_flags, &["evidence_code"]), vec!["rules.r04.age"; 2]);
+    let lists = findings.line_flags.column("evidence_args").unwrap().list().unwrap().clone();
+    let args: Vec<String> = (0..lists.len())
+        .map(|i| lists.get_as_series(i).unwrap().str().unwrap().iter().map(|v| v.unwrap().to_string()).collect::<Vec<_>>().join(","))
+        .collect();
+    assert_eq!(args, vec!["15,2026-06-25,16,60", "61,2026-06-25,16,60"]);
 }
 
 #[test]
@@ -100,6 +117,10 @@ fn r06_exactly_80_percent_is_enough_one_second_less_is_not() {
             "attended 31.9 h of 40 h planned (79.9% < 80%) between 2026-07-01 and 2026-07-10",
             "attended 24.0 h of 40 h planned (60.0% < 80%) between 2026-07-01 and 2026-07-10",
         ]
+    );
+    assert_eq!(
+        evidence_in(&findings, "R06", Lang::Zh)[0],
+        "2026-07-01 至 2026-07-10 期间出勤 31.9 小时，计划 40 小时（出勤率 79.9%，低于 80%）"
     );
 }
 
@@ -147,6 +168,7 @@ fn r02_a_fourth_training_line_in_a_year_and_duplicates_do_not_count() {
     // Counted: C1, C2, C3; C1b is a duplicate and does not count, so C4 is the fourth line.
     assert_eq!(breaches(&findings), vec!["R01 | C1b/E1 | 100000", "R02 | C4/E4 | 100000", "R02 | C5/E5 | 100000"]);
     assert!(evidence(&findings, "R02")[0].ends_with("already has 3 training lines in 2026 (cap 3 a year)"), "{:?}", evidence(&findings, "R02"));
+    assert!(evidence_in(&findings, "R02", Lang::Zh)[0].ends_with(" 在 2026 年已有 3 条培训申领明细（每年上限 3 条）"), "{:?}", evidence_in(&findings, "R02", Lang::Zh));
 }
 
 #[test]
@@ -172,6 +194,10 @@ fn r03_wrong_check_character_and_malformed_ids_but_not_hashes_or_a_final_x() {
             "raw ID number with a wrong check character (ISO 7064 MOD 11-2)",
             "person id is neither an 18-character ID number nor a 64-hex hash",
         ]
+    );
+    assert_eq!(
+        evidence_in(&findings, "R03", Lang::Zh),
+        vec!["身份证号码的校验码错误（GB 11643 校验规则）", "人员标识既不是 18 位身份证号码，也不是 64 位十六进制哈希值"]
     );
 }
 
@@ -209,6 +235,9 @@ fn r05_r07_r11_r12_with_recoveries_at_the_paid_share() {
     assert_eq!(evidence(&findings, "R07"), vec!["enrollment E9 is missing from the export or was rejected on reading"]);
     assert_eq!(evidence(&findings, "R11"), vec!["line 1000.01 above the class's standard 1000.00"]);
     assert_eq!(evidence(&findings, "R12"), vec!["class K2 started 2026-07-01, before I2 was licensed on 2026-07-05"]);
+    assert_eq!(evidence_in(&findings, "R07", Lang::Zh), vec!["报名 E9 不在导出数据中，或读取时已被拒收"]);
+    assert_eq!(evidence_in(&findings, "R11", Lang::Zh), vec!["申领金额 1000.01 元超过班级补贴标准 1000.00 元"]);
+    assert_eq!(evidence_in(&findings, "R12", Lang::Zh), vec!["班级 K2 于 2026-07-01 开班，早于 I2 取得办学许可的日期 2026-07-05"]);
 }
 
 fn policy_with_wage(dir: &Path, district: &str, wage: &str) -> Policy {
@@ -246,6 +275,10 @@ fn r08_allowance_cap_rounds_half_up_and_counts_earlier_days() {
         evidence(&findings, "R08")[0],
         "amount 50.00 above the cap 40.21 = 60% × minimum wage 2010.25 ÷ 30 × 1 allowed day(s) (5 claimed, 29 paid before)"
     );
+    assert_eq!(
+        evidence_in(&findings, "R08", Lang::Zh)[0],
+        "申领金额 50.00 元超过上限 40.21 元（= 60% × 最低工资 2010.25 元 ÷ 30 × 核定 1 天；申领 5 天，此前已付 29 天）"
+    );
     assert_eq!(money(&findings.holds), vec!["L3 | E3 | I1 | R08 | 4000"]);
 }
 
@@ -270,7 +303,9 @@ fn r10_claims_in_the_first_and_last_quarter_of_a_ban() {
     fixture.add(Table::Sanctions, &[("from_quarter", "2026Q3"), ("until_quarter", "2026Q4")]);
     let in_first = evaluate(&fixture);
     assert_eq!(breaches(&in_first), vec!["R10 | C1/E1 | 100000"]);
-    assert_eq!(evidence(&in_first, "R10"), vec!["claim submitted 2026-07-20 (2026Q3) while I1 is under a ban sanction 2026Q3–2026Q4 (test)"]);
+    assert_eq!(evidence(&in_first, "R10"), vec!["claim submitted 2026-07-20 (2026Q3) while I1 is under a ban 2026Q3–2026Q4"]);
+    assert_eq!(evidence_in(&in_first, "R10", Lang::Zh), vec!["申领提交于 2026-07-20（2026Q3），其时 I1 处于禁止承接政府补贴培训期（2026Q3–2026Q4）"]);
+    assert_eq!(rows(&in_first.line_flags, &["evidence_code"]), vec!["rules.r10.ban"]);
     let mut last = Fixture::clean();
     last.add(Table::Sanctions, &[("from_quarter", "2026Q2"), ("until_quarter", "2026Q3")]);
     assert_eq!(breaches(&evaluate(&last)), vec!["R10 | C1/E1 | 100000"]);
@@ -328,15 +363,25 @@ fn procedural_findings_p01_to_p04() {
         vec![
             "P01 | I1 | claim | C2",
             "P02 | I1 | class | K3",
-            "P03 | I1 | enrollment | E1+E7",
-            "P03 | I2 | enrollment | E1+E7",
+            "P03 | I1 | enrollment | E1+E7@I1",
+            "P03 | I2 | enrollment | E1+E7@I2",
             "P04 | I1 | claim | C3",
         ]
     );
-    let evidence = texts(&findings.procedural, "evidence");
+    let rendered = |lang| texts(&traincredit::report::texts::render(findings.procedural.clone(), "evidence", lang).unwrap(), "evidence");
+    let (evidence, chinese) = (rendered(Lang::En), rendered(Lang::Zh));
     assert_eq!(evidence[1], "class has 2 enrollments for 1 seats");
+    assert_eq!(chinese[1], "班级报名 2 人，超过额定的 1 人");
     assert!(evidence[2].ends_with("at 2026-07-02 08:00:00 (E1 of I1) and at 2026-07-02 08:30:00 (E7 of I2), 1800 s apart"), "{}", evidence[2]);
+    assert!(
+        chinese[2].ends_with("于 2026-07-02 08:00:00 在 I1 签到（报名 E1），又于 2026-07-02 08:30:00 在 I2 签到（报名 E7），相隔 1800 秒"),
+        "{}",
+        chinese[2]
+    );
+    assert_eq!(evidence[2], evidence[3], "one pair, charged to both institutions, with the same evidence");
     assert_eq!(evidence[4], "amount 1500.00 but its lines sum to 1000.00; headcount 2 but 1 line(s)");
+    assert_eq!(chinese[4], "申领金额 1500.00 元，但明细合计 1000.00 元；申领人数 2 人，但明细为 1 条");
+    assert_eq!(chinese[0], "报销制培训申领于 2026-07-09 提交，早于班级 K1 的结业日期 2026-07-10");
 }
 
 #[test]
@@ -357,4 +402,92 @@ fn a_hashed_export_is_judged_by_pseudonym_without_ages() {
     // No R03 (a hash is a valid form) and no R04 (no birth date), but the duplicate is found.
     assert_eq!(breaches(&findings), vec!["R01 | C2/E1 | 100000"]);
     assert!(evidence(&findings, "R01")[0].starts_with("person abababababab already has training line C1/E1"), "{:?}", evidence(&findings, "R01"));
+    assert!(
+        evidence_in(&findings, "R01", Lang::Zh)[0].starts_with("人员 abababababab 已有同一职业 4-10-01-06、4 级的培训申领明细 C1/E1（此前共 1 条）"),
+        "{:?}",
+        evidence_in(&findings, "R01", Lang::Zh)
+    );
+}
+
+/// `flags.parquet` of a run with no signals, its evidence rendered in `lang`.
+fn flags_table(findings: &Findings, lang: Lang) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    let no_signals = df!(
+        "flag_id" => Vec::<String>::new(), "kind" => Vec::<String>::new(), "rule" => Vec::<String>::new(),
+        "severity" => Vec::<String>::new(), "institution_id" => Vec::<String>::new(), "entity_kind" => Vec::<String>::new(),
+        "entity_id" => Vec::<String>::new(), "amount_fen" => Vec::<i64>::new(), "evidence" => Vec::<String>::new(),
+        "overturned" => Vec::<bool>::new()
+    )
+    .unwrap();
+    let flags = traincredit::report::tables::flags(findings, &no_signals, &Policy::defaults().unwrap(), "2026Q3".parse().unwrap()).unwrap();
+    traincredit::report::texts::render(flags, "evidence", lang).unwrap()
+}
+
+#[test]
+fn a_fraud_decision_flag_carries_the_money_it_recovers() {
+    // A stated amount: the flag shows it, as the recoveries' DECISION row does.
+    let mut fixture = Fixture::clean();
+    fixture.add(Table::CaseDecisions, &[("finding", "fraud_confirmed"), ("amount_defrauded", "12345.67"), ("note", "伪造签到记录")]);
+    let findings = evaluate(&fixture);
+    let columns = ["flag_id", "kind", "severity", "entity_id", "amount_at_risk", "evidence"];
+    assert_eq!(
+        rows(&flags_table(&findings, Lang::Zh), &columns),
+        vec!["DECISION:I1@2026-08-01 | decision | high | I1 | 12345.67 | 2026-08-01 认定骗取补贴资金，认定骗取金额 12345.67 元；调查说明：伪造签到记录"]
+    );
+    assert_eq!(
+        rows(&flags_table(&findings, Lang::En), &["evidence"]),
+        vec!["fraud_confirmed decided on 2026-08-01, amount defrauded 12345.67; investigator's note: 伪造签到记录"]
+    );
+    assert_eq!(rows(&findings.recoveries, &["institution_id", "rules", "amount_fen"]), vec!["I1 | DECISION | 1234567"]);
+
+    // No amount stated: the decision reclaims the paid lines of Q−3 … Q in full, C1's 1000.00.
+    let mut fixture = Fixture::clean();
+    fixture.add(Table::CaseDecisions, &[("finding", "fraud_confirmed")]);
+    let findings = evaluate(&fixture);
+    assert_eq!(money(&findings.recoveries), vec!["C1 | E1 | I1 | DECISION | 100000"]);
+    let flags = flags_table(&findings, Lang::Zh);
+    assert_eq!(
+        rows(&flags, &columns),
+        vec!["DECISION:I1@2026-08-01 | decision | high | I1 | 1000.00 | 2026-08-01 认定骗取补贴资金，未认定具体金额：2025-10-01 至 2026-09-30 提交的 1 条已付申领明细全额追缴"]
+    );
+    assert_eq!(
+        rows(&flags_table(&findings, Lang::En), &["evidence"]),
+        vec!["fraud_confirmed decided on 2026-08-01, no amount stated: 1 paid claim line(s) submitted 2025-10-01–2026-09-30 reclaimed in full"]
+    );
+}
+
+#[test]
+fn flags_keep_codes_and_render_notes_in_the_runs_language() {
+    // R05 on a rejected claim: flagged, no money, and the note says why.
+    let mut fixture = Fixture::clean();
+    fixture.clear(Table::Claims).add(Table::Claims, &[("status", "rejected"), ("paid_amount", "null")]);
+    fixture.clear(Table::Enrollments).add(Table::Enrollments, &[("completed", "false"), ("person_id", id_number("1990-01-01", 1).as_str())]);
+    let findings = evaluate(&fixture);
+    let columns = ["flag_id", "amount_at_risk", "evidence_code", "evidence_note_code", "evidence"];
+    assert_eq!(
+        rows(&flags_table(&findings, Lang::Zh), &columns),
+        vec!["R05:C1/E1 | 0.00 | rules.r05.not_completed | rules.note.claim_rejected | 报名 E1 未完成培训（结业标记为否）；该申领已被驳回：不涉及资金"]
+    );
+    assert_eq!(
+        rows(&flags_table(&findings, Lang::En), &["evidence"]),
+        vec!["enrollment E1 did not complete its class (completed = false); claim rejected: no money at stake"]
+    );
+}
+
+#[test]
+fn an_appeal_overturns_one_side_of_a_p03_pair_or_the_whole_pair() {
+    let with_appeal = |entity: &str| {
+        let mut fixture = Fixture::clean();
+        // E1's person also signs in at I2's class 30 minutes after a check-in at I1.
+        fixture
+            .add(Table::Institutions, &[("institution_id", "I2")])
+            .add(Table::Classes, &[("class_id", "K4"), ("institution_id", "I2"), ("occupation_code", "4-10-01-05")])
+            .add(Table::Enrollments, &[("enrollment_id", "E7"), ("class_id", "K4"), ("person_id", id_number("1990-01-01", 1).as_str())])
+            .add(Table::Attendance, &[("enrollment_id", "E7"), ("check_in", "2026-07-02 08:30:00"), ("check_out", "2026-07-02 10:30:00")])
+            .add(Table::Appeals, &[("rule", "P03"), ("entity_id", entity)]);
+        rows(&evaluate(&fixture).procedural, &["rule", "institution_id", "entity_id", "overturned"])
+    };
+    assert_eq!(with_appeal("E1+E7@I2"), vec!["P03 | I1 | E1+E7@I1 | false", "P03 | I2 | E1+E7@I2 | true"]);
+    assert_eq!(with_appeal("E1+E7"), vec!["P03 | I1 | E1+E7@I1 | true", "P03 | I2 | E1+E7@I2 | true"]);
+    assert_eq!(with_appeal("E7+E1"), vec!["P03 | I1 | E1+E7@I1 | false", "P03 | I2 | E1+E7@I2 | false"]);
 }

@@ -106,7 +106,9 @@ fn planted_lines(truth: &serde_json::Value, quarter: &str) -> BTreeMap<String, S
 fn procedural(findings: &Findings) -> BTreeSet<String> {
     let rules = texts(&findings.procedural, "rule");
     let entities = texts(&findings.procedural, "entity_id");
-    rules.into_iter().zip(entities).map(|(rule, entity)| format!("{rule}:{entity}")).collect()
+    // A P03 finding is charged to each side under its own entity (`E1+E7@I1`); truth.json names
+    // the pair once.
+    rules.into_iter().zip(entities).map(|(rule, entity)| format!("{rule}:{}", traincredit::rules::procedural::pair_of(&entity))).collect()
 }
 
 fn planted_procedural(truth: &serde_json::Value, quarter: &str) -> BTreeSet<String> {

@@ -7,6 +7,7 @@ pub mod publication;
 pub mod signals;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::vocab::{RuleId, Severity};
 use publication::PublicationConfig;
 use signals::SignalsConfig;
 use rust_decimal::Decimal;
@@ -116,8 +117,33 @@ pub struct RuleSetting {
     /// The rule's name in the policy (e.g. `duplicate_subsidy`).
     pub name: String,
     pub enabled: bool,
-    /// `low`, `medium` or `high`.
-    pub severity: String,
+    /// `low`, `medium` or `high` (anything else is refused when the file is read).
+    pub severity: Severity,
+}
+
+/// `rules.toml`'s sections keyed by rule id. Read with text keys first, so that an unknown or a
+/// missing rule is one problem among all the others (listed with the known ids), not the end
+/// of reading; `DECISION` is no rule of the file.
+fn typed_rule_settings(read: BTreeMap<String, RuleSetting>, problems: &mut Vec<String>) -> BTreeMap<RuleId, RuleSetting> {
+    let configurable: Vec<RuleId> = RuleId::ALL.iter().copied().filter(|id| id.configurable()).collect();
+    for id in &configurable {
+        if !read.contains_key(id.as_str()) {
+            problems.push(format!("rules.toml: rule {id} is missing"));
+        }
+    }
+    let mut typed = BTreeMap::new();
+    for (text, setting) in read {
+        match RuleId::parse(&text).filter(|id| id.configurable()) {
+            Some(id) => {
+                typed.insert(id, setting);
+            }
+            None => {
+                let known: Vec<&str> = configurable.iter().map(|id| id.as_str()).collect();
+                problems.push(format!("rules.toml: unknown rule {text} (known: {})", known.join(", ")));
+            }
+        }
+    }
+    typed
 }
 
 /// One indicator of `indicators.toml`.
@@ -210,7 +236,7 @@ pub struct Actions {
 #[derive(Debug, Clone)]
 pub struct Policy {
     pub rules: Rules,
-    pub rule_settings: BTreeMap<String, RuleSetting>,
+    pub rule_settings: BTreeMap<RuleId, RuleSetting>,
     pub indicators: Indicators,
     pub tiers: Tiers,
     /// `signals.toml`: the risk signals' settings.
@@ -228,10 +254,6 @@ pub struct Policy {
     /// Minimum wages in fen, parsed from `rules.minimum_wage`.
     pub minimum_wage_fen: BTreeMap<String, i64>,
 }
-
-/// Rule ids the engine implements, in order.
-pub const RULE_IDS: [&str; 16] =
-    ["R01", "R02", "R03", "R04", "R05", "R06", "R07", "R08", "R09", "R10", "R11", "R12", "P01", "P02", "P03", "P04"];
 
 impl Policy {
     /// The defaults shipped in the binary (the committed `pipelines/`).
@@ -308,6 +330,9 @@ impl Policy {
         }
         let rules: Option<Rules> = parse("policy.toml", text("policy.toml"), &mut problems);
         let rule_settings: Option<BTreeMap<String, RuleSetting>> = parse("rules.toml", text("rules.toml"), &mut problems);
+        // Checked after every file is parsed, so its problems follow the parse errors of all of them.
+        let mut rule_problems = Vec::new();
+        let rule_settings = rule_settings.map(|read| typed_rule_settings(read, &mut rule_problems));
         let indicators: Option<Indicators> = parse("indicators.toml", text("indicators.toml"), &mut problems);
         let tiers: Option<Tiers> = parse("tiers.toml", text("tiers.toml"), &mut problems);
         let signals = SignalsConfig::from_toml(text("signals.toml"))
@@ -347,6 +372,7 @@ impl Policy {
             hash: hex::encode(whole.finalize()),
             minimum_wage_fen: BTreeMap::new(),
         };
+        problems.extend(rule_problems);
         problems.extend(policy.validate());
         if !problems.is_empty() {
             return Err(ErrorKind::Policy { dir: dir.to_path_buf(), problems }.into());
@@ -400,21 +426,6 @@ impl Policy {
             }
         }
         self.minimum_wage_fen = wages;
-
-        for id in RULE_IDS {
-            match self.rule_settings.get(id) {
-                None => problems.push(format!("rules.toml: rule {id} is missing")),
-                Some(setting) if !["low", "medium", "high"].contains(&setting.severity.as_str()) => {
-                    problems.push(format!("rules.toml: {id}.severity '{}' must be low, medium or high", setting.severity))
-                }
-                Some(_) => {}
-            }
-        }
-        for id in self.rule_settings.keys() {
-            if !RULE_IDS.contains(&id.as_str()) {
-                problems.push(format!("rules.toml: unknown rule {id} (known: {})", RULE_IDS.join(", ")));
-            }
-        }
 
         let mut total_weight = 0.0;
         for (id, indicator) in self.indicators.all() {
@@ -484,13 +495,13 @@ impl Policy {
     }
 
     /// Whether rule `id` runs.
-    pub fn enabled(&self, id: &str) -> bool {
-        self.rule_settings.get(id).is_some_and(|setting| setting.enabled)
+    pub fn enabled(&self, id: RuleId) -> bool {
+        self.rule_settings.get(&id).is_some_and(|setting| setting.enabled)
     }
 
-    /// The severity of rule `id`'s flags.
-    pub fn severity(&self, id: &str) -> &str {
-        self.rule_settings.get(id).map(|setting| setting.severity.as_str()).unwrap_or("medium")
+    /// The severity of rule `id`'s flags (`DECISION`, which `rules.toml` does not set: medium).
+    pub fn severity(&self, id: RuleId) -> Severity {
+        self.rule_settings.get(&id).map(|setting| setting.severity).unwrap_or(Severity::Medium)
     }
 }
 
@@ -572,7 +583,8 @@ mod tests {
         assert_eq!(policy.indicators.pass_rate.weight, 25.0);
         assert_eq!(policy.tiers.cutoffs.a, 85.0);
         assert_eq!(policy.hash.len(), 64);
-        assert!(policy.enabled("R01") && policy.enabled("P04"));
+        assert!(policy.enabled(RuleId::R01) && policy.enabled(RuleId::P04));
+        assert_eq!((policy.severity(RuleId::R01), policy.severity(RuleId::R11), policy.severity(RuleId::Decision)), (Severity::High, Severity::Low, Severity::Medium));
     }
 
     #[test]
@@ -604,6 +616,22 @@ mod tests {
                 "rules.toml: unknown rule R99 (known: R01, R02, R03, R04, R05, R06, R07, R08, R09, R10, R11, R12, P01, P02, P03, P04)".to_string(),
                 "indicators.toml: completion_rate.target 0.5 must be above its floor 0.6".to_string(),
                 "tiers.toml: cutoffs must satisfy 0 ≤ c ≤ b ≤ a ≤ 100 (found c 60, b 70, a 55)".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_severity_or_a_rule_outside_the_vocabulary_is_refused() {
+        let found = problems(texts_with("rules.toml", ("[R11]\nname = \"over_standard\"\nenabled = true\nseverity = \"low\"", "[R11]\nname = \"over_standard\"\nenabled = true\nseverity = \"urgent\"")));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("rules.toml: unknown severity 'urgent' (expected one of low, medium, high)"), "{}", found[0]);
+        // DECISION is a finding of a case decision, not a rule a bureau switches on or off.
+        let found = problems(texts_with("rules.toml", ("[R12]", "[DECISION]")));
+        assert_eq!(
+            found,
+            vec![
+                "rules.toml: rule R12 is missing".to_string(),
+                "rules.toml: unknown rule DECISION (known: R01, R02, R03, R04, R05, R06, R07, R08, R09, R10, R11, R12, P01, P02, P03, P04)".to_string(),
             ]
         );
     }

@@ -5,6 +5,7 @@
 //! order; the previous run (`--previous`) supplies previous tiers for the C→A guard.
 
 pub mod budget;
+mod ledger;
 pub mod score;
 
 use crate::columns as c;
@@ -20,9 +21,10 @@ use polars::prelude::*;
 use crate::vocab::messages::rating as m;
 use crate::vocab::{Action, IndicatorId, Lang, Message};
 use score::{Deductions, Disqualification, LeadStanding, Tier, TierInputs, TierRule};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 pub use crate::features::indicators::{IndicatorTable, INDICATORS};
+pub use ledger::updated_ledger;
 
 /// What the previous run said about an institution.
 #[derive(Debug, Clone, PartialEq)]
@@ -392,54 +394,6 @@ fn tier_rule_args(ratings: &[Rating]) -> Result<Column> {
         builder.append_values_iter(stored.iter().map(String::as_str));
     }
     Ok(builder.finish().into_series().into_column())
-}
-
-/// The ledger after this quarter: every standing sanction carried forward, a `ban` Q+1 … Q+n
-/// for each new tier D, a `disqualified` sanction from Q for each new tier X.
-pub fn updated_ledger(ledger: &BTreeMap<(String, String, Quarter), Sanction>, ratings: &[Rating], quarter: Quarter) -> Result<DataFrame> {
-    let mut rows = ledger.clone();
-    for rating in ratings {
-        let key_ban = (rating.institution_id.clone(), "ban".to_string(), quarter.offset(1));
-        if rating.tier == Tier::D && rating.new_ban {
-            rows.insert(
-                key_ban,
-                Sanction { kind: "ban".into(), from: quarter.offset(1), until: rating.banned_until, reason: Some(format!("tier D in {quarter}: {}", rating.tier_rule)) },
-            );
-        }
-        if rating.tier == Tier::X {
-            let already = rows.iter().any(|((id, kind, _), s)| id == &rating.institution_id && kind == "disqualified" && s.covers(quarter));
-            if !already {
-                rows.insert(
-                    (rating.institution_id.clone(), "disqualified".into(), quarter),
-                    Sanction { kind: "disqualified".into(), from: quarter, until: None, reason: Some(format!("tier X in {quarter}: {}", rating.tier_rule)) },
-                );
-            }
-        }
-    }
-    let height = rows.len();
-    let mut ids = Vec::with_capacity(height);
-    let mut kinds = Vec::with_capacity(height);
-    let mut froms = Vec::with_capacity(height);
-    let mut untils = Vec::with_capacity(height);
-    let mut reasons = Vec::with_capacity(height);
-    for ((id, kind, from), sanction) in rows {
-        ids.push(id);
-        kinds.push(kind);
-        froms.push(from.to_string());
-        untils.push(sanction.until.map(|q| q.to_string()));
-        reasons.push(sanction.reason);
-    }
-    DataFrame::new(
-        height,
-        vec![
-            Column::new(c::INSTITUTION_ID.into(), ids),
-            Column::new(c::KIND.into(), kinds),
-            Column::new(c::FROM_QUARTER.into(), froms),
-            Column::new(c::UNTIL_QUARTER.into(), untils),
-            Column::new(c::REASON.into(), reasons),
-        ],
-    )
-    .context("building the sanctions ledger")
 }
 
 /// Quarters of history a run carries forward (for trends and migration matrices).

@@ -20,7 +20,6 @@ use crate::error::{Error, PolarsContext, Result};
 use crate::report::data::{read_table, Cells};
 use crate::report::html;
 use crate::report::text::{self, escape, Lang};
-use crate::vocab::messages;
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
@@ -46,13 +45,11 @@ impl ByInstitution {
     fn read(run: &Path, name: &str, lang: Lang) -> Result<ByInstitution> {
         let path = run.join(name);
         let mut frame = if path.is_file() { read_table(&path)? } else { DataFrame::empty() };
-        if frame.get_column_index("evidence_code").is_some() && frame.get_column_index("evidence_args").is_some() {
-            let rendered = messages::render_column(&frame, "evidence_code", "evidence_args", lang, "evidence").context(name)?;
-            match frame.get_column_index("evidence") {
-                Some(position) => frame.replace_column(position, rendered).map(|_| ()),
-                None => frame.with_column(rendered).map(|_| ()),
+        // The text columns in the page's language, from the codes a run keeps beside them.
+        for text in ["evidence", "reason"] {
+            if frame.get_column_index(&format!("{text}_code")).is_some() && frame.get_column_index(&format!("{text}_args")).is_some() {
+                frame = super::texts::render(frame, text, lang)?;
             }
-            .context(name)?;
         }
         let mut rows: HashMap<String, Vec<usize>> = HashMap::new();
         if frame.height() > 0 {

@@ -10,6 +10,10 @@ use crate::ingest::Export;
 use crate::money;
 use crate::policy::Policy;
 use crate::query::CollectStreaming;
+use crate::vocab::messages::rules as m;
+use crate::vocab::RuleId;
+use super::evidence::{self, Stored};
+use super::line_rules::{breach_column, evidence_columns, part_column};
 use polars::prelude::*;
 // foldhash, not std's SipHash: the keys hold 64-character pseudonyms.
 use foldhash::{HashMap, HashMapExt};
@@ -46,7 +50,7 @@ pub type Qualification<'a> = (u32, &'a str, i64);
 pub struct Verdict {
     pub line_id: String,
     pub part_fen: i64,
-    pub evidence: String,
+    pub evidence: Stored,
 }
 
 /// Allocates passes to lines in order and judges the lines in scope. A line of a rejected claim
@@ -72,12 +76,15 @@ pub fn judge(lines: &[AppraisalLine], passes: &HashMap<Qualification, Vec<Pass>>
             None => Some(Verdict {
                 line_id: line.line_id.to_string(),
                 part_fen: line.amount_fen,
-                evidence: format!(
-                    "no qualifying pass in {} level {} on or before the claim ({} pass(es) on record, all later or already used)",
-                    qualification.1,
-                    qualification.2,
-                    candidates.len()
-                ),
+                // "All later or already used" says nothing when there is none at all.
+                evidence: if candidates.is_empty() {
+                    Stored::new(&m::R09_NO_PASS_ON_RECORD, &[("occupation", qualification.1), ("level", &qualification.2.to_string())])
+                } else {
+                    Stored::new(
+                        &m::R09_NO_PASS,
+                        &[("occupation", qualification.1), ("level", &qualification.2.to_string()), ("passes", &candidates.len().to_string())],
+                    )
+                },
             }),
             Some((_, pass)) => {
                 let percent = if line.key_industry {
@@ -89,12 +96,15 @@ pub fn judge(lines: &[AppraisalLine], passes: &HashMap<Qualification, Vec<Pass>>
                 (line.amount_fen > cap).then(|| Verdict {
                     line_id: line.line_id.to_string(),
                     part_fen: line.amount_fen - cap,
-                    evidence: format!(
-                        "amount {} above the cap {} = {percent}% of the fee {} of pass {}",
-                        money::yuan(line.amount_fen),
-                        money::yuan(cap),
-                        money::yuan(pass.fee_fen),
-                        pass.assessment_id
+                    evidence: Stored::new(
+                        &m::R09_OVER_CAP,
+                        &[
+                            ("amount", &money::yuan(line.amount_fen)),
+                            ("cap", &money::yuan(cap)),
+                            ("percent", &percent.to_string()),
+                            ("fee", &money::yuan(pass.fee_fen)),
+                            ("assessment", pass.assessment_id),
+                        ],
                     ),
                 })
             }
@@ -104,7 +114,7 @@ pub fn judge(lines: &[AppraisalLine], passes: &HashMap<Qualification, Vec<Pass>>
     verdicts
 }
 
-/// R09 over the export: `line_id`, `R09`, `R09_part`, `R09_evidence` for lines in breach.
+/// R09 over the export: `line_id`, `R09`, `R09_part` and R09's evidence columns for lines in breach.
 /// `history`: every claim line, in line order (`features::lines::history`).
 pub fn r09_appraisal_cap(export: &Export, history: &DataFrame, policy: &Policy) -> Result<DataFrame> {
     let lines_frame = appraisal_frame(history)?;
@@ -114,14 +124,17 @@ pub fn r09_appraisal_cap(export: &Export, history: &DataFrame, policy: &Policy) 
     let verdicts = judge(&lines, &passes, policy);
     let ids: Vec<&str> = verdicts.iter().map(|v| v.line_id.as_str()).collect();
     let parts: Vec<i64> = verdicts.iter().map(|v| v.part_fen).collect();
-    let evidence: Vec<&str> = verdicts.iter().map(|v| v.evidence.as_str()).collect();
+    let said: Vec<Stored> = verdicts.iter().map(|v| v.evidence.clone()).collect();
+    let [code, args] = evidence_columns(RuleId::R09);
+    let [code, args] = evidence::columns(&code, &args, &said).context("building R09's evidence")?;
     DataFrame::new(
         verdicts.len(),
         vec![
             Column::new(c::LINE_ID.into(), ids),
-            Column::new("R09".into(), vec![true; verdicts.len()]),
-            Column::new("R09_part".into(), parts),
-            Column::new("R09_evidence".into(), evidence),
+            Column::new(breach_column(RuleId::R09).into(), vec![true; verdicts.len()]),
+            Column::new(part_column(RuleId::R09).into(), parts),
+            code,
+            args,
         ],
     )
     .context("building R09's verdicts")
@@ -254,7 +267,8 @@ mod tests {
         assert_eq!(within, vec![]);
         let above = judge(&[line("a", 10, 24002, true, false)], &passes(&[("x", 5, 30001)]), &policy);
         assert_eq!(above[0].part_fen, 1);
-        assert_eq!(above[0].evidence, "amount 240.02 above the cap 240.01 = 80% of the fee 300.01 of pass x");
+        assert_eq!(above[0].evidence.render(crate::vocab::Lang::En), "amount 240.02 above the cap 240.01 = 80% of the fee 300.01 of pass x");
+        assert_eq!(above[0].evidence.render(crate::vocab::Lang::Zh), "申领金额 240.02 元超过上限 240.01 元（= 鉴定 x 的费用 300.01 元 × 80%）");
         // Key industry: 90% of 300.00 = 270.00.
         let key = judge(&[line("a", 10, 28000, true, true)], &passes(&[("x", 5, 30000)]), &policy);
         assert_eq!(key[0].part_fen, 1000);
@@ -273,8 +287,15 @@ mod tests {
     #[test]
     fn a_pass_after_the_claim_does_not_qualify_and_exam_on_the_day_does() {
         let policy = Policy::defaults().unwrap();
+        let none = judge(&[line("a", 10, 100, true, false)], &passes(&[]), &policy);
+        assert_eq!(none[0].evidence.render(crate::vocab::Lang::Zh), "该人员没有职业 4-10-01-06、4 级的鉴定合格记录");
+        assert_eq!(none[0].evidence.render(crate::vocab::Lang::En), "no pass in 4-10-01-06 level 4 on record for the person");
         let later = judge(&[line("a", 10, 100, true, false)], &passes(&[("x", 11, 30000)]), &policy);
         assert_eq!(later.len(), 1);
+        assert_eq!(
+            later[0].evidence.render(crate::vocab::Lang::Zh),
+            "申领日及之前没有职业 4-10-01-06、4 级可用的鉴定合格记录（共有 1 条合格记录，均晚于申领或已被使用）"
+        );
         let same_day = judge(&[line("a", 10, 100, true, false)], &passes(&[("x", 10, 30000)]), &policy);
         assert!(same_day.is_empty());
     }

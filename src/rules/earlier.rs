@@ -144,7 +144,7 @@ pub fn earlier_lines_in_scope(history: &DataFrame, policy: &Policy) -> Result<Da
         counts_as_earlier: count_iter.next().flatten().unwrap_or(false),
         in_scope: scope_iter.next().flatten().unwrap_or(false),
     });
-    let scoped = count(lines, policy.rules.living_allowance.max_days as i64, policy.enabled("R01"));
+    let scoped = count(lines, policy.rules.living_allowance.max_days as i64, policy.enabled(crate::vocab::RuleId::R01));
     // Rechunked above, so reading one row by its position is direct.
     let line_id = |position: usize| format!("{}/{}", claim_ids.get(position).unwrap_or(""), enrollments.get(position).unwrap_or(""));
     let in_scope = in_scope.fill_null_with_values(false).context(what)?;

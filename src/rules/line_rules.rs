@@ -1,39 +1,43 @@
 //! The rule breaches that are judged from the claim-line fact table alone: R01–R08, R11, R12,
 //! one function each. Every function adds two columns to the table, `Rnn` (the line breaks the
-//! rule) and `Rnn_part` (the part at stake in fen; 0 when not in breach), and hands the
-//! expression of `Rnn_evidence` (readable text with the values that triggered it) to
-//! [`Evidence`], applied once the lines are narrowed to those in scope. R01, R02 and R08 read
+//! rule) and `Rnn_part` (the part at stake in fen; 0 when not in breach), and hands its
+//! evidence (a message code and the values that triggered it, `Rnn_evidence_code` and
+//! `Rnn_evidence_args`, see [`super::evidence`]) to [`Evidence`], applied once the lines are
+//! narrowed to those in scope. R01, R02 and R08 read
 //! what earlier lines hold from the columns [`super::earlier`] added to the table.
 
 use crate::columns as c;
 use crate::features::{short_person, tenths, yuan};
 use crate::policy::Policy;
+use crate::vocab::messages::rules as m;
+use crate::vocab::RuleId;
+use super::evidence::Said;
 use polars::prelude::*;
 
 /// Name of the column holding rule `id`'s breach flag.
-pub fn breach_column(id: &str) -> String {
-    id.to_string()
+pub fn breach_column(id: RuleId) -> String {
+    id.as_str().to_string()
 }
 
 /// Name of the column holding rule `id`'s part at stake, in fen.
-pub fn part_column(id: &str) -> String {
+pub fn part_column(id: RuleId) -> String {
     format!("{id}_part")
 }
 
-/// Name of the column holding rule `id`'s evidence.
-pub fn evidence_column(id: &str) -> String {
-    format!("{id}_evidence")
+/// Names of the columns holding rule `id`'s evidence: its message code and its arguments.
+pub fn evidence_columns(id: RuleId) -> [String; 2] {
+    [format!("{id}_evidence_code"), format!("{id}_evidence_args")]
 }
 
 /// What a rule says about a line, as expressions over the fact table.
 pub struct RuleExprs {
     pub breach: Expr,
     pub part: Expr,
-    pub evidence: Expr,
+    pub evidence: Said,
 }
 
 /// The evidence columns of the rules, kept aside until the lines are narrowed to those in
-/// scope: text is built only for the lines judged, not for all of history.
+/// scope: arguments are built only for the lines judged, not for all of history.
 #[derive(Default)]
 pub struct Evidence {
     pub columns: Vec<Expr>,
@@ -41,11 +45,11 @@ pub struct Evidence {
 
 /// Adds rule `id`'s breach and part columns, and its evidence expression to `evidence`. A null
 /// condition is no breach.
-pub fn apply(lines: LazyFrame, id: &str, rule: RuleExprs, evidence: &mut Evidence) -> LazyFrame {
+pub fn apply(lines: LazyFrame, id: RuleId, rule: RuleExprs, evidence: &mut Evidence) -> LazyFrame {
     let breach = rule.breach.fill_null(lit(false));
-    evidence.columns.push(
-        when(col(&breach_column(id))).then(rule.evidence).otherwise(lit(NULL).cast(DataType::String)).alias(evidence_column(id)),
-    );
+    let [code, args] = evidence_columns(id);
+    evidence.columns.push(when(col(&breach_column(id))).then(rule.evidence.code).otherwise(lit(NULL).cast(DataType::String)).alias(code));
+    evidence.columns.push(rule.evidence.args.alias(args));
     lines.with_columns([
         breach.clone().alias(breach_column(id)),
         when(breach).then(rule.part.cast(DataType::Int64)).otherwise(lit(0i64)).alias(part_column(id)),
@@ -75,25 +79,18 @@ pub fn r01_duplicate_subsidy(lines: LazyFrame, evidence: &mut Evidence) -> LazyF
     let rule = RuleExprs {
         breach: is_training().and(identified).and(col(R01_EARLIER).gt(lit(0i64))),
         part: whole_line(),
-        evidence: concat_str(
-            [
-                lit("person "),
-                short_person(),
-                lit(" already has training line "),
-                col(R01_FIRST),
-                lit(" for occupation "),
-                col(c::OCCUPATION_CODE),
-                lit(" level "),
-                col(c::LEVEL).cast(DataType::String),
-                lit(" ("),
-                col(R01_EARLIER).cast(DataType::String),
-                lit(" earlier line(s) in all)"),
+        evidence: Said::of(
+            &m::R01,
+            &[
+                ("person", short_person()),
+                ("first_line", col(R01_FIRST)),
+                ("occupation", col(c::OCCUPATION_CODE)),
+                ("level", col(c::LEVEL)),
+                ("earlier", col(R01_EARLIER)),
             ],
-            "",
-            false,
         ),
     };
-    apply(lines, "R01", rule, evidence)
+    apply(lines, RuleId::R01, rule, evidence)
 }
 
 /// R02 annual_cap: a training line of a person who already has `max_lines_per_year` earlier
@@ -103,23 +100,11 @@ pub fn r02_annual_cap(lines: LazyFrame, policy: &Policy, evidence: &mut Evidence
     let cap = policy.rules.training.max_lines_per_year as i64;
     let year = col(c::SUBMITTED_ON).dt().year();
     let rule = RuleExprs {
-        breach: is_training().and(col(c::PERSON_ID).is_not_null()).and(col("R01").not()).and(col(R02_EARLIER).gt_eq(lit(cap))),
+        breach: is_training().and(col(c::PERSON_ID).is_not_null()).and(col(&breach_column(RuleId::R01)).not()).and(col(R02_EARLIER).gt_eq(lit(cap))),
         part: whole_line(),
-        evidence: concat_str(
-            [
-                lit("person "),
-                short_person(),
-                lit(" already has "),
-                col(R02_EARLIER).cast(DataType::String),
-                lit(" training lines in "),
-                year.cast(DataType::String),
-                lit(format!(" (cap {cap} a year)")),
-            ],
-            "",
-            false,
-        ),
+        evidence: Said::of(&m::R02, &[("person", short_person()), ("earlier", col(R02_EARLIER)), ("year", year), ("cap", lit(cap))]),
     };
-    apply(lines, "R02", rule, evidence)
+    apply(lines, RuleId::R02, rule, evidence)
 }
 
 /// R03 invalid_person: the enrollment's person_id is neither a raw ID number nor a 64-hex
@@ -129,13 +114,13 @@ pub fn r03_invalid_person(lines: LazyFrame, evidence: &mut Evidence) -> LazyFram
     let rule = RuleExprs {
         breach: col(c::ENROLLMENT_FOUND).and(form.clone().is_in(lit(Series::new("valid".into(), ["raw_valid", "hashed"])).implode(false), false).not()),
         part: whole_line(),
-        evidence: when(form.clone().eq(lit("raw_bad_check")))
-            .then(lit("raw ID number with a wrong check character (ISO 7064 MOD 11-2)"))
-            .when(form.eq(lit("raw_bad_birth_date")))
-            .then(lit("raw ID number whose birth date (characters 7–14) is not a real date"))
-            .otherwise(lit("person id is neither an 18-character ID number nor a 64-hex hash")),
+        evidence: Said::when(
+            form.clone().eq(lit("raw_bad_check")),
+            Said::of(&m::R03_BAD_CHECK, &[]),
+            Said::when(form.eq(lit("raw_bad_birth_date")), Said::of(&m::R03_BAD_BIRTH_DATE, &[]), Said::of(&m::R03_MALFORMED, &[])),
+        ),
     };
-    apply(lines, "R03", rule, evidence)
+    apply(lines, RuleId::R03, rule, evidence)
 }
 
 /// Age in completed years of a birth date on a date.
@@ -158,23 +143,9 @@ pub fn r04_age_out_of_range(lines: LazyFrame, policy: &Policy, evidence: &mut Ev
             .eq(lit("raw_valid"))
             .and(age.clone().lt(minimum.clone()).or(age.clone().gt(maximum.clone()))),
         part: whole_line(),
-        evidence: concat_str(
-            [
-                lit("age "),
-                age.cast(DataType::String),
-                lit(" on enrolled_on "),
-                col(c::ENROLLED_ON).cast(DataType::String),
-                lit(" (allowed "),
-                minimum.cast(DataType::String),
-                lit("–"),
-                maximum.cast(DataType::String),
-                lit(")"),
-            ],
-            "",
-            false,
-        ),
+        evidence: Said::of(&m::R04, &[("age", age), ("enrolled_on", col(c::ENROLLED_ON)), ("min", minimum), ("max", maximum)]),
     };
-    apply(lines, "R04", rule, evidence)
+    apply(lines, RuleId::R04, rule, evidence)
 }
 
 /// R05 not_completed: a training line whose enrollment has completed = false.
@@ -182,9 +153,9 @@ pub fn r05_not_completed(lines: LazyFrame, evidence: &mut Evidence) -> LazyFrame
     let rule = RuleExprs {
         breach: is_training().and(col(c::COMPLETED).not()),
         part: whole_line(),
-        evidence: concat_str([lit("enrollment "), col(c::ENROLLMENT_ID), lit(" did not complete its class (completed = false)")], "", false),
+        evidence: Said::of(&m::R05, &[("enrollment", col(c::ENROLLMENT_ID))]),
     };
-    apply(lines, "R05", rule, evidence)
+    apply(lines, RuleId::R05, rule, evidence)
 }
 
 /// R06 attendance_shortfall: a training line whose attended seconds S within the class dates
@@ -201,24 +172,19 @@ pub fn r06_attendance_shortfall(lines: LazyFrame, policy: &Policy, evidence: &mu
             .and(col(c::ENROLLMENT_FOUND))
             .and((seconds.clone() * lit(100i64)).lt(lit(percent) * planned_seconds)),
         part: whole_line(),
-        evidence: concat_str(
-            [
-                lit("attended "),
-                tenths(attended_tenths_of_hours),
-                lit(" h of "),
-                col(c::PLANNED_HOURS).cast(DataType::String),
-                lit(" h planned ("),
-                tenths(per_mille),
-                lit(format!("% < {percent}%) between ")),
-                col(c::START_DATE).cast(DataType::String),
-                lit(" and "),
-                col(c::END_DATE).cast(DataType::String),
+        evidence: Said::of(
+            &m::R06,
+            &[
+                ("attended", tenths(attended_tenths_of_hours)),
+                ("planned", col(c::PLANNED_HOURS)),
+                ("share", tenths(per_mille)),
+                ("percent", lit(percent)),
+                ("start", col(c::START_DATE)),
+                ("end", col(c::END_DATE)),
             ],
-            "",
-            false,
         ),
     };
-    apply(lines, "R06", rule, evidence)
+    apply(lines, RuleId::R06, rule, evidence)
 }
 
 /// R07 line_mismatch: the line's enrollment is missing (or was rejected on reading), belongs to
@@ -231,28 +197,24 @@ pub fn r07_line_mismatch(lines: LazyFrame, evidence: &mut Evidence) -> LazyFrame
     let rule = RuleExprs {
         breach: missing.clone().or(other_class.clone().fill_null(lit(false))).or(other_institution.fill_null(lit(false))),
         part: whole_line(),
-        evidence: when(missing)
-            .then(concat_str([lit("enrollment "), col(c::ENROLLMENT_ID), lit(" is missing from the export or was rejected on reading")], "", false))
-            .when(other_class.fill_null(lit(false)))
-            .then(concat_str(
-                [lit("enrollment belongs to class "), col(c::ENROLLMENT_CLASS_ID), lit(", the claim is for class "), col(c::CLAIM_CLASS_ID)],
-                "",
-                false,
-            ))
-            .otherwise(concat_str(
-                [
-                    lit("enrollment's class "),
-                    col(c::ENROLLMENT_CLASS_ID),
-                    lit(" is run by "),
-                    col(c::CLASS_INSTITUTION_ID),
-                    lit(", not by the claimant "),
-                    col(c::INSTITUTION_ID),
-                ],
-                "",
-                false,
-            )),
+        evidence: Said::when(
+            missing,
+            Said::of(&m::R07_MISSING, &[("enrollment", col(c::ENROLLMENT_ID))]),
+            Said::when(
+                other_class,
+                Said::of(&m::R07_OTHER_CLASS, &[("enrollment_class", col(c::ENROLLMENT_CLASS_ID)), ("claim_class", col(c::CLAIM_CLASS_ID))]),
+                Said::of(
+                    &m::R07_OTHER_INSTITUTION,
+                    &[
+                        ("enrollment_class", col(c::ENROLLMENT_CLASS_ID)),
+                        ("class_institution", col(c::CLASS_INSTITUTION_ID)),
+                        ("institution", col(c::INSTITUTION_ID)),
+                    ],
+                ),
+            ),
+        ),
     };
-    apply(lines, "R07", rule, evidence)
+    apply(lines, RuleId::R07, rule, evidence)
 }
 
 /// R08 living_allowance: an allowance line for a group that is not entitled: all of it.
@@ -285,37 +247,25 @@ pub fn r08_living_allowance(lines: LazyFrame, policy: &Policy, evidence: &mut Ev
     let rule = RuleExprs {
         breach: is_allowance.and(col(c::ENROLLMENT_FOUND)).and(part.clone().gt(lit(0i64))),
         part,
-        evidence: when(eligible.not())
-            .then(concat_str(
-                [
-                    lit("group "),
-                    col(c::GROUP),
-                    lit(format!(" is not entitled to a living allowance (entitled: {})", allowance.eligible_groups.join(", "))),
+        evidence: Said::when(
+            eligible.not(),
+            Said::of(&m::R08_NOT_ENTITLED, &[("group", col(c::GROUP)), ("entitled", lit(allowance.eligible_groups.join(", ")))]),
+            Said::of(
+                &m::R08_OVER_CAP,
+                &[
+                    ("amount", yuan(col(c::LINE_AMOUNT_FEN))),
+                    ("cap", yuan(cap)),
+                    ("percent", lit(allowance.percent_of_minimum_wage as i64)),
+                    ("wage", yuan(col(c::MINIMUM_WAGE_FEN))),
+                    ("days_per_month", lit(allowance.days_per_month as i64)),
+                    ("allowed", allowed),
+                    ("days", days),
+                    ("earlier_days", col(R08_EARLIER_DAYS)),
                 ],
-                "",
-                false,
-            ))
-            .otherwise(concat_str(
-                [
-                    lit("amount "),
-                    yuan(col(c::LINE_AMOUNT_FEN)),
-                    lit(" above the cap "),
-                    yuan(cap),
-                    lit(format!(" = {}% × minimum wage ", allowance.percent_of_minimum_wage)),
-                    yuan(col(c::MINIMUM_WAGE_FEN)),
-                    lit(format!(" ÷ {} × ", allowance.days_per_month)),
-                    allowed.cast(DataType::String),
-                    lit(" allowed day(s) ("),
-                    days.cast(DataType::String),
-                    lit(" claimed, "),
-                    col(R08_EARLIER_DAYS).cast(DataType::String),
-                    lit(" paid before)"),
-                ],
-                "",
-                false,
-            )),
+            ),
+        ),
     };
-    Ok(apply(lines, "R08", rule, evidence))
+    Ok(apply(lines, RuleId::R08, rule, evidence))
 }
 
 /// R11 over_standard: a training line above its class's subsidy_per_head, raised by the
@@ -327,21 +277,13 @@ pub fn r11_over_standard(lines: LazyFrame, evidence: &mut Evidence) -> LazyFrame
     let rule = RuleExprs {
         breach: is_training().and(col(c::ENROLLMENT_FOUND)).and(over.clone().gt(lit(0i64))),
         part: over,
-        evidence: concat_str(
-            [
-                lit("line "),
-                yuan(col(c::LINE_AMOUNT_FEN)),
-                lit(" above the class's standard "),
-                yuan(col(c::SUBSIDY_PER_HEAD_FEN)),
-                when(col(UPLIFT_BASIS_POINTS).gt(lit(0i64)))
-                    .then(concat_str([lit(" with uplift: cap "), yuan(cap)], "", false))
-                    .otherwise(lit("")),
-            ],
-            "",
-            false,
+        evidence: Said::when(
+            col(UPLIFT_BASIS_POINTS).gt(lit(0i64)),
+            Said::of(&m::R11_UPLIFT, &[("amount", yuan(col(c::LINE_AMOUNT_FEN))), ("standard", yuan(col(c::SUBSIDY_PER_HEAD_FEN))), ("cap", yuan(cap))]),
+            Said::of(&m::R11, &[("amount", yuan(col(c::LINE_AMOUNT_FEN))), ("standard", yuan(col(c::SUBSIDY_PER_HEAD_FEN)))]),
         ),
     };
-    apply(lines, "R11", rule, evidence)
+    apply(lines, RuleId::R11, rule, evidence)
 }
 
 /// Column: the uplift an institution carries into this quarter, in basis points of the
@@ -354,20 +296,15 @@ pub fn r12_before_licence(lines: LazyFrame, evidence: &mut Evidence) -> LazyFram
     let rule = RuleExprs {
         breach: col(c::ENROLLMENT_FOUND).and(col(c::START_DATE).lt(col(c::CLASS_LICENSED_ON))),
         part: whole_line(),
-        evidence: concat_str(
-            [
-                lit("class "),
-                col(c::ENROLLMENT_CLASS_ID),
-                lit(" started "),
-                col(c::START_DATE).cast(DataType::String),
-                lit(", before "),
-                col(c::CLASS_INSTITUTION_ID),
-                lit(" was licensed on "),
-                col(c::CLASS_LICENSED_ON).cast(DataType::String),
+        evidence: Said::of(
+            &m::R12,
+            &[
+                ("class", col(c::ENROLLMENT_CLASS_ID)),
+                ("start", col(c::START_DATE)),
+                ("institution", col(c::CLASS_INSTITUTION_ID)),
+                ("licensed_on", col(c::CLASS_LICENSED_ON)),
             ],
-            "",
-            false,
         ),
     };
-    apply(lines, "R12", rule, evidence)
+    apply(lines, RuleId::R12, rule, evidence)
 }

@@ -8,6 +8,7 @@
 
 pub mod appraisal;
 pub mod earlier;
+pub mod evidence;
 pub mod line_rules;
 pub mod procedural;
 pub mod sanctions;
@@ -20,14 +21,13 @@ use crate::ingest::Export;
 use crate::money;
 use crate::policy::Policy;
 use crate::quarter::Quarter;
-use line_rules::{breach_column, evidence_column, part_column, RuleExprs, UPLIFT_BASIS_POINTS};
+use crate::vocab::RuleId;
+use evidence::{Said, EVIDENCE_ARGS, EVIDENCE_CODE};
+use line_rules::{breach_column, evidence_columns, part_column, RuleExprs, UPLIFT_BASIS_POINTS};
 use crate::query::CollectStreaming;
 use polars::prelude::*;
 use sanctions::Standing;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// The line rules, in id order.
-pub const LINE_RULES: [&str; 12] = ["R01", "R02", "R03", "R04", "R05", "R06", "R07", "R08", "R09", "R10", "R11", "R12"];
 
 /// Column: a line's effective part at stake (largest non-overturned part, at most the line), fen.
 pub const PART_FEN: &str = "part_fen";
@@ -37,6 +37,7 @@ pub const RULES: &str = "rules";
 pub const BREACH: &str = crate::features::indicators::BREACH;
 /// Column: whether a finding was overturned on appeal.
 pub const OVERTURNED: &str = "overturned";
+/// Column of the flags: the evidence's text, rendered from [`EVIDENCE_CODE`] and [`EVIDENCE_ARGS`].
 pub const EVIDENCE: &str = "evidence";
 /// Column of recoveries and holds: the amount in fen.
 pub const AMOUNT_FEN: &str = "amount_fen";
@@ -45,9 +46,11 @@ pub const AMOUNT_FEN: &str = "amount_fen";
 #[derive(Debug, Clone)]
 pub struct Findings {
     /// One row per (rule, line in scope) breach: `rule`, `institution_id`, `line_id`, `claim_id`,
-    /// `enrollment_id`, `claim_status`, `part_fen` (the rule's own part), `evidence`, `overturned`.
+    /// `enrollment_id`, `claim_status`, `part_fen` (the rule's own part), `evidence_code`,
+    /// `evidence_args`, `overturned`.
     pub line_flags: DataFrame,
-    /// `rule`, `institution_id`, `entity_kind`, `entity_id`, `evidence`, `overturned`.
+    /// `rule`, `institution_id`, `entity_kind`, `entity_id`, `evidence_code`, `evidence_args`,
+    /// `overturned`.
     pub procedural: DataFrame,
     /// One row per line in scope: ids, `institution_id`, `claim_status`, `line_amount_fen`,
     /// `part_fen`, `rules`, `breach`.
@@ -57,6 +60,20 @@ pub struct Findings {
     pub holds: DataFrame,
     /// Input sanctions and decisions per institution.
     pub standing: Standing,
+    /// What each `fraud_confirmed` decision dated in the quarter without a stated amount
+    /// reclaims, by (institution, decided_on): its paid lines wholesale (see [`Reclaimed`]).
+    pub reclaimed: Reclaims,
+}
+
+/// The paid claim lines a `fraud_confirmed` decision without a stated amount reclaims in full:
+/// those of claims submitted from `from` to `to` (the quarter and the three before it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reclaimed {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub lines: usize,
+    /// The sum of those lines at their paid share, fen.
+    pub amount_fen: i64,
 }
 
 /// Overturned findings: (rule, entity_id) of appeals decided by the quarter's end.
@@ -78,17 +95,17 @@ pub fn overturned_findings(export: &Export, quarter: Quarter) -> Result<BTreeSet
         .collect())
 }
 
-fn disabled(lines: LazyFrame, id: &str, evidence: &mut line_rules::Evidence) -> LazyFrame {
-    line_rules::apply(lines, id, RuleExprs { breach: lit(false), part: lit(0i64), evidence: lit(NULL).cast(DataType::String) }, evidence)
+fn disabled(lines: LazyFrame, id: RuleId, evidence: &mut line_rules::Evidence) -> LazyFrame {
+    line_rules::apply(lines, id, RuleExprs { breach: lit(false), part: lit(0i64), evidence: Said::nothing() }, evidence)
 }
 
-/// Joins a rule computed outside the fact table (`key`, `Rnn`, optionally `Rnn_part`,
-/// `Rnn_evidence`) onto it; lines it does not name are not in breach.
-fn join_rule(lines: LazyFrame, verdicts: DataFrame, key: &str, id: &str) -> LazyFrame {
+/// Joins a rule computed outside the fact table (`key`, `Rnn`, optionally `Rnn_part`, and its
+/// evidence columns) onto it; lines it does not name are not in breach.
+fn join_rule(lines: LazyFrame, verdicts: DataFrame, key: &str, id: RuleId) -> LazyFrame {
     let has_part = verdicts.column(&part_column(id)).is_ok();
     let joined = lines.left_join(verdicts.lazy(), col(key), col(key));
-    let part = if has_part { col(&part_column(id)).fill_null(lit(0i64)) } else { when(col(id)).then(col(c::LINE_AMOUNT_FEN)).otherwise(lit(0i64)) };
-    joined.with_columns([col(id).fill_null(lit(false)), part.alias(part_column(id))])
+    let part = if has_part { col(&part_column(id)).fill_null(lit(0i64)) } else { when(col(&breach_column(id))).then(col(c::LINE_AMOUNT_FEN)).otherwise(lit(0i64)) };
+    joined.with_columns([col(&breach_column(id)).fill_null(lit(false)), part.alias(part_column(id))])
 }
 
 /// Runs every enabled rule over the export for `quarter`. `uplifts` maps an institution to the
@@ -119,7 +136,7 @@ pub fn evaluate_with_standing(
     // R09's allocation and the counts of earlier lines are both single-threaded passes over the
     // history, independent of each other: they run side by side.
     let (earlier_lines, r09_verdicts) = std::thread::scope(|scope| {
-        let r09 = policy.enabled("R09").then(|| {
+        let r09 = policy.enabled(RuleId::R09).then(|| {
             scope.spawn(|| crate::progress::timed("R09 (appraisal)", || appraisal::r09_appraisal_cap(export, &history, policy)))
         });
         let counted = earlier::earlier_lines_in_scope(&history, policy);
@@ -144,25 +161,25 @@ pub fn evaluate_with_standing(
     let mut lines = facts.clone().lazy();
     let mut evidence = line_rules::Evidence::default();
     let evidence = &mut evidence;
-    for id in LINE_RULES {
+    for id in RuleId::LINE {
         if !policy.enabled(id) {
             lines = disabled(lines, id, evidence);
             continue;
         }
         lines = match id {
-            "R01" => line_rules::r01_duplicate_subsidy(lines, evidence),
-            "R02" => line_rules::r02_annual_cap(lines, policy, evidence),
-            "R03" => line_rules::r03_invalid_person(lines, evidence),
-            "R04" => line_rules::r04_age_out_of_range(lines, policy, evidence),
-            "R05" => line_rules::r05_not_completed(lines, evidence),
-            "R06" => line_rules::r06_attendance_shortfall(lines, policy, evidence),
-            "R07" => line_rules::r07_line_mismatch(lines, evidence),
-            "R08" => line_rules::r08_living_allowance(lines, policy, evidence).context("R08")?,
-            "R09" => join_rule(lines, r09_verdicts.take().expect("R09 is enabled, so its verdicts were computed"), c::LINE_ID, "R09"),
-            "R10" => join_rule(lines, crate::progress::timed("R10 (sanctions)", || sanctions::r10_sanctioned_claimant(export, &standing, quarter))?, c::CLAIM_ID, "R10"),
-            "R11" => line_rules::r11_over_standard(lines, evidence),
-            "R12" => line_rules::r12_before_licence(lines, evidence),
-            _ => unreachable!("LINE_RULES lists only implemented rules"),
+            RuleId::R01 => line_rules::r01_duplicate_subsidy(lines, evidence),
+            RuleId::R02 => line_rules::r02_annual_cap(lines, policy, evidence),
+            RuleId::R03 => line_rules::r03_invalid_person(lines, evidence),
+            RuleId::R04 => line_rules::r04_age_out_of_range(lines, policy, evidence),
+            RuleId::R05 => line_rules::r05_not_completed(lines, evidence),
+            RuleId::R06 => line_rules::r06_attendance_shortfall(lines, policy, evidence),
+            RuleId::R07 => line_rules::r07_line_mismatch(lines, evidence),
+            RuleId::R08 => line_rules::r08_living_allowance(lines, policy, evidence).context("R08")?,
+            RuleId::R09 => join_rule(lines, r09_verdicts.take().expect("R09 is enabled, so its verdicts were computed"), c::LINE_ID, id),
+            RuleId::R10 => join_rule(lines, crate::progress::timed("R10 (sanctions)", || sanctions::r10_sanctioned_claimant(export, &standing, quarter))?, c::CLAIM_ID, id),
+            RuleId::R11 => line_rules::r11_over_standard(lines, evidence),
+            RuleId::R12 => line_rules::r12_before_licence(lines, evidence),
+            RuleId::P01 | RuleId::P02 | RuleId::P03 | RuleId::P04 | RuleId::Decision => unreachable!("RuleId::LINE holds line rules only"),
         };
     }
 
@@ -170,8 +187,8 @@ pub fn evaluate_with_standing(
     let mut effective_parts = Vec::new();
     let mut rule_names = Vec::new();
     let mut overturned_columns = Vec::new();
-    for id in LINE_RULES {
-        let entities: Vec<&str> = overturned.iter().filter(|(rule, _)| rule == id).map(|(_, entity)| entity.as_str()).collect();
+    for id in RuleId::LINE {
+        let entities: Vec<&str> = overturned.iter().filter(|(rule, _)| rule == id.as_str()).map(|(_, entity)| entity.as_str()).collect();
         let is_overturned = if entities.is_empty() {
             lit(false)
         } else {
@@ -180,7 +197,7 @@ pub fn evaluate_with_standing(
         overturned_columns.push(is_overturned.alias(format!("{id}_overturned")));
         let effective = col(&breach_column(id)).and(col(&format!("{id}_overturned")).not());
         effective_parts.push(when(effective.clone()).then(col(&part_column(id))).otherwise(lit(0i64)));
-        rule_names.push(when(effective).then(lit(id)).otherwise(lit(NULL).cast(DataType::String)));
+        rule_names.push(when(effective).then(lit(id.as_str())).otherwise(lit(NULL).cast(DataType::String)));
     }
     let largest = polars::lazy::dsl::max_horizontal(effective_parts).context("largest part")?;
     let judged = lines
@@ -195,8 +212,8 @@ pub fn evaluate_with_standing(
         .context("judging the lines in scope")?;
 
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "line rules R01–R12");
-    // Evidence is text, costly to build: only for the lines that break a rule (overturned or not).
-    let breaks_a_rule = LINE_RULES.iter().map(|id| col(&breach_column(id))).reduce(|a, b| a.or(b)).expect("rules are listed");
+    // Evidence arguments are text, costly to build: only for the lines that break a rule (overturned or not).
+    let breaks_a_rule = RuleId::LINE.iter().map(|id| col(&breach_column(*id))).reduce(|a, b| a.or(b)).expect("rules are listed");
     let mut flagged = judged.clone().lazy().filter(breaks_a_rule).collect_streaming().context("selecting the lines in breach")?;
     let pseudonyms = export.persons.pseudonyms(flagged.column(c::PERSON_ID).context("lines in breach")?, c::PERSON_PSEUDONYM)?;
     flagged.with_column(pseudonyms).context("lines in breach")?;
@@ -228,23 +245,25 @@ pub fn evaluate_with_standing(
     let started = std::time::Instant::now();
     let procedural = procedural_findings(export, policy, quarter, &overturned)?;
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "procedural findings P01–P04");
-    let (recoveries, holds) = money_at_stake(export, &lines_in_scope, &standing, quarter)?;
-    Ok(Findings { line_flags, procedural, lines_in_scope, recoveries, holds, standing })
+    let (recoveries, holds, reclaimed) = money_at_stake(export, &lines_in_scope, &standing, quarter)?;
+    Ok(Findings { line_flags, procedural, lines_in_scope, recoveries, holds, standing, reclaimed })
 }
 
 fn line_flags(flagged: &DataFrame) -> Result<DataFrame> {
     let mut frames = Vec::new();
-    for id in LINE_RULES {
+    for id in RuleId::LINE {
+        let [code, args] = evidence_columns(id);
         frames.push(
             flagged.clone().lazy().filter(col(&breach_column(id))).select([
-                lit(id).alias(c::RULE),
+                lit(id.as_str()).alias(c::RULE),
                 col(c::INSTITUTION_ID),
                 col(c::LINE_ID),
                 col(c::CLAIM_ID),
                 col(c::ENROLLMENT_ID),
                 col(c::CLAIM_STATUS),
                 col(&part_column(id)).alias(PART_FEN),
-                col(&evidence_column(id)).alias(EVIDENCE),
+                col(&code).alias(EVIDENCE_CODE),
+                col(&args).cast(evidence::args_type()).alias(EVIDENCE_ARGS),
                 col(&format!("{id}_overturned")).alias(OVERTURNED),
             ]),
         );
@@ -256,19 +275,18 @@ fn line_flags(flagged: &DataFrame) -> Result<DataFrame> {
 
 fn procedural_findings(export: &Export, policy: &Policy, quarter: Quarter, overturned: &BTreeSet<(String, String)>) -> Result<DataFrame> {
     let mut frames = Vec::new();
-    if policy.enabled("P01") {
+    if policy.enabled(RuleId::P01) {
         frames.push(procedural::p01_claim_before_end(export, quarter));
     }
-    if policy.enabled("P02") {
+    if policy.enabled(RuleId::P02) {
         frames.push(procedural::p02_over_capacity(export, quarter));
     }
-    if policy.enabled("P03") {
+    if policy.enabled(RuleId::P03) {
         frames.push(procedural::p03_double_presence(export, policy, quarter)?.lazy());
     }
-    if policy.enabled("P04") {
+    if policy.enabled(RuleId::P04) {
         frames.push(procedural::p04_claim_totals(export, quarter));
     }
-    let keys: Vec<String> = overturned.iter().map(|(rule, entity)| format!("{rule}:{entity}")).collect();
     let empty = DataFrame::new(
         0,
         vec![
@@ -276,27 +294,42 @@ fn procedural_findings(export: &Export, policy: &Policy, quarter: Quarter, overt
             Column::new(c::INSTITUTION_ID.into(), Vec::<String>::new()),
             Column::new(procedural::ENTITY_KIND.into(), Vec::<String>::new()),
             Column::new(c::ENTITY_ID.into(), Vec::<String>::new()),
-            Column::new(EVIDENCE.into(), Vec::<String>::new()),
+            Column::new(EVIDENCE_CODE.into(), Vec::<String>::new()),
+            Column::new_empty(EVIDENCE_ARGS.into(), &evidence::args_type()),
         ],
     )
     .context("empty findings")?;
     frames.push(empty.lazy());
-    concat(frames, UnionArgs::default())
+    let mut findings = concat(frames, UnionArgs::default())
         .and_then(|all| {
-            all.with_column(
-                concat_str([col(c::RULE), lit(":"), col(c::ENTITY_ID)], "", false)
-                    .is_in(lit(Series::new("keys".into(), keys)).implode(false), false)
-                    .alias(OVERTURNED),
-            )
-            .sort([c::RULE, c::ENTITY_ID, c::INSTITUTION_ID], SortMultipleOptions::default().with_maintain_order(true))
-            .collect()
+            all.with_column(col(EVIDENCE_ARGS).cast(evidence::args_type()))
+                .sort([c::RULE, c::ENTITY_ID, c::INSTITUTION_ID], SortMultipleOptions::default().with_maintain_order(true))
+                .collect()
         })
-        .context("gathering procedural findings")
+        .context("gathering procedural findings")?;
+    // An appeal names a finding by rule and entity; a P03 finding charged to one side is also
+    // overturned by an appeal against the whole pair. A few rows: read one by one.
+    let rules = findings.column(c::RULE).context("procedural findings")?.str().context("procedural findings")?;
+    let entities = findings.column(c::ENTITY_ID).context("procedural findings")?.str().context("procedural findings")?;
+    let is_overturned: Vec<bool> = rules
+        .iter()
+        .zip(entities.iter())
+        .map(|(rule, entity)| {
+            let (rule, entity) = (rule.unwrap_or_default().to_string(), entity.unwrap_or_default());
+            overturned.contains(&(rule.clone(), entity.to_string())) || overturned.contains(&(rule, procedural::pair_of(entity).to_string()))
+        })
+        .collect();
+    findings.with_column(Column::new(OVERTURNED.into(), is_overturned)).context("procedural findings")?;
+    Ok(findings)
 }
 
+/// What `fraud_confirmed` decisions without a stated amount reclaim, by (institution, decided_on).
+pub type Reclaims = BTreeMap<(String, chrono::NaiveDate), Reclaimed>;
+
 /// Recoveries (paid claims, at the paid share) and holds (pending claims), per line with money
-/// at stake, plus the recovery rows of `fraud_confirmed` decisions dated in the quarter.
-fn money_at_stake(export: &Export, lines: &DataFrame, standing: &Standing, quarter: Quarter) -> Result<(DataFrame, DataFrame)> {
+/// at stake, plus the recovery rows of `fraud_confirmed` decisions dated in the quarter (and
+/// what each of those without a stated amount reclaims).
+fn money_at_stake(export: &Export, lines: &DataFrame, standing: &Standing, quarter: Quarter) -> Result<(DataFrame, DataFrame, Reclaims)> {
     let column = |frame: &DataFrame, name: &str| -> Result<Column> { frame.column(name).cloned().context(name) };
     let ids = column(lines, c::CLAIM_ID)?;
     let ids = ids.str().context("claim ids")?;
@@ -340,17 +373,23 @@ fn money_at_stake(export: &Export, lines: &DataFrame, standing: &Standing, quart
 
     // fraud_confirmed decisions dated in the quarter.
     let window_start = quarter.offset(-3).first_day();
+    let mut reclaimed = Reclaims::new();
     for (institution, decisions) in &standing.decisions {
         for decision in decisions.iter().filter(|d| d.finding == "fraud_confirmed" && quarter.contains(d.decided_on)) {
             match decision.amount_fen {
                 Some(amount) => {
                     let key = MoneyKey { claim_id: None, enrollment_id: None, institution_id: institution.clone(), decided_on: Some(decision.decided_on) };
-                    recoveries.insert(key, (BTreeSet::from(["DECISION".to_string()]), amount));
+                    recoveries.insert(key, (BTreeSet::from([RuleId::Decision.as_str().to_string()]), amount));
                 }
                 None => {
-                    for (key, amount) in paid_lines(export, institution, window_start, quarter.last_day())? {
+                    let paid = paid_lines(export, institution, window_start, quarter.last_day())?;
+                    reclaimed.insert(
+                        (institution.clone(), decision.decided_on),
+                        Reclaimed { from: window_start, to: quarter.last_day(), lines: paid.len(), amount_fen: paid.iter().map(|(_, amount)| amount).sum() },
+                    );
+                    for (key, amount) in paid {
                         let entry = recoveries.entry(key).or_insert_with(|| (BTreeSet::new(), 0));
-                        entry.0.insert("DECISION".to_string());
+                        entry.0.insert(RuleId::Decision.as_str().to_string());
                         // The decision reclaims the whole paid line, which covers any breach part.
                         entry.1 = entry.1.max(amount);
                     }
@@ -358,7 +397,7 @@ fn money_at_stake(export: &Export, lines: &DataFrame, standing: &Standing, quart
             }
         }
     }
-    Ok((money_frame(recoveries)?, money_frame(holds)?))
+    Ok((money_frame(recoveries)?, money_frame(holds)?, reclaimed))
 }
 
 /// `part` at the share paid of a claim: scaled by paid ÷ claimed (half-up) when less was paid.

@@ -1,5 +1,5 @@
 //! Procedural findings P01–P04: they cost credit points and carry no money. Each yields rows of
-//! `rule`, `institution_id`, `entity_kind`, `entity_id`, `evidence`.
+//! `rule`, `institution_id`, `entity_kind`, `entity_id`, `evidence_code`, `evidence_args`.
 //!
 //! Scope in the evaluated quarter Q: P01 and P04 judge claims submitted in Q; P02 judges classes
 //! whose start_date lies in Q; P03 judges pairs whose later check-in lies in Q.
@@ -12,6 +12,9 @@ use crate::ingest::Export;
 use crate::policy::Policy;
 use crate::quarter::Quarter;
 use crate::query::CollectStreaming;
+use crate::vocab::messages::rules as m;
+use crate::vocab::RuleId;
+use super::evidence::{self, Said, Stored, EVIDENCE_ARGS, EVIDENCE_CODE};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -21,13 +24,14 @@ fn in_quarter(date: Expr, quarter: Quarter) -> Expr {
     date.clone().gt_eq(lit(quarter.first_day())).and(date.lt_eq(lit(quarter.last_day())))
 }
 
-fn finding_columns(rule: &str, entity_kind: &str, entity: Expr, evidence: Expr) -> Vec<Expr> {
+fn finding_columns(rule: RuleId, entity_kind: &str, entity: Expr, evidence: Said) -> Vec<Expr> {
     vec![
-        lit(rule).alias(c::RULE),
+        lit(rule.as_str()).alias(c::RULE),
         col(c::INSTITUTION_ID),
         lit(entity_kind).alias(ENTITY_KIND),
         entity.alias(c::ENTITY_ID),
-        evidence.alias("evidence"),
+        evidence.code.alias(EVIDENCE_CODE),
+        evidence.args.alias(EVIDENCE_ARGS),
     ]
 }
 
@@ -46,21 +50,10 @@ pub fn p01_claim_before_end(export: &Export, quarter: Quarter) -> LazyFrame {
         .inner_join(classes, col(c::CLASS_ID), col(c::CLASS_ID))
         .filter(col(c::SUBMITTED_ON).lt(col(c::END_DATE)))
         .select(finding_columns(
-            "P01",
+            RuleId::P01,
             "claim",
             col(c::CLAIM_ID),
-            concat_str(
-                [
-                    lit("reimburse training claim submitted "),
-                    col(c::SUBMITTED_ON).cast(DataType::String),
-                    lit(", before class "),
-                    col(c::CLASS_ID),
-                    lit(" ended on "),
-                    col(c::END_DATE).cast(DataType::String),
-                ],
-                "",
-                false,
-            ),
+            Said::of(&m::P01, &[("submitted", col(c::SUBMITTED_ON)), ("class", col(c::CLASS_ID)), ("end", col(c::END_DATE))]),
         ))
 }
 
@@ -75,20 +68,10 @@ pub fn p02_over_capacity(export: &Export, quarter: Quarter) -> LazyFrame {
         .inner_join(counts, col(c::CLASS_ID), col(c::CLASS_ID))
         .filter(col("enrollments").cast(DataType::Int64).gt(col(c::CAPACITY)))
         .select(finding_columns(
-            "P02",
+            RuleId::P02,
             "class",
             col(c::CLASS_ID),
-            concat_str(
-                [
-                    lit("class has "),
-                    col("enrollments").cast(DataType::String),
-                    lit(" enrollments for "),
-                    col(c::CAPACITY).cast(DataType::String),
-                    lit(" seats"),
-                ],
-                "",
-                false,
-            ),
+            Said::of(&m::P02, &[("enrollments", col("enrollments")), ("capacity", col(c::CAPACITY))]),
         ))
 }
 
@@ -104,6 +87,7 @@ pub fn p04_claim_totals(export: &Export, quarter: Quarter) -> LazyFrame {
         .agg([col(&amount).sum().alias("lines_fen"), len().cast(DataType::Int64).alias("lines")]);
     let amount_differs = col(&amount).neq(col("lines_fen"));
     let headcount_differs = col(c::HEADCOUNT).neq(col("lines"));
+    let (amount_text, lines_text) = (yuan(col(&amount)), yuan(col("lines_fen")));
     export
         .frame(Table::Claims)
         .clone()
@@ -113,27 +97,18 @@ pub fn p04_claim_totals(export: &Export, quarter: Quarter) -> LazyFrame {
         .with_columns([col("lines_fen").fill_null(lit(0i64)), col("lines").fill_null(lit(0i64))])
         .filter(amount_differs.clone().or(headcount_differs.clone()))
         .select(finding_columns(
-            "P04",
+            RuleId::P04,
             "claim",
             col(c::CLAIM_ID),
-            concat_str(
-                [
-                    when(amount_differs)
-                        .then(concat_str([lit("amount "), yuan(col(&amount)), lit(" but its lines sum to "), yuan(col("lines_fen"))], "", false))
-                        .otherwise(lit("")),
-                    when(headcount_differs)
-                        .then(concat_str(
-                            [lit("headcount "), col(c::HEADCOUNT).cast(DataType::String), lit(" but "), col("lines").cast(DataType::String), lit(" line(s)")],
-                            "",
-                            false,
-                        ))
-                        .otherwise(lit("")),
-                ],
-                "; ",
-                false,
-            )
-            .str()
-            .strip_chars(lit("; ")),
+            Said::when(
+                amount_differs.clone().and(headcount_differs.clone()),
+                Said::of(&m::P04_BOTH, &[("amount", amount_text.clone()), ("lines_sum", lines_text.clone()), ("headcount", col(c::HEADCOUNT)), ("lines", col("lines"))]),
+                Said::when(
+                    amount_differs,
+                    Said::of(&m::P04_AMOUNT, &[("amount", amount_text), ("lines_sum", lines_text)]),
+                    Said::of(&m::P04_HEADCOUNT, &[("headcount", col(c::HEADCOUNT)), ("lines", col("lines"))]),
+                ),
+            ),
         ))
 }
 
@@ -181,6 +156,19 @@ pub fn double_presence(check_ins: &[CheckIn], window_seconds: i64, from: i64, to
         }
     }
     pairs.into_values().collect()
+}
+
+/// The entity of a P03 finding as charged to `institution`: the pair of enrollments in id order,
+/// then the institution, so that the finding charged to each side has its own `flag_id` and an
+/// appeal can name one side (`E1+E7@I2`) or the whole pair (`E1+E7`).
+pub fn pair_entity(first: &str, second: &str, institution: &str) -> String {
+    let (a, b) = if first <= second { (first, second) } else { (second, first) };
+    format!("{a}+{b}@{institution}")
+}
+
+/// The pair an entity of [`pair_entity`] names (the entity itself for any other finding).
+pub fn pair_of(entity: &str) -> &str {
+    entity.split_once('@').map_or(entity, |(pair, _)| pair)
 }
 
 /// P03 double_presence over the export: one finding per pair, charged to both institutions.
@@ -276,35 +264,37 @@ pub fn p03_double_presence(export: &Export, policy: &Policy, quarter: Quarter) -
     };
     for pair in pairs {
         let (a, b) = (&pair.first, &pair.second);
-        let mut ids = [a.enrollment_id.as_str(), b.enrollment_id.as_str()];
-        ids.sort();
         let person = export.persons.pseudonym(a.person).unwrap_or_default();
-        let text = format!(
-            "person {} checked in at {} ({} of {}) and at {} ({} of {}), {} s apart",
-            &person[..person.len().min(12)],
-            format_time(a.at),
-            a.enrollment_id,
-            a.institution_id,
-            format_time(b.at),
-            b.enrollment_id,
-            b.institution_id,
-            (b.at - a.at) / 1_000_000
+        let said = Stored::new(
+            &m::P03,
+            &[
+                ("person", &person[..person.len().min(12)]),
+                ("first_at", &format_time(a.at)),
+                ("first_enrollment", &a.enrollment_id),
+                ("first_institution", &a.institution_id),
+                ("second_at", &format_time(b.at)),
+                ("second_enrollment", &b.enrollment_id),
+                ("second_institution", &b.institution_id),
+                ("seconds", &((b.at - a.at) / 1_000_000).to_string()),
+            ],
         );
         for institution in [&a.institution_id, &b.institution_id] {
             institution_ids.push(institution.clone());
-            entities.push(format!("{}+{}", ids[0], ids[1]));
-            evidence.push(text.clone());
+            entities.push(pair_entity(&a.enrollment_id, &b.enrollment_id, institution));
+            evidence.push(said.clone());
         }
     }
     let height = entities.len();
+    let [code, args] = evidence::columns(EVIDENCE_CODE, EVIDENCE_ARGS, &evidence).context("building P03's evidence")?;
     DataFrame::new(
         height,
         vec![
-            Column::new(c::RULE.into(), vec!["P03"; height]),
+            Column::new(c::RULE.into(), vec![RuleId::P03.as_str(); height]),
             Column::new(c::INSTITUTION_ID.into(), institution_ids),
             Column::new(ENTITY_KIND.into(), vec!["enrollment"; height]),
             Column::new(c::ENTITY_ID.into(), entities),
-            Column::new("evidence".into(), evidence),
+            code,
+            args,
         ],
     )
     .context("building P03's findings")

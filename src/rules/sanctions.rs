@@ -8,6 +8,10 @@ use crate::error::{PolarsContext, Result};
 use crate::ingest::contract::Table;
 use crate::ingest::Export;
 use crate::quarter::Quarter;
+use crate::vocab::messages::rules as m;
+use crate::vocab::RuleId;
+use super::evidence::{self, Stored};
+use super::line_rules::{breach_column, evidence_columns};
 use chrono::NaiveDate;
 use polars::prelude::*;
 use std::collections::HashMap;
@@ -18,7 +22,9 @@ pub struct Sanction {
     pub kind: String,
     pub from: Quarter,
     pub until: Option<Quarter>,
-    pub reason: Option<String>,
+    /// Why, as messages: the engine's own (a tier D or X, by code and arguments), or a bureau's
+    /// text kept as written (message `text`). A ledger row that merged periods keeps each reason.
+    pub reasons: Vec<Stored>,
 }
 
 impl Sanction {
@@ -74,8 +80,47 @@ impl Standing {
             let until = untils.get(i).and_then(|text| text.parse().ok());
             let list = self.sanctions.entry(id.to_string()).or_default();
             list.retain(|held| !(held.kind == kind && held.from == from));
-            list.push(Sanction { kind: kind.to_string(), from, until, reason: reasons.get(i).map(str::to_string) });
+            let reasons = reasons.get(i).map(|text| vec![Stored::new(&crate::vocab::messages::TEXT, &[("text", text)])]).unwrap_or_default();
+            list.push(Sanction { kind: kind.to_string(), from, until, reasons });
             list.sort_by(|a, b| (a.from, &a.kind).cmp(&(b.from, &b.kind)));
+        }
+        Ok(())
+    }
+
+    /// Adds a previous run's ledger (`sanctions.parquet`): its sanctions as [`Standing::add_sanctions`]
+    /// does, each with the reasons it kept as codes (`reason_code`, `reason_args`) where the file
+    /// has them, so they render in this run's language rather than the previous run's.
+    pub fn add_ledger(&mut self, path: &std::path::Path) -> Result<()> {
+        let files = vec![crate::ingest::read::TableFile { path: path.to_path_buf(), partitions: Vec::new() }];
+        self.add_sanctions(&crate::ingest::read::read_table(Table::Sanctions, files)?.frame)?;
+        let what = format!("reading the reasons of {}", path.display());
+        let scan = LazyFrame::scan_parquet(PlRefPath::from(path.to_string_lossy().as_ref()), Default::default()).context(&what)?;
+        let schema = scan.clone().collect_schema().context(&what)?;
+        if schema.get(REASON_CODE).is_none() || schema.get(REASON_ARGS).is_none() {
+            return Ok(());
+        }
+        let coded = scan
+            .select([col(c::INSTITUTION_ID), col(c::KIND), col(c::FROM_QUARTER), col(REASON_CODE), col(REASON_ARGS)])
+            .collect()
+            .context(&what)?;
+        let ids = coded.column(c::INSTITUTION_ID).context(&what)?.str().context(&what)?;
+        let kinds = coded.column(c::KIND).context(&what)?.str().context(&what)?;
+        let froms = coded.column(c::FROM_QUARTER).context(&what)?.str().context(&what)?;
+        let codes = coded.column(REASON_CODE).context(&what)?.str().context(&what)?;
+        let args = coded.column(REASON_ARGS).context(&what)?.list().context(&what)?;
+        for i in 0..coded.height() {
+            let (Some(id), Some(kind), Some(Ok(from)), Some(code)) = (ids.get(i), kinds.get(i), froms.get(i).map(str::parse::<Quarter>), codes.get(i)) else {
+                continue;
+            };
+            let stored: Vec<String> = args
+                .get_as_series(i)
+                .and_then(|series| series.str().ok().map(|s| s.iter().map(|v| v.unwrap_or_default().to_string()).collect()))
+                .unwrap_or_default();
+            // A code this engine does not know keeps the text the file holds (read above).
+            let Some(reasons) = decode_reasons(code, &stored) else { continue };
+            if let Some(held) = self.sanctions.get_mut(id).and_then(|list| list.iter_mut().find(|s| s.kind == kind && s.from == from)) {
+                held.reasons = reasons;
+            }
         }
         Ok(())
     }
@@ -121,23 +166,56 @@ impl Standing {
             .filter(|d| d.finding == "fraud_confirmed")
     }
 
-    /// Why a claim of `institution` submitted on `on` breaks R10, if it does.
-    pub fn r10_reason(&self, institution: &str, on: NaiveDate) -> Option<String> {
+    /// Why a claim of `institution` submitted on `on` breaks R10, if it does: the sanction by its
+    /// kind and period (its reason is in the ledger), or the decision by its day.
+    pub fn r10_reason(&self, institution: &str, on: NaiveDate) -> Option<Stored> {
         let quarter = Quarter::of_date(on);
+        let (submitted, in_quarter) = (on.to_string(), quarter.to_string());
         if let Some(sanction) = self.sanctions.get(institution).and_then(|list| list.iter().find(|s| s.covers(quarter))) {
-            let reason = sanction.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
-            return Some(format!(
-                "claim submitted {on} ({quarter}) while {institution} is under a {} sanction {}{reason}",
-                sanction.kind,
-                sanction.span()
+            // The contract knows two kinds; validation refuses any other.
+            let message = match (sanction.kind == "ban", sanction.until.is_some()) {
+                (true, true) => &m::R10_BAN,
+                (true, false) => &m::R10_BAN_OPEN,
+                (false, true) => &m::R10_DISQUALIFIED,
+                (false, false) => &m::R10_DISQUALIFIED_OPEN,
+            };
+            let (from, until) = (sanction.from.to_string(), sanction.until.map(|q| q.to_string()).unwrap_or_default());
+            return Some(Stored::new(
+                message,
+                &[("submitted", &submitted), ("quarter", &in_quarter), ("institution", institution), ("from", &from), ("until", &until)],
             ));
         }
-        self.disqualifying_decision(institution, on)
-            .map(|d| format!("claim submitted {on}, on or after the fraud_confirmed decision of {} against {institution}", d.decided_on))
+        self.disqualifying_decision(institution, on).map(|d| {
+            Stored::new(&m::R10_DECISION, &[("submitted", &submitted), ("decided_on", &d.decided_on.to_string()), ("institution", institution)])
+        })
     }
 }
 
-/// R10 over the claims in scope: `claim_id`, `R10`, `R10_evidence` for claims in breach.
+/// Columns of the ledger a run writes: its reasons as one code (several joined, see
+/// `messages::JOINED`) and their arguments; `reason` is rendered from them in the run's language.
+pub const REASON_CODE: &str = "reason_code";
+pub const REASON_ARGS: &str = "reason_args";
+
+/// The reasons a ledger row keeps (see [`REASON_CODE`]), as one code and one argument list.
+pub fn encode_reasons(reasons: &[Stored]) -> (Option<String>, Vec<String>) {
+    if reasons.is_empty() {
+        return (None, Vec::new());
+    }
+    let code = reasons.iter().map(|r| r.code).collect::<Vec<_>>().join(&crate::vocab::messages::JOINED.to_string());
+    (Some(code), reasons.iter().flat_map(|r| r.args.iter().cloned()).collect())
+}
+
+/// The reasons of a stored code and arguments; `None` when a code is unknown or the arguments do
+/// not fit.
+pub fn decode_reasons(code: &str, args: &[String]) -> Option<Vec<Stored>> {
+    let one = |message: &'static crate::vocab::Message, args: &[String]| Stored { code: message.code, args: args.to_vec() };
+    match crate::vocab::messages::find(code) {
+        Some(message) => (message.params().len() == args.len()).then(|| vec![one(message, args)]),
+        None => crate::vocab::messages::split_joined(code, args).map(|parts| parts.into_iter().map(|(m, a)| one(m, a)).collect()),
+    }
+}
+
+/// R10 over the claims in scope: `claim_id`, `R10` and R10's evidence columns for claims in breach.
 pub fn r10_sanctioned_claimant(export: &Export, standing: &Standing, quarter: Quarter) -> Result<DataFrame> {
     let claims = export.frame(Table::Claims);
     let ids = claims.column(c::CLAIM_ID).context("claims")?.str().context("claims")?;
@@ -156,13 +234,11 @@ pub fn r10_sanctioned_claimant(export: &Export, standing: &Standing, quarter: Qu
             evidence.push(reason);
         }
     }
+    let [code, args] = evidence_columns(RuleId::R10);
+    let [code, args] = evidence::columns(&code, &args, &evidence).context("building R10's evidence")?;
     DataFrame::new(
         breach_ids.len(),
-        vec![
-            Column::new(c::CLAIM_ID.into(), &breach_ids),
-            Column::new("R10".into(), vec![true; breach_ids.len()]),
-            Column::new("R10_evidence".into(), evidence),
-        ],
+        vec![Column::new(c::CLAIM_ID.into(), &breach_ids), Column::new(breach_column(RuleId::R10).into(), vec![true; breach_ids.len()]), code, args],
     )
     .context("building R10's verdicts")
 }
@@ -170,6 +246,7 @@ pub fn r10_sanctioned_claimant(export: &Export, standing: &Standing, quarter: Qu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocab::Lang;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -179,7 +256,7 @@ mod tests {
         let mut standing = Standing::default();
         standing.sanctions.insert(
             "I".into(),
-            vec![Sanction { kind: "ban".into(), from: "2026Q1".parse().unwrap(), until: Some("2026Q4".parse().unwrap()), reason: None }],
+            vec![Sanction { kind: "ban".into(), from: "2026Q1".parse().unwrap(), until: Some("2026Q4".parse().unwrap()), reasons: Vec::new() }],
         );
         standing.decisions.insert(
             "J".into(),
@@ -195,10 +272,10 @@ mod tests {
     fn a_ban_covers_its_first_and_last_quarter_only() {
         let standing = standing();
         assert_eq!(standing.r10_reason("I", date(2025, 12, 31)), None);
-        assert_eq!(
-            standing.r10_reason("I", date(2026, 1, 1)).unwrap(),
-            "claim submitted 2026-01-01 (2026Q1) while I is under a ban sanction 2026Q1–2026Q4"
-        );
+        let reason = standing.r10_reason("I", date(2026, 1, 1)).unwrap();
+        assert_eq!(reason.render(Lang::En), "claim submitted 2026-01-01 (2026Q1) while I is under a ban 2026Q1–2026Q4");
+        assert_eq!(reason.render(Lang::Zh), "申领提交于 2026-01-01（2026Q1），其时 I 处于禁止承接政府补贴培训期（2026Q1–2026Q4）");
+        assert_eq!((reason.code, reason.args.as_slice()), ("rules.r10.ban", ["2026-01-01", "2026Q1", "I", "2026Q1", "2026Q4"].map(String::from).as_slice()));
         assert!(standing.r10_reason("I", date(2026, 12, 31)).is_some());
         assert_eq!(standing.r10_reason("I", date(2027, 1, 1)), None);
     }
@@ -207,10 +284,9 @@ mod tests {
     fn a_fraud_decision_holds_from_its_day_until_a_later_clearance() {
         let standing = standing();
         assert_eq!(standing.r10_reason("J", date(2026, 5, 11)), None);
-        assert_eq!(
-            standing.r10_reason("J", date(2026, 5, 12)).unwrap(),
-            "claim submitted 2026-05-12, on or after the fraud_confirmed decision of 2026-05-12 against J"
-        );
+        let reason = standing.r10_reason("J", date(2026, 5, 12)).unwrap();
+        assert_eq!(reason.render(Lang::En), "claim submitted 2026-05-12, on or after the fraud_confirmed decision of 2026-05-12 against J");
+        assert_eq!(reason.render(Lang::Zh), "申领提交于 2026-05-12，在 2026-05-12 认定 J 骗取补贴之日或之后");
         assert!(standing.r10_reason("J", date(2026, 7, 31)).is_some());
         assert_eq!(standing.r10_reason("J", date(2026, 8, 1)), None);
     }

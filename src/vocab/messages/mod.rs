@@ -148,12 +148,40 @@ pub fn find(code: &str) -> Option<&'static Message> {
 }
 
 /// Renders a stored (code, arguments) pair in `lang`; an unknown code renders as itself, so a
-/// run written by a newer engine still shows something a person can look up.
+/// run written by a newer engine still shows something a person can look up. Several messages
+/// joined ([`JOINED`]) render one after another.
 pub fn render_code(lang: Lang, code: &str, stored: &[&str]) -> String {
-    match find(code) {
-        Some(message) => message.render_stored(lang, stored),
-        None => code.to_string(),
+    match (find(code), split_joined(code, stored)) {
+        (Some(message), _) => message.render_stored(lang, stored),
+        (None, Some(parts)) => parts.iter().map(|(message, args)| message.render_stored(lang, args)).collect::<Vec<_>>().join(lang.t("；", "; ")),
+        (None, None) => code.to_string(),
     }
+}
+
+/// Several messages kept in one code and one argument list (a ledger row that merged sanctions
+/// keeps each one's reason): their codes joined by `+`, their arguments one message after
+/// another, each message taking as many as it has parameters.
+pub const JOINED: char = '+';
+
+/// The messages and arguments of a joined code (see [`JOINED`]); `None` unless every part is a
+/// known code and the arguments are exactly theirs.
+pub fn split_joined<'a, T>(code: &str, stored: &'a [T]) -> Option<Vec<(&'static Message, &'a [T])>> {
+    if !code.contains(JOINED) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut rest = stored;
+    for part in code.split(JOINED) {
+        let message = find(part)?;
+        let count = message.params().len();
+        if rest.len() < count {
+            return None;
+        }
+        let (args, after) = rest.split_at(count);
+        parts.push((message, args));
+        rest = after;
+    }
+    rest.is_empty().then_some(parts)
 }
 
 /// Renders a text column from a `code` column (str) and an `args` column (list[str]), row by
@@ -237,6 +265,11 @@ mod tests {
         assert_eq!(SAMPLE.render_stored(Lang::Zh, &refs), "报名 E1 出勤 12.50 小时，低于 64 小时");
         assert_eq!(SAMPLE.render(Lang::En, &[("hours", "1")]), "enrollment {enrollment} attended 1 h, below {need} h");
         assert_eq!(render_code(Lang::Zh, "no.such.code", &[]), "no.such.code");
+        // Two messages kept as one: each renders with its own arguments, in the run's language.
+        let joined = format!("{}{JOINED}{}", cli::RUN_WRITTEN.code, TEXT.code);
+        assert_eq!(render_code(Lang::Zh, &joined, &["reports/2026Q3", "局里的原话"]), "运行结果已写入 reports/2026Q3；局里的原话");
+        assert_eq!(render_code(Lang::En, &joined, &["reports/2026Q3", "as written"]), "run written to reports/2026Q3; as written");
+        assert_eq!(render_code(Lang::En, &joined, &["reports/2026Q3"]), joined, "arguments that do not fit show the code");
     }
 
     #[test]
