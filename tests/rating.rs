@@ -162,33 +162,39 @@ fn a_ban_persists_for_four_quarters_then_expires() {
 }
 
 #[test]
-fn a_ban_extending_one_in_force_is_one_ledger_row_with_both_reasons_in_the_runs_language() {
+fn a_ban_extending_one_in_force_is_a_decision_of_its_own_with_its_reason_in_the_runs_language() {
     let dir = temp_dir();
     let mut fixture = breaching_cohort();
     fixture.add(Table::Sanctions, &[("from_quarter", "2026Q1"), ("until_quarter", "2026Q4"), ("reason", "局里的处罚决定")]);
     fixture.write(&dir.path().join("export"));
     evaluate(dir.path(), "export", "2026Q3", "q3", None);
     evaluate_with(dir.path(), "export", "2026Q3", "q3en", None, &["--lang", "en"]);
-    // The bureau's ban 2026Q1–2026Q4 and the engine's new one 2026Q4–2027Q3 are one ban.
+    // The bureau's ban 2026Q1–2026Q4 and the engine's new one 2026Q4–2027Q3: two decisions, each
+    // with its own row (publication/ publishes the new one as a penalty of this quarter).
     let columns = ["institution_id", "kind", "from_quarter", "until_quarter", "reason_code", "reason"];
     assert_eq!(
         rows(&read_parquet(&dir.path().join("q3/sanctions.parquet")), &columns),
-        vec!["I1 | ban | 2026Q1 | 2027Q3 | text+rules.ledger.tier_d | 局里的处罚决定；2026Q3 信用评级为 D 级（不达标）：2026Q4–2027Q3 禁止承接政府补贴培训项目"]
+        vec![
+            "I1 | ban | 2026Q1 | 2026Q4 | text | 局里的处罚决定",
+            "I1 | ban | 2026Q4 | 2027Q3 | rules.ledger.tier_d | 2026Q3 信用评级为 D 级（不达标）：2026Q4–2027Q3 禁止承接政府补贴培训项目",
+        ]
     );
     assert_eq!(
         rows(&read_parquet(&dir.path().join("q3en/sanctions.parquet")), &["reason"]),
-        vec!["局里的处罚决定; tier D in 2026Q3: banned from government training projects 2026Q4–2027Q3"]
+        vec!["局里的处罚决定", "tier D in 2026Q3: banned from government training projects 2026Q4–2027Q3"]
     );
     let ledger = read_parquet(&dir.path().join("q3/sanctions.parquet"));
-    let args = ledger.column("reason_args").unwrap().list().unwrap().get_as_series(0).unwrap();
+    let args = ledger.column("reason_args").unwrap().list().unwrap().get_as_series(1).unwrap();
     let args: Vec<&str> = args.str().unwrap().iter().map(|v| v.unwrap()).collect();
-    assert_eq!(args, ["局里的处罚决定", "2026Q3", "2026Q4", "2027Q3"]);
-    // The next quarter reads the ledger back with its codes: still one row, its reasons rendered
-    // in that run's language (English here, though the previous run wrote Chinese).
+    assert_eq!(args, ["2026Q3", "2026Q4", "2027Q3"]);
+    let penalties = std::fs::read_to_string(dir.path().join("q3/publication/administrative_penalties.csv")).unwrap();
+    assert_eq!(penalties.lines().count(), 2, "the new ban is published: {penalties}");
+    // The next quarter reads the ledger back with its codes, rendered in that run's language
+    // (English here, though the previous run wrote Chinese).
     evaluate_with(dir.path(), "export", "2026Q4", "q4", Some("q3"), &["--allow-incomplete", "--lang", "en"]);
     assert_eq!(
         rows(&read_parquet(&dir.path().join("q4/sanctions.parquet")), &["from_quarter", "until_quarter", "reason"]),
-        vec!["2026Q1 | 2027Q3 | 局里的处罚决定; tier D in 2026Q3: banned from government training projects 2026Q4–2027Q3"]
+        vec!["2026Q1 | 2026Q4 | 局里的处罚决定", "2026Q4 | 2027Q3 | tier D in 2026Q3: banned from government training projects 2026Q4–2027Q3"]
     );
 }
 

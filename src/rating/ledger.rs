@@ -3,15 +3,14 @@
 //! because the next quarter reads it back as its input ledger (data-contract.md, `sanctions`),
 //! so its rows are a contract of their own, apart from how tiers are decided.
 //!
-//! One row per institution and continuous ban: a ban decided while another is in force extends
-//! it (policy.md, tier D), so bans that overlap or touch (the next starts at most one quarter
-//! after the last ends) are one ban, from the earliest start to the latest end (none when either
-//! has none), keeping every reason in order. A gap of a quarter or more leaves two rows. A ban
-//! never merges with a disqualification (different sanctions, different consequences), and
-//! disqualifications stay one row each: a later `cleared` decision ends a disqualification
-//! decided before it (policy.md), so each one's own start decides which clearance ends it, and a
-//! merged start would let the clearance of the first end the second (the engine adds none while
-//! one is in force, so only a bureau's own rows can stand side by side).
+//! One row per sanction decision, not per continuous period (issue 16 asked for the latter "or
+//! say why not"): a ban decided while another is in force extends it in effect (policy.md, tier
+//! D), but it is a decision of its own, taken in its own quarter, and `publication/` publishes it
+//! as an administrative penalty with its own decision day, publication period and earliest
+//! repair, and a later `cleared` decision ends only the disqualifications decided before it.
+//! Merging the rows would lose those dates and stop the extension from being published. The
+//! report's publication table lists them per decision, with their status; `until_quarter` of the
+//! latest row is when the institution may claim again.
 
 use super::Rating;
 use crate::columns as c;
@@ -25,7 +24,7 @@ use polars::prelude::*;
 use std::collections::BTreeMap;
 
 /// The ledger after this quarter: every standing sanction carried forward, a `ban` Q+1 … Q+n
-/// for each new tier D, a `disqualified` sanction from Q for each new tier X, periods merged.
+/// for each new tier D, a `disqualified` sanction from Q for each new tier X, one row each.
 /// `reason` is left null for `texts::render` to write in the run's language from `reason_code`
 /// and `reason_args`.
 pub fn updated_ledger(ledger: &BTreeMap<(String, String, Quarter), Sanction>, ratings: &[Rating], quarter: Quarter) -> Result<DataFrame> {
@@ -54,7 +53,7 @@ pub fn updated_ledger(ledger: &BTreeMap<(String, String, Quarter), Sanction>, ra
             }
         }
     }
-    let rows = merge_periods(rows);
+    let rows: Vec<(String, Sanction)> = rows.into_iter().map(|((id, _, _), sanction)| (id, sanction)).collect();
     let height = rows.len();
     let mut ids = Vec::with_capacity(height);
     let mut kinds = Vec::with_capacity(height);
@@ -87,38 +86,9 @@ pub fn updated_ledger(ledger: &BTreeMap<(String, String, Quarter), Sanction>, ra
     .context("building the sanctions ledger")
 }
 
-/// One ban per institution and continuous period, disqualifications as they are (see the
-/// module's documentation), in (institution, kind, from) order. Reasons keep their order, each once.
-pub(crate) fn merge_periods(rows: BTreeMap<(String, String, Quarter), Sanction>) -> Vec<(String, Sanction)> {
-    let mut merged: Vec<(String, Sanction)> = Vec::with_capacity(rows.len());
-    // Keys sort by institution, kind, then start: each run of one institution and kind is in
-    // order of start, so a period can only continue the one before it.
-    for ((id, kind, _), sanction) in rows {
-        if let Some((last_id, last)) = merged.last_mut() {
-            let continues =
-                kind == "ban" && *last_id == id && last.kind == kind && last.until.is_none_or(|until| sanction.from <= until.offset(1));
-            if continues {
-                last.until = match (last.until, sanction.until) {
-                    (Some(a), Some(b)) => Some(a.max(b)),
-                    _ => None,
-                };
-                for reason in sanction.reasons {
-                    if !last.reasons.contains(&reason) {
-                        last.reasons.push(reason);
-                    }
-                }
-                continue;
-            }
-        }
-        merged.push((id, sanction));
-    }
-    merged
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::Lang;
 
     fn q(text: &str) -> Quarter {
         text.parse().unwrap()
@@ -129,49 +99,14 @@ mod tests {
         ((id.into(), "ban".into(), q(from)), Sanction { kind: "ban".into(), from: q(from), until: until.map(q), reasons })
     }
 
-    fn periods(rows: Vec<((String, String, Quarter), Sanction)>) -> Vec<String> {
-        merge_periods(rows.into_iter().collect())
-            .into_iter()
-            .map(|(id, s)| {
-                let reasons: Vec<String> = s.reasons.iter().map(|r| r.render(Lang::En)).collect();
-                format!("{id} {} {}–{} {}", s.kind, s.from, s.until.map(|u| u.to_string()).unwrap_or("open".into()), reasons.join("/"))
-            })
-            .collect()
-    }
-
     #[test]
-    fn overlapping_and_adjacent_periods_merge_a_gap_of_a_quarter_does_not() {
-        // Three overlapping bans of one institution (a ban extended each quarter): one row.
-        assert_eq!(
-            periods(vec![ban("I1", "2026Q2", Some("2027Q1"), "a"), ban("I1", "2026Q3", Some("2027Q2"), "b"), ban("I1", "2026Q4", Some("2027Q3"), "c")]),
-            ["I1 ban 2026Q2–2027Q3 a/b/c"]
-        );
-        // The next quarter after the end: adjacent, one continuous ban.
-        assert_eq!(periods(vec![ban("I1", "2026Q1", Some("2026Q2"), "a"), ban("I1", "2026Q3", Some("2026Q4"), "b")]), ["I1 ban 2026Q1–2026Q4 a/b"]);
-        // A quarter with no ban in between: two sanctions.
-        assert_eq!(
-            periods(vec![ban("I1", "2026Q1", Some("2026Q2"), "a"), ban("I1", "2026Q4", Some("2027Q1"), "b")]),
-            ["I1 ban 2026Q1–2026Q2 a", "I1 ban 2026Q4–2027Q1 b"]
-        );
-        // Across a year's end: 2026Q4 then 2027Q1 touch.
-        assert_eq!(periods(vec![ban("I1", "2026Q3", Some("2026Q4"), "a"), ban("I1", "2027Q1", None, "b")]), ["I1 ban 2026Q3–open a/b"]);
-    }
-
-    #[test]
-    fn an_open_ended_ban_absorbs_every_later_one_and_kinds_institutions_and_disqualifications_stay_apart() {
-        assert_eq!(
-            periods(vec![ban("I1", "2026Q1", None, "a"), ban("I1", "2027Q4", Some("2028Q1"), "b"), ban("I2", "2026Q1", Some("2026Q2"), "c")]),
-            ["I1 ban 2026Q1–open a/b", "I2 ban 2026Q1–2026Q2 c"]
-        );
-        // A period inside a longer one: the longer end stands; the same reason is kept once.
-        assert_eq!(periods(vec![ban("I1", "2026Q1", Some("2027Q4"), "a"), ban("I1", "2026Q2", Some("2026Q3"), "a")]), ["I1 ban 2026Q1–2027Q4 a"]);
-        let (key, mut disqualified) = ban("I1", "2026Q2", None, "x");
-        disqualified.kind = "disqualified".into();
-        let rows = vec![ban("I1", "2026Q1", Some("2026Q4"), "a"), ((key.0.clone(), "disqualified".into(), key.2), disqualified.clone())];
-        assert_eq!(periods(rows), ["I1 ban 2026Q1–2026Q4 a", "I1 disqualified 2026Q2–open x"]);
-        // Two disqualifications stay apart, touching or not: each has its own start for a clearance.
-        let earlier = Sanction { from: q("2025Q3"), until: Some(q("2026Q1")), ..disqualified.clone() };
-        let rows = vec![((key.0.clone(), "disqualified".into(), q("2025Q3")), earlier), ((key.0, "disqualified".into(), key.2), disqualified)];
-        assert_eq!(periods(rows), ["I1 disqualified 2025Q3–2026Q1 x", "I1 disqualified 2026Q2–open x"]);
+    fn a_carried_sanction_keeps_its_row_and_the_bureaus_reason_as_written() {
+        let ledger: BTreeMap<_, _> = [ban("I1", "2026Q1", Some("2026Q4"), "局里的处罚决定")].into_iter().collect();
+        let frame = updated_ledger(&ledger, &[], q("2026Q3")).unwrap();
+        assert_eq!(frame.height(), 1);
+        let codes: Vec<Option<&str>> = frame.column(REASON_CODE).unwrap().str().unwrap().iter().collect();
+        assert_eq!(codes, vec![Some("text")]);
+        let froms: Vec<Option<&str>> = frame.column(c::FROM_QUARTER).unwrap().str().unwrap().iter().collect();
+        assert_eq!(froms, vec![Some("2026Q1")]);
     }
 }
