@@ -103,9 +103,11 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     report::write_parquet(&mut recoveries, &folder.file("recoveries.parquet"))?;
     let mut holds = tables::money_table(&findings.holds)?;
     report::write_parquet(&mut holds, &folder.file("holds.parquet"))?;
+    // The leads' and signal values' texts in the run's language, from the codes beside them.
+    let signal_values = report::texts::render(leads.signal_values.clone(), "peers", options.lang)?;
     for (mut table, name) in [
-        (leads.leads.clone(), "leads.parquet"),
-        (leads.signal_values.clone(), "signal_values.parquet"),
+        (report::texts::render(leads.leads.clone(), "evidence", options.lang)?, "leads.parquet"),
+        (report::texts::render(signal_values, "evidence", options.lang)?, "signal_values.parquet"),
         (leads.benford_digits.clone(), "benford_digits.parquet"),
     ] {
         report::write_parquet(&mut table, &folder.file(name))?;

@@ -3,35 +3,37 @@
 //! at once. The high-priority cut-off is not here: it is `tiers.toml`'s
 //! `cutoffs.high_priority_risk_score`, because rating acts on it.
 
+use crate::vocab::SignalId;
 use serde::Deserialize;
 
 /// The settings shipped with this build (`pipelines/signals.toml`).
 pub const DEFAULT_TOML: &str = include_str!("../../pipelines/signals.toml");
 
-/// Every signal, in the order leads list them when equally strong.
-pub const SIGNALS: [&str; 12] = [
-    "successor",
-    "shared_contacts",
-    "recycled_trainees",
-    "synchronized_sign_ins",
-    "score_heaping",
-    "assessor_pass_rate",
-    "short_employment",
-    "benford",
-    "manual_sign_ins",
-    "employer_concentration",
-    "employment_clusters",
-    "outlier",
+/// Every signal, in the order leads list them when equally strong (not [`SignalId::ALL`]'s
+/// order: the most telling facts first).
+pub const SIGNALS: [SignalId; 12] = [
+    SignalId::Successor,
+    SignalId::SharedContacts,
+    SignalId::RecycledTrainees,
+    SignalId::SynchronizedSignIns,
+    SignalId::ScoreHeaping,
+    SignalId::AssessorPassRate,
+    SignalId::ShortEmployment,
+    SignalId::Benford,
+    SignalId::ManualSignIns,
+    SignalId::EmployerConcentration,
+    SignalId::EmploymentClusters,
+    SignalId::Outlier,
 ];
 
-/// Names `outlier.features` may hold besides the six indicators: signals whose value is a share.
-pub const FEATURE_SIGNALS: [&str; 6] = [
-    "synchronized_sign_ins",
-    "manual_sign_ins",
-    "score_heaping",
-    "short_employment",
-    "employer_concentration",
-    "shared_contacts",
+/// Signals `outlier.features` may hold besides the six indicators: signals whose value is a share.
+pub const FEATURE_SIGNALS: [SignalId; 6] = [
+    SignalId::SynchronizedSignIns,
+    SignalId::ManualSignIns,
+    SignalId::ScoreHeaping,
+    SignalId::ShortEmployment,
+    SignalId::EmployerConcentration,
+    SignalId::SharedContacts,
 ];
 
 /// All signal settings.
@@ -376,22 +378,21 @@ impl SignalsConfig {
         }
     }
 
-    /// `(enabled, weight)` of a signal by its name.
-    pub fn switch(&self, signal: &str) -> (bool, f64) {
+    /// `(enabled, weight)` of a signal.
+    pub fn switch(&self, signal: SignalId) -> (bool, f64) {
         match signal {
-            "benford" => (self.benford.enabled, self.benford.weight),
-            "synchronized_sign_ins" => (self.synchronized_sign_ins.enabled, self.synchronized_sign_ins.weight),
-            "manual_sign_ins" => (self.manual_sign_ins.enabled, self.manual_sign_ins.weight),
-            "score_heaping" => (self.score_heaping.enabled, self.score_heaping.weight),
-            "assessor_pass_rate" => (self.assessor_pass_rate.enabled, self.assessor_pass_rate.weight),
-            "short_employment" => (self.short_employment.enabled, self.short_employment.weight),
-            "employer_concentration" => (self.employer_concentration.enabled, self.employer_concentration.weight),
-            "shared_contacts" => (self.shared_contacts.enabled, self.shared_contacts.weight),
-            "recycled_trainees" => (self.recycled_trainees.enabled, self.recycled_trainees.weight),
-            "employment_clusters" => (self.employment_clusters.enabled, self.employment_clusters.weight),
-            "successor" => (self.successor.enabled, self.successor.weight),
-            "outlier" => (self.outlier.enabled, self.outlier.weight),
-            _ => (false, 0.0),
+            SignalId::Benford => (self.benford.enabled, self.benford.weight),
+            SignalId::SynchronizedSignIns => (self.synchronized_sign_ins.enabled, self.synchronized_sign_ins.weight),
+            SignalId::ManualSignIns => (self.manual_sign_ins.enabled, self.manual_sign_ins.weight),
+            SignalId::ScoreHeaping => (self.score_heaping.enabled, self.score_heaping.weight),
+            SignalId::AssessorPassRate => (self.assessor_pass_rate.enabled, self.assessor_pass_rate.weight),
+            SignalId::ShortEmployment => (self.short_employment.enabled, self.short_employment.weight),
+            SignalId::EmployerConcentration => (self.employer_concentration.enabled, self.employer_concentration.weight),
+            SignalId::SharedContacts => (self.shared_contacts.enabled, self.shared_contacts.weight),
+            SignalId::RecycledTrainees => (self.recycled_trainees.enabled, self.recycled_trainees.weight),
+            SignalId::EmploymentClusters => (self.employment_clusters.enabled, self.employment_clusters.weight),
+            SignalId::Successor => (self.successor.enabled, self.successor.weight),
+            SignalId::Outlier => (self.outlier.enabled, self.outlier.weight),
         }
     }
 
@@ -533,7 +534,7 @@ impl SignalsConfig {
         check(!o.features.is_empty(), "outlier.features must name at least one feature".into());
         for feature in &o.features {
             check(
-                crate::features::indicators::INDICATORS.contains(&feature.as_str()) || FEATURE_SIGNALS.contains(&feature.as_str()),
+                crate::vocab::IndicatorId::parse(feature).is_some() || SignalId::parse(feature).is_some_and(|s| FEATURE_SIGNALS.contains(&s)),
                 format!("outlier.features has unknown feature '{feature}'"),
             );
         }

@@ -3,12 +3,33 @@
 
 use super::benford::{expected_share, Digits};
 use super::risk::{self, Scored};
-use super::{data, Context, SignalValue};
+use super::{data, name, Context, SignalValue};
 use crate::columns as c;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::contract::Table;
+use crate::report::texts::{ARGS_SUFFIX, CODE_SUFFIX};
+use crate::vocab::messages::nested::{self, Sentence};
+use crate::vocab::messages::signals as m;
+use crate::vocab::Lang;
 use polars::prelude::*;
 use std::collections::BTreeMap;
+
+/// The three columns of a text kept from its sentences: `name` (rendered in Chinese, the
+/// default; the run folder renders it again in the run's language), `name_code` and
+/// `name_args` (`list[str]`).
+fn text_columns(name: &str, sentences: &[Sentence]) -> Result<[Column; 3]> {
+    let text: Vec<String> = sentences.iter().map(|s| s.render(Lang::Zh)).collect();
+    let codes: Vec<&str> = sentences.iter().map(|s| s.message.code).collect();
+    let args: Vec<Series> = sentences.iter().map(|s| Series::new("".into(), s.args.clone())).collect();
+    let args = if args.is_empty() {
+        Series::new_empty(format!("{name}{ARGS_SUFFIX}").into(), &DataType::List(Box::new(DataType::String)))
+    } else {
+        Series::new(format!("{name}{ARGS_SUFFIX}").into(), args)
+    };
+    // A sentence without arguments stores an empty list, of strings like the others.
+    let args = args.cast(&DataType::List(Box::new(DataType::String))).context("text arguments")?;
+    Ok([Column::new(name.into(), text), Column::new(format!("{name}{CODE_SUFFIX}").into(), codes), args.into()])
+}
 
 /// A lead with statistical evidence (a signal fired or graded above zero).
 pub const STATISTICAL: &str = "statistical";
@@ -27,23 +48,28 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
     let order = risk::rank(&scored.institutions);
     let rows: Vec<&risk::InstitutionRisk> = order.iter().map(|&i| &scored.institutions[i]).collect();
     let height = rows.len();
-    let evidence: Vec<String> = rows
+    let evidence: Vec<Sentence> = rows
         .iter()
         .map(|r| {
-            let mut parts: Vec<String> = r.fired.iter().map(|(signal, _, evidence)| format!("{signal}: {evidence}")).collect();
+            let mut parts: Vec<Sentence> = r
+                .fired
+                .iter()
+                .map(|(signal, _, evidence)| Sentence::new(&m::LEAD_FIRED, &[("signal", &name(*signal).embed()), ("evidence", &evidence.embed())]))
+                .collect();
             // Signals below their bar that still add evidence: why the lead ranks where it does.
-            parts.extend(
-                r.contributions.iter().filter(|c| !c.fired && c.evidence > 0.0).map(|c| format!("{} (below its bar): {}", c.signal, c.facts)),
-            );
+            parts.extend(r.contributions.iter().filter(|c| !c.fired && c.evidence > 0.0).map(|c| {
+                Sentence::new(&m::LEAD_BELOW_BAR, &[("signal", &name(c.signal).embed()), ("evidence", &c.facts.embed())])
+            }));
             if let Some(breaches) = r.breaches.as_ref().filter(|b| b.strength > 0.0) {
                 parts.push(breaches.evidence());
             }
             if let Some(cleared) = &r.cleared {
-                parts.push(format!("note: {cleared}"));
+                parts.push(cleared.evidence());
             }
-            parts.join(" | ")
+            Sentence::new(&m::LEAD, &[("parts", &nested::join(&parts, &m::LEAD_SEPARATOR))])
         })
         .collect();
+    let [evidence, evidence_code, evidence_args] = text_columns("evidence", &evidence)?;
     // Statistical leads, and leads whose only evidence is the institution's own rule breaches
     // (an inspector's list, not an analyst's); each ranked within its list too.
     let lists: Vec<&str> = rows
@@ -68,17 +94,19 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
             Column::new(c::KIND.into(), rows.iter().map(|r| ctx.kinds.get(&r.institution_id).cloned().unwrap_or_default()).collect::<Vec<_>>()),
             Column::new("risk_score".into(), rows.iter().map(|r| r.risk_score).collect::<Vec<_>>()),
             Column::new("high_priority".into(), rows.iter().map(|r| r.high_priority).collect::<Vec<_>>()),
-            Column::new("signals".into(), rows.iter().map(|r| r.fired.iter().map(|(s, _, _)| *s).collect::<Vec<_>>().join(", ")).collect::<Vec<_>>()),
+            Column::new("signals".into(), rows.iter().map(|r| r.fired.iter().map(|(s, _, _)| s.as_str()).collect::<Vec<_>>().join(", ")).collect::<Vec<_>>()),
             Column::new("signal_count".into(), rows.iter().map(|r| r.fired.len() as u32).collect::<Vec<u32>>()),
             Column::new("breach_lines".into(), rows.iter().map(|r| r.breaches.as_ref().map(|b| b.breach_lines).unwrap_or(0)).collect::<Vec<i64>>()),
             Column::new("breach_share".into(), rows.iter().map(|r| r.breaches.as_ref().map(|b| b.share).unwrap_or(0.0)).collect::<Vec<f64>>()),
-            Column::new("cleared_on".into(), rows.iter().map(|r| r.cleared.clone()).collect::<Vec<_>>()),
+            Column::new("cleared_on".into(), rows.iter().map(|r| r.cleared.as_ref().map(|c| c.on.to_string())).collect::<Vec<_>>()),
             Column::new("risk_evidence".into(), rows.iter().map(|r| r.risk_evidence).collect::<Vec<f64>>()),
             Column::new("contributions".into(), rows.iter().map(|r| contributions(r, ctx.config.risk.breach_weight)).collect::<Vec<String>>()),
             Column::new("lead_list".into(), lists.iter().map(|l| l.to_string()).collect::<Vec<String>>()),
             Column::new("related_leads".into(), related_leads(&rows)),
             Column::new("list_rank".into(), list_ranks),
-            Column::new("evidence".into(), evidence),
+            evidence,
+            evidence_code,
+            evidence_args,
         ],
     )
     .context("building leads")
@@ -94,7 +122,7 @@ fn related_leads(rows: &[&risk::InstitutionRisk]) -> Vec<String> {
     let mut holders: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
         for (key, signal) in &row.related {
-            holders.entry(key.as_str()).or_default().push((i, signal));
+            holders.entry(key.as_str()).or_default().push((i, signal.as_str()));
         }
     }
     rows.iter()
@@ -154,7 +182,7 @@ fn contributions(r: &risk::InstitutionRisk, breach_weight: f64) -> String {
 /// the signal names none).
 pub fn signal_flags(ctx: &Context, values: &[SignalValue]) -> Result<DataFrame> {
     let strength = ctx.config.strength;
-    let mut rows: Vec<[String; 7]> = Vec::new();
+    let mut rows: Vec<([String; 6], Sentence)> = Vec::new();
     for value in values.iter().filter(|v| v.fired) {
         let severity = if value.strength >= strength.severity_high {
             "high"
@@ -164,32 +192,41 @@ pub fn signal_flags(ctx: &Context, values: &[SignalValue]) -> Result<DataFrame> 
             "low"
         };
         if value.entities.is_empty() {
-            rows.push([
-                format!("{}:{}", value.signal, value.institution_id),
-                value.signal.to_string(),
-                severity.to_string(),
-                value.institution_id.clone(),
-                "institution".to_string(),
-                value.institution_id.clone(),
-                value.evidence.clone(),
-            ]);
-        } else {
-            for entity in &value.entities {
-                rows.push([
-                    format!("{}:{}", value.signal, entity.id),
+            rows.push((
+                [
+                    format!("{}:{}", value.signal, value.institution_id),
                     value.signal.to_string(),
                     severity.to_string(),
                     value.institution_id.clone(),
-                    entity.kind.to_string(),
-                    entity.id.clone(),
-                    format!("{}; institution {}: {}", entity.evidence, value.institution_id, value.summary),
-                ]);
+                    "institution".to_string(),
+                    value.institution_id.clone(),
+                ],
+                value.evidence.clone(),
+            ));
+        } else {
+            for entity in &value.entities {
+                rows.push((
+                    [
+                        format!("{}:{}", value.signal, entity.id),
+                        value.signal.to_string(),
+                        severity.to_string(),
+                        value.institution_id.clone(),
+                        entity.kind.to_string(),
+                        entity.id.clone(),
+                    ],
+                    Sentence::new(
+                        &m::ENTITY,
+                        &[("entity", &entity.evidence.embed()), ("institution", &value.institution_id), ("summary", &value.summary.embed())],
+                    ),
+                ));
             }
         }
     }
-    rows.sort_by(|a, b| (&a[0], &a[3]).cmp(&(&b[0], &b[3])));
+    rows.sort_by(|a, b| (&a.0[0], &a.0[3]).cmp(&(&b.0[0], &b.0[3])));
     let height = rows.len();
-    let column = |index: usize| rows.iter().map(|row| row[index].clone()).collect::<Vec<_>>();
+    let column = |index: usize| rows.iter().map(|row| row.0[index].clone()).collect::<Vec<_>>();
+    let sentences: Vec<Sentence> = rows.iter().map(|row| row.1.clone()).collect();
+    let [evidence, evidence_code, evidence_args] = text_columns("evidence", &sentences)?;
     DataFrame::new(
         height,
         vec![
@@ -201,8 +238,10 @@ pub fn signal_flags(ctx: &Context, values: &[SignalValue]) -> Result<DataFrame> 
             Column::new("entity_kind".into(), column(4)),
             Column::new(c::ENTITY_ID.into(), column(5)),
             Column::new("amount_fen".into(), vec![0i64; height]),
-            Column::new("evidence".into(), column(6)),
+            evidence,
             Column::new("overturned".into(), vec![false; height]),
+            evidence_code,
+            evidence_args,
         ],
     )
     .context("building signal flags")
@@ -215,13 +254,17 @@ fn finite(value: f64) -> Option<f64> {
 /// `signal_values.parquet`, sorted by institution and signal.
 pub fn signal_values(values: &[SignalValue]) -> Result<DataFrame> {
     let mut rows: Vec<&SignalValue> = values.iter().collect();
-    rows.sort_by(|a, b| (&a.institution_id, a.signal).cmp(&(&b.institution_id, b.signal)));
+    rows.sort_by(|a, b| (&a.institution_id, a.signal.as_str()).cmp(&(&b.institution_id, b.signal.as_str())));
     let height = rows.len();
+    let peers: Vec<Sentence> = rows.iter().map(|v| v.peers.clone()).collect();
+    let [peers, peers_code, peers_args] = text_columns("peers", &peers)?;
+    let evidence: Vec<Sentence> = rows.iter().map(|v| v.evidence.clone()).collect();
+    let [evidence, evidence_code, evidence_args] = text_columns("evidence", &evidence)?;
     DataFrame::new(
         height,
         vec![
             Column::new(c::INSTITUTION_ID.into(), rows.iter().map(|v| v.institution_id.clone()).collect::<Vec<_>>()),
-            Column::new("signal".into(), rows.iter().map(|v| v.signal).collect::<Vec<_>>()),
+            Column::new("signal".into(), rows.iter().map(|v| v.signal.as_str()).collect::<Vec<_>>()),
             Column::new("value".into(), rows.iter().map(|v| finite(v.value)).collect::<Vec<_>>()),
             Column::new("peer_value".into(), rows.iter().map(|v| finite(v.peer_value)).collect::<Vec<_>>()),
             Column::new("threshold".into(), rows.iter().map(|v| finite(v.threshold)).collect::<Vec<_>>()),
@@ -229,8 +272,13 @@ pub fn signal_values(values: &[SignalValue]) -> Result<DataFrame> {
             Column::new("rows".into(), rows.iter().map(|v| v.rows).collect::<Vec<i64>>()),
             Column::new("robust_z".into(), rows.iter().map(|v| finite(v.z)).collect::<Vec<_>>()),
             Column::new("strength".into(), rows.iter().map(|v| finite(v.strength)).collect::<Vec<_>>()),
-            Column::new("peers".into(), rows.iter().map(|v| v.peers.clone()).collect::<Vec<_>>()),
-            Column::new("evidence".into(), rows.iter().map(|v| v.evidence.clone()).collect::<Vec<_>>()),
+            peers,
+            evidence,
+            Column::new("unit".into(), rows.iter().map(|v| super::unit(v.signal)).collect::<Vec<_>>()),
+            peers_code,
+            peers_args,
+            evidence_code,
+            evidence_args,
         ],
     )
     .context("building signal values")
@@ -267,6 +315,7 @@ mod tests {
     use super::*;
 
     fn lead(id: &str, related: &[(&str, &'static str)]) -> risk::InstitutionRisk {
+        let related = related.iter().map(|(k, s)| (k.to_string(), s.parse::<crate::vocab::SignalId>().unwrap())).collect();
         risk::InstitutionRisk {
             institution_id: id.into(),
             risk_score: 0.5,
@@ -274,7 +323,7 @@ mod tests {
             risk_evidence: 0.7,
             contributions: Vec::new(),
             fired: Vec::new(),
-            related: related.iter().map(|(k, s)| (k.to_string(), *s)).collect(),
+            related,
             breaches: None,
             lead: true,
             cleared: None,
