@@ -77,7 +77,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let export = ingest::ingest_with(options.data, options.key, options.ingest)?;
     stage.done(export.tables.values().map(|t| t.rows_read).sum());
     for warning in &export.warnings {
-        tracing::warn!("{warning}");
+        tracing::warn!("{}", warning.render(options.lang));
     }
     let coverage = crate::progress::timed("coverage", || ingest::coverage::Coverage::of(&export))?;
 
@@ -88,13 +88,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let cases = crate::cases::carry(previous_cases, &crate::cases::leads_of(&leads.leads)?, &crate::cases::money_of(&export, options.quarter)?, options.quarter);
     let stage = Stage::start("writing the run folder");
 
-    let rejects = export.rejects()?;
-    let rejects = if rejects.get_column_index("reason_code").is_some() {
-        rejects
-    } else {
-        report::texts::stored(rejects.lazy(), crate::columns::REASON).collect().context("keeping reject reasons")?
-    };
-    let mut rejects = report::texts::render(rejects, crate::columns::REASON, options.lang)?;
+    let mut rejects = report::texts::render(export.rejects()?, crate::columns::REASON, options.lang)?;
     report::write_parquet(&mut rejects, &folder.file("rejects.parquet"))?;
     let flags = tables::flags(&findings, &leads.signal_flags, options.policy, options.quarter)?;
     let mut flags = report::texts::render(flags, crate::rules::EVIDENCE, options.lang)?;
@@ -137,7 +131,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         *institutions_per_tier.entry(rating.tier.to_string()).or_insert(0usize) += 1;
     }
 
-    let inputs = report::summary::input_tables(&export)?;
+    let inputs = report::summary::input_tables(&export, options.lang)?;
     let rejects_per_table = inputs.iter().map(|t| (t.table.clone(), t.rows_rejected)).collect();
     let summary = Summary {
         quarter: options.quarter.to_string(),
@@ -149,7 +143,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         policy_hash: options.policy.hash.clone(),
         inputs,
         rejects_per_table,
-        warnings: export.warnings.clone(),
+        warnings: export.warnings.iter().map(|w| w.render(options.lang)).collect(),
+        warning_codes: export.warnings.iter().map(|w| w.message.code.to_string()).collect(),
         coverage,
         indicators_without_data: indicators.without_data.clone(),
         institutions_per_tier,

@@ -23,7 +23,7 @@ fn check_lists_rejects_by_reason() {
     let output = run(dir.path(), &["check", "--data", "."]);
     assert_eq!(output.code, 0, "{}", output.stderr);
     assert!(
-        output.stdout.contains("  rows read 2, used 1, rejected 1\n    1 × unknown value 'lost' in status (expected one of: paid, pending, rejected)\n"),
+        output.stdout.contains("  rows read 2, used 1, rejected 1\n    1 × status 的取值“lost”不在允许范围内（应为以下之一：paid, pending, rejected）\n"),
         "{}",
         output.stdout
     );

@@ -83,7 +83,7 @@ const TABULAR_EXTENSIONS: [&str; 5] = ["parquet", "csv", "tsv", "xlsx", "xls"];
 /// Entries of the export folder that look like data but are no table of the contract (a
 /// misspelt `survey.parquet`, a folder `attendence/`, a CSV copy), as warnings: nothing there
 /// is read, and a person should know.
-pub(crate) fn stray_entries(dir: &Path) -> Result<Vec<String>> {
+pub(crate) fn stray_entries(dir: &Path) -> Result<Vec<crate::vocab::messages::nested::Sentence>> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io("listing the export folder", dir, e))?;
     let mut strays = Vec::new();
     for entry in entries {
@@ -101,7 +101,10 @@ pub(crate) fn stray_entries(dir: &Path) -> Result<Vec<String>> {
         strays.push(name);
     }
     strays.sort();
-    Ok(strays.into_iter().map(|name| format!("{name} in the export folder is not a table of the contract: not read")).collect())
+    Ok(strays
+        .into_iter()
+        .map(|name| crate::vocab::messages::nested::Sentence::new(&crate::vocab::messages::ingest::STRAY_ENTRY, &[("name", &name)]))
+        .collect())
 }
 
 /// Whether a file name ends in `.parquet`, in any case (`PART-0.PARQUET`).
