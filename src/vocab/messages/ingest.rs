@@ -39,7 +39,7 @@ pub const NOT_QUARTER: Message = Message::new(
 pub const STRAY_ENTRY: Message =
     Message::new("ingest.stray_entry", "导出目录中的 {name} 不是约定的数据表，未读取", "{name} in the export folder is not a table of the contract: not read");
 pub const NOT_PARQUET: Message =
-    Message::new("ingest.not_parquet", "数据表 {table}：{file} 不是 .parquet 文件，未读取", "table {table}: {file} is not a .parquet file: not read");
+    Message::new("ingest.not_parquet", "数据表 {table}：{file} 不是 Parquet 文件，未读取", "table {table}: {file} is not a .parquet file: not read");
 pub const EMPTY_TABLE: Message = Message::new("ingest.empty_table", "数据表 {table} 没有数据行", "table {table} has no rows");
 
 /// Every message of this area, for the catalogue's index and its test.
