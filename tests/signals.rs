@@ -169,6 +169,26 @@ fn the_tables_have_their_contract_shape_and_order() {
     }
     assert_eq!(schema(&leads.benford_digits), ["institution_id: str", "digit: i64", "observed: i64", "expected_share: f64"]);
 
+    // In Chinese (the default) the evidence holds no English word: what is in Latin letters is an
+    // id (a signal, an indicator, a column, a pseudonym), a unit or a name the catalogue allows.
+    let english = |text: &str| -> Vec<String> {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| w.len() > 2 && w.chars().any(|c| c.is_ascii_lowercase()))
+            .filter(|w| !traincredit::vocab::messages::looks_like_id(w) && traincredit::vocab::IndicatorId::parse(w).is_none())
+            .map(str::to_string)
+            .collect()
+    };
+    let texts_of = [(&leads.leads, "evidence"), (&leads.signal_flags, "evidence"), (&leads.signal_values, "evidence"), (&leads.signal_values, "peers")];
+    let mut shown = 0;
+    for (frame, column) in texts_of {
+        for text in texts(frame, column) {
+            assert!(english(&text).is_empty(), "{column}: {:?} in {text}", english(&text));
+            shown += 1;
+        }
+    }
+    assert!(texts(&leads.leads, "evidence").iter().any(|e| e.contains("同类中位数")), "the sample has leads compared with their peers");
+    assert!(shown > 100, "{shown}");
+
     // Ranks 1…n by falling risk, ties by falling risk evidence (which keeps growing where the
     // score rounds to 1), then institution id; high priority exactly from the cut-off.
     let ranks = texts(&leads.leads, "rank");
