@@ -293,6 +293,12 @@ mod tests {
         assert!(measurement.passes_bar);
         assert!(measurement.facts.render(crate::vocab::Lang::En).contains("first digits 4, 5, 9 on 300 of 300 distinct amounts (100.0%, Benford expects 22.2%)"), "{:?}", measurement.facts);
         assert!(measurement.facts.render(crate::vocab::Lang::En).contains("e.g. lines C0/E0 400.00, C1/E1 500.37, C2/E2 900.74"), "{:?}", measurement.facts);
+        let zh = measurement.facts.render(crate::vocab::Lang::Zh);
+        assert!(zh.starts_with("2025Q4–2026Q3 提交的申领明细 300 条，不同金额 300 个，首位数字 MAD "), "{zh}");
+        assert!(
+            zh.ends_with("按尼格里尼标准为不符合（高于 0.015 即不符合）；首位数字为 4、5、9 的金额 300 个，占 300 个不同金额的 100.0%（本福特定律预期 22.2%）；例如明细 C0/E0（400.00 元）、C1/E1（500.37 元）、C2/E2（900.74 元）"),
+            "{zh}"
+        );
     }
 
     #[test]

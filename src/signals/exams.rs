@@ -395,6 +395,15 @@ mod tests {
         let m = heap_measurement(&stats, 60.0, 3.0, 0.3, "2026Q3");
         assert!(m.passes_bar);
         assert!(m.facts.render(crate::vocab::Lang::En).starts_with("34 of 40 scored exams sat 2026Q3 (85.0%) scored 60–62 just above the pass mark 60, 0 scored 57–59 just below; pass rate 100.0%"), "{:?}", m.facts);
+        assert!(
+            m.facts.render(crate::vocab::Lang::Zh).starts_with("2026Q3 鉴定的 40 份有分数的考试中，34 份（85.0%）得分 60–62，刚过合格线 60 分；0 份得分 57–59，刚低于合格线；通过率 100.0%"),
+            "{:?}",
+            m.facts
+        );
+        // A pass mark with a fraction: the range reads in the sentence's language.
+        let m = heap_measurement(&stats, 59.5, 3.0, 0.3, "2026Q3");
+        assert!(m.facts.render(crate::vocab::Lang::En).contains("scored 59.5 up to 62.5 just above the pass mark 59.5"), "{:?}", m.facts);
+        assert!(m.facts.render(crate::vocab::Lang::Zh).contains("得分 59.5 至 62.5，刚过合格线 59.5 分"), "{:?}", m.facts);
     }
 
     #[test]
@@ -431,6 +440,11 @@ mod tests {
         assert!(m.passes_bar, "{:?}", m.facts);
         assert!((m.value - 0.3).abs() < 1e-9);
         assert!(m.facts.render(crate::vocab::Lang::En).starts_with("assessor AS3 passed 58 of 58 exams here (100.0%) against 140 of 200 (70.0%) at 4 other institutions, exams sat Q; gap 30.0 points"), "{:?}", m.facts);
+        assert!(
+            m.facts.render(crate::vocab::Lang::Zh).starts_with("考评员 AS3 在本机构 Q 鉴定的 58 场考试中判定通过 58 场（100.0%），在其他 4 家机构的 200 场中通过 140 场（70.0%）；相差 30.0 个百分点，两比例检验 z "),
+            "{:?}",
+            m.facts
+        );
         // The other institutions pass as often as the assessor does elsewhere.
         let other = assessor_measurement(&gaps["I2"], 0.25, 3.0, "Q").unwrap();
         assert!(!other.passes_bar);

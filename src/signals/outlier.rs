@@ -24,8 +24,7 @@ use super::robust::{self, Direction};
 use super::{judge_all, one_decimal, Comparison, Context, Measurement, SignalValue};
 use crate::vocab::messages::nested::{self, Sentence};
 use crate::vocab::messages::signals as m;
-use crate::vocab::SignalId;
-use crate::features::indicators::INDICATORS;
+use crate::vocab::{IndicatorId, SignalId};
 use std::collections::BTreeMap;
 
 pub const SIGNAL: SignalId = SignalId::Outlier;
@@ -154,7 +153,7 @@ pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
             // (Satisfaction's denominator is 4 × surveys.)
             let indicators: [Option<f64>; 6] = std::array::from_fn(|index| match ctx.indicators.ratios[index].get(id) {
                 Some(&(numerator, denominator)) if denominator > 0 => {
-                    let rows = if INDICATORS[index] == "satisfaction" { denominator / 4 } else { denominator };
+                    let rows = if IndicatorId::ALL[index] == IndicatorId::Satisfaction { denominator / 4 } else { denominator };
                     (rows >= o.min_denominator as i64).then(|| numerator as f64 / denominator as f64)
                 }
                 _ => None,
@@ -165,7 +164,7 @@ pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
             let vector: Vec<Option<f64>> = o
                 .features
                 .iter()
-                .map(|name| match INDICATORS.iter().position(|i| i == name) {
+                .map(|name| match IndicatorId::ALL.iter().position(|i| i.as_str() == name) {
                     Some(index) => indicators[index],
                     None => signal_values.get(&(id.as_str(), name.as_str())).copied(),
                 })

@@ -518,9 +518,17 @@ mod tests {
         assert!(m.passes_bar);
         assert!(m.facts.render(crate::vocab::Lang::En).contains("120 of 120 machine sign-ins dated 2026Q3 (100.0%) fell in 10 bursts"), "{:?}", m.facts);
         assert!(m.facts.render(crate::vocab::Lang::En).contains("largest: 12 of 12 trainees of class K1 checked in at 2026-07-01 08:00:00 on device D9"), "{:?}", m.facts);
+        assert_eq!(
+            m.facts.render(crate::vocab::Lang::Zh),
+            "2026Q3 的机器签到 120 次中，120 次（100.0%）落在 10 次集中签到里：同一班级 5 名及以上学员在同一秒内签到；规模最大的一次：班级 K1 的 12 名学员中有 12 名于 2026-07-01 08:00:00 在设备 D9 上签到"
+        );
         assert_eq!(m.entities.len(), 1);
         assert_eq!(m.entities[0].kind, "class");
         assert_eq!(m.entities[0].id, "K1");
+        assert_eq!(
+            m.entities[0].evidence.render(crate::vocab::Lang::Zh),
+            "班级 K1：10 次课有 5 名及以上学员在同一秒内签到；最多一次为 12 名学员中的 12 名于 2026-07-01 08:00:00 在设备 D9 上签到"
+        );
     }
 
     #[test]
@@ -554,6 +562,11 @@ mod tests {
         assert_eq!(m.rows, 240);
         assert!(m.passes_bar);
         assert!(m.facts.render(crate::vocab::Lang::En).starts_with("120 of 240 in-person sign-ins dated 2026Q3 (50.0%) entered by hand; most in class K1 120 of 120 (100.0%)"), "{:?}", m.facts);
+        assert!(
+            m.facts.render(crate::vocab::Lang::Zh).starts_with("2026Q3 的现场签到 240 次中，120 次（50.0%）为手工录入；主要集中在班级 K1（120 次中 120 次，100.0%）"),
+            "{:?}",
+            m.facts
+        );
         let clean = &found["I2"];
         assert_eq!(clean.value, 0.0);
         assert!(!clean.passes_bar);
