@@ -178,7 +178,13 @@ fn the_tables_have_their_contract_shape_and_order() {
             .map(str::to_string)
             .collect()
     };
-    let texts_of = [(&leads.leads, "evidence"), (&leads.signal_flags, "evidence"), (&leads.signal_values, "evidence"), (&leads.signal_values, "peers")];
+    let texts_of = [
+        (&leads.leads, "evidence"),
+        (&leads.leads, "related_leads"),
+        (&leads.signal_flags, "evidence"),
+        (&leads.signal_values, "evidence"),
+        (&leads.signal_values, "peers"),
+    ];
     let mut shown = 0;
     for (frame, column) in texts_of {
         for text in texts(frame, column) {
@@ -225,7 +231,7 @@ fn the_tables_have_their_contract_shape_and_order() {
     }
     assert!(lists.contains(&"breaches_only".to_string()), "the sample plants institutions with breaches only");
     // Related leads name leads only.
-    for related in texts(&leads.leads, "related_leads").iter().filter(|r| !r.is_empty()) {
+    for related in rendered(&leads.leads, "related_leads", Lang::En).iter().filter(|r| !r.is_empty()) {
         for part in related.split("; ") {
             let id = part.split(' ').next().unwrap();
             assert!(ids.iter().any(|lead| lead == id), "{related}");
@@ -521,7 +527,8 @@ fn a_pair_of_institutions_sharing_their_trainees_is_two_related_leads() {
     let ids = texts(&leads.leads, "institution_id");
     assert_eq!(ids, ["I1", "I2"]);
     assert_eq!(texts(&leads.leads, "signals"), ["recycled_trainees", "recycled_trainees"]);
-    assert_eq!(texts(&leads.leads, "related_leads"), ["I2 (recycled_trainees)", "I1 (recycled_trainees)"]);
+    assert_eq!(rendered(&leads.leads, "related_leads", Lang::En), ["I2 (recycled_trainees)", "I1 (recycled_trainees)"]);
+    assert_eq!(texts(&leads.leads, "related_leads"), ["I2（学员在机构间循环培训）", "I1（学员在机构间循环培训）"]);
     // One fewer than min_pair_trainees (8) shared: the pair does not fire (it still grades).
     let dir = temp_dir();
     recycling_fixture(7).write(dir.path());

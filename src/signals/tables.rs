@@ -10,7 +10,7 @@ use crate::ingest::contract::Table;
 use crate::report::texts::{ARGS_SUFFIX, CODE_SUFFIX};
 use crate::vocab::messages::nested::{self, Sentence};
 use crate::vocab::messages::signals as m;
-use crate::vocab::Lang;
+use crate::vocab::{Lang, SignalId};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -70,6 +70,7 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
         })
         .collect();
     let [evidence, evidence_code, evidence_args] = text_columns("evidence", &evidence)?;
+    let [related, related_code, related_args] = text_columns("related_leads", &related_leads(&rows))?;
     // Statistical leads, and leads whose only evidence is the institution's own rule breaches
     // (an inspector's list, not an analyst's); each ranked within its list too.
     let lists: Vec<&str> = rows
@@ -102,11 +103,13 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
             Column::new("risk_evidence".into(), rows.iter().map(|r| r.risk_evidence).collect::<Vec<f64>>()),
             Column::new("contributions".into(), rows.iter().map(|r| contributions(r, ctx.config.risk.breach_weight)).collect::<Vec<String>>()),
             Column::new("lead_list".into(), lists.iter().map(|l| l.to_string()).collect::<Vec<String>>()),
-            Column::new("related_leads".into(), related_leads(&rows)),
+            related,
             Column::new("list_rank".into(), list_ranks),
             evidence,
             evidence_code,
             evidence_args,
+            related_code,
+            related_args,
         ],
     )
     .context("building leads")
@@ -116,40 +119,50 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
 /// (a successor and the sanctioned institution, a pair sharing recycled trainees), or both name
 /// the same assessor. "JN-ORG-000120 (recycled_trainees); JN-ORG-000140 (assessor_pass_rate:
 /// assessor Y000037010001)", in rank order; empty when none.
-fn related_leads(rows: &[&risk::InstitutionRisk]) -> Vec<String> {
+fn related_leads(rows: &[&risk::InstitutionRisk]) -> Vec<Sentence> {
     // Indexed by key, so that a nation's thousands of leads are not compared pairwise.
     let position: BTreeMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.institution_id.as_str(), i)).collect();
-    let mut holders: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    let mut holders: BTreeMap<&str, Vec<(usize, SignalId)>> = BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
         for (key, signal) in &row.related {
-            holders.entry(key.as_str()).or_default().push((i, signal.as_str()));
+            holders.entry(key.as_str()).or_default().push((i, *signal));
         }
     }
     rows.iter()
         .enumerate()
         .map(|(i, lead)| {
             // Other lead → why, first reason found: it is named, it names this one, a shared key.
-            let mut why: BTreeMap<usize, String> = BTreeMap::new();
+            let mut why: BTreeMap<usize, Sentence> = BTreeMap::new();
             for (key, signal) in &lead.related {
                 match key.strip_prefix("institution:") {
                     Some(other) => {
                         if let Some(&j) = position.get(other) {
-                            why.entry(j).or_insert_with(|| signal.to_string());
+                            why.entry(j).or_insert_with(|| name(*signal));
                         }
                     }
                     None => {
                         for &(j, _) in holders.get(key.as_str()).into_iter().flatten() {
-                            why.entry(j).or_insert_with(|| format!("{signal}: {}", key.replacen(':', " ", 1)));
+                            why.entry(j).or_insert_with(|| {
+                                let shared = match key.split_once(':') {
+                                    Some(("assessor", assessor)) => Sentence::new(&m::RELATED_ASSESSOR, &[("assessor", assessor)]).embed(),
+                                    _ => key.replacen(':', " ", 1),
+                                };
+                                Sentence::new(&m::RELATED_SHARED, &[("signal", &name(*signal).embed()), ("shared", &shared)])
+                            });
                         }
                     }
                 }
             }
             let me = format!("institution:{}", lead.institution_id);
             for &(j, signal) in holders.get(me.as_str()).into_iter().flatten() {
-                why.entry(j).or_insert_with(|| signal.to_string());
+                why.entry(j).or_insert_with(|| name(signal));
             }
             why.remove(&i);
-            why.into_iter().map(|(j, reason)| format!("{} ({reason})", rows[j].institution_id)).collect::<Vec<_>>().join("; ")
+            let leads: Vec<Sentence> = why
+                .into_iter()
+                .map(|(j, reason)| Sentence::new(&m::RELATED, &[("lead", &rows[j].institution_id), ("why", &reason.embed())]))
+                .collect();
+            Sentence::new(&m::RELATED_LEADS, &[("leads", &nested::join(&leads, &nested::SEMICOLON))])
         })
         .collect()
 }
@@ -341,8 +354,12 @@ mod tests {
             lead("D", &[("institution:GONE", "successor")]),
         ];
         let refs: Vec<&risk::InstitutionRisk> = rows.iter().collect();
+        let english: Vec<String> = related_leads(&refs).iter().map(|s| s.render(Lang::En)).collect();
+        let chinese: Vec<String> = related_leads(&refs).iter().map(|s| s.render(Lang::Zh)).collect();
+        assert_eq!(chinese[1], "B（学员在机构间循环培训）；C（考评员通过率偏高：考评员 Y1）");
+        assert_eq!(chinese[5], "");
         assert_eq!(
-            related_leads(&refs),
+            english,
             vec![
                 "OLD (successor)".to_string(),
                 "B (recycled_trainees); C (assessor_pass_rate: assessor Y1)".into(),

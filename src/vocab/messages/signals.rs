@@ -192,6 +192,10 @@ pub const OUTLIER: Message = Message::new(
 pub const OUTLIER_FEATURE: Message = Message::new("signal.outlier.feature", "{feature} {value}（同类中位数 {median}，z {z}）", "{feature} {value} (peer median {median}, z {z})");
 
 // leads
+pub const RELATED_LEADS: Message = Message::new("signal.related_leads", "{leads}", "{leads}");
+pub const RELATED: Message = Message::new("signal.related", "{lead}（{why}）", "{lead} ({why})");
+pub const RELATED_SHARED: Message = Message::new("signal.related.shared", "{signal}：{shared}", "{signal}: {shared}");
+pub const RELATED_ASSESSOR: Message = Message::new("signal.related.assessor", "考评员 {assessor}", "assessor {assessor}");
 pub const LEAD: Message = Message::new("signal.lead", "{parts}", "{parts}");
 pub const LEAD_SEPARATOR: Message = Message::new("list.bar", " | ", " | ");
 pub const LEAD_FIRED: Message = Message::new("signal.lead.fired", "{signal}：{evidence}", "{signal}: {evidence}");
@@ -290,6 +294,10 @@ pub const ALL: &[&Message] = &[
     &SUCCESSOR_NOT_LINKED,
     &OUTLIER,
     &OUTLIER_FEATURE,
+    &RELATED_LEADS,
+    &RELATED,
+    &RELATED_SHARED,
+    &RELATED_ASSESSOR,
     &LEAD,
     &LEAD_SEPARATOR,
     &LEAD_FIRED,
