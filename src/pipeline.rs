@@ -100,7 +100,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     // The leads' and signal values' texts in the run's language, from the codes beside them.
     let signal_values = report::texts::render(leads.signal_values.clone(), "peers", options.lang)?;
     for (mut table, name) in [
-        (report::texts::render(report::texts::render(leads.leads.clone(), "evidence", options.lang)?, "related_leads", options.lang)?, "leads.parquet"),
+        (crate::signals::render_leads(leads.leads.clone(), options.lang)?, "leads.parquet"),
         (report::texts::render(signal_values, "evidence", options.lang)?, "signal_values.parquet"),
         (leads.benford_digits.clone(), "benford_digits.parquet"),
     ] {

@@ -181,6 +181,7 @@ fn the_tables_have_their_contract_shape_and_order() {
     let texts_of = [
         (&leads.leads, "evidence"),
         (&leads.leads, "related_leads"),
+        (&leads.leads, "contributions"),
         (&leads.signal_flags, "evidence"),
         (&leads.signal_values, "evidence"),
         (&leads.signal_values, "peers"),
@@ -217,7 +218,7 @@ fn the_tables_have_their_contract_shape_and_order() {
         let within: Vec<String> = (0..ids.len()).filter(|&i| lists[i] == list).map(|i| list_ranks[i].clone()).collect();
         assert_eq!(within, (1..=within.len()).map(|r| r.to_string()).collect::<Vec<_>>(), "{list}");
     }
-    for ((list, signals), contributions) in lists.iter().zip(texts(&leads.leads, "signals")).zip(texts(&leads.leads, "contributions")) {
+    for ((list, signals), contributions) in lists.iter().zip(texts(&leads.leads, "signals")).zip(rendered(&leads.leads, "contributions", Lang::En)) {
         // Shown to 3 decimals: a graded part that shows is statistical evidence.
         let graded = contributions.split("; ").any(|part| !part.starts_with("breaches ") && !part.contains(" 0.000 ("));
         if list == "breaches_only" {
@@ -238,7 +239,7 @@ fn the_tables_have_their_contract_shape_and_order() {
         }
     }
     let valued = texts(&leads.signal_values, "institution_id");
-    for (id, contributions) in ids.iter().zip(texts(&leads.leads, "contributions")) {
+    for (id, contributions) in ids.iter().zip(rendered(&leads.leads, "contributions", Lang::En)) {
         let computed = valued.iter().filter(|v| *v == id).count();
         assert_eq!(contributions.split("; ").filter(|part| !part.starts_with("breaches ")).count(), computed, "{id}: {contributions}");
     }

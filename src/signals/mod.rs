@@ -77,7 +77,8 @@ pub struct Leads {
     /// `leads.parquet`: `rank` (u32, 1 = most suspicious), `institution_id`, `name`, `kind`,
     /// `risk_score`, `high_priority`, `signals` (fired signal names, strongest first),
     /// `signal_count`, `breach_lines`, `breach_share`, `cleared_on`, `evidence`, `risk_evidence`,
-    /// `contributions`, `lead_list`, `related_leads`, `list_rank`; sorted by rank.
+    /// `contributions`, `lead_list`, `related_leads`, `list_rank`, then the `_code`/`_args`
+    /// columns its texts are rendered from ([`render_leads`]); sorted by rank.
     pub leads: DataFrame,
     /// Rows for `flags.parquet`: `flag_id`, `kind` (`signal`), `rule`, `severity`,
     /// `institution_id`, `entity_kind`, `entity_id`, `amount_fen` (0), `evidence`, `overturned`,
@@ -414,6 +415,15 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
         }
     }
     Ok(Leads { leads, signal_flags, signal_values, benford_digits, risk, model: scored.model })
+}
+
+/// `leads.parquet` with its texts (`evidence`, `related_leads`, `contributions`) rendered in
+/// `lang` from the codes beside them.
+pub fn render_leads(mut leads: DataFrame, lang: crate::vocab::Lang) -> Result<DataFrame> {
+    for column in tables::LEAD_TEXTS {
+        leads = crate::report::texts::render(leads, column, lang)?;
+    }
+    Ok(leads)
 }
 
 /// Position of a signal in [`SIGNALS`].

@@ -31,6 +31,9 @@ fn text_columns(name: &str, sentences: &[Sentence]) -> Result<[Column; 3]> {
     Ok([Column::new(name.into(), text), Column::new(format!("{name}{CODE_SUFFIX}").into(), codes), args.into()])
 }
 
+/// The text columns of `leads.parquet`, each rendered from its `_code` and `_args`.
+pub const LEAD_TEXTS: [&str; 3] = ["evidence", "related_leads", "contributions"];
+
 /// A lead with statistical evidence (a signal fired or graded above zero).
 pub const STATISTICAL: &str = "statistical";
 /// A lead whose only evidence is its own rule breaches.
@@ -71,6 +74,8 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
         .collect();
     let [evidence, evidence_code, evidence_args] = text_columns("evidence", &evidence)?;
     let [related, related_code, related_args] = text_columns("related_leads", &related_leads(&rows))?;
+    let contributions: Vec<Sentence> = rows.iter().map(|r| contributions(r, ctx.config.risk.breach_weight)).collect();
+    let [contributions, contributions_code, contributions_args] = text_columns("contributions", &contributions)?;
     // Statistical leads, and leads whose only evidence is the institution's own rule breaches
     // (an inspector's list, not an analyst's); each ranked within its list too.
     let lists: Vec<&str> = rows
@@ -101,7 +106,7 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
             Column::new("breach_share".into(), rows.iter().map(|r| r.breaches.as_ref().map(|b| b.share).unwrap_or(0.0)).collect::<Vec<f64>>()),
             Column::new("cleared_on".into(), rows.iter().map(|r| r.cleared.as_ref().map(|c| c.on.to_string())).collect::<Vec<_>>()),
             Column::new("risk_evidence".into(), rows.iter().map(|r| r.risk_evidence).collect::<Vec<f64>>()),
-            Column::new("contributions".into(), rows.iter().map(|r| contributions(r, ctx.config.risk.breach_weight)).collect::<Vec<String>>()),
+            contributions,
             Column::new("lead_list".into(), lists.iter().map(|l| l.to_string()).collect::<Vec<String>>()),
             related,
             Column::new("list_rank".into(), list_ranks),
@@ -110,6 +115,8 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
             evidence_args,
             related_code,
             related_args,
+            contributions_code,
+            contributions_args,
         ],
     )
     .context("building leads")
@@ -170,25 +177,26 @@ fn related_leads(rows: &[&risk::InstitutionRisk]) -> Vec<Sentence> {
 /// Every signal's contribution to a lead's risk evidence, largest first, then the breaches':
 /// "synchronized_sign_ins 2.975 (z 9.0, fired); manual_sign_ins 0.300 (z 3.0); benford 0.000
 /// (z −0.4); breaches 0.511". Signals not graded (too few peers, or a fact that does not hold) show "not graded".
-fn contributions(r: &risk::InstitutionRisk, breach_weight: f64) -> String {
-    let mut parts: Vec<String> = r
+fn contributions(r: &risk::InstitutionRisk, breach_weight: f64) -> Sentence {
+    let mut parts: Vec<Sentence> = r
         .contributions
         .iter()
         .map(|c| {
-            let fired = if c.fired { ", fired" } else { "" };
             // −0.04 would print as "-0.0".
-            let z = if c.z.abs() < 0.05 { 0.0 } else { c.z };
-            match (c.comparable, c.fired) {
-                (true, _) => format!("{} {:.3} (z {z:.1}{fired})", c.signal, c.evidence),
-                (false, true) => format!("{} {:.3} (a fact, fired)", c.signal, c.evidence),
-                (false, false) => format!("{} {:.3} (not graded)", c.signal, c.evidence),
-            }
+            let z = format!("{:.1}", if c.z.abs() < 0.05 { 0.0 } else { c.z });
+            let message = match (c.comparable, c.fired) {
+                (true, true) => &m::CONTRIBUTION_GRADED_FIRED,
+                (true, false) => &m::CONTRIBUTION_GRADED,
+                (false, true) => &m::CONTRIBUTION_FACT,
+                (false, false) => &m::CONTRIBUTION_NOT_GRADED,
+            };
+            Sentence::new(message, &[("signal", &name(c.signal).embed()), ("evidence", &format!("{:.3}", c.evidence)), ("z", &z)])
         })
         .collect();
     if let Some(b) = r.breaches.as_ref().filter(|b| b.strength > 0.0) {
-        parts.push(format!("breaches {:.3}", risk::hazard(breach_weight * b.strength)));
+        parts.push(Sentence::new(&m::CONTRIBUTION_BREACHES, &[("evidence", &format!("{:.3}", risk::hazard(breach_weight * b.strength)))]));
     }
-    parts.join("; ")
+    Sentence::new(&m::CONTRIBUTIONS, &[("parts", &nested::join(&parts, &nested::SEMICOLON))])
 }
 
 /// Rows for `flags.parquet`: one per concrete entity of every fired signal (the institution when

@@ -192,6 +192,13 @@ pub const OUTLIER: Message = Message::new(
 pub const OUTLIER_FEATURE: Message = Message::new("signal.outlier.feature", "{feature} {value}（同类中位数 {median}，z {z}）", "{feature} {value} (peer median {median}, z {z})");
 
 // leads
+pub const CONTRIBUTIONS: Message = Message::new("signal.contributions", "{parts}", "{parts}");
+pub const CONTRIBUTION_GRADED: Message = Message::new("signal.contribution.graded", "{signal} {evidence}（z {z}）", "{signal} {evidence} (z {z})");
+pub const CONTRIBUTION_GRADED_FIRED: Message =
+    Message::new("signal.contribution.graded_fired", "{signal} {evidence}（z {z}，已触发）", "{signal} {evidence} (z {z}, fired)");
+pub const CONTRIBUTION_FACT: Message = Message::new("signal.contribution.fact", "{signal} {evidence}（事实，已触发）", "{signal} {evidence} (a fact, fired)");
+pub const CONTRIBUTION_NOT_GRADED: Message = Message::new("signal.contribution.not_graded", "{signal} {evidence}（未评分）", "{signal} {evidence} (not graded)");
+pub const CONTRIBUTION_BREACHES: Message = Message::new("signal.contribution.breaches", "违规 {evidence}", "breaches {evidence}");
 pub const RELATED_LEADS: Message = Message::new("signal.related_leads", "{leads}", "{leads}");
 pub const RELATED: Message = Message::new("signal.related", "{lead}（{why}）", "{lead} ({why})");
 pub const RELATED_SHARED: Message = Message::new("signal.related.shared", "{signal}：{shared}", "{signal}: {shared}");
@@ -294,6 +301,12 @@ pub const ALL: &[&Message] = &[
     &SUCCESSOR_NOT_LINKED,
     &OUTLIER,
     &OUTLIER_FEATURE,
+    &CONTRIBUTIONS,
+    &CONTRIBUTION_GRADED,
+    &CONTRIBUTION_GRADED_FIRED,
+    &CONTRIBUTION_FACT,
+    &CONTRIBUTION_NOT_GRADED,
+    &CONTRIBUTION_BREACHES,
     &RELATED_LEADS,
     &RELATED,
     &RELATED_SHARED,
