@@ -134,7 +134,7 @@ pub fn invert(mut matrix: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
     Some(inverse)
 }
 
-pub use crate::policy::signals::FEATURE_SIGNALS;
+pub use crate::policy::signals::{Feature, FEATURE_SIGNALS};
 
 /// `outlier` for every institution with enough indicators, from the other signals' values.
 pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
@@ -144,7 +144,7 @@ pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
     for value in values {
         signal_values.insert((value.institution_id.as_str(), value.signal.as_str()), value.value);
     }
-    let names: Vec<&str> = o.features.iter().map(String::as_str).collect();
+    let names: Vec<&str> = o.features.iter().map(|f| f.as_str()).collect();
     let profiles: Vec<Profile> = ctx
         .kinds
         .iter()
@@ -164,9 +164,9 @@ pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
             let vector: Vec<Option<f64>> = o
                 .features
                 .iter()
-                .map(|name| match IndicatorId::ALL.iter().position(|i| i.as_str() == name) {
-                    Some(index) => indicators[index],
-                    None => signal_values.get(&(id.as_str(), name.as_str())).copied(),
+                .map(|feature| match feature {
+                    Feature::Indicator(indicator) => IndicatorId::ALL.iter().position(|i| i == indicator).and_then(|index| indicators[index]),
+                    Feature::Signal(signal) => signal_values.get(&(id.as_str(), signal.as_str())).copied(),
                 })
                 .collect();
             Some(Profile { institution_id: id.clone(), kind: kind.clone(), values: vector })
