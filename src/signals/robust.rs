@@ -213,7 +213,7 @@ mod tests {
         }
         let stats = peer_stats(&values, &kinds, 15);
         assert_eq!(stats["A00"].label.render(crate::vocab::Lang::En), "15 college institutions");
-        assert_eq!(stats["A00"].label.render(crate::vocab::Lang::Zh), "同类型（college）的其他 15 家机构");
+        assert_eq!(stats["A00"].label.render(crate::vocab::Lang::Zh), "同为 college 类型的其他 15 家机构");
         assert_eq!(stats["A00"].median, 1.0);
         assert_eq!(stats["B0"].label.render(crate::vocab::Lang::En), "18 institutions");
         assert_eq!(stats["B0"].count, 18);
