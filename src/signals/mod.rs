@@ -313,7 +313,7 @@ pub fn unit(signal: SignalId) -> &'static str {
 }
 
 /// Optional part of a sentence: the embedded sentence, or nothing.
-pub fn optional(part: Option<Sentence>) -> String {
+pub(crate) fn optional(part: Option<Sentence>) -> String {
     part.map(|p| p.embed()).unwrap_or_default()
 }
 

@@ -50,19 +50,19 @@ impl Sentence {
 
 /// Sentences as one argument: `items` separated by `separator` (a message without arguments,
 /// such as [`LIST`] or [`SEMICOLON`], so that the punctuation follows the language).
-pub fn join(items: &[Sentence], separator: &'static Message) -> String {
+pub(crate) fn join(items: &[Sentence], separator: &'static Message) -> String {
     let separator = Sentence::new(separator, &[]).embed();
     items.iter().map(Sentence::embed).collect::<Vec<_>>().join(&separator)
 }
 
 /// Plain values (ids, amounts) as one argument, separated as [`join`] does.
-pub fn join_values<S: AsRef<str>>(values: &[S], separator: &'static Message) -> String {
+pub(crate) fn join_values<S: AsRef<str>>(values: &[S], separator: &'static Message) -> String {
     let separator = Sentence::new(separator, &[]).embed();
     values.iter().map(|v| v.as_ref().to_string()).collect::<Vec<_>>().join(&separator)
 }
 
 /// `text` with every embedded message rendered in `lang`.
-pub fn expand(lang: Lang, text: &str) -> String {
+pub(crate) fn expand(lang: Lang, text: &str) -> String {
     if !text.contains(START) {
         return text.to_string();
     }
