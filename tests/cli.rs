@@ -10,7 +10,7 @@ fn check_prints_files_rows_and_coercions_per_table() {
     copy_dir(&fixture("writers/pyarrow_types"), dir.path());
     let output = run(dir.path(), &["check", "--data", "."]);
     assert_eq!(output.code, 0, "{}", output.stderr);
-    assert!(output.stdout.contains("\nclaims: 1 file(s): claims.parquet\n  rows read 3, used 3, rejected 0\n  coerced: submitted_on: timestamp read as a date\n  coerced: amount: double rounded half-up to the fen\n  coerced: paid_amount: double rounded half-up to the fen\n"), "{}", output.stdout);
+    assert!(output.stdout.contains("\nclaims: 1 file(s): claims.parquet\n  rows read 3, used 3, rejected 0\n  coerced: submitted_on：时间戳按日期读取\n  coerced: amount：浮点金额按四舍五入取到分\n  coerced: paid_amount：浮点金额按四舍五入取到分\n"), "{}", output.stdout);
     assert!(output.stdout.contains("\ntotal: rows read 57 = used 57 + rejected 0\n"), "{}", output.stdout);
 }
 

@@ -80,7 +80,7 @@ pub fn render(export: &ingest::Export) -> anyhow::Result<String> {
             writeln!(out, "    {count} × {reason}")?;
         }
         for coercion in &table.coercions {
-            writeln!(out, "  coerced: {coercion}")?;
+            writeln!(out, "  coerced: {}", coercion.render(traincredit::vocab::Lang::default()))?;
         }
         read += table.rows_read;
         used += table.rows_used();

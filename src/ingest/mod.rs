@@ -40,7 +40,7 @@ pub struct IngestedTable {
     /// `table`, `row_key`, `reason` of every rejected row.
     pub rejects: DataFrame,
     /// Tolerated differences from the contract's exact types.
-    pub coercions: Vec<String>,
+    pub coercions: Vec<Sentence>,
 }
 
 impl std::fmt::Debug for IngestedTable {
@@ -172,7 +172,7 @@ impl Default for IngestOptions {
 struct StreamedRaw {
     files: Vec<validate::StreamedFile>,
     rows_read: usize,
-    coercions: Vec<String>,
+    coercions: Vec<Sentence>,
 }
 
 /// The districts of the export's institutions (as read: trimmed; each once, sorted), read

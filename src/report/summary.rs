@@ -117,7 +117,7 @@ pub fn input_tables(export: &Export, lang: crate::vocab::Lang) -> Result<Vec<Inp
             rows_used: ingested.rows_used(),
             rows_rejected: ingested.rows_rejected(),
             rejected_by_reason: reasons(&ingested.rejects, lang)?,
-            coercions: ingested.coercions.clone(),
+            coercions: ingested.coercions.iter().map(|c| c.render(lang)).collect(),
         });
     }
     Ok(tables)

@@ -42,6 +42,15 @@ pub const NOT_PARQUET: Message =
     Message::new("ingest.not_parquet", "数据表 {table}：{file} 不是 Parquet 文件，未读取", "table {table}: {file} is not a .parquet file: not read");
 pub const EMPTY_TABLE: Message = Message::new("ingest.empty_table", "数据表 {table} 没有数据行", "table {table} has no rows");
 
+// Coercions: a value read in a type the contract tolerates, converted to the canonical one.
+pub const COERCED_DATE: Message = Message::new("ingest.coerced.date", "{column}：时间戳按日期读取", "{column}: timestamp read as a date");
+pub const COERCED_ZONE: Message =
+    Message::new("ingest.coerced.zone", "{column}：{zone} 时区的时间戳已换算为 {local} 时间", "{column}: timestamps in {zone} converted to {local}");
+pub const COERCED_ROUNDED: Message =
+    Message::new("ingest.coerced.rounded", "{column}：浮点金额按四舍五入取到分", "{column}: double rounded half-up to the fen");
+pub const COERCED_PARTITION: Message =
+    Message::new("ingest.coerced.partition", "{column}：取自目录的分区名", "{column}: taken from the folder's hive partition");
+
 /// Every message of this area, for the catalogue's index and its test.
 pub const ALL: &[&Message] = &[
     &MISSING_REQUIRED,
@@ -58,4 +67,8 @@ pub const ALL: &[&Message] = &[
     &STRAY_ENTRY,
     &NOT_PARQUET,
     &EMPTY_TABLE,
+    &COERCED_DATE,
+    &COERCED_ZONE,
+    &COERCED_ROUNDED,
+    &COERCED_PARTITION,
 ];
