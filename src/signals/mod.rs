@@ -51,11 +51,11 @@ use crate::policy::Policy;
 use crate::quarter::Quarter;
 use crate::rating::score::LeadStanding;
 use crate::rules::Findings;
-use chrono::NaiveDate;
-use polars::prelude::DataFrame;
 use crate::vocab::messages::nested::Sentence;
 use crate::vocab::messages::signals as m;
 use crate::vocab::SignalId;
+use chrono::NaiveDate;
+use polars::prelude::DataFrame;
 use robust::{Direction, PeerStats};
 use std::collections::{BTreeMap, HashMap};
 
