@@ -77,7 +77,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let export = ingest::ingest_with(options.data, options.key, options.ingest)?;
     stage.done(export.tables.values().map(|t| t.rows_read).sum());
     for warning in &export.warnings {
-        tracing::warn!("{warning}");
+        tracing::warn!("{}", warning.render(options.lang));
     }
     let coverage = crate::progress::timed("coverage", || ingest::coverage::Coverage::of(&export))?;
 
@@ -89,13 +89,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let cases = crate::cases::carry(previous_cases, &lead_list, &crate::cases::money_of(&export, options.quarter)?, options.quarter, options.lang);
     let stage = Stage::start("writing the run folder");
 
-    let rejects = export.rejects()?;
-    let rejects = if rejects.get_column_index("reason_code").is_some() {
-        rejects
-    } else {
-        report::texts::stored(rejects.lazy(), crate::columns::REASON).collect().context("keeping reject reasons")?
-    };
-    let mut rejects = report::texts::render(rejects, crate::columns::REASON, options.lang)?;
+    let mut rejects = report::texts::render(export.rejects()?, crate::columns::REASON, options.lang)?;
     report::write_parquet(&mut rejects, &folder.file("rejects.parquet"))?;
     let flags = tables::flags(&findings, &leads.signal_flags, options.policy, options.quarter)?;
     let mut flags = report::texts::render(flags, crate::rules::EVIDENCE, options.lang)?;
@@ -104,9 +98,11 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     report::write_parquet(&mut recoveries, &folder.file("recoveries.parquet"))?;
     let mut holds = tables::money_table(&findings.holds)?;
     report::write_parquet(&mut holds, &folder.file("holds.parquet"))?;
+    // The leads' and signal values' texts in the run's language, from the codes beside them.
+    let signal_values = report::texts::render(leads.signal_values.clone(), "peers", options.lang)?;
     for (mut table, name) in [
-        (leads.leads.clone(), "leads.parquet"),
-        (leads.signal_values.clone(), "signal_values.parquet"),
+        (crate::signals::render_leads(leads.leads.clone(), options.lang)?, "leads.parquet"),
+        (report::texts::render(signal_values, "evidence", options.lang)?, "signal_values.parquet"),
         (leads.benford_digits.clone(), "benford_digits.parquet"),
     ] {
         report::write_parquet(&mut table, &folder.file(name))?;
@@ -152,7 +148,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         *institutions_per_tier.entry(rating.tier.to_string()).or_insert(0usize) += 1;
     }
 
-    let inputs = report::summary::input_tables(&export)?;
+    let inputs = report::summary::input_tables(&export, options.lang)?;
     let rejects_per_table = inputs.iter().map(|t| (t.table.clone(), t.rows_rejected)).collect();
     let summary = Summary {
         quarter: options.quarter.to_string(),
@@ -164,7 +160,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         policy_hash: options.policy.hash.clone(),
         inputs,
         rejects_per_table,
-        warnings: export.warnings.clone(),
+        warnings: export.warnings.iter().map(|w| w.render(options.lang)).collect(),
+        warning_codes: export.warnings.iter().map(|w| w.message.code.to_string()).collect(),
         coverage,
         indicators_without_data: indicators.without_data.clone(),
         institutions_per_tier,

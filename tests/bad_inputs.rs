@@ -6,6 +6,7 @@ use pretty_assertions::assert_eq;
 use polars::prelude::*;
 use traincredit::ingest::{self, contract::Table, contract::ALL_TABLES};
 use traincredit::person::Pseudonymiser;
+use traincredit::vocab::Lang;
 
 fn key() -> Pseudonymiser {
     Pseudonymiser::new(b"a test key of some length")
@@ -18,8 +19,16 @@ fn ingest_fixture(fixture: &Fixture) -> (tempfile::TempDir, Result<ingest::Expor
     (dir, result)
 }
 
+/// A table's rejects with their reasons in English (the tables hold Chinese by default; both
+/// are rendered from the same code and arguments).
 fn rejects(export: &ingest::Export, table: Table) -> Vec<String> {
-    rows(&export.table(table).rejects, &["table", "row_key", "reason"])
+    let english = traincredit::report::texts::render(export.table(table).rejects.clone(), "reason", Lang::En).unwrap();
+    rows(&english, &["table", "row_key", "reason"])
+}
+
+/// The export's warnings in `lang`.
+fn warnings(export: &ingest::Export, lang: Lang) -> Vec<String> {
+    export.warnings.iter().map(|w| w.render(lang)).collect()
 }
 
 fn assert_counts_balance(export: &ingest::Export) {
@@ -111,9 +120,12 @@ fn empty_table() {
     write_parquet(&mut empty, &dir.path().join("attendance.parquet"));
     let export = ingest::ingest(dir.path(), &key()).unwrap();
     assert_eq!(
-        export.warnings,
+        warnings(&export, Lang::En),
         vec!["table attendance has no rows", "table assessments has no rows", "table employment has no rows"]
     );
+    assert_eq!(warnings(&export, Lang::Zh), vec!["数据表 attendance 没有数据行", "数据表 assessments 没有数据行", "数据表 employment 没有数据行"]);
+    let codes: Vec<&str> = export.warnings.iter().map(|w| w.message.code).collect();
+    assert_eq!(codes, vec!["ingest.empty_table"; 3]);
     // An empty institutions table leaves nothing to evaluate.
     let mut empty = Fixture::new().frame(Table::Institutions);
     let path = dir.path().join("institutions.parquet");
@@ -250,6 +262,20 @@ fn streamed_sign_ins_keep_and_reject_the_same_rows_as_held_ones() {
         assert_eq!(found, expected);
         assert_eq!((export.table(Table::Attendance).rows_read, export.table(Table::Attendance).rows_used()), (11, 5));
         assert_counts_balance(export);
+        // The same reasons in Chinese (the default), from the codes kept beside them.
+        let mut chinese = rows(&export.table(Table::Attendance).rejects, &["reason_code", "reason"]);
+        chinese.sort();
+        assert_eq!(
+            chinese,
+            vec![
+                "ingest.before | 不可能的值：check_out 早于 check_in",
+                "ingest.duplicate_key | 主键（enrollment_id, check_in）重复：共 2 行",
+                "ingest.duplicate_key | 主键（enrollment_id, check_in）重复：共 2 行",
+                "ingest.missing_required | 缺少必填值：check_in",
+                "ingest.unknown_parent | enrollment_id“E9”没有对应的记录（enrollments 表中没有可用的行）",
+                "ingest.unknown_value | method 的取值“pigeon”不在允许范围内（应为以下之一：face, fingerprint, card, manual, online）",
+            ]
+        );
     }
     let kept = |export: &ingest::Export| {
         let frame = export.scan(Table::Attendance).collect().unwrap();
@@ -381,7 +407,7 @@ fn a_table_given_as_a_file_and_a_folder_is_refused_naming_both() {
     std::fs::remove_dir_all(dir.path().join("attendance")).unwrap();
     let export = ingest::ingest(dir.path(), &key()).unwrap();
     assert_eq!(export.table(Table::Attendance).rows_read, 5);
-    assert!(export.warnings.iter().all(|w| !w.contains("attendance")), "{:?}", export.warnings);
+    assert!(warnings(&export, Lang::En).iter().all(|w| !w.contains("attendance")), "{:?}", export.warnings);
 }
 
 #[test]
@@ -556,7 +582,7 @@ fn files_that_are_not_read_are_said_so() {
     std::fs::write(dir.path().join("notes.txt"), "not data").unwrap();
     let export = ingest::ingest(dir.path(), &key()).unwrap();
     assert_eq!(
-        export.warnings,
+        warnings(&export, Lang::En),
         vec![
             "survey.parquet in the export folder is not a table of the contract: not read",
             "table attendance: attendance/part-1.csv is not a .parquet file: not read",

@@ -10,7 +10,7 @@ fn check_prints_files_rows_and_coercions_per_table() {
     copy_dir(&fixture("writers/pyarrow_types"), dir.path());
     let output = run(dir.path(), &["check", "--data", "."]);
     assert_eq!(output.code, 0, "{}", output.stderr);
-    assert!(output.stdout.contains("\nclaims: 1 file(s): claims.parquet\n  rows read 3, used 3, rejected 0\n  coerced: submitted_on: timestamp read as a date\n  coerced: amount: double rounded half-up to the fen\n  coerced: paid_amount: double rounded half-up to the fen\n"), "{}", output.stdout);
+    assert!(output.stdout.contains("\nclaims: 1 file(s): claims.parquet\n  rows read 3, used 3, rejected 0\n  coerced: submitted_on：时间戳按日期读取\n  coerced: amount：浮点金额按四舍五入取到分\n  coerced: paid_amount：浮点金额按四舍五入取到分\n"), "{}", output.stdout);
     assert!(output.stdout.contains("\ntotal: rows read 57 = used 57 + rejected 0\n"), "{}", output.stdout);
 }
 
@@ -23,7 +23,7 @@ fn check_lists_rejects_by_reason() {
     let output = run(dir.path(), &["check", "--data", "."]);
     assert_eq!(output.code, 0, "{}", output.stderr);
     assert!(
-        output.stdout.contains("  rows read 2, used 1, rejected 1\n    1 × unknown value 'lost' in status (expected one of: paid, pending, rejected)\n"),
+        output.stdout.contains("  rows read 2, used 1, rejected 1\n    1 × status 的取值“lost”不在允许范围内（应为以下之一：paid, pending, rejected）\n"),
         "{}",
         output.stdout
     );
@@ -88,6 +88,44 @@ fn evaluate_writes_the_run_folder_and_the_same_tables_twice() {
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.')).collect();
     hidden.sort();
     assert_eq!(hidden, vec![".one.lock", ".two.lock"]);
+}
+
+#[test]
+fn reject_reasons_and_warnings_are_written_in_the_runs_language() {
+    let dir = temp_dir();
+    let mut fixture = Fixture::clean();
+    fixture.add(traincredit::ingest::contract::Table::Claims, &[("claim_id", "C2"), ("status", "lost")]).observed_through("2026-09-30");
+    fixture.write(dir.path().join("export").as_path());
+    std::fs::write(dir.path().join("export/survey.parquet"), "a misspelt table name").unwrap();
+    for (out, lang) in [("zh", None), ("en", Some("en"))] {
+        let mut args = vec!["evaluate", "--data", "export", "--quarter", "2026Q3", "--out", out, "--demo-key"];
+        args.extend(lang.map(|lang| ["--lang", lang]).into_iter().flatten());
+        let output = run(dir.path(), &args);
+        assert_eq!(output.code, 0, "{}", output.stderr);
+    }
+    let rejects = |out: &str| read_parquet(&dir.path().join(out).join("rejects.parquet"));
+    let columns = ["table", "row_key", "reason", "reason_code"];
+    assert_eq!(
+        rows(&rejects("zh"), &columns),
+        vec!["claims | claim_id=C2 | status 的取值“lost”不在允许范围内（应为以下之一：paid, pending, rejected） | ingest.unknown_value"]
+    );
+    assert_eq!(rows(&rejects("en"), &columns), vec!["claims | claim_id=C2 | unknown value 'lost' in status (expected one of: paid, pending, rejected) | ingest.unknown_value"]);
+    for out in ["zh", "en"] {
+        let frame = rejects(out);
+        let args = frame.column("reason_args").unwrap().list().unwrap().get_as_series(0).unwrap();
+        let args: Vec<&str> = args.str().unwrap().iter().map(|a| a.unwrap()).collect();
+        assert_eq!(args, ["lost", "status", "paid, pending, rejected"], "the arguments hold no language");
+    }
+    let summary = |out: &str| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(dir.path().join(out).join("summary.json")).unwrap()).unwrap() };
+    let (zh, en) = (summary("zh"), summary("en"));
+    let claims = |summary: &serde_json::Value| summary["inputs"].as_array().unwrap().iter().find(|t| t["table"] == "claims").unwrap()["rejected_by_reason"].clone();
+    assert_eq!(claims(&zh), serde_json::json!({"status 的取值“lost”不在允许范围内（应为以下之一：paid, pending, rejected）": 1}));
+    assert_eq!(claims(&en), serde_json::json!({"unknown value 'lost' in status (expected one of: paid, pending, rejected)": 1}));
+    // A misspelt table in the export folder: a warning, with its code.
+    assert_eq!(zh["warning_codes"], serde_json::json!(["ingest.stray_entry"]));
+    assert_eq!(en["warning_codes"], serde_json::json!(["ingest.stray_entry"]));
+    assert_eq!(zh["warnings"], serde_json::json!(["导出目录中的 survey.parquet 不是约定的数据表，未读取"]));
+    assert_eq!(en["warnings"], serde_json::json!(["survey.parquet in the export folder is not a table of the contract: not read"]));
 }
 
 #[test]

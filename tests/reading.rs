@@ -7,6 +7,7 @@ use pretty_assertions::assert_eq;
 use polars::prelude::*;
 use traincredit::ingest::{self, contract::Table, contract::ALL_TABLES};
 use traincredit::person::Pseudonymiser;
+use traincredit::vocab::Lang;
 
 fn expected() -> serde_json::Value {
     let text = std::fs::read_to_string(fixture("writers/expected.json")).unwrap();
@@ -76,15 +77,19 @@ fn a_double_of_exactly_half_a_fen_rounds_up() {
         .collect()
         .unwrap();
     assert_eq!(row.column("amount_fen").unwrap().i64().unwrap().get(0), Some(158813));
-    let notes = &export.table(Table::Claims).coercions;
+    let notes: Vec<String> = export.table(Table::Claims).coercions.iter().map(|n| n.render(Lang::En)).collect();
     assert!(notes.contains(&"amount: double rounded half-up to the fen".to_string()), "{notes:?}");
+    let notes: Vec<String> = export.table(Table::Claims).coercions.iter().map(|n| n.render(Lang::Zh)).collect();
+    assert!(notes.contains(&"amount：浮点金额按四舍五入取到分".to_string()), "{notes:?}");
 }
 
 #[test]
 fn zoned_timestamps_become_local_time() {
     let export = read_writer("pyarrow_types");
-    let notes = &export.table(Table::Attendance).coercions;
+    let notes: Vec<String> = export.table(Table::Attendance).coercions.iter().map(|n| n.render(Lang::En)).collect();
     assert!(notes.contains(&"check_in: timestamps in UTC converted to Asia/Shanghai".to_string()), "{notes:?}");
+    let notes: Vec<String> = export.table(Table::Attendance).coercions.iter().map(|n| n.render(Lang::Zh)).collect();
+    assert!(notes.contains(&"check_in：UTC 时区的时间戳已换算为 Asia/Shanghai 时间".to_string()), "{notes:?}");
     let attendance = export.frame(Table::Attendance);
     let row = attendance
         .clone()
@@ -157,5 +162,5 @@ fn a_hive_partition_fills_a_missing_column_and_never_overrides_the_files_own() {
     assert_eq!(statuses, vec!["paid", "pending", "rejected"]);
     assert_eq!(export.table(Table::Claims).rows_rejected(), 0);
     assert_eq!(texts(export.frame(Table::ClaimLines), "days"), vec!["7"; 6]);
-    assert!(export.table(Table::ClaimLines).coercions.contains(&"days: taken from the folder's hive partition".to_string()));
+    assert!(export.table(Table::ClaimLines).coercions.iter().any(|n| n.render(Lang::En) == "days: taken from the folder's hive partition"));
 }

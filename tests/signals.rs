@@ -16,7 +16,13 @@ use traincredit::rating::score::LeadStanding;
 use traincredit::rules::{self, Findings};
 use traincredit::sample::{self, SampleOptions};
 use traincredit::signals::{self, Leads, SignalsConfig, SignalsInput};
+use traincredit::vocab::Lang;
 use traincredit::Quarter;
+
+/// A text column rendered again from its codes, in `lang` (the tables hold Chinese by default).
+fn rendered(frame: &DataFrame, column: &str, lang: Lang) -> Vec<String> {
+    texts(&traincredit::report::texts::render(frame.clone(), column, lang).unwrap(), column)
+}
 
 fn read(dir: &Path) -> Export {
     ingest::ingest(dir, &Pseudonymiser::new(Pseudonymiser::DEMO_KEY.as_bytes())).unwrap()
@@ -160,17 +166,44 @@ fn the_tables_have_their_contract_shape_and_order() {
     let schema = |frame: &DataFrame| frame.schema().iter().map(|(n, t)| format!("{n}: {t}")).collect::<Vec<_>>();
     assert_eq!(
         schema(&leads.signal_flags),
-        ["flag_id: str", "kind: str", "rule: str", "severity: str", "institution_id: str", "entity_kind: str", "entity_id: str", "amount_fen: i64", "evidence: str", "overturned: bool"]
+        ["flag_id: str", "kind: str", "rule: str", "severity: str", "institution_id: str", "entity_kind: str", "entity_id: str", "amount_fen: i64", "evidence: str", "overturned: bool", "evidence_code: str", "evidence_args: list[str]"]
     );
     let lead_columns = schema(&leads.leads);
-    for wanted in ["rank: u32", "institution_id: str", "risk_score: f64", "high_priority: bool", "signals: str", "evidence: str"] {
+    for wanted in ["rank: u32", "institution_id: str", "risk_score: f64", "high_priority: bool", "signals: str", "evidence: str", "evidence_code: str", "evidence_args: list[str]"] {
         assert!(lead_columns.contains(&wanted.to_string()), "{lead_columns:?}");
     }
     let value_columns = schema(&leads.signal_values);
-    for wanted in ["institution_id: str", "signal: str", "value: f64", "peer_value: f64", "threshold: f64", "fired: bool", "rows: i64", "evidence: str"] {
+    for wanted in ["institution_id: str", "signal: str", "value: f64", "peer_value: f64", "threshold: f64", "fired: bool", "rows: i64", "evidence: str", "unit: str"] {
         assert!(value_columns.contains(&wanted.to_string()), "{value_columns:?}");
     }
     assert_eq!(schema(&leads.benford_digits), ["institution_id: str", "digit: i64", "observed: i64", "expected_share: f64"]);
+
+    // In Chinese (the default) the evidence holds no English word: what is in Latin letters is an
+    // id (a signal, an indicator, a column, a pseudonym), a unit or a name the catalogue allows.
+    let english = |text: &str| -> Vec<String> {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| w.len() > 2 && w.chars().any(|c| c.is_ascii_lowercase()))
+            .filter(|w| !traincredit::vocab::messages::looks_like_id(w) && traincredit::vocab::IndicatorId::parse(w).is_none())
+            .map(str::to_string)
+            .collect()
+    };
+    let texts_of = [
+        (&leads.leads, "evidence"),
+        (&leads.leads, "related_leads"),
+        (&leads.leads, "contributions"),
+        (&leads.signal_flags, "evidence"),
+        (&leads.signal_values, "evidence"),
+        (&leads.signal_values, "peers"),
+    ];
+    let mut shown = 0;
+    for (frame, column) in texts_of {
+        for text in texts(frame, column) {
+            assert!(english(&text).is_empty(), "{column}: {:?} in {text}", english(&text));
+            shown += 1;
+        }
+    }
+    assert!(texts(&leads.leads, "evidence").iter().any(|e| e.contains("同类中位数")), "the sample has leads compared with their peers");
+    assert!(shown > 100, "{shown}");
 
     // Ranks 1…n by falling risk, ties by falling risk evidence (which keeps growing where the
     // score rounds to 1), then institution id; high priority exactly from the cut-off.
@@ -194,7 +227,7 @@ fn the_tables_have_their_contract_shape_and_order() {
         let within: Vec<String> = (0..ids.len()).filter(|&i| lists[i] == list).map(|i| list_ranks[i].clone()).collect();
         assert_eq!(within, (1..=within.len()).map(|r| r.to_string()).collect::<Vec<_>>(), "{list}");
     }
-    for ((list, signals), contributions) in lists.iter().zip(texts(&leads.leads, "signals")).zip(texts(&leads.leads, "contributions")) {
+    for ((list, signals), contributions) in lists.iter().zip(texts(&leads.leads, "signals")).zip(rendered(&leads.leads, "contributions", Lang::En)) {
         // Shown to 3 decimals: a graded part that shows is statistical evidence.
         let graded = contributions.split("; ").any(|part| !part.starts_with("breaches ") && !part.contains(" 0.000 ("));
         if list == "breaches_only" {
@@ -208,14 +241,14 @@ fn the_tables_have_their_contract_shape_and_order() {
     }
     assert!(lists.contains(&"breaches_only".to_string()), "the sample plants institutions with breaches only");
     // Related leads name leads only.
-    for related in texts(&leads.leads, "related_leads").iter().filter(|r| !r.is_empty()) {
+    for related in rendered(&leads.leads, "related_leads", Lang::En).iter().filter(|r| !r.is_empty()) {
         for part in related.split("; ") {
             let id = part.split(' ').next().unwrap();
             assert!(ids.iter().any(|lead| lead == id), "{related}");
         }
     }
     let valued = texts(&leads.signal_values, "institution_id");
-    for (id, contributions) in ids.iter().zip(texts(&leads.leads, "contributions")) {
+    for (id, contributions) in ids.iter().zip(rendered(&leads.leads, "contributions", Lang::En)) {
         let computed = valued.iter().filter(|v| *v == id).count();
         assert_eq!(contributions.split("; ").filter(|part| !part.starts_with("breaches ")).count(), computed, "{id}: {contributions}");
     }
@@ -242,7 +275,7 @@ fn the_tables_have_their_contract_shape_and_order() {
     assert!(texts(&leads.signal_flags, "overturned").iter().all(|o| o == "false"));
     for (id, rule) in flag_ids.iter().zip(texts(&leads.signal_flags, "rule")) {
         assert!(id.starts_with(&format!("{rule}:")), "{id}");
-        assert!(signals::SIGNALS.contains(&rule.as_str()), "{rule}");
+        assert!(rule.parse::<traincredit::vocab::SignalId>().is_ok_and(|s| signals::SIGNALS.contains(&s)), "{rule}");
     }
     // Benford digits: nine rows per tested institution, observed counts behind the MAD.
     let digits = &leads.benford_digits;
@@ -417,7 +450,7 @@ fn value_of(leads: &Leads, institution: &str, signal: &str) -> Option<(String, S
     let ids = texts(&leads.signal_values, "institution_id");
     let names = texts(&leads.signal_values, "signal");
     let fired = texts(&leads.signal_values, "fired");
-    let evidence = texts(&leads.signal_values, "evidence");
+    let evidence = rendered(&leads.signal_values, "evidence", Lang::En);
     (0..ids.len()).find(|&i| ids[i] == institution && names[i] == signal).map(|i| (fired[i].clone(), evidence[i].clone()))
 }
 
@@ -435,6 +468,20 @@ fn a_class_checking_in_within_one_second_is_a_lead_with_its_class_flagged() {
     assert_eq!(texts(&leads.leads, "signals"), ["synchronized_sign_ins"]);
     assert_eq!(texts(&leads.signal_flags, "flag_id"), ["synchronized_sign_ins:K1"]);
     assert_eq!(texts(&leads.signal_flags, "entity_kind"), ["class"]);
+    // The flag's evidence: the class, then the institution against its peers, in either language.
+    assert_eq!(texts(&leads.signal_flags, "evidence_code"), ["signal.entity"]);
+    let zh = &texts(&leads.signal_flags, "evidence")[0];
+    assert!(
+        zh.starts_with("班级 K1：10 次课有 5 名及以上学员在同一秒内签到；最多一次为 10 名学员中的 10 名于 2026-07-01 08:00:00 在设备 D1 上签到；机构 I1：同秒集中签到 100.0%（同类中位数 0.0%（"),
+        "{zh}"
+    );
+    let en = &rendered(&leads.signal_flags, "evidence", Lang::En)[0];
+    assert!(
+        en.starts_with("class K1: 10 sessions with 5 or more trainees checking in within the same second; largest 10 of 10 trainees at 2026-07-01 08:00:00 on device D1; institution I1: synchronized_sign_ins 100.0% (peer median 0.0% over "),
+        "{en}"
+    );
+    let units: BTreeSet<String> = texts(&leads.signal_values, "unit").into_iter().collect();
+    assert!(units.contains("share") && units.iter().all(|u| ["share", "mad", "distance", "link"].contains(&u.as_str())), "{units:?}");
 }
 
 #[test]
@@ -471,8 +518,11 @@ fn a_new_institution_with_the_legal_representative_of_a_disqualified_one_is_a_hi
     assert_eq!(texts(&leads.leads, "institution_id"), ["NEW"]);
     assert_eq!(texts(&leads.leads, "signals"), ["successor"]);
     assert_eq!(texts(&leads.leads, "high_priority"), ["true"]);
-    let evidence = &texts(&leads.leads, "evidence")[0];
+    let evidence = &rendered(&leads.leads, "evidence", Lang::En)[0];
     assert!(evidence.starts_with("successor: shares its legal representative "), "{evidence}");
+    let zh = &texts(&leads.leads, "evidence")[0];
+    assert!(zh.starts_with("受处罚机构的承继机构：与 OLD 共用法定代表人 "), "{zh}");
+    assert!(zh.ends_with("（取消资格处罚 2026Q1 起，无截止期）；2026-04-20 取得办学许可，晚于 OLD 受处罚"), "{zh}");
     assert!(evidence.contains(" with OLD (disqualified sanction 2026Q1 with no end); licensed 2026-04-20, after OLD was sanctioned"), "{evidence}");
     assert_eq!(leads.risk["NEW"], LeadStanding { risk_score: 0.95, high_priority: true, rank: Some(1) });
     assert_eq!(leads.risk["SISTER"], LeadStanding { risk_score: 0.0, high_priority: false, rank: None });
@@ -521,7 +571,8 @@ fn a_pair_of_institutions_sharing_their_trainees_is_two_related_leads() {
     let ids = texts(&leads.leads, "institution_id");
     assert_eq!(ids, ["I1", "I2"]);
     assert_eq!(texts(&leads.leads, "signals"), ["recycled_trainees", "recycled_trainees"]);
-    assert_eq!(texts(&leads.leads, "related_leads"), ["I2 (recycled_trainees)", "I1 (recycled_trainees)"]);
+    assert_eq!(rendered(&leads.leads, "related_leads", Lang::En), ["I2 (recycled_trainees)", "I1 (recycled_trainees)"]);
+    assert_eq!(texts(&leads.leads, "related_leads"), ["I2（学员在机构间循环培训）", "I1（学员在机构间循环培训）"]);
     // One fewer than min_pair_trainees (8) shared: the pair does not fire (it still grades).
     let dir = temp_dir();
     recycling_fixture(7).write(dir.path());

@@ -76,11 +76,11 @@ pub fn render(export: &ingest::Export) -> anyhow::Result<String> {
             table.rows_used(),
             table.rows_rejected()
         )?;
-        for (reason, count) in traincredit::report::summary::reasons(&table.rejects)? {
+        for (reason, count) in traincredit::report::summary::reasons(&table.rejects, traincredit::vocab::Lang::default())? {
             writeln!(out, "    {count} × {reason}")?;
         }
         for coercion in &table.coercions {
-            writeln!(out, "  coerced: {coercion}")?;
+            writeln!(out, "  coerced: {}", coercion.render(traincredit::vocab::Lang::default()))?;
         }
         read += table.rows_read;
         used += table.rows_used();
@@ -108,7 +108,7 @@ pub fn render(export: &ingest::Export) -> anyhow::Result<String> {
         writeln!(out, "  {line}")?;
     }
     for warning in &export.warnings {
-        writeln!(out, "\nwarning: {warning}")?;
+        writeln!(out, "\nwarning: {}", warning.render(traincredit::vocab::Lang::default()))?;
     }
     writeln!(out, "\ntotal: rows read {read} = used {used} + rejected {rejected}")?;
     Ok(out)

@@ -16,6 +16,7 @@ pub mod validate;
 
 use crate::error::{ErrorKind, PolarsContext, Result};
 use crate::person::Pseudonymiser;
+use crate::vocab::messages::{ingest as ingest_messages, nested::Sentence};
 use contract::{Table, ALL_TABLES};
 use polars::prelude::*;
 pub use pseudonymise::PersonIndex;
@@ -39,7 +40,7 @@ pub struct IngestedTable {
     /// `table`, `row_key`, `reason` of every rejected row.
     pub rejects: DataFrame,
     /// Tolerated differences from the contract's exact types.
-    pub coercions: Vec<String>,
+    pub coercions: Vec<Sentence>,
 }
 
 impl std::fmt::Debug for IngestedTable {
@@ -81,8 +82,9 @@ pub struct Export {
     pub persons: PersonIndex,
     /// Every phone and payout account of the enrollments, by the number their columns hold.
     pub contacts: PersonIndex,
-    /// Non-fatal observations for the person running the tool (e.g. an empty table).
-    pub warnings: Vec<String>,
+    /// Non-fatal observations for the person running the tool (e.g. an empty table), as
+    /// messages: rendered in the run's language where they are logged and written.
+    pub warnings: Vec<Sentence>,
 }
 
 impl Export {
@@ -128,14 +130,21 @@ impl Export {
     /// All rejects of all tables, in table order.
     pub fn rejects(&self) -> Result<DataFrame> {
         let frames: Vec<LazyFrame> = self.tables.values().map(|t| t.rejects.clone().lazy()).collect();
-        concat(frames, UnionArgs::default())
-            .and_then(|all| {
-                all.sort_by_exprs(
-                    [col(crate::columns::TABLE), col(crate::columns::ROW_KEY), col(crate::columns::REASON)],
-                    SortMultipleOptions::default().with_maintain_order(true),
-                )
-                .collect()
-            })
+        let mut all = concat(frames, UnionArgs::default()).and_then(|all| all.collect()).context("gathering rejects")?;
+        // Sorted by table, key, then the reason as it reads in English: the same order whatever
+        // the run's language.
+        let order = "__reason_order";
+        let code = format!("{}_code", crate::columns::REASON);
+        let args = format!("{}_args", crate::columns::REASON);
+        let key = crate::vocab::messages::render_column(&all, &code, &args, crate::vocab::Lang::En, order).context("ordering rejects")?;
+        all.with_column(key).context("ordering rejects")?;
+        all.lazy()
+            .sort_by_exprs(
+                [col(crate::columns::TABLE), col(crate::columns::ROW_KEY), col(order)],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
+            .drop(cols([order]))
+            .collect()
             .context("gathering rejects")
     }
 }
@@ -163,7 +172,7 @@ impl Default for IngestOptions {
 struct StreamedRaw {
     files: Vec<validate::StreamedFile>,
     rows_read: usize,
-    coercions: Vec<String>,
+    coercions: Vec<Sentence>,
 }
 
 /// The districts of the export's institutions (as read: trimmed; each once, sorted), read
@@ -200,7 +209,7 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
             Some(read::Located { files, ignored }) => {
                 for path in ignored {
                     let shown = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
-                    warnings.push(format!("table {}: {shown} is not a .parquet file: not read", table.name()));
+                    warnings.push(Sentence::new(&ingest_messages::NOT_PARQUET, &[("table", table.name()), ("file", &shown)]));
                 }
                 found.push((table, files));
             }
@@ -300,7 +309,7 @@ pub fn ingest_with(dir: &Path, key: &Pseudonymiser, options: IngestOptions) -> R
             if table == Table::Institutions {
                 return Err(ErrorKind::EmptyRequiredTable { table: table.name().into(), file: files[0].path.clone() }.into());
             }
-            warnings.push(format!("table {} has no rows", table.name()));
+            warnings.push(Sentence::new(&ingest_messages::EMPTY_TABLE, &[("table", table.name())]));
         }
         if counts.raw > 0 && first_raw.is_none() {
             first_raw = Some((table, counts.raw));

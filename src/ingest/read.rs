@@ -14,6 +14,7 @@ use super::contract::{ColumnSpec, Logical, Table};
 use crate::columns as c;
 use crate::error::{Error, ErrorKind, PolarsContext, Result};
 use crate::money;
+use crate::vocab::messages::{ingest as im, nested::Sentence};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -33,8 +34,9 @@ pub struct RawTable {
     pub table: Table,
     pub files: Vec<TableFile>,
     pub frame: DataFrame,
-    /// Readable notes on tolerated differences, e.g. "amount: double rounded half-up to the fen".
-    pub coercions: Vec<String>,
+    /// Notes on tolerated differences, e.g. "amount: double rounded half-up to the fen", as
+    /// messages (rendered in the run's language where they are shown).
+    pub coercions: Vec<Sentence>,
 }
 
 /// Where a table's rows are: its Parquet files, and what its folder held besides them.
@@ -83,7 +85,7 @@ const TABULAR_EXTENSIONS: [&str; 5] = ["parquet", "csv", "tsv", "xlsx", "xls"];
 /// Entries of the export folder that look like data but are no table of the contract (a
 /// misspelt `survey.parquet`, a folder `attendence/`, a CSV copy), as warnings: nothing there
 /// is read, and a person should know.
-pub(crate) fn stray_entries(dir: &Path) -> Result<Vec<String>> {
+pub(crate) fn stray_entries(dir: &Path) -> Result<Vec<Sentence>> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io("listing the export folder", dir, e))?;
     let mut strays = Vec::new();
     for entry in entries {
@@ -101,7 +103,10 @@ pub(crate) fn stray_entries(dir: &Path) -> Result<Vec<String>> {
         strays.push(name);
     }
     strays.sort();
-    Ok(strays.into_iter().map(|name| format!("{name} in the export folder is not a table of the contract: not read")).collect())
+    Ok(strays
+        .into_iter()
+        .map(|name| Sentence::new(&im::STRAY_ENTRY, &[("name", &name)]))
+        .collect())
 }
 
 /// Whether a file name ends in `.parquet`, in any case (`PART-0.PARQUET`).
@@ -215,7 +220,7 @@ fn compact(table: Table, mut frame: DataFrame) -> Result<DataFrame> {
 }
 
 /// Adds the notes not yet in `all`, keeping the order they were first met in.
-fn merge_notes(all: &mut Vec<String>, notes: &[String]) {
+fn merge_notes(all: &mut Vec<Sentence>, notes: &[Sentence]) {
     for note in notes {
         if !all.contains(note) {
             all.push(note.clone());
@@ -290,7 +295,7 @@ enum Plan {
     Money,
 }
 
-fn plan_column(spec: &ColumnSpec, found: &DataType, notes: &mut Vec<String>) -> Option<Plan> {
+fn plan_column(spec: &ColumnSpec, found: &DataType, notes: &mut Vec<Sentence>) -> Option<Plan> {
     let name = spec.name;
     let source = col(name);
     let plan = match (spec.logical, found) {
@@ -310,18 +315,18 @@ fn plan_column(spec: &ColumnSpec, found: &DataType, notes: &mut Vec<String>) -> 
         (Logical::Boolean, DataType::Boolean) => Plan::Expr(source),
         (Logical::Date, DataType::Date) => Plan::Expr(source),
         (Logical::Date, DataType::Datetime(_, zone)) => {
-            notes.push(format!("{name}: timestamp read as a date"));
+            notes.push(Sentence::new(&im::COERCED_DATE, &[("column", name)]));
             Plan::Expr(to_local_naive(source, zone).dt().date())
         }
         (Logical::Timestamp, DataType::Datetime(_, zone)) => {
             if let Some(zone) = zone {
-                notes.push(format!("{name}: timestamps in {zone} converted to {LOCAL_TIME_ZONE}"));
+                notes.push(Sentence::new(&im::COERCED_ZONE, &[("column", name), ("zone", zone.as_str()), ("local", LOCAL_TIME_ZONE)]));
             }
             Plan::Expr(to_local_naive(source, zone).cast(DataType::Datetime(TimeUnit::Microseconds, None)))
         }
         (Logical::Money, DataType::Decimal(..)) => Plan::Money,
         (Logical::Money, DataType::Float32 | DataType::Float64) => {
-            notes.push(format!("{name}: double rounded half-up to the fen"));
+            notes.push(Sentence::new(&im::COERCED_ROUNDED, &[("column", name)]));
             Plan::Money
         }
         (Logical::Real, dtype) if dtype.is_primitive_numeric() || matches!(dtype, DataType::Decimal(..)) => {
@@ -370,7 +375,7 @@ fn partition_expected(logical: Logical) -> String {
 struct FilePlan {
     scan: LazyFrame,
     money_columns: Vec<&'static ColumnSpec>,
-    notes: Vec<String>,
+    notes: Vec<Sentence>,
     /// The file as opened, and each contract column's selection from it: read one at a time
     /// when the whole read failed, to name the column that cannot be read ([`read_failure`]).
     opened: LazyFrame,
@@ -431,7 +436,7 @@ fn plan_file(table: Table, file: &TableFile) -> Result<FilePlan> {
                             }
                             .into()
                         })?;
-                        notes.push(format!("{}: taken from the folder's hive partition", spec.name));
+                        notes.push(Sentence::new(&im::COERCED_PARTITION, &[("column", spec.name)]));
                         Plan::Expr(expr)
                     }
                     None if spec.may_be_absent => Plan::Expr(lit(NULL).cast(canonical_dtype(spec.logical))),
@@ -539,7 +544,7 @@ pub fn file_rows(table: Table, file: &TableFile) -> Result<usize> {
 /// (stacked, the same rows, values and order that [`read_table`] would hold in memory), and the
 /// coercion notes. Only tables without money columns can be scanned this way: money is
 /// converted to fen outside polars.
-pub fn scan_files(table: Table, files: &[TableFile]) -> Result<(Vec<LazyFrame>, Vec<String>)> {
+pub fn scan_files(table: Table, files: &[TableFile]) -> Result<(Vec<LazyFrame>, Vec<Sentence>)> {
     let order: Vec<Expr> = table.columns().iter().map(|spec| col(canonical_name(spec))).collect();
     let mut scans = Vec::new();
     let mut coercions = Vec::new();

@@ -13,6 +13,8 @@ use crate::columns as c;
 use crate::error::{PolarsContext, Result};
 use crate::quarter::Quarter;
 use crate::query::CollectStreaming;
+use crate::vocab::messages::{self, ingest as m};
+use crate::vocab::{Lang, Message};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -26,18 +28,20 @@ const FAILED_COLUMN: &str = "__failed";
 pub struct Validated {
     /// The rows kept, with the canonical columns.
     pub kept: DataFrame,
-    /// `table`, `row_key`, `reason` for every rejected row.
+    /// `table`, `row_key`, `reason`, `reason_code`, `reason_args` for every rejected row.
     pub rejects: DataFrame,
 }
 
-/// A named check: where `failed` holds, the row is rejected with `reason` (a string expression).
+/// A named check: where `failed` holds, the row is rejected with `message` and its arguments
+/// (expressions: a value of the row may be one).
 struct Check {
     failed: Expr,
-    reason: Expr,
+    message: &'static Message,
+    args: Vec<(&'static str, Expr)>,
 }
 
-fn check(failed: Expr, reason: impl Into<String>) -> Check {
-    Check { failed, reason: lit(reason.into()) }
+fn check(failed: Expr, message: &'static Message, args: &[(&'static str, &str)]) -> Check {
+    Check { failed, message, args: args.iter().map(|(name, value)| (*name, lit(value.to_string()))).collect() }
 }
 
 /// The checks of every row on its own, in the order their reasons are preferred: required
@@ -47,34 +51,24 @@ fn value_checks(table: Table) -> Vec<Check> {
     for spec in table.columns() {
         let name = super::read::canonical_name(spec);
         if spec.required {
-            checks.push(check(col(&name).is_null(), format!("missing required value: {}", spec.name)));
+            checks.push(check(col(&name).is_null(), &m::MISSING_REQUIRED, &[("column", spec.name)]));
         }
     }
     // Marked by the reader (`read::money_to_fen`); before "negative", which the marks also are.
     for spec in table.columns().iter().filter(|spec| spec.logical == Logical::Money) {
         let fen = col(super::read::canonical_name(spec));
-        checks.push(check(
-            fen.clone().eq(lit(super::read::NOT_FINITE_FEN)),
-            format!("impossible value: {} is not a finite amount (NaN or infinity)", spec.name),
-        ));
+        checks.push(check(fen.clone().eq(lit(super::read::NOT_FINITE_FEN)), &m::NOT_FINITE, &[("column", spec.name)]));
         checks.push(check(
             fen.eq(lit(super::read::OUT_OF_RANGE_FEN)),
-            format!("impossible value: {} out of range (above {} yuan)", spec.name, crate::money::yuan(crate::money::MAX_FEN)),
+            &m::OUT_OF_RANGE,
+            &[("column", spec.name), ("max", &crate::money::yuan(crate::money::MAX_FEN))],
         ));
     }
     for spec in table.columns().iter().filter(|spec| !spec.allowed.is_empty()) {
         let allowed = Series::new("allowed".into(), spec.allowed);
         let unknown = col(spec.name).is_not_null().and(col(spec.name).is_in(lit(allowed).implode(false), false).not());
-        let reason = concat_str(
-            [
-                lit("unknown value '"),
-                col(spec.name),
-                lit(format!("' in {} (expected one of: {})", spec.name, spec.allowed.join(", "))),
-            ],
-            "",
-            false,
-        );
-        checks.push(Check { failed: unknown, reason });
+        let args = vec![("value", col(spec.name)), ("column", lit(spec.name)), ("allowed", lit(spec.allowed.join(", ")))];
+        checks.push(Check { failed: unknown, message: &m::UNKNOWN_VALUE, args });
     }
     checks.extend(impossible_values(table));
     checks
@@ -84,15 +78,8 @@ fn value_checks(table: Table) -> Vec<Check> {
 fn duplicate_check(table: Table) -> Check {
     Check {
         failed: col(COPIES_COLUMN).is_not_null(),
-        reason: concat_str(
-            [
-                lit(format!("duplicate primary key ({}): ", table.primary_key().join(", "))),
-                col(COPIES_COLUMN).cast(DataType::String),
-                lit(" copies"),
-            ],
-            "",
-            false,
-        ),
+        message: &m::DUPLICATE_KEY,
+        args: vec![("key", lit(table.primary_key().join(", "))), ("copies", col(COPIES_COLUMN))],
     }
 }
 
@@ -102,16 +89,8 @@ fn foreign_key_checks(table: Table, parent_keys: &BTreeMap<Table, Series>) -> Ve
         let Some(parents) = parent_keys.get(&foreign.parent) else { continue };
         let dangling =
             col(foreign.column).is_not_null().and(col(foreign.column).is_in(lit(parents.clone()).implode(false), false).not());
-        let reason = concat_str(
-            [
-                lit(format!("unknown {} '", foreign.column)),
-                col(foreign.column),
-                lit(format!("' (no kept row in {})", foreign.parent.name())),
-            ],
-            "",
-            false,
-        );
-        checks.push(Check { failed: dangling, reason });
+        let args = vec![("column", lit(foreign.column)), ("value", col(foreign.column)), ("parent", lit(foreign.parent.name()))];
+        checks.push(Check { failed: dangling, message: &m::UNKNOWN_PARENT, args });
     }
     checks
 }
@@ -127,18 +106,26 @@ fn all_checks(table: Table, duplicated: bool, parent_keys: &BTreeMap<Table, Seri
     checks
 }
 
-/// Whether a row fails any check (reasons are text and costly: they are built only for the rows
-/// that fail), and the reason of each check.
-fn failed_and_reasons(checks: Vec<Check>) -> (Expr, Vec<Expr>) {
+/// The reason of each check, as its code and its arguments (null where the check holds).
+struct Reasons {
+    codes: Vec<Expr>,
+    args: Vec<Expr>,
+}
+
+/// Whether a row fails any check (reasons are built only for the rows that fail), and the
+/// reason of each check.
+fn failed_and_reasons(checks: Vec<Check>) -> (Expr, Reasons) {
     let any_failed = checks
         .iter()
         .map(|check| check.failed.clone().fill_null(lit(false)))
         .reduce(|a, b| a.or(b))
         .unwrap_or_else(|| lit(false));
-    let reasons: Vec<Expr> = checks
-        .into_iter()
-        .map(|check| when(check.failed.fill_null(lit(false))).then(check.reason).otherwise(lit(NULL).cast(DataType::String)))
-        .collect();
+    let mut reasons = Reasons { codes: Vec::new(), args: Vec::new() };
+    for check in checks {
+        let failed = check.failed.fill_null(lit(false));
+        reasons.codes.push(when(failed.clone()).then(check.message.code_expr()).otherwise(lit(NULL).cast(DataType::String)));
+        reasons.args.push(when(failed).then(check.message.args_expr(&check.args)).otherwise(lit(NULL).cast(DataType::List(Box::new(DataType::String)))));
+    }
     (any_failed, reasons)
 }
 
@@ -154,18 +141,30 @@ fn mark_duplicated(rows: LazyFrame, table: Table, duplicated: &DataFrame) -> Laz
     rows.join(duplicated.clone().lazy(), key_columns.clone(), key_columns, args)
 }
 
-/// `table`, `row_key`, `reason` of the rows that failed (all columns, [`FAILED_COLUMN`] true).
-fn rejects_of(table: Table, mut rejected: DataFrame, reasons: &[Expr], persons: &PersonIndex) -> Result<DataFrame> {
+/// `table`, `row_key`, `reason` (in Chinese, the default: a run renders it again in its
+/// language), `reason_code` and `reason_args` of the rows that failed (all columns,
+/// [`FAILED_COLUMN`] true). The first failed check of a row is its reason.
+fn rejects_of(table: Table, mut rejected: DataFrame, reasons: &Reasons, persons: &PersonIndex) -> Result<DataFrame> {
     if table.primary_key().contains(&c::PERSON_ID) {
         // A rejected row's key names its person by pseudonym, not by the engine's number.
         let pseudonyms = persons.pseudonyms(rejected.column(c::PERSON_ID).context("rejected rows")?, c::PERSON_ID)?;
         rejected.with_column(pseudonyms).context("rejected rows")?;
     }
-    rejected
+    let code = format!("{}_code", c::REASON);
+    let args = format!("{}_args", c::REASON);
+    let mut rejects = rejected
         .lazy()
-        .select([lit(table.name()).alias(c::TABLE), row_key(table).alias(c::ROW_KEY), coalesce(reasons).alias(c::REASON)])
+        .select([
+            lit(table.name()).alias(c::TABLE),
+            row_key(table).alias(c::ROW_KEY),
+            coalesce(&reasons.codes).alias(&code),
+            coalesce(&reasons.args).alias(&args),
+        ])
         .collect_streaming()
-        .context("collecting rejected rows")
+        .context("collecting rejected rows")?;
+    let text = messages::render_column(&rejects, &code, &args, Lang::Zh, c::REASON).context("rendering reject reasons")?;
+    rejects.insert_column(2, text).context("rendering reject reasons")?;
+    Ok(rejects)
 }
 
 /// Validates `frame` (canonical columns of `table`) against the contract; `parent_keys` holds
@@ -421,14 +420,11 @@ pub fn row_key(table: Table) -> Expr {
 }
 
 fn negative(column: &str) -> Check {
-    check(col(column).lt(lit(0)), format!("impossible value: {} is negative", column.trim_end_matches(c::FEN_SUFFIX)))
+    check(col(column).lt(lit(0)), &m::NEGATIVE, &[("column", column.trim_end_matches(c::FEN_SUFFIX))])
 }
 
 fn outside(column: &str, low: i64, high: i64) -> Check {
-    check(
-        col(column).lt(lit(low)).or(col(column).gt(lit(high))),
-        format!("impossible value: {column} outside {low}–{high}"),
-    )
+    check(col(column).lt(lit(low)).or(col(column).gt(lit(high))), &m::OUTSIDE, &[("column", column), ("low", &low.to_string()), ("high", &high.to_string())])
 }
 
 /// The impossible values of each table: negative amounts and counts, reversed intervals and
@@ -439,19 +435,20 @@ fn impossible_values(table: Table) -> Vec<Check> {
         Table::Institutions => vec![negative(c::CAPACITY)],
         Table::Classes => vec![
             outside(c::LEVEL, 0, 5),
-            check(col(c::END_DATE).lt(col(c::START_DATE)), "impossible value: end_date before start_date"),
-            check(col(c::PLANNED_HOURS).lt_eq(lit(0)), "impossible value: planned_hours is not positive"),
+            check(col(c::END_DATE).lt(col(c::START_DATE)), &m::BEFORE, &[("later", c::END_DATE), ("earlier", c::START_DATE)]),
+            check(col(c::PLANNED_HOURS).lt_eq(lit(0)), &m::NOT_POSITIVE, &[("column", c::PLANNED_HOURS)]),
             negative(c::CAPACITY),
             negative(&fen(c::SUBSIDY_PER_HEAD)),
         ],
         Table::Attendance => {
-            vec![check(col(c::CHECK_OUT).lt(col(c::CHECK_IN)), "impossible value: check_out before check_in")]
+            vec![check(col(c::CHECK_OUT).lt(col(c::CHECK_IN)), &m::BEFORE, &[("later", c::CHECK_OUT), ("earlier", c::CHECK_IN)])]
         }
         Table::Assessments => vec![
             outside(c::LEVEL, 0, 5),
             check(
                 col(c::SCORE).lt(lit(0.0)).or(col(c::SCORE).gt(lit(100.0))).or(col(c::SCORE).is_nan()),
-                "impossible value: score outside 0–100",
+                &m::OUTSIDE,
+                &[("column", c::SCORE), ("low", "0"), ("high", "100")],
             ),
             negative(&fen(c::FEE)),
         ],
@@ -461,9 +458,9 @@ fn impossible_values(table: Table) -> Vec<Check> {
         Table::Surveys => vec![outside(c::SCORE, 1, 5)],
         Table::CaseDecisions => vec![negative(&fen(c::AMOUNT_DEFRAUDED))],
         Table::Sanctions => vec![
-            check(col(BAD_FROM_QUARTER), "impossible value: from_quarter is not a quarter (expected YYYYQn, e.g. 2026Q1)"),
-            check(col(BAD_UNTIL_QUARTER), "impossible value: until_quarter is not a quarter (expected YYYYQn, e.g. 2026Q1)"),
-            check(col(UNTIL_BEFORE_FROM), "impossible value: until_quarter before from_quarter"),
+            check(col(BAD_FROM_QUARTER), &m::NOT_QUARTER, &[("column", c::FROM_QUARTER)]),
+            check(col(BAD_UNTIL_QUARTER), &m::NOT_QUARTER, &[("column", c::UNTIL_QUARTER)]),
+            check(col(UNTIL_BEFORE_FROM), &m::BEFORE, &[("later", c::UNTIL_QUARTER), ("earlier", c::FROM_QUARTER)]),
         ],
         Table::Enrollments | Table::Appeals => Vec::new(),
     }

@@ -3,36 +3,73 @@
 //! at once. The high-priority cut-off is not here: it is `tiers.toml`'s
 //! `cutoffs.high_priority_risk_score`, because rating acts on it.
 
+use crate::vocab::{IndicatorId, SignalId};
 use serde::Deserialize;
 
 /// The settings shipped with this build (`pipelines/signals.toml`).
 pub const DEFAULT_TOML: &str = include_str!("../../pipelines/signals.toml");
 
-/// Every signal, in the order leads list them when equally strong.
-pub const SIGNALS: [&str; 12] = [
-    "successor",
-    "shared_contacts",
-    "recycled_trainees",
-    "synchronized_sign_ins",
-    "score_heaping",
-    "assessor_pass_rate",
-    "short_employment",
-    "benford",
-    "manual_sign_ins",
-    "employer_concentration",
-    "employment_clusters",
-    "outlier",
+/// Every signal, in the order leads list them when equally strong (not [`SignalId::ALL`]'s
+/// order: the most telling facts first).
+pub const SIGNALS: [SignalId; 12] = [
+    SignalId::Successor,
+    SignalId::SharedContacts,
+    SignalId::RecycledTrainees,
+    SignalId::SynchronizedSignIns,
+    SignalId::ScoreHeaping,
+    SignalId::AssessorPassRate,
+    SignalId::ShortEmployment,
+    SignalId::Benford,
+    SignalId::ManualSignIns,
+    SignalId::EmployerConcentration,
+    SignalId::EmploymentClusters,
+    SignalId::Outlier,
 ];
 
-/// Names `outlier.features` may hold besides the six indicators: signals whose value is a share.
-pub const FEATURE_SIGNALS: [&str; 6] = [
-    "synchronized_sign_ins",
-    "manual_sign_ins",
-    "score_heaping",
-    "short_employment",
-    "employer_concentration",
-    "shared_contacts",
+/// Signals `outlier.features` may hold besides the six indicators: signals whose value is a share.
+pub const FEATURE_SIGNALS: [SignalId; 6] = [
+    SignalId::SynchronizedSignIns,
+    SignalId::ManualSignIns,
+    SignalId::ScoreHeaping,
+    SignalId::ShortEmployment,
+    SignalId::EmployerConcentration,
+    SignalId::SharedContacts,
 ];
+
+/// A feature of the outlier's profile: one of the six indicators, or a signal whose value is a
+/// share ([`FEATURE_SIGNALS`]), as `outlier.features` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    Indicator(IndicatorId),
+    Signal(SignalId),
+}
+
+impl Feature {
+    /// The name in `signals.toml` and in evidence.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feature::Indicator(id) => id.as_str(),
+            Feature::Signal(id) => id.as_str(),
+        }
+    }
+
+    /// The feature named `text`, if it is one.
+    pub fn parse(text: &str) -> Option<Feature> {
+        IndicatorId::parse(text)
+            .map(Feature::Indicator)
+            .or_else(|| SignalId::parse(text).filter(|s| FEATURE_SIGNALS.contains(s)).map(Feature::Signal))
+    }
+}
+
+impl<'de> Deserialize<'de> for Feature {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Feature, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Feature::parse(&text).ok_or_else(|| {
+            let known: Vec<&str> = IndicatorId::ALL.iter().map(|i| i.as_str()).chain(FEATURE_SIGNALS.iter().map(|s| s.as_str())).collect();
+            serde::de::Error::custom(format!("unknown feature '{text}' (expected one of {})", known.join(", ")))
+        })
+    }
+}
 
 /// All signal settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -338,7 +375,7 @@ pub struct Outlier {
     /// `employment_rate`, `retention_rate`, `satisfaction`, `compliance`) and share-valued signal
     /// names (`synchronized_sign_ins`, `manual_sign_ins`, `score_heaping`, `short_employment`,
     /// `employer_concentration`, `shared_contacts`).
-    pub features: Vec<String>,
+    pub features: Vec<Feature>,
     /// Whether only deviations above the peers count (fraud inflates outcomes; poor outcomes are
     /// the credit score's business).
     pub upper_only: bool,
@@ -376,22 +413,21 @@ impl SignalsConfig {
         }
     }
 
-    /// `(enabled, weight)` of a signal by its name.
-    pub fn switch(&self, signal: &str) -> (bool, f64) {
+    /// `(enabled, weight)` of a signal.
+    pub fn switch(&self, signal: SignalId) -> (bool, f64) {
         match signal {
-            "benford" => (self.benford.enabled, self.benford.weight),
-            "synchronized_sign_ins" => (self.synchronized_sign_ins.enabled, self.synchronized_sign_ins.weight),
-            "manual_sign_ins" => (self.manual_sign_ins.enabled, self.manual_sign_ins.weight),
-            "score_heaping" => (self.score_heaping.enabled, self.score_heaping.weight),
-            "assessor_pass_rate" => (self.assessor_pass_rate.enabled, self.assessor_pass_rate.weight),
-            "short_employment" => (self.short_employment.enabled, self.short_employment.weight),
-            "employer_concentration" => (self.employer_concentration.enabled, self.employer_concentration.weight),
-            "shared_contacts" => (self.shared_contacts.enabled, self.shared_contacts.weight),
-            "recycled_trainees" => (self.recycled_trainees.enabled, self.recycled_trainees.weight),
-            "employment_clusters" => (self.employment_clusters.enabled, self.employment_clusters.weight),
-            "successor" => (self.successor.enabled, self.successor.weight),
-            "outlier" => (self.outlier.enabled, self.outlier.weight),
-            _ => (false, 0.0),
+            SignalId::Benford => (self.benford.enabled, self.benford.weight),
+            SignalId::SynchronizedSignIns => (self.synchronized_sign_ins.enabled, self.synchronized_sign_ins.weight),
+            SignalId::ManualSignIns => (self.manual_sign_ins.enabled, self.manual_sign_ins.weight),
+            SignalId::ScoreHeaping => (self.score_heaping.enabled, self.score_heaping.weight),
+            SignalId::AssessorPassRate => (self.assessor_pass_rate.enabled, self.assessor_pass_rate.weight),
+            SignalId::ShortEmployment => (self.short_employment.enabled, self.short_employment.weight),
+            SignalId::EmployerConcentration => (self.employer_concentration.enabled, self.employer_concentration.weight),
+            SignalId::SharedContacts => (self.shared_contacts.enabled, self.shared_contacts.weight),
+            SignalId::RecycledTrainees => (self.recycled_trainees.enabled, self.recycled_trainees.weight),
+            SignalId::EmploymentClusters => (self.employment_clusters.enabled, self.employment_clusters.weight),
+            SignalId::Successor => (self.successor.enabled, self.successor.weight),
+            SignalId::Outlier => (self.outlier.enabled, self.outlier.weight),
         }
     }
 
@@ -531,12 +567,6 @@ impl SignalsConfig {
         check(o.min_distance >= 0.0, format!("outlier.min_distance {} must be 0 or more", o.min_distance));
         check(o.min_indicators <= 6, format!("outlier.min_indicators {} must be 0–6", o.min_indicators));
         check(!o.features.is_empty(), "outlier.features must name at least one feature".into());
-        for feature in &o.features {
-            check(
-                crate::features::indicators::INDICATORS.contains(&feature.as_str()) || FEATURE_SIGNALS.contains(&feature.as_str()),
-                format!("outlier.features has unknown feature '{feature}'"),
-            );
-        }
         problems
     }
 }
@@ -559,6 +589,25 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert!(problems[0].starts_with("signals.toml: unknown field `min_peer`"), "{problems:?}");
         assert!(problems[0].contains("(line "), "{problems:?}");
+    }
+
+    #[test]
+    fn an_unknown_outlier_feature_is_refused_with_what_is_expected() {
+        let text = DEFAULT_TOML.replacen("\"completion_rate\"", "\"completion\"", 1);
+        assert_ne!(text, DEFAULT_TOML, "the shipped outlier features name completion_rate");
+        let problems = SignalsConfig::from_toml(&text).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with(
+                "signals.toml: unknown feature 'completion' (expected one of completion_rate, pass_rate, employment_rate, retention_rate, satisfaction, compliance, synchronized_sign_ins, manual_sign_ins, score_heaping, short_employment, employer_concentration, shared_contacts) (line "
+            ),
+            "{problems:?}"
+        );
+        // A signal that is no share is no feature.
+        let text = DEFAULT_TOML.replacen("\"completion_rate\"", "\"benford\"", 1);
+        assert!(SignalsConfig::from_toml(&text).unwrap_err()[0].contains("unknown feature 'benford'"));
+        assert_eq!(Feature::parse("pass_rate"), Some(Feature::Indicator(IndicatorId::PassRate)));
+        assert_eq!(Feature::parse("manual_sign_ins"), Some(Feature::Signal(SignalId::ManualSignIns)));
     }
 
     #[test]

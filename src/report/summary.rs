@@ -64,7 +64,10 @@ pub struct Summary {
     pub policy_hash: String,
     pub inputs: Vec<InputTable>,
     pub rejects_per_table: BTreeMap<String, usize>,
+    /// The export's warnings, in the run's language.
     pub warnings: Vec<String>,
+    /// The code of each warning, in the order of `warnings` (vocab/messages/ingest.rs).
+    pub warning_codes: Vec<String>,
     /// First and last day each dated table of the export observes.
     pub coverage: Coverage,
     /// Indicators without data this quarter (null for every institution, left out of the
@@ -96,7 +99,7 @@ pub fn file_sha256(path: &Path) -> Result<(String, u64)> {
 }
 
 /// The input part of the summary: files, hashes, row counts and rejects per reason.
-pub fn input_tables(export: &Export) -> Result<Vec<InputTable>> {
+pub fn input_tables(export: &Export, lang: crate::vocab::Lang) -> Result<Vec<InputTable>> {
     let mut tables = Vec::new();
     for ingested in export.tables.values() {
         let mut files = Vec::new();
@@ -113,16 +116,17 @@ pub fn input_tables(export: &Export) -> Result<Vec<InputTable>> {
             rows_read: ingested.rows_read,
             rows_used: ingested.rows_used(),
             rows_rejected: ingested.rows_rejected(),
-            rejected_by_reason: reasons(&ingested.rejects)?,
-            coercions: ingested.coercions.clone(),
+            rejected_by_reason: reasons(&ingested.rejects, lang)?,
+            coercions: ingested.coercions.iter().map(|c| c.render(lang)).collect(),
         });
     }
     Ok(tables)
 }
 
-/// Rejects counted per reason.
-pub fn reasons(rejects: &DataFrame) -> Result<BTreeMap<String, usize>> {
+/// Rejects counted per reason, the reason rendered in `lang` from its code and arguments.
+pub fn reasons(rejects: &DataFrame, lang: crate::vocab::Lang) -> Result<BTreeMap<String, usize>> {
     let mut counts = BTreeMap::new();
+    let rejects = super::texts::render(rejects.clone(), crate::columns::REASON, lang)?;
     let reasons = rejects.column(crate::columns::REASON).context("reading reject reasons")?;
     for reason in reasons.str().context("reading reject reasons")?.iter().flatten() {
         *counts.entry(reason.to_string()).or_insert(0) += 1;

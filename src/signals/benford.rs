@@ -15,14 +15,17 @@
 //! same size shows by chance (√(2/π) × mean over digits of √(p(1−p)/n)), with `min_scale` as
 //! the scale.
 
-use super::{data, judged, number, percent, Comparison, Context, Measurement, SignalValue};
+use super::{data, judged, number, optional, percent, Comparison, Context, Measurement, SignalValue};
+use crate::vocab::messages::nested::{self, Sentence};
+use crate::vocab::messages::signals as m;
+use crate::vocab::{Message, SignalId};
 use crate::columns as c;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::contract::Table;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-pub const SIGNAL: &str = "benford";
+pub const SIGNAL: SignalId = SignalId::Benford;
 
 /// Benford's expected share of first digit `digit` (1–9): log10(1 + 1/digit).
 pub fn expected_share(digit: usize) -> f64 {
@@ -66,15 +69,15 @@ pub fn nigrini_mad(counts: &[i64; 9]) -> Option<f64> {
 }
 
 /// Nigrini's first-digit conformity class of a MAD.
-pub fn conformity(mad: f64, bands: [f64; 3]) -> &'static str {
+pub fn conformity(mad: f64, bands: [f64; 3]) -> &'static Message {
     if mad <= bands[0] {
-        "close conformity"
+        &m::BENFORD_CLOSE
     } else if mad <= bands[1] {
-        "acceptable conformity"
+        &m::BENFORD_ACCEPTABLE
     } else if mad <= bands[2] {
-        "marginally acceptable conformity"
+        &m::BENFORD_MARGINAL
     } else {
-        "nonconformity"
+        &m::BENFORD_NONCONFORMITY
     }
 }
 
@@ -117,30 +120,43 @@ pub fn measure(amounts: &[Amount], min_count: usize, bands: [f64; 3], window: &s
     excess.truncate(3);
     let mut heavy: Vec<usize> = excess.iter().map(|(d, _)| *d).collect();
     heavy.sort_unstable();
-    let skipped_text = if skipped > 0 { format!("; {skipped} distinct amount(s) below 1 yuan skipped") } else { String::new() };
-    let mut facts = format!(
-        "first-digit MAD {} over {total} distinct amounts on {lines} lines of claims submitted {window}{skipped_text}: Nigrini {} (above {} is nonconformity)",
-        number(mad),
-        conformity(mad, bands),
-        bands[2]
-    );
+    let skipped_text = (skipped > 0).then(|| Sentence::new(&m::BENFORD_SKIPPED, &[("skipped", &skipped.to_string())]));
+    let mut heavy_text = None;
     if !heavy.is_empty() {
         let observed: i64 = heavy.iter().map(|d| counts[d - 1]).sum();
         let expected: f64 = heavy.iter().map(|d| expected_share(*d)).sum();
-        let digits = heavy.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ");
-        let examples: Vec<String> = amounts
+        let digits: Vec<String> = heavy.iter().map(|d| d.to_string()).collect();
+        let examples: Vec<Sentence> = amounts
             .iter()
             .filter(|a| first_digit(a.amount_fen).is_some_and(|d| heavy.contains(&d)))
             .take(3)
-            .map(|a| format!("{} {}", a.line_id, crate::money::yuan(a.amount_fen)))
+            .map(|a| Sentence::new(&m::BENFORD_EXAMPLE, &[("line", &a.line_id), ("amount", &crate::money::yuan(a.amount_fen))]))
             .collect();
-        facts.push_str(&format!(
-            "; first digits {digits} on {observed} of {total} distinct amounts ({}, Benford expects {}); e.g. lines {}",
-            percent(observed as f64 / total as f64),
-            percent(expected),
-            examples.join(", ")
+        heavy_text = Some(Sentence::new(
+            &m::BENFORD_HEAVY,
+            &[
+                ("digits", &nested::join_values(&digits, &nested::LIST)),
+                ("observed", &observed.to_string()),
+                ("total", &total.to_string()),
+                ("share", &percent(observed as f64 / total as f64)),
+                ("expected", &percent(expected)),
+                ("examples", &nested::join(&examples, &nested::LIST)),
+            ],
         ));
     }
+    let facts = Sentence::new(
+        &m::BENFORD,
+        &[
+            ("mad", &number(mad)),
+            ("total", &total.to_string()),
+            ("lines", &lines.to_string()),
+            ("window", window),
+            ("skipped", &optional(skipped_text)),
+            ("conformity", &Sentence::new(conformity(mad, bands), &[]).embed()),
+            ("bound", &bands[2].to_string()),
+            ("heavy", &optional(heavy_text)),
+        ],
+    );
     Some((Measurement { value: mad, rows: lines as i64, passes_bar: mad > bands[2], facts, entities: Vec::new() }, counts))
 }
 
@@ -210,12 +226,15 @@ pub fn detect(ctx: &Context) -> Result<(Vec<SignalValue>, Digits)> {
                     median: settings.conformity_bands[2] + chance,
                     mad: 0.0,
                     count: ctx.config.min_comparable,
-                    label: format!(
-                        "Nigrini's bound {} + {} expected by chance for {distinct} conforming amounts; fewer than {} peers have {} distinct amounts",
-                        settings.conformity_bands[2],
-                        number(chance),
-                        ctx.config.min_comparable,
-                        settings.min_count
+                    label: Sentence::new(
+                        &m::BENFORD_REFERENCE,
+                        &[
+                            ("bound", &settings.conformity_bands[2].to_string()),
+                            ("chance", &number(chance)),
+                            ("distinct", &distinct.to_string()),
+                            ("min_peers", &ctx.config.min_comparable.to_string()),
+                            ("min_count", &settings.min_count.to_string()),
+                        ],
                     ),
                     reference: true,
                 };
@@ -263,7 +282,7 @@ mod tests {
         assert_eq!(counts.iter().sum::<i64>(), 1000);
         assert!(measurement.value < 0.001, "{}", measurement.value);
         assert!(!measurement.passes_bar);
-        assert!(measurement.facts.contains("close conformity"), "{}", measurement.facts);
+        assert!(measurement.facts.render(crate::vocab::Lang::En).contains("close conformity"), "{:?}", measurement.facts);
     }
 
     #[test]
@@ -272,8 +291,14 @@ mod tests {
         let (measurement, _) = measure(&amounts(&fen), 100, BANDS, "2025Q4–2026Q3").unwrap();
         assert!(measurement.value > 0.1, "{}", measurement.value);
         assert!(measurement.passes_bar);
-        assert!(measurement.facts.contains("first digits 4, 5, 9 on 300 of 300 distinct amounts (100.0%, Benford expects 22.2%)"), "{}", measurement.facts);
-        assert!(measurement.facts.contains("e.g. lines C0/E0 400.00, C1/E1 500.37, C2/E2 900.74"), "{}", measurement.facts);
+        assert!(measurement.facts.render(crate::vocab::Lang::En).contains("first digits 4, 5, 9 on 300 of 300 distinct amounts (100.0%, Benford expects 22.2%)"), "{:?}", measurement.facts);
+        assert!(measurement.facts.render(crate::vocab::Lang::En).contains("e.g. lines C0/E0 400.00, C1/E1 500.37, C2/E2 900.74"), "{:?}", measurement.facts);
+        let zh = measurement.facts.render(crate::vocab::Lang::Zh);
+        assert!(zh.starts_with("2025Q4–2026Q3 提交的申领明细 300 条，不同金额 300 个，首位数字 MAD "), "{zh}");
+        assert!(
+            zh.ends_with("按尼格里尼标准为不符合（高于 0.015 即不符合）；首位数字为 4、5、9 的金额 300 个，占 300 个不同金额的 100.0%（本福特定律预期 22.2%）；例如明细 C0/E0（400.00 元）、C1/E1（500.37 元）、C2/E2（900.74 元）"),
+            "{zh}"
+        );
     }
 
     #[test]
@@ -306,14 +331,14 @@ mod tests {
         assert_eq!(counts[0], 1);
         assert_eq!(counts[3], 99);
         assert_eq!(measurement.rows, 100);
-        assert!(measurement.facts.contains("3 distinct amount(s) below 1 yuan skipped"), "{}", measurement.facts);
+        assert!(measurement.facts.render(crate::vocab::Lang::En).contains("3 distinct amount(s) below 1 yuan skipped"), "{:?}", measurement.facts);
     }
 
     #[test]
     fn conformity_follows_nigrinis_bands() {
-        assert_eq!(conformity(0.005, BANDS), "close conformity");
-        assert_eq!(conformity(0.010, BANDS), "acceptable conformity");
-        assert_eq!(conformity(0.014, BANDS), "marginally acceptable conformity");
-        assert_eq!(conformity(0.016, BANDS), "nonconformity");
+        assert_eq!(conformity(0.005, BANDS).en, "close conformity");
+        assert_eq!(conformity(0.010, BANDS).en, "acceptable conformity");
+        assert_eq!(conformity(0.014, BANDS).en, "marginally acceptable conformity");
+        assert_eq!(conformity(0.016, BANDS).en, "nonconformity");
     }
 }

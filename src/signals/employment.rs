@@ -18,15 +18,18 @@
 
 use super::robust::Direction;
 use super::{data, judge_all, percent, short, Comparison, Context, Measurement, SignalValue};
+use crate::vocab::messages::nested::{self, Sentence};
+use crate::vocab::messages::signals as m;
+use crate::vocab::SignalId;
 use crate::columns as c;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::contract::Table;
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-pub const SHORT: &str = "short_employment";
-pub const CONCENTRATION: &str = "employer_concentration";
-pub const CLUSTERS: &str = "employment_clusters";
+pub const SHORT: SignalId = SignalId::ShortEmployment;
+pub const CONCENTRATION: SignalId = SignalId::EmployerConcentration;
+pub const CLUSTERS: SignalId = SignalId::EmploymentClusters;
 
 /// What became of one trainee after training.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,27 +190,38 @@ pub fn short_measurement(outcomes: &[&Outcome], min_rows: usize, min_share: f64,
     }
     let short: Vec<&&Outcome> = outcomes.iter().filter(|o| o.short).collect();
     let share = short.len() as f64 / outcomes.len() as f64;
-    let mut facts = format!(
-        "{} of {} trainees employed after classes ending {window} had contributions starting within a month of the class end and stopping within two months ({})",
-        short.len(),
-        outcomes.len(),
-        percent(share)
-    );
-    let examples: Vec<String> = short
+    let examples: Vec<Sentence> = short
         .iter()
         .take(3)
         .map(|o| {
             let months = if o.run_months == 1 {
                 data::month_label(o.first_month)
             } else {
-                format!("{} to {}", data::month_label(o.first_month), data::month_label(o.first_month + o.run_months - 1))
+                Sentence::new(&m::MONTHS, &[("from", &data::month_label(o.first_month)), ("to", &data::month_label(o.first_month + o.run_months - 1))]).embed()
             };
-            format!("person {} {months} at employer {} after class {} ended {}", short_id(&o.person_id), short_id(&o.employer_id), o.class_id, o.class_end)
+            Sentence::new(
+                &m::SHORT_EXAMPLE,
+                &[
+                    ("person", &short_id(&o.person_id)),
+                    ("months", &months),
+                    ("employer", &short_id(&o.employer_id)),
+                    ("class", &o.class_id),
+                    ("ended", &o.class_end.to_string()),
+                ],
+            )
         })
         .collect();
-    if !examples.is_empty() {
-        facts.push_str(&format!("; e.g. {}", examples.join("; ")));
-    }
+    let examples = (!examples.is_empty()).then(|| Sentence::new(&m::EXAMPLES, &[("examples", &nested::join(&examples, &nested::SEMICOLON))]));
+    let facts = Sentence::new(
+        &m::SHORT,
+        &[
+            ("short", &short.len().to_string()),
+            ("total", &outcomes.len().to_string()),
+            ("window", window),
+            ("share", &percent(share)),
+            ("examples", &super::optional(examples)),
+        ],
+    );
     Some(Measurement { value: share, rows: outcomes.len() as i64, passes_bar: share >= min_share, facts, entities: Vec::new() })
 }
 
@@ -223,13 +237,16 @@ pub fn concentration_measurement(outcomes: &[&Outcome], min_rows: usize, min_sha
     // Most trainees first; the smaller employer id on a tie.
     let (employer, persons) = per_employer.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))?;
     let share = persons.len() as f64 / outcomes.len() as f64;
-    let facts = format!(
-        "{} of {} trainees employed after classes ending {window} started at employer {} ({}); {} employers in all",
-        persons.len(),
-        outcomes.len(),
-        short_id(employer),
-        percent(share),
-        per_employer.len()
+    let facts = Sentence::new(
+        &m::CONCENTRATION,
+        &[
+            ("top", &persons.len().to_string()),
+            ("total", &outcomes.len().to_string()),
+            ("window", window),
+            ("employer", &short_id(employer)),
+            ("share", &percent(share)),
+            ("employers", &per_employer.len().to_string()),
+        ],
     );
     Some(Measurement { value: share, rows: outcomes.len() as i64, passes_bar: share >= min_share, facts, entities: Vec::new() })
 }
@@ -266,18 +283,26 @@ pub fn clusters_measurement(outcomes: &[&Outcome], rules: ClusterRules, window: 
     clusters.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let clustered: usize = clusters.iter().map(|(_, n, _)| n).sum();
     let share = clustered as f64 / outcomes.len() as f64;
-    let mut facts = format!(
-        "{clustered} of {} trainees employed after classes ending {window} ({}) went to {} employers that each took {} or more of them, mostly for short jobs",
-        outcomes.len(),
-        percent(share),
-        clusters.len(),
-        rules.min_trainees
+    let named: Vec<Sentence> = clusters
+        .iter()
+        .take(5)
+        .map(|(employer, n, short)| {
+            Sentence::new(&m::CLUSTERS_EMPLOYER, &[("employer", &short_id(employer)), ("trainees", &n.to_string()), ("short", &short.to_string())])
+        })
+        .collect();
+    let named = (!named.is_empty()).then(|| Sentence::new(&m::CLUSTERS_NAMED, &[("list", &nested::join(&named, &nested::SEMICOLON))]));
+    let facts = Sentence::new(
+        &m::CLUSTERS,
+        &[
+            ("clustered", &clustered.to_string()),
+            ("total", &outcomes.len().to_string()),
+            ("window", window),
+            ("share", &percent(share)),
+            ("employers", &clusters.len().to_string()),
+            ("min_trainees", &rules.min_trainees.to_string()),
+            ("named", &super::optional(named)),
+        ],
     );
-    if !clusters.is_empty() {
-        let named: Vec<String> =
-            clusters.iter().take(5).map(|(employer, n, short)| format!("employer {} {n} trainees, {short} short", short_id(employer))).collect();
-        facts.push_str(&format!(": {}", named.join("; ")));
-    }
     let passes_bar = share >= rules.min_share && clusters.len() >= rules.min_employers;
     Some(Measurement { value: share, rows: outcomes.len() as i64, passes_bar, facts, entities: Vec::new() })
 }
@@ -375,11 +400,11 @@ mod tests {
         let short = short_measurement(&refs, 10, 0.3, "2025Q2–2026Q2").unwrap();
         assert!(short.passes_bar);
         assert_eq!(short.value, 0.85);
-        assert!(short.facts.contains("e.g. person P00 2026-03 to 2026-04 at employer EMPX after class K1 ended 2026-02-20"), "{}", short.facts);
+        assert!(short.facts.render(crate::vocab::Lang::En).contains("e.g. person P00 2026-03 to 2026-04 at employer EMPX after class K1 ended 2026-02-20"), "{:?}", short.facts);
         let concentration = concentration_measurement(&refs, 10, 0.5, "2025Q2–2026Q2").unwrap();
         assert!(concentration.passes_bar);
         assert_eq!(concentration.value, 0.8);
-        assert!(concentration.facts.starts_with("16 of 20 trainees employed after classes ending 2025Q2–2026Q2 started at employer EMPX (80.0%); 2 employers"), "{}", concentration.facts);
+        assert!(concentration.facts.render(crate::vocab::Lang::En).starts_with("16 of 20 trainees employed after classes ending 2025Q2–2026Q2 started at employer EMPX (80.0%); 2 employers"), "{:?}", concentration.facts);
     }
 
     #[test]
@@ -402,7 +427,11 @@ mod tests {
         assert_eq!(m.value, 0.3);
         assert!(m.passes_bar);
         assert_eq!(
-            m.facts,
+            m.facts.render(crate::vocab::Lang::Zh),
+            "Q 结业班级的就业学员 20 人中，6 人（30.0%）去了 2 家单位，每家接收 3 人及以上且多为短期就业：单位 EMPA 3 人，其中短期 2 人；单位 EMPB 3 人，其中短期 3 人"
+        );
+        assert_eq!(
+            m.facts.render(crate::vocab::Lang::En),
             "6 of 20 trainees employed after classes ending Q (30.0%) went to 2 employers that each took 3 or more of them, mostly for short jobs: employer EMPA 3 trainees, 2 short; employer EMPB 3 trainees, 3 short"
         );
         // One cluster employer alone does not pass (employer_concentration's business)…

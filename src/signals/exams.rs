@@ -16,7 +16,10 @@
 //!   the one with the largest gap is reported.
 
 use super::robust::{self, Direction};
-use super::{data, judged, one_decimal, percent, Comparison, Context, Measurement, SignalValue};
+use super::{data, judged, name, one_decimal, percent, Comparison, Context, Measurement, SignalValue};
+use crate::vocab::messages::nested::Sentence;
+use crate::vocab::messages::signals as m;
+use crate::vocab::SignalId;
 use crate::columns as c;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::contract::Table;
@@ -24,8 +27,8 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const HEAPING: &str = "score_heaping";
-pub const ASSESSOR: &str = "assessor_pass_rate";
+pub const HEAPING: SignalId = SignalId::ScoreHeaping;
+pub const ASSESSOR: SignalId = SignalId::AssessorPassRate;
 
 /// One exam sitting attributed to an institution.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,29 +159,34 @@ pub fn heap_stats(scores: &[(f64, bool)], pass_mark: f64, width: f64) -> HeapSta
     }
 }
 
-/// "60–62" for whole numbers, else "60.0 up to 62.5".
+/// "60–62" for whole numbers, else "60.5 up to 62.5" (embedded, so that it reads in the
+/// sentence's language).
 fn score_range(from: f64, width: f64) -> String {
     if from.fract() == 0.0 && width.fract() == 0.0 {
         format!("{}–{}", from, from + width - 1.0)
     } else {
-        format!("{from} up to {}", from + width)
+        Sentence::new(&m::SCORE_RANGE, &[("from", &from.to_string()), ("to", &(from + width).to_string())]).embed()
     }
 }
 
 /// The heap measurement of one institution's stats.
 pub fn heap_measurement(stats: &HeapStats, pass_mark: f64, width: f64, min_heap_share: f64, window: &str) -> Measurement {
     let share = stats.heap as f64 / stats.scored.max(1) as f64;
-    let facts = format!(
-        "{} of {} scored exams sat {window} ({}) scored {} just above the pass mark {pass_mark}, {} scored {} just below; pass rate {}, median score {}, spread {} points",
-        stats.heap,
-        stats.scored,
-        percent(share),
-        score_range(pass_mark, width),
-        stats.below,
-        score_range(pass_mark - width, width),
-        percent(stats.passed as f64 / stats.scored.max(1) as f64),
-        one_decimal(stats.median),
-        one_decimal(stats.spread)
+    let facts = Sentence::new(
+        &m::HEAPING,
+        &[
+            ("heap", &stats.heap.to_string()),
+            ("scored", &stats.scored.to_string()),
+            ("window", window),
+            ("share", &percent(share)),
+            ("above", &score_range(pass_mark, width)),
+            ("pass_mark", &pass_mark.to_string()),
+            ("below", &stats.below.to_string()),
+            ("below_range", &score_range(pass_mark - width, width)),
+            ("pass_rate", &percent(stats.passed as f64 / stats.scored.max(1) as f64)),
+            ("median", &one_decimal(stats.median)),
+            ("spread", &one_decimal(stats.spread)),
+        ],
     );
     Measurement { value: share, rows: stats.scored as i64, passes_bar: share >= min_heap_share, facts, entities: Vec::new() }
 }
@@ -231,13 +239,16 @@ pub fn score_heaping(ctx: &Context, exams: &[Exam]) -> Vec<SignalValue> {
                 value.fired = true;
                 value.z = value.z.max(flat.z);
                 value.strength = robust::strength(value.z, strength.z_mid, strength.z_scale);
-                value.evidence.push_str(&format!(
-                    "; {} pass with a spread of only {} points (peer median spread {}, robust z {:.1})",
-                    percent(pass_rate),
-                    one_decimal(s.spread),
-                    one_decimal(peers.median),
-                    flat.z
-                ));
+                let flat_text = Sentence::new(
+                    &m::HEAPING_FLAT,
+                    &[
+                        ("pass_rate", &percent(pass_rate)),
+                        ("spread", &one_decimal(s.spread)),
+                        ("peer_spread", &one_decimal(peers.median)),
+                        ("z", &format!("{:.1}", flat.z)),
+                    ],
+                );
+                value.evidence = Sentence::new(&m::EVIDENCE_MORE, &[("evidence", &value.evidence.embed()), ("more", &flat_text.embed())]);
             }
             value
         })
@@ -304,22 +315,24 @@ pub fn assessor_gaps(exams: &[Exam], min_here: usize, min_elsewhere: usize, min_
 /// The measurement of one institution: its assessor with the largest gap.
 pub fn assessor_measurement(gaps: &[AssessorGap], min_gap: f64, min_test_z: f64, window: &str) -> Option<Measurement> {
     let worst = gaps.iter().max_by(|a, b| a.gap.total_cmp(&b.gap).then(b.assessor_id.cmp(&a.assessor_id)))?;
-    let mut facts = format!(
-        "assessor {} passed {} of {} exams here ({}) against {} of {} ({}) at {} other institutions, exams sat {window}; gap {} points, two-proportion z {:.1}",
-        worst.assessor_id,
-        worst.passed_here,
-        worst.exams_here,
-        percent(worst.passed_here as f64 / worst.exams_here as f64),
-        worst.passed_elsewhere,
-        worst.exams_elsewhere,
-        percent(worst.passed_elsewhere as f64 / worst.exams_elsewhere as f64),
-        worst.institutions_elsewhere,
-        one_decimal(worst.gap * 100.0),
-        worst.test_z
+    let compared = (gaps.len() > 1).then(|| Sentence::new(&m::ASSESSOR_COMPARED, &[("n", &gaps.len().to_string())]));
+    let facts = Sentence::new(
+        &m::ASSESSOR,
+        &[
+            ("assessor", &worst.assessor_id),
+            ("passed", &worst.passed_here.to_string()),
+            ("exams", &worst.exams_here.to_string()),
+            ("share", &percent(worst.passed_here as f64 / worst.exams_here as f64)),
+            ("passed_elsewhere", &worst.passed_elsewhere.to_string()),
+            ("exams_elsewhere", &worst.exams_elsewhere.to_string()),
+            ("share_elsewhere", &percent(worst.passed_elsewhere as f64 / worst.exams_elsewhere as f64)),
+            ("institutions", &worst.institutions_elsewhere.to_string()),
+            ("window", window),
+            ("gap", &one_decimal(worst.gap * 100.0)),
+            ("z", &format!("{:.1}", worst.test_z)),
+            ("compared", &super::optional(compared)),
+        ],
     );
-    if gaps.len() > 1 {
-        facts.push_str(&format!(" ({} assessors compared)", gaps.len()));
-    }
     Some(Measurement {
         value: worst.gap,
         rows: worst.exams_here as i64,
@@ -353,8 +366,15 @@ pub fn assessor_pass_rate(ctx: &Context, exams: &[Exam]) -> Vec<SignalValue> {
                 // min_institutions_elsewhere of them).
                 comparable: true,
                 strength: robust::strength(worst.test_z, strength.z_mid, strength.z_scale),
-                peers: format!("assessor {} at {} other institutions", worst.assessor_id, worst.institutions_elsewhere),
-                summary: format!("{ASSESSOR} {} against {} elsewhere", percent(worst.passed_here as f64 / worst.exams_here as f64), percent(elsewhere)),
+                peers: Sentence::new(&m::ASSESSOR_PEERS, &[("assessor", &worst.assessor_id), ("n", &worst.institutions_elsewhere.to_string())]),
+                summary: Sentence::new(
+                    &m::ASSESSOR_SUMMARY,
+                    &[
+                        ("signal", &name(ASSESSOR).embed()),
+                        ("share", &percent(worst.passed_here as f64 / worst.exams_here as f64)),
+                        ("elsewhere", &percent(elsewhere)),
+                    ],
+                ),
                 related: if measurement.passes_bar { vec![format!("assessor:{}", worst.assessor_id)] } else { Vec::new() },
                 evidence: measurement.facts,
                 entities: Vec::new(),
@@ -374,7 +394,16 @@ mod tests {
         assert_eq!((stats.scored, stats.heap, stats.below, stats.passed), (40, 34, 0, 40));
         let m = heap_measurement(&stats, 60.0, 3.0, 0.3, "2026Q3");
         assert!(m.passes_bar);
-        assert!(m.facts.starts_with("34 of 40 scored exams sat 2026Q3 (85.0%) scored 60–62 just above the pass mark 60, 0 scored 57–59 just below; pass rate 100.0%"), "{}", m.facts);
+        assert!(m.facts.render(crate::vocab::Lang::En).starts_with("34 of 40 scored exams sat 2026Q3 (85.0%) scored 60–62 just above the pass mark 60, 0 scored 57–59 just below; pass rate 100.0%"), "{:?}", m.facts);
+        assert!(
+            m.facts.render(crate::vocab::Lang::Zh).starts_with("2026Q3 鉴定的 40 份有分数的考试中，34 份（85.0%）得分 60–62，刚过合格线 60 分；0 份得分 57–59，刚低于合格线；通过率 100.0%"),
+            "{:?}",
+            m.facts
+        );
+        // A pass mark with a fraction: the range reads in the sentence's language.
+        let m = heap_measurement(&stats, 59.5, 3.0, 0.3, "2026Q3");
+        assert!(m.facts.render(crate::vocab::Lang::En).contains("scored 59.5 up to 62.5 just above the pass mark 59.5"), "{:?}", m.facts);
+        assert!(m.facts.render(crate::vocab::Lang::Zh).contains("得分 59.5 至 62.5，刚过合格线 59.5 分"), "{:?}", m.facts);
     }
 
     #[test]
@@ -408,9 +437,14 @@ mod tests {
         }
         let gaps = assessor_gaps(&exams, 20, 30, 3);
         let m = assessor_measurement(&gaps["I1"], 0.25, 3.0, "Q").unwrap();
-        assert!(m.passes_bar, "{}", m.facts);
+        assert!(m.passes_bar, "{:?}", m.facts);
         assert!((m.value - 0.3).abs() < 1e-9);
-        assert!(m.facts.starts_with("assessor AS3 passed 58 of 58 exams here (100.0%) against 140 of 200 (70.0%) at 4 other institutions, exams sat Q; gap 30.0 points"), "{}", m.facts);
+        assert!(m.facts.render(crate::vocab::Lang::En).starts_with("assessor AS3 passed 58 of 58 exams here (100.0%) against 140 of 200 (70.0%) at 4 other institutions, exams sat Q; gap 30.0 points"), "{:?}", m.facts);
+        assert!(
+            m.facts.render(crate::vocab::Lang::Zh).starts_with("考评员 AS3 在本机构 Q 鉴定的 58 场考试中判定通过 58 场（100.0%），在其他 4 家机构的 200 场中通过 140 场（70.0%）；相差 30.0 个百分点，两比例检验 z "),
+            "{:?}",
+            m.facts
+        );
         // The other institutions pass as often as the assessor does elsewhere.
         let other = assessor_measurement(&gaps["I2"], 0.25, 3.0, "Q").unwrap();
         assert!(!other.passes_bar);

@@ -51,6 +51,9 @@ use crate::policy::Policy;
 use crate::quarter::Quarter;
 use crate::rating::score::LeadStanding;
 use crate::rules::Findings;
+use crate::vocab::messages::nested::Sentence;
+use crate::vocab::messages::signals as m;
+use crate::vocab::SignalId;
 use chrono::NaiveDate;
 use polars::prelude::DataFrame;
 use robust::{Direction, PeerStats};
@@ -78,14 +81,18 @@ pub struct Leads {
     /// `leads.parquet`: `rank` (u32, 1 = most suspicious), `institution_id`, `name`, `kind`,
     /// `risk_score`, `high_priority`, `signals` (fired signal names, strongest first),
     /// `signal_count`, `breach_lines`, `breach_share`, `cleared_on`, `evidence`, `risk_evidence`,
-    /// `contributions`, `lead_list`, `related_leads`, `list_rank`; sorted by rank.
+    /// `contributions`, `lead_list`, `related_leads`, `list_rank`, then the `_code`/`_args`
+    /// columns its texts are rendered from ([`render_leads`]); sorted by rank.
     pub leads: DataFrame,
     /// Rows for `flags.parquet`: `flag_id`, `kind` (`signal`), `rule`, `severity`,
-    /// `institution_id`, `entity_kind`, `entity_id`, `amount_fen` (0), `evidence`, `overturned`.
+    /// `institution_id`, `entity_kind`, `entity_id`, `amount_fen` (0), `evidence`, `overturned`,
+    /// `evidence_code`, `evidence_args` (the text is rendered when the run is written).
     pub signal_flags: DataFrame,
     /// `signal_values.parquet`: one row per institution × signal computed: `institution_id`,
     /// `signal`, `value`, `peer_value`, `threshold` (the value from which it fires), `fired`,
-    /// `rows`, `robust_z`, `strength`, `peers` (who was compared), `evidence`.
+    /// `rows`, `robust_z`, `strength`, `peers` (who was compared), `evidence`, `unit` (of value,
+    /// peer_value and threshold: [`unit`]), then `peers_code`/`peers_args` and
+    /// `evidence_code`/`evidence_args` the texts are rendered from.
     pub signal_values: DataFrame,
     /// `benford_digits.parquet`: observed first-digit counts against Benford's shares.
     pub benford_digits: DataFrame,
@@ -102,7 +109,7 @@ pub struct Entity {
     /// `institution`, `class`, `enrollment`, …: the flags' `entity_kind`.
     pub kind: &'static str,
     pub id: String,
-    pub evidence: String,
+    pub evidence: Sentence,
 }
 
 /// One institution's measurement of one signal, before the comparison with peers.
@@ -113,8 +120,8 @@ pub struct Measurement {
     pub rows: i64,
     /// Whether the signal's own absolute conditions hold (besides the peer comparison).
     pub passes_bar: bool,
-    /// The facts behind the value, readable, with concrete rows.
-    pub facts: String,
+    /// The facts behind the value, with concrete rows.
+    pub facts: Sentence,
     /// Rows for flags when the signal fires (none: one flag on the institution).
     pub entities: Vec<Entity>,
 }
@@ -123,7 +130,7 @@ pub struct Measurement {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignalValue {
     pub institution_id: String,
-    pub signal: &'static str,
+    pub signal: SignalId,
     pub value: f64,
     pub peer_value: f64,
     pub threshold: f64,
@@ -136,10 +143,11 @@ pub struct SignalValue {
     pub comparable: bool,
     /// 0–1: the flags' severity, and a fact's contribution to the risk score when it fires.
     pub strength: f64,
-    pub peers: String,
-    pub evidence: String,
+    /// Who was compared.
+    pub peers: Sentence,
+    pub evidence: Sentence,
     /// The value against its peers in one line, for the flags of concrete entities.
-    pub summary: String,
+    pub summary: Sentence,
     pub entities: Vec<Entity>,
     /// What ties this institution to others in this signal's evidence, as keys: `institution:ID`
     /// (another institution named: the sanctioned one a successor follows, the partner sharing
@@ -218,7 +226,7 @@ pub struct Comparison {
 }
 
 /// Judges every institution's measurement against its peers.
-pub fn judge_all(ctx: &Context, signal: &'static str, measurements: BTreeMap<String, Measurement>, comparison: Comparison) -> Vec<SignalValue> {
+pub fn judge_all(ctx: &Context, signal: SignalId, measurements: BTreeMap<String, Measurement>, comparison: Comparison) -> Vec<SignalValue> {
     let values: BTreeMap<String, f64> = measurements.iter().map(|(id, m)| (id.clone(), m.value)).collect();
     let stats = robust::peer_stats(&values, &ctx.kinds, ctx.config.min_peers);
     measurements
@@ -231,43 +239,89 @@ pub fn judge_all(ctx: &Context, signal: &'static str, measurements: BTreeMap<Str
 }
 
 /// One measurement judged against `peer`.
-pub fn judged(ctx: &Context, signal: &'static str, id: String, m: Measurement, peer: &PeerStats, comparison: Comparison) -> SignalValue {
+pub fn judged(ctx: &Context, signal: SignalId, id: String, measured: Measurement, peer: &PeerStats, comparison: Comparison) -> SignalValue {
     let judgement = robust::judge(
-        m.value,
+        measured.value,
         peer,
         comparison.direction,
         comparison.bar,
-        m.passes_bar,
+        measured.passes_bar,
         comparison.z_threshold,
         comparison.min_scale,
         ctx.config.min_comparable,
     );
     let strength = robust::strength(judgement.z, ctx.config.strength.z_mid, ctx.config.strength.z_scale);
     let format = comparison.format;
+    let z = format!("{:.1}", judgement.z);
     let peer_text = if peer.count == 0 || !peer.median.is_finite() {
-        "no peers to compare with".to_string()
+        Sentence::new(&m::NO_PEERS, &[])
     } else if peer.reference {
-        format!("reference {} ({}), robust z {:.1}", format(peer.median), peer.label, judgement.z)
+        Sentence::new(&m::PEER_REFERENCE, &[("reference", &format(peer.median)), ("label", &peer.label.embed()), ("z", &z)])
     } else {
-        format!("peer median {} over {}, robust z {:.1}", format(peer.median), peer.label, judgement.z)
+        Sentence::new(&m::PEER_MEDIAN, &[("median", &format(peer.median)), ("label", &peer.label.embed()), ("z", &z)])
     };
     SignalValue {
         institution_id: id,
         signal,
-        value: m.value,
+        value: measured.value,
         peer_value: if peer.median.is_finite() { peer.median } else { f64::NAN },
         threshold: judgement.threshold,
         fired: judgement.fired,
-        rows: m.rows,
+        rows: measured.rows,
         z: judgement.z,
         comparable: peer.count >= ctx.config.min_comparable && peer.median.is_finite(),
         strength,
         peers: peer.label.clone(),
-        evidence: format!("{} ({peer_text})", m.facts),
-        summary: format!("{} {} ({peer_text})", signal, format(m.value)),
-        entities: m.entities,
+        evidence: Sentence::new(&m::EVIDENCE, &[("facts", &measured.facts.embed()), ("peers", &peer_text.embed())]),
+        summary: Sentence::new(&m::SUMMARY, &[("signal", &name(signal).embed()), ("value", &format(measured.value)), ("peers", &peer_text.embed())]),
+        entities: measured.entities,
         related: Vec::new(),
     }
+}
+
+/// A signal's name as sentences read it (the id in English).
+pub fn name(signal: SignalId) -> Sentence {
+    let message = match signal {
+        SignalId::Benford => &m::NAME_BENFORD,
+        SignalId::SynchronizedSignIns => &m::NAME_SYNCHRONIZED_SIGN_INS,
+        SignalId::ManualSignIns => &m::NAME_MANUAL_SIGN_INS,
+        SignalId::ScoreHeaping => &m::NAME_SCORE_HEAPING,
+        SignalId::AssessorPassRate => &m::NAME_ASSESSOR_PASS_RATE,
+        SignalId::ShortEmployment => &m::NAME_SHORT_EMPLOYMENT,
+        SignalId::EmployerConcentration => &m::NAME_EMPLOYER_CONCENTRATION,
+        SignalId::SharedContacts => &m::NAME_SHARED_CONTACTS,
+        SignalId::RecycledTrainees => &m::NAME_RECYCLED_TRAINEES,
+        SignalId::EmploymentClusters => &m::NAME_EMPLOYMENT_CLUSTERS,
+        SignalId::Successor => &m::NAME_SUCCESSOR,
+        SignalId::Outlier => &m::NAME_OUTLIER,
+    };
+    Sentence::new(message, &[])
+}
+
+/// The unit of a signal's `value`, `peer_value` and `threshold` in `signal_values.parquet`:
+/// `share` (0–1, printed as %), `mad` (Nigrini's mean absolute deviation of first-digit shares),
+/// `distance` (robust distance of a profile, in robust standard deviations) or `link` (1 linked
+/// to a sanctioned institution, 0 not).
+pub fn unit(signal: SignalId) -> &'static str {
+    match signal {
+        SignalId::Benford => "mad",
+        SignalId::SynchronizedSignIns
+        | SignalId::ManualSignIns
+        | SignalId::ScoreHeaping
+        | SignalId::AssessorPassRate
+        | SignalId::ShortEmployment
+        | SignalId::EmployerConcentration
+        | SignalId::SharedContacts
+        | SignalId::RecycledTrainees
+        | SignalId::EmploymentClusters => "share",
+        SignalId::Successor => "link",
+        SignalId::Outlier => "distance",
+    }
+}
+
+/// Optional part of a sentence: the embedded sentence, or nothing.
+pub(crate) fn optional(part: Option<Sentence>) -> String {
+    part.map(|p| p.embed()).unwrap_or_default()
 }
 
 /// A share as a percentage with one decimal: 0.625 → "62.5%".
@@ -370,7 +424,16 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
     Ok(Leads { leads, signal_flags, signal_values, benford_digits, risk, model: scored.model })
 }
 
+/// `leads.parquet` with its texts (`evidence`, `related_leads`, `contributions`) rendered in
+/// `lang` from the codes beside them.
+pub fn render_leads(mut leads: DataFrame, lang: crate::vocab::Lang) -> Result<DataFrame> {
+    for column in tables::LEAD_TEXTS {
+        leads = crate::report::texts::render(leads, column, lang)?;
+    }
+    Ok(leads)
+}
+
 /// Position of a signal in [`SIGNALS`].
-pub fn signal_order(signal: &str) -> usize {
+pub fn signal_order(signal: SignalId) -> usize {
     SIGNALS.iter().position(|s| *s == signal).unwrap_or(SIGNALS.len())
 }

@@ -22,10 +22,12 @@
 
 use super::robust::{self, Direction};
 use super::{judge_all, one_decimal, Comparison, Context, Measurement, SignalValue};
-use crate::features::indicators::INDICATORS;
+use crate::vocab::messages::nested::{self, Sentence};
+use crate::vocab::messages::signals as m;
+use crate::vocab::{IndicatorId, SignalId};
 use std::collections::BTreeMap;
 
-pub const SIGNAL: &str = "outlier";
+pub const SIGNAL: SignalId = SignalId::Outlier;
 
 /// One institution's feature vector (`None`: no data).
 #[derive(Debug, Clone, PartialEq)]
@@ -132,7 +134,7 @@ pub fn invert(mut matrix: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
     Some(inverse)
 }
 
-pub use crate::policy::signals::FEATURE_SIGNALS;
+pub use crate::policy::signals::{Feature, FEATURE_SIGNALS};
 
 /// `outlier` for every institution with enough indicators, from the other signals' values.
 pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
@@ -140,9 +142,9 @@ pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
     let mut signal_values: BTreeMap<(&str, &str), f64> = BTreeMap::new();
     let indicator_count = |v: &[Option<f64>; 6]| v.iter().filter(|x| x.is_some()).count();
     for value in values {
-        signal_values.insert((value.institution_id.as_str(), value.signal), value.value);
+        signal_values.insert((value.institution_id.as_str(), value.signal.as_str()), value.value);
     }
-    let names: Vec<&str> = o.features.iter().map(String::as_str).collect();
+    let names: Vec<&str> = o.features.iter().map(|f| f.as_str()).collect();
     let profiles: Vec<Profile> = ctx
         .kinds
         .iter()
@@ -151,7 +153,7 @@ pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
             // (Satisfaction's denominator is 4 × surveys.)
             let indicators: [Option<f64>; 6] = std::array::from_fn(|index| match ctx.indicators.ratios[index].get(id) {
                 Some(&(numerator, denominator)) if denominator > 0 => {
-                    let rows = if INDICATORS[index] == "satisfaction" { denominator / 4 } else { denominator };
+                    let rows = if IndicatorId::ALL[index] == IndicatorId::Satisfaction { denominator / 4 } else { denominator };
                     (rows >= o.min_denominator as i64).then(|| numerator as f64 / denominator as f64)
                 }
                 _ => None,
@@ -162,9 +164,9 @@ pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
             let vector: Vec<Option<f64>> = o
                 .features
                 .iter()
-                .map(|name| match INDICATORS.iter().position(|i| i == name) {
-                    Some(index) => indicators[index],
-                    None => signal_values.get(&(id.as_str(), name.as_str())).copied(),
+                .map(|feature| match feature {
+                    Feature::Indicator(indicator) => IndicatorId::ALL.iter().position(|i| i == indicator).and_then(|index| indicators[index]),
+                    Feature::Signal(signal) => signal_values.get(&(id.as_str(), signal.as_str())).copied(),
                 })
                 .collect();
             Some(Profile { institution_id: id.clone(), kind: kind.clone(), values: vector })
@@ -186,21 +188,27 @@ pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
         for (profile, (distance, z, medians)) in owned.iter().zip(distances(&owned, o.clip, o.ridge, o.feature_min_scale, o.upper_only)) {
             let mut order: Vec<usize> = (0..names.len()).filter(|&f| profile.values[f].is_some() && (!o.upper_only || z[f] > 0.0)).collect();
             order.sort_by(|&a, &b| z[b].abs().total_cmp(&z[a].abs()).then(a.cmp(&b)));
-            let unusual: Vec<String> = order
+            let unusual: Vec<Sentence> = order
                 .iter()
                 .take(3)
                 .map(|&f| {
                     let value = profile.values[f].unwrap_or(f64::NAN);
-                    format!("{} {} (peer median {}, z {:.1})", names[f], shown(names[f], value), shown(names[f], medians[f]), z[f])
+                    Sentence::new(
+                        &m::OUTLIER_FEATURE,
+                        &[("feature", names[f]), ("value", &shown(names[f], value)), ("median", &shown(names[f], medians[f])), ("z", &format!("{:.1}", z[f]))],
+                    )
                 })
                 .collect();
             let present = profile.values.iter().filter(|v| v.is_some()).count();
-            let facts = format!(
-                "robust distance {} of its profile ({present} of {} features: {}) from its peer group's; most above the peers: {}",
-                one_decimal(distance),
-                names.len(),
-                names.join(", "),
-                unusual.join(", ")
+            let facts = Sentence::new(
+                &m::OUTLIER,
+                &[
+                    ("distance", &one_decimal(distance)),
+                    ("present", &present.to_string()),
+                    ("count", &names.len().to_string()),
+                    ("features", &nested::join_values(&names, &nested::LIST)),
+                    ("unusual", &nested::join(&unusual, &nested::LIST)),
+                ],
             );
             measurements.insert(
                 profile.institution_id.clone(),

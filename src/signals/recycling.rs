@@ -20,9 +20,10 @@ use crate::error::Result;
 use crate::ingest::contract::Table;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write;
+use crate::vocab::messages::nested::{self, Sentence};
+use crate::vocab::messages::signals as m;
 
-pub const SIGNAL: &str = "recycled_trainees";
+pub const SIGNAL: crate::vocab::SignalId = crate::vocab::SignalId::RecycledTrainees;
 
 /// One enrollment reduced to what recycling needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,21 +92,37 @@ pub fn measurement(found: &Recycling, rules: Rules, window: &str, pseudonym: &dy
     let largest_pair = partners.first().map(|(_, persons)| persons.len()).unwrap_or(0);
     // Retraining somewhere is common; many trainees passed to one institution is the scheme.
     let share = largest_pair as f64 / trainees as f64;
-    let mut facts = format!(
-        "{} of {trainees} trainees of classes ending {window} ({}) were also trained at another institution within {} days",
-        recycled.len(),
-        percent(recycled.len() as f64 / trainees as f64),
-        rules.within_days
-    );
-    if let Some((partner, persons)) = partners.first() {
-        let _ = write!(facts, "; {} of them ({}) at {partner}", persons.len(), percent(share));
-        let others: Vec<String> = partners.iter().skip(1).take(2).map(|(id, persons)| format!("{id} {}", persons.len())).collect();
-        if !others.is_empty() {
-            let _ = write!(facts, ", then {}", others.join(", "));
-        }
+    let partner = partners.first().map(|(partner, persons)| {
+        let others: Vec<Sentence> = partners
+            .iter()
+            .skip(1)
+            .take(2)
+            .map(|(id, persons)| Sentence::new(&m::RECYCLED_OTHER, &[("partner", id.as_str()), ("n", &persons.len().to_string())]))
+            .collect();
+        let others = (!others.is_empty()).then(|| Sentence::new(&m::RECYCLED_OTHERS, &[("list", &nested::join(&others, &nested::LIST))]));
         let examples: Vec<String> = persons.iter().take(3).map(|p| short(&pseudonym(*p))).collect();
-        let _ = write!(facts, " (e.g. persons {})", examples.join(", "));
-    }
+        Sentence::new(
+            &m::RECYCLED_PARTNER,
+            &[
+                ("n", &persons.len().to_string()),
+                ("share", &percent(share)),
+                ("partner", partner.as_str()),
+                ("others", &super::optional(others)),
+                ("examples", &nested::join_values(&examples, &nested::LIST)),
+            ],
+        )
+    });
+    let facts = Sentence::new(
+        &m::RECYCLED,
+        &[
+            ("recycled", &recycled.len().to_string()),
+            ("trainees", &trainees.to_string()),
+            ("window", window),
+            ("share", &percent(recycled.len() as f64 / trainees as f64)),
+            ("days", &rules.within_days.to_string()),
+            ("partner", &super::optional(partner)),
+        ],
+    );
     let passes_bar = share >= rules.min_share && largest_pair >= rules.min_pair_trainees;
     Some(Measurement { value: share, rows: trainees as i64, passes_bar, facts, entities: Vec::new() })
 }
@@ -199,7 +216,11 @@ mod tests {
         assert_eq!(m.value, 0.25);
         assert!(m.passes_bar);
         assert_eq!(
-            m.facts,
+            m.facts.render(crate::vocab::Lang::Zh),
+            "2025Q4–2026Q3 结业班级的 20 名学员中，6 人（30.0%）在 365 天内又在其他机构参加培训；其中 5 人（25.0%）去了 B，其次是 C（1 人）（例如人员 P0、P1、P2）"
+        );
+        assert_eq!(
+            m.facts.render(crate::vocab::Lang::En),
             "6 of 20 trainees of classes ending 2025Q4–2026Q3 (30.0%) were also trained at another institution within 365 days; 5 of them (25.0%) at B, then C 1 (e.g. persons P0, P1, P2)"
         );
         // One fewer shared with B: below min_pair_trainees.
@@ -221,7 +242,7 @@ mod tests {
         let m = measurement(&found["A"], RULES, "Q", &|p| format!("P{p}")).unwrap();
         assert_eq!(m.value, 0.05);
         assert!(!m.passes_bar);
-        assert!(m.facts.starts_with("4 of 20 trainees of classes ending Q (20.0%) were also trained at another institution within 365 days; 1 of them (5.0%) at B, then C 1, D 1"), "{}", m.facts);
+        assert!(m.facts.render(crate::vocab::Lang::En).starts_with("4 of 20 trainees of classes ending Q (20.0%) were also trained at another institution within 365 days; 1 of them (5.0%) at B, then C 1, D 1"), "{:?}", m.facts);
         assert!(measurement(&found["A"], Rules { min_rows: 21, ..RULES }, "Q", &|p| format!("P{p}")).is_none());
     }
 }

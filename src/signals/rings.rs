@@ -11,13 +11,16 @@
 
 use super::robust::Direction;
 use super::{data, judge_all, percent, short, Comparison, Context, Entity, Measurement, SignalValue};
+use crate::vocab::messages::nested::{self, Sentence};
+use crate::vocab::messages::signals as m;
+use crate::vocab::SignalId;
 use crate::columns as c;
 use crate::error::Result;
 use crate::ingest::contract::Table;
 use petgraph::unionfind::UnionFind;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-pub const SIGNAL: &str = "shared_contacts";
+pub const SIGNAL: SignalId = SignalId::SharedContacts;
 
 /// One enrollment's contacts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,12 +115,13 @@ pub fn find_rings(links: &[Link], max_degree: usize, min_ring_size: usize) -> (V
     (rings, skipped)
 }
 
+/// At most `limit` items (shortened pseudonyms), then how many more, as one argument.
 fn list(items: &BTreeSet<String>, limit: usize) -> String {
     let mut shown: Vec<String> = items.iter().take(limit).map(|i| short(i)).collect();
     if items.len() > limit {
-        shown.push(format!("… {} more", items.len() - limit));
+        shown.push(Sentence::new(&m::MORE, &[("n", &(items.len() - limit).to_string())]).embed());
     }
-    shown.join(", ")
+    nested::join_values(&shown, &nested::LIST)
 }
 
 /// `shared_contacts` measurements per institution from its links and the rings found.
@@ -146,12 +150,9 @@ pub fn measurements(
         }
         let members: BTreeSet<&str> = touched.values().flatten().map(|l| l.person_id.as_str()).collect();
         let share = members.len() as f64 / trainees.len().max(1) as f64;
-        let mut facts = format!(
-            "{} of {} trainees of classes running {window} belong to {} ring(s) of persons sharing phones or payout accounts",
-            members.len(),
-            trainees.len(),
-            touched.len()
-        );
+        // The first three rings and the contacts left out, each after a semicolon.
+        let mut details = String::new();
+        let semicolon = Sentence::new(&nested::SEMICOLON, &[]).embed();
         let mut entities = Vec::new();
         for (ring, enrollments) in &touched {
             let ring = &rings[*ring];
@@ -159,24 +160,28 @@ pub fn measurements(
             classes.truncate(5);
             let mut shares = Vec::new();
             if !ring.phones.is_empty() {
-                shares.push(format!("phone(s) {}", list(&ring.phones, 3)));
+                shares.push(Sentence::new(&m::RING_PHONES, &[("list", &list(&ring.phones, 3))]));
             }
             if !ring.accounts.is_empty() {
-                shares.push(format!("payout account(s) {}", list(&ring.accounts, 3)));
+                shares.push(Sentence::new(&m::RING_ACCOUNTS, &[("list", &list(&ring.accounts, 3))]));
             }
             let elsewhere = ring.persons.len() - enrollments.iter().map(|l| l.person_id.as_str()).collect::<BTreeSet<_>>().len();
-            let elsewhere_text = if elsewhere > 0 { format!(", {elsewhere} of them trained elsewhere") } else { String::new() };
-            let description = format!(
-                "ring of {} persons ({}) sharing {}{elsewhere_text}; here in class(es) {}",
-                ring.persons.len(),
-                list(&ring.persons, 6),
-                shares.join(" and "),
-                classes.join(", ")
+            let elsewhere_text = (elsewhere > 0).then(|| Sentence::new(&m::RING_ELSEWHERE, &[("n", &elsewhere.to_string())]));
+            let description = Sentence::new(
+                &m::RING,
+                &[
+                    ("persons", &ring.persons.len().to_string()),
+                    ("members", &list(&ring.persons, 6)),
+                    ("shares", &nested::join(&shares, &m::AND)),
+                    ("elsewhere", &super::optional(elsewhere_text)),
+                    ("classes", &nested::join_values(&classes, &nested::LIST)),
+                ],
             );
             let first = enrollments.iter().map(|l| l.enrollment_id.as_str()).min().unwrap_or("");
             entities.push(Entity { kind: "enrollment", id: first.to_string(), evidence: description.clone() });
             if entities.len() <= 3 {
-                facts.push_str(&format!("; {description}"));
+                details.push_str(&semicolon);
+                details.push_str(&description.embed());
             }
         }
         let own_contacts: HashSet<(&str, &str)> = if skipped.is_empty() {
@@ -187,14 +192,28 @@ pub fn measurements(
                 .flatten()
                 .collect()
         };
-        let capped: Vec<String> = skipped
+        let capped: Vec<Sentence> = skipped
             .iter()
             .filter(|(what, contact, _)| own_contacts.contains(&(*what, contact.as_str())))
-            .map(|(what, contact, users)| format!("{what} {} of {users} persons ignored (above {max_degree})", short(contact)))
+            .map(|(what, contact, users)| {
+                let message = if *what == "phone" { &m::CAPPED_PHONE } else { &m::CAPPED_ACCOUNT };
+                Sentence::new(message, &[("contact", &short(contact)), ("users", &users.to_string()), ("max_degree", &max_degree.to_string())])
+            })
             .collect();
         if !capped.is_empty() {
-            facts.push_str(&format!("; {}", capped.join(", ")));
+            details.push_str(&semicolon);
+            details.push_str(&nested::join(&capped, &nested::LIST));
         }
+        let facts = Sentence::new(
+            &m::RINGS,
+            &[
+                ("members", &members.len().to_string()),
+                ("trainees", &trainees.len().to_string()),
+                ("window", window),
+                ("rings", &touched.len().to_string()),
+                ("details", &details),
+            ],
+        );
         found.insert(
             institution.to_string(),
             Measurement { value: share, rows: trainees.len() as i64, passes_bar: members.len() >= min_members.max(1), facts, entities },
@@ -280,8 +299,8 @@ mod tests {
         let m = &found["I1"];
         assert!(m.passes_bar);
         assert_eq!(m.value, 0.2);
-        assert!(m.facts.contains("6 of 30 trainees of classes running Q belong to 1 ring(s)"), "{}", m.facts);
-        assert!(m.facts.contains("sharing phone(s) PHONE-RING and payout account(s) ACC-RING"), "{}", m.facts);
+        assert!(m.facts.render(crate::vocab::Lang::En).contains("6 of 30 trainees of classes running Q belong to 1 ring(s)"), "{:?}", m.facts);
+        assert!(m.facts.render(crate::vocab::Lang::En).contains("sharing phone(s) PHONE-RING and payout account(s) ACC-RING"), "{:?}", m.facts);
         assert_eq!(m.entities.len(), 1);
         assert_eq!((m.entities[0].kind, m.entities[0].id.as_str()), ("enrollment", "E000"));
     }
@@ -299,7 +318,7 @@ mod tests {
         assert_eq!(rings.len(), 1);
         let found = measurements(&links, &rings, &[], 3, 20, "Q");
         assert!(found["I1"].passes_bar);
-        assert!(found["I1"].facts.contains("1 of them trained elsewhere"), "{}", found["I1"].facts);
+        assert!(found["I1"].facts.render(crate::vocab::Lang::En).contains("1 of them trained elsewhere"), "{:?}", found["I1"].facts);
         // I2 has one trainee in the ring: below min_members.
         assert!(!found["I2"].passes_bar);
     }
@@ -315,7 +334,7 @@ mod tests {
         assert_eq!(skipped, vec![("phone", "SWITCHBOARD".to_string(), 50)]);
         let found = measurements(&links, &rings, &skipped, 4, 20, "Q");
         assert!(!found["I1"].passes_bar);
-        assert!(found["I1"].facts.contains("phone SWITCHBOARD of 50 persons ignored (above 20)"), "{}", found["I1"].facts);
+        assert!(found["I1"].facts.render(crate::vocab::Lang::En).contains("phone SWITCHBOARD of 50 persons ignored (above 20)"), "{:?}", found["I1"].facts);
         // Without the cap everyone would be one ring.
         let (uncapped, _) = find_rings(&links, 100, 4);
         assert_eq!(uncapped.len(), 1);

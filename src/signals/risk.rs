@@ -33,6 +33,9 @@
 //! `cutoffs.high_priority_risk_score`. Each lead lists every signal's contribution.
 
 use super::{data, percent, signal_order, Context, SignalValue, SIGNALS};
+use crate::vocab::messages::nested::{self, Sentence};
+use crate::vocab::messages::signals as m;
+use crate::vocab::SignalId;
 use crate::columns as c;
 use crate::error::Result;
 use crate::rules;
@@ -56,14 +59,16 @@ pub struct Breaches {
 }
 
 impl Breaches {
-    pub fn evidence(&self) -> String {
-        let rules: Vec<String> = self.rules.iter().map(|(rule, n)| format!("{rule} ×{n}")).collect();
-        format!(
-            "rule breaches: {} of {} claim lines in scope ({}); breach share {} of the amount of non-rejected claims",
-            self.breach_lines,
-            self.lines_in_scope,
-            rules.join(", "),
-            percent(self.share)
+    pub fn evidence(&self) -> Sentence {
+        let rules: Vec<Sentence> = self.rules.iter().map(|(rule, n)| Sentence::new(&m::LEAD_RULE_COUNT, &[("rule", rule), ("n", &n.to_string())])).collect();
+        Sentence::new(
+            &m::LEAD_BREACHES,
+            &[
+                ("breach_lines", &self.breach_lines.to_string()),
+                ("lines", &self.lines_in_scope.to_string()),
+                ("rules", &nested::join(&rules, &nested::LIST)),
+                ("share", &percent(self.share)),
+            ],
         )
     }
 }
@@ -145,15 +150,15 @@ pub fn risk_of(evidence: f64) -> f64 {
 /// One signal's part in an institution's risk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
-    pub signal: &'static str,
+    pub signal: SignalId,
     /// Evidence added (risk_evidence units).
     pub evidence: f64,
     pub z: f64,
     /// Whether z was graded (enough peers); false for facts and values without peers.
     pub comparable: bool,
     pub fired: bool,
-    /// The signal's evidence text (values, peers, rows).
-    pub facts: String,
+    /// The signal's evidence (values, peers, rows).
+    pub facts: Sentence,
 }
 
 /// One institution's risk.
@@ -168,15 +173,33 @@ pub struct InstitutionRisk {
     /// Every computed signal's contribution, largest first (fired or not, zero included).
     pub contributions: Vec<Contribution>,
     /// Fired signals: (name, contribution, evidence), largest first.
-    pub fired: Vec<(&'static str, f64, String)>,
+    pub fired: Vec<(SignalId, f64, Sentence)>,
     /// (key, signal) of what ties it to other institutions in its fired signals' evidence
     /// (see [`SignalValue::related`]), sorted.
-    pub related: Vec<(String, &'static str)>,
+    pub related: Vec<(String, SignalId)>,
     pub breaches: Option<Breaches>,
     /// Whether it is a lead (a fired signal or a breach contribution).
     pub lead: bool,
-    /// "cleared on 2026-05-02: …" for a `cleared` decision in Q−3 … Q.
-    pub cleared: Option<String>,
+    /// The day and the note of the latest `cleared` decision in Q−3 … Q.
+    pub cleared: Option<Cleared>,
+}
+
+/// A `cleared` decision on a lead: its day and the investigator's note (free text, as written).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cleared {
+    pub on: chrono::NaiveDate,
+    pub note: Option<String>,
+}
+
+impl Cleared {
+    /// "note: cleared on 2026-05-02: …", for the lead's evidence.
+    pub fn evidence(&self) -> Sentence {
+        let on = self.on.to_string();
+        match &self.note {
+            Some(note) => Sentence::new(&m::LEAD_CLEARED_NOTE, &[("date", &on), ("note", note)]),
+            None => Sentence::new(&m::LEAD_CLEARED, &[("date", &on)]),
+        }
+    }
 }
 
 /// Every institution's risk, and the model used.
@@ -208,7 +231,7 @@ pub fn rank(risks: &[InstitutionRisk]) -> Vec<usize> {
 pub fn score(ctx: &Context, values: &[SignalValue], breaches: &BTreeMap<String, Breaches>) -> Result<Scored> {
     let config = ctx.config;
     let cutoff = ctx.policy.tiers.cutoffs.high_priority_risk_score;
-    let enabled: Vec<&'static str> = SIGNALS.iter().copied().filter(|s| config.switch(s).0).collect();
+    let enabled: Vec<SignalId> = SIGNALS.iter().copied().filter(|s| config.switch(*s).0).collect();
     let mut by_institution: BTreeMap<&str, Vec<&SignalValue>> = BTreeMap::new();
     for value in values {
         by_institution.entry(value.institution_id.as_str()).or_default().push(value);
@@ -255,11 +278,12 @@ pub fn score(ctx: &Context, values: &[SignalValue], breaches: &BTreeMap<String, 
             })
             .collect();
         contributions.sort_by(|a, b| b.evidence.total_cmp(&a.evidence).then(signal_order(a.signal).cmp(&signal_order(b.signal))));
-        let fired: Vec<(&'static str, f64, String)> =
+        let fired: Vec<(SignalId, f64, Sentence)> =
             contributions.iter().filter(|c| c.fired).map(|c| (c.signal, c.evidence, c.facts.clone())).collect();
-        let mut related: Vec<(String, &'static str)> =
+        let mut related: Vec<(String, SignalId)> =
             own.iter().filter(|v| v.fired).flat_map(|v| v.related.iter().map(|key| (key.clone(), v.signal))).collect();
-        related.sort();
+        // By key, then signal name (as the ids read).
+        related.sort_by(|a, b| (&a.0, a.1.as_str()).cmp(&(&b.0, b.1.as_str())));
         related.dedup();
         let breach = breaches.get(id).cloned();
         let b = breach.as_ref().map(|b| b.strength).unwrap_or(0.0);
@@ -287,7 +311,7 @@ pub fn score(ctx: &Context, values: &[SignalValue], breaches: &BTreeMap<String, 
 
     let weights: serde_json::Map<String, serde_json::Value> = enabled
         .iter()
-        .map(|s| (s.to_string(), json!(config.switch(s).1)))
+        .map(|s| (s.to_string(), json!(config.switch(*s).1)))
         .chain(std::iter::once(("breaches".to_string(), json!(config.risk.breach_weight))))
         .collect();
     let decided_json = json!({ "fraud_confirmed": confirmed, "cleared": cleared });
@@ -358,8 +382,8 @@ pub fn decided(ctx: &Context) -> BTreeMap<String, bool> {
     labels
 }
 
-/// "cleared on 2026-05-02: note" for the latest `cleared` decision in Q−3 … Q.
-fn cleared_note(ctx: &Context, id: &str) -> Option<String> {
+/// The latest `cleared` decision in Q−3 … Q.
+fn cleared_note(ctx: &Context, id: &str) -> Option<Cleared> {
     let from = ctx.quarter.offset(-3).first_day();
     let decision = ctx
         .findings
@@ -369,10 +393,7 @@ fn cleared_note(ctx: &Context, id: &str) -> Option<String> {
         .iter()
         .filter(|d| d.finding == "cleared" && d.decided_on >= from && d.decided_on <= ctx.quarter.last_day())
         .max_by_key(|d| d.decided_on)?;
-    Some(match &decision.note {
-        Some(note) => format!("cleared on {}: {note}", decision.decided_on),
-        None => format!("cleared on {}", decision.decided_on),
-    })
+    Some(Cleared { on: decision.decided_on, note: decision.note.clone() })
 }
 
 /// A fitted decision model.
@@ -480,7 +501,7 @@ mod tests {
     fn value(z: f64, comparable: bool, fired: bool, strength: f64) -> SignalValue {
         SignalValue {
             institution_id: "I1".into(),
-            signal: "manual_sign_ins",
+            signal: SignalId::ManualSignIns,
             value: 0.0,
             peer_value: 0.0,
             threshold: 0.0,
@@ -489,9 +510,9 @@ mod tests {
             z,
             comparable,
             strength,
-            peers: String::new(),
-            evidence: String::new(),
-            summary: String::new(),
+            peers: Sentence::new(&m::NO_PEERS, &[]),
+            evidence: Sentence::new(&m::NO_PEERS, &[]),
+            summary: Sentence::new(&m::NO_PEERS, &[]),
             entities: Vec::new(),
             related: Vec::new(),
         }

@@ -3,6 +3,8 @@
 //! drag along), peer groups by institution kind, and the judgement that turns a value into a
 //! robust z-score, a fired flag and a strength.
 
+use crate::vocab::messages::nested::Sentence;
+use crate::vocab::messages::signals as m;
 use std::collections::BTreeMap;
 
 /// Scale factor that makes the MAD estimate the standard deviation of a normal distribution.
@@ -40,7 +42,7 @@ pub struct PeerStats {
     /// How many peers had a value.
     pub count: usize,
     /// Who the peers are, for evidence: "12 vocational_college institutions" or "59 institutions".
-    pub label: String,
+    pub label: crate::vocab::messages::nested::Sentence,
     /// Whether `median` is a fixed reference standing in for peers (too few to compare with).
     pub reference: bool,
 }
@@ -72,10 +74,11 @@ pub fn peer_stats(values: &BTreeMap<String, f64>, kinds: &BTreeMap<String, Strin
         let kind = kinds.get(id).map(String::as_str).unwrap_or("");
         let same_kind = groups.get_mut(kind).expect("every kind was grouped");
         let (group, label) = if same_kind.len() >= min_peers {
-            let label = format!("{} {kind} institutions", same_kind.len() - 1);
+            let n = (same_kind.len() - 1).to_string();
+            let label = Sentence::new(&m::PEERS_OF_KIND, &[("n", &n), ("kind", kind)]);
             (same_kind, label)
         } else {
-            let label = format!("{} institutions", everyone.len() - 1);
+            let label = Sentence::new(&m::PEERS_ALL, &[("n", &(everyone.len() - 1).to_string())]);
             (&mut everyone, label)
         };
         let (center, spread) = group.without(*value);
@@ -209,16 +212,17 @@ mod tests {
             kinds.insert(format!("B{i}"), "school".to_string());
         }
         let stats = peer_stats(&values, &kinds, 15);
-        assert_eq!(stats["A00"].label, "15 college institutions");
+        assert_eq!(stats["A00"].label.render(crate::vocab::Lang::En), "15 college institutions");
+        assert_eq!(stats["A00"].label.render(crate::vocab::Lang::Zh), "同为 college 类型的其他 15 家机构");
         assert_eq!(stats["A00"].median, 1.0);
-        assert_eq!(stats["B0"].label, "18 institutions");
+        assert_eq!(stats["B0"].label.render(crate::vocab::Lang::En), "18 institutions");
         assert_eq!(stats["B0"].count, 18);
         assert_eq!(stats["B0"].median, 1.0);
     }
 
     #[test]
     fn judging_needs_the_bar_the_z_and_enough_peers() {
-        let stats = PeerStats { median: 0.02, mad: 0.01, count: 20, label: String::new(), reference: false };
+        let stats = PeerStats { median: 0.02, mad: 0.01, count: 20, label: Sentence::new(&m::NO_PEERS, &[]), reference: false };
         let high = judge(0.6, &stats, Direction::High, 0.2, true, 3.0, 0.02, 5);
         assert!(high.fired);
         assert!((high.threshold - 0.2).abs() < 1e-12);
@@ -226,7 +230,7 @@ mod tests {
         assert!(!judge(0.05, &stats, Direction::High, 0.0, true, 3.0, 0.02, 5).fired);
         let few = PeerStats { count: 3, ..stats.clone() };
         assert!(!judge(0.6, &few, Direction::High, 0.2, true, 3.0, 0.02, 5).fired);
-        let low = judge(0.0, &PeerStats { median: 10.0, mad: 1.0, count: 20, label: String::new(), reference: false }, Direction::Low, 4.0, true, 3.0, 1.0, 5);
+        let low = judge(0.0, &PeerStats { median: 10.0, mad: 1.0, count: 20, label: Sentence::new(&m::NO_PEERS, &[]), reference: false }, Direction::Low, 4.0, true, 3.0, 1.0, 5);
         assert!(low.fired && low.z > 6.0);
     }
 

@@ -12,7 +12,10 @@
 //! second, in ranges of days when the sign-ins are streamed from disk (`ingest::IngestOptions`).
 
 use super::robust::Direction;
-use super::{data, judge_all, percent, Comparison, Context, Entity, Measurement, SignalValue};
+use super::{data, judge_all, optional, percent, Comparison, Context, Entity, Measurement, SignalValue};
+use crate::vocab::messages::nested::{self, Sentence};
+use crate::vocab::messages::signals as m;
+use crate::vocab::SignalId;
 use crate::columns as c;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::contract::Table;
@@ -21,8 +24,8 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-pub const SYNCHRONIZED: &str = "synchronized_sign_ins";
-pub const MANUAL: &str = "manual_sign_ins";
+pub const SYNCHRONIZED: SignalId = SignalId::SynchronizedSignIns;
+pub const MANUAL: SignalId = SignalId::ManualSignIns;
 
 /// Internal columns: a class's and an enrollment's position in their tables. The sign-ins of a
 /// window are grouped by class and second: numbers make those keys a few bytes, where the texts
@@ -253,7 +256,7 @@ pub fn synchronized_measurements(
                 check_in: at[i].unwrap_or("").to_string(),
                 trainees: trainees[i].unwrap_or(0),
                 sign_ins: sign_ins[i].unwrap_or(0),
-                device: device[i].unwrap_or("(no device)").to_string(),
+                device: device[i].unwrap_or("—").to_string(),
                 devices: devices[i].unwrap_or(0),
             });
         }
@@ -270,29 +273,38 @@ pub fn synchronized_measurements(
         let bursts = by_institution.remove(*institution).unwrap_or_default();
         let in_bursts: i64 = bursts.iter().map(|b| b.sign_ins).sum();
         let share = in_bursts as f64 / total as f64;
-        let mut facts = format!(
-            "{in_bursts} of {total} machine sign-ins dated {window} ({}) fell in {} bursts of {min_burst} or more trainees of one class checking in within the same second",
-            percent(share),
-            bursts.len()
-        );
         let device_text = |b: &Burst| {
             if b.devices > 1 {
-                format!("on {} devices ({} …)", b.devices, b.device)
+                Sentence::new(&m::ON_DEVICES, &[("devices", &b.devices.to_string()), ("device", &b.device)]).embed()
             } else {
-                format!("on device {}", b.device)
+                Sentence::new(&m::ON_DEVICE, &[("device", &b.device)]).embed()
             }
         };
         let size = |class: &str| class_sizes.get(class).copied().unwrap_or(0);
-        if let Some(largest) = bursts.iter().max_by(|a, b| a.trainees.cmp(&b.trainees).then(b.class_id.cmp(&a.class_id)).then(b.check_in.cmp(&a.check_in))) {
-            facts.push_str(&format!(
-                "; largest: {} of {} trainees of class {} checked in at {} {}",
-                largest.trainees,
-                size(&largest.class_id),
-                largest.class_id,
-                largest.check_in,
-                device_text(largest)
-            ));
-        }
+        let largest = bursts.iter().max_by(|a, b| a.trainees.cmp(&b.trainees).then(b.class_id.cmp(&a.class_id)).then(b.check_in.cmp(&a.check_in))).map(|largest| {
+            Sentence::new(
+                &m::SYNCHRONIZED_LARGEST,
+                &[
+                    ("trainees", &largest.trainees.to_string()),
+                    ("size", &size(&largest.class_id).to_string()),
+                    ("class", &largest.class_id),
+                    ("at", &largest.check_in.to_string()),
+                    ("device", &device_text(largest)),
+                ],
+            )
+        });
+        let facts = Sentence::new(
+            &m::SYNCHRONIZED,
+            &[
+                ("in_bursts", &in_bursts.to_string()),
+                ("total", &total.to_string()),
+                ("window", window),
+                ("share", &percent(share)),
+                ("bursts", &bursts.len().to_string()),
+                ("min_burst", &min_burst.to_string()),
+                ("largest", &optional(largest)),
+            ],
+        );
         // One flag per class with bursts.
         let mut per_class: BTreeMap<&str, Vec<&Burst>> = BTreeMap::new();
         for burst in &bursts {
@@ -305,13 +317,17 @@ pub fn synchronized_measurements(
                 Entity {
                     kind: "class",
                     id: class.to_string(),
-                    evidence: format!(
-                        "class {class}: {} sessions with {min_burst} or more trainees checking in within the same second; largest {} of {} trainees at {} {}",
-                        list.len(),
-                        largest.trainees,
-                        size(class),
-                        largest.check_in,
-                        device_text(largest)
+                    evidence: Sentence::new(
+                        &m::SYNCHRONIZED_CLASS,
+                        &[
+                            ("class", class),
+                            ("sessions", &list.len().to_string()),
+                            ("min_burst", &min_burst.to_string()),
+                            ("trainees", &largest.trainees.to_string()),
+                            ("size", &size(class).to_string()),
+                            ("at", &largest.check_in.to_string()),
+                            ("device", &device_text(largest)),
+                        ],
                     ),
                 }
             })
@@ -350,16 +366,22 @@ pub fn manual_measurements(counts: &SignInCounts, min_rows: usize, min_share: f6
         let manual: i64 = list.iter().map(|(_, m, _)| m).sum();
         let share = manual as f64 / total as f64;
         list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let top: Vec<String> = list
+        let top: Vec<Sentence> = list
             .iter()
-            .filter(|(_, m, _)| *m > 0)
+            .filter(|(_, by_hand, _)| *by_hand > 0)
             .take(3)
-            .map(|(class, m, t)| format!("class {class} {m} of {t} ({})", percent(*m as f64 / *t as f64)))
+            .map(|(class, by_hand, t)| {
+                Sentence::new(
+                    &m::MANUAL_CLASS,
+                    &[("class", class), ("manual", &by_hand.to_string()), ("total", &t.to_string()), ("share", &percent(*by_hand as f64 / *t as f64))],
+                )
+            })
             .collect();
-        let mut facts = format!("{manual} of {total} in-person sign-ins dated {window} ({}) entered by hand", percent(share));
-        if !top.is_empty() {
-            facts.push_str(&format!("; most in {}", top.join(", ")));
-        }
+        let top = (!top.is_empty()).then(|| Sentence::new(&m::MANUAL_TOP, &[("classes", &nested::join(&top, &nested::LIST))]));
+        let facts = Sentence::new(
+            &m::MANUAL,
+            &[("manual", &manual.to_string()), ("total", &total.to_string()), ("window", window), ("share", &percent(share)), ("top", &optional(top))],
+        );
         measurements.insert(institution, Measurement { value: share, rows: total, passes_bar: share >= min_share, facts, entities: Vec::new() });
     }
     Ok(measurements)
@@ -494,11 +516,19 @@ mod tests {
         let m = &found["I1"];
         assert_eq!(m.value, 1.0);
         assert!(m.passes_bar);
-        assert!(m.facts.contains("120 of 120 machine sign-ins dated 2026Q3 (100.0%) fell in 10 bursts"), "{}", m.facts);
-        assert!(m.facts.contains("largest: 12 of 12 trainees of class K1 checked in at 2026-07-01 08:00:00 on device D9"), "{}", m.facts);
+        assert!(m.facts.render(crate::vocab::Lang::En).contains("120 of 120 machine sign-ins dated 2026Q3 (100.0%) fell in 10 bursts"), "{:?}", m.facts);
+        assert!(m.facts.render(crate::vocab::Lang::En).contains("largest: 12 of 12 trainees of class K1 checked in at 2026-07-01 08:00:00 on device D9"), "{:?}", m.facts);
+        assert_eq!(
+            m.facts.render(crate::vocab::Lang::Zh),
+            "2026Q3 的机器签到 120 次中，120 次（100.0%）落在 10 次集中签到里：同一班级 5 名及以上学员在同一秒内签到；规模最大的一次：班级 K1 的 12 名学员中有 12 名于 2026-07-01 08:00:00 在设备 D9 上签到"
+        );
         assert_eq!(m.entities.len(), 1);
         assert_eq!(m.entities[0].kind, "class");
         assert_eq!(m.entities[0].id, "K1");
+        assert_eq!(
+            m.entities[0].evidence.render(crate::vocab::Lang::Zh),
+            "班级 K1：10 次课有 5 名及以上学员在同一秒内签到；最多一次为 12 名学员中的 12 名于 2026-07-01 08:00:00 在设备 D9 上签到"
+        );
     }
 
     #[test]
@@ -531,7 +561,12 @@ mod tests {
         assert_eq!(m.value, 0.5);
         assert_eq!(m.rows, 240);
         assert!(m.passes_bar);
-        assert!(m.facts.starts_with("120 of 240 in-person sign-ins dated 2026Q3 (50.0%) entered by hand; most in class K1 120 of 120 (100.0%)"), "{}", m.facts);
+        assert!(m.facts.render(crate::vocab::Lang::En).starts_with("120 of 240 in-person sign-ins dated 2026Q3 (50.0%) entered by hand; most in class K1 120 of 120 (100.0%)"), "{:?}", m.facts);
+        assert!(
+            m.facts.render(crate::vocab::Lang::Zh).starts_with("2026Q3 的现场签到 240 次中，120 次（50.0%）为手工录入；主要集中在班级 K1（120 次中 120 次，100.0%）"),
+            "{:?}",
+            m.facts
+        );
         let clean = &found["I2"];
         assert_eq!(clean.value, 0.0);
         assert!(!clean.passes_bar);

@@ -8,7 +8,10 @@
 //! the sanction or decision began (a new entity), `existing_strength` otherwise. No peers: the
 //! link is a fact, not a deviation.
 
-use super::{data, short, Context, SignalValue};
+use super::{data, name, short, Context, SignalValue};
+use crate::vocab::messages::nested::{self, Sentence};
+use crate::vocab::messages::signals as m;
+use crate::vocab::SignalId;
 use crate::columns as c;
 use crate::error::Result;
 use crate::ingest::contract::Table;
@@ -16,7 +19,7 @@ use crate::rules::sanctions::Standing;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
-pub const SIGNAL: &str = "successor";
+pub const SIGNAL: SignalId = SignalId::Successor;
 
 /// An institution's identity facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +30,8 @@ pub struct Identity {
     pub bank_account: Option<String>,
 }
 
-/// Why an institution counts as sanctioned: (since, text).
+/// Why an institution counts as sanctioned: (since, its sanctions and decisions as one embedded
+/// argument).
 pub type Sanctioned = BTreeMap<String, (NaiveDate, String)>;
 
 /// Institutions banned or disqualified by Q (from `standing`), with the day it began.
@@ -40,19 +44,34 @@ pub fn sanctioned(standing: &Standing, quarter: crate::Quarter) -> Sanctioned {
         let mut reasons: Vec<(NaiveDate, String)> = Vec::new();
         for sanction in standing.sanctions.get(id).into_iter().flatten() {
             if sanction.from <= quarter {
-                reasons.push((sanction.from.first_day(), format!("{} sanction {}", sanction.kind, sanction.span())));
+                let kind = sanction_kind(&sanction.kind);
+                let from = sanction.from.to_string();
+                let text = match sanction.until {
+                    Some(until) => Sentence::new(&m::SUCCESSOR_SANCTION, &[("kind", &kind), ("from", &from), ("until", &until.to_string())]),
+                    None => Sentence::new(&m::SUCCESSOR_SANCTION_OPEN, &[("kind", &kind), ("from", &from)]),
+                };
+                reasons.push((sanction.from.first_day(), text.embed()));
             }
         }
         if let Some(decision) = standing.disqualifying_decision(id, quarter.last_day()) {
-            reasons.push((decision.decided_on, format!("fraud_confirmed decision of {}", decision.decided_on)));
+            reasons.push((decision.decided_on, Sentence::new(&m::SUCCESSOR_DECISION, &[("date", &decision.decided_on.to_string())]).embed()));
         }
         reasons.sort();
         if let Some(first) = reasons.first() {
-            let text = reasons.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(", ");
-            found.insert(id.clone(), (first.0, text));
+            let texts: Vec<&str> = reasons.iter().map(|(_, t)| t.as_str()).collect();
+            found.insert(id.clone(), (first.0, nested::join_values(&texts, &nested::LIST)));
         }
     }
     found
+}
+
+/// A sanction's kind as the sentence's language names it (an unknown kind as written).
+fn sanction_kind(kind: &str) -> String {
+    match kind {
+        "ban" => Sentence::new(&m::SANCTION_BAN, &[]).embed(),
+        "disqualified" => Sentence::new(&m::SANCTION_DISQUALIFIED, &[]).embed(),
+        other => other.to_string(),
+    }
 }
 
 /// Whether an institution is itself banned or disqualified in Q (then it is no successor).
@@ -65,7 +84,7 @@ fn sanctioned_now(standing: &Standing, id: &str, quarter: crate::Quarter) -> boo
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
     pub institution_id: String,
-    pub evidence: String,
+    pub evidence: Sentence,
     /// 1 for a new institution, `existing_strength` otherwise.
     pub strength: f64,
     /// The sanctioned institutions it shares a representative or account with.
@@ -89,10 +108,10 @@ pub fn links(identities: &[Identity], sanctioned: &Sanctioned, excluded: &dyn Fn
             let Some((since, why)) = sanctioned.get(&source.institution_id) else { continue };
             let mut shared = Vec::new();
             if candidate.legal_rep.is_some() && candidate.legal_rep == source.legal_rep {
-                shared.push(format!("legal representative {}", short(candidate.legal_rep.as_deref().unwrap_or(""))));
+                shared.push(Sentence::new(&m::SUCCESSOR_REP, &[("rep", &short(candidate.legal_rep.as_deref().unwrap_or("")))]));
             }
             if candidate.bank_account.is_some() && candidate.bank_account == source.bank_account {
-                shared.push(format!("bank account {}", short(candidate.bank_account.as_deref().unwrap_or(""))));
+                shared.push(Sentence::new(&m::SUCCESSOR_ACCOUNT, &[("account", &short(candidate.bank_account.as_deref().unwrap_or("")))]));
             }
             if shared.is_empty() {
                 continue;
@@ -100,15 +119,19 @@ pub fn links(identities: &[Identity], sanctioned: &Sanctioned, excluded: &dyn Fn
             let new = candidate.licensed_on.is_some_and(|licensed| licensed >= *since - chrono::Duration::days(new_within_days));
             strength = strength.max(if new { 1.0 } else { existing_strength });
             let licence = match candidate.licensed_on {
-                Some(day) if new => format!("licensed {day}, after {} was sanctioned", source.institution_id),
-                Some(day) => format!("licensed {day}, before"),
-                None => "licence date unknown".to_string(),
+                Some(day) if new => Sentence::new(&m::SUCCESSOR_NEW, &[("day", &day.to_string()), ("source", &source.institution_id)]),
+                Some(day) => Sentence::new(&m::SUCCESSOR_OLD, &[("day", &day.to_string())]),
+                None => Sentence::new(&m::SUCCESSOR_UNKNOWN, &[]),
             };
-            reasons.push(format!("shares its {} with {} ({why}); {licence}", shared.join(" and "), source.institution_id));
+            reasons.push(Sentence::new(
+                &m::SUCCESSOR_LINK,
+                &[("shared", &nested::join(&shared, &m::AND)), ("source", &source.institution_id), ("why", why), ("licence", &licence.embed())],
+            ));
             sources.push(source.institution_id.clone());
         }
         if !reasons.is_empty() {
-            found.push(Link { institution_id: candidate.institution_id.clone(), evidence: reasons.join("; "), strength, sources });
+            let evidence = Sentence::new(&m::SUCCESSOR, &[("links", &nested::join(&reasons, &nested::SEMICOLON))]);
+            found.push(Link { institution_id: candidate.institution_id.clone(), evidence, strength, sources });
         }
     }
     found
@@ -157,11 +180,11 @@ pub fn detect(ctx: &Context) -> Result<Vec<SignalValue>> {
                 comparable: false,
                 related: link.map(|l| l.sources.iter().map(|s| format!("institution:{s}")).collect()).unwrap_or_default(),
                 strength: link.map(|l| l.strength).unwrap_or(0.0),
-                peers: format!("{} institutions", identities.len()),
-                summary: format!("{SIGNAL} {}", if link.is_some() { "linked" } else { "not linked" }),
+                peers: Sentence::new(&m::PEERS_ALL, &[("n", &identities.len().to_string())]),
+                summary: Sentence::new(if link.is_some() { &m::SUCCESSOR_LINKED } else { &m::SUCCESSOR_NOT_LINKED }, &[("signal", &name(SIGNAL).embed())]),
                 evidence: match link {
                     Some(link) => link.evidence.clone(),
-                    None => "shares no legal representative or bank account with a banned or disqualified institution".to_string(),
+                    None => Sentence::new(&m::SUCCESSOR_NONE, &[]),
                 },
                 entities: Vec::new(),
             }
@@ -182,7 +205,8 @@ mod tests {
     }
 
     fn sanctioned_i1() -> Sanctioned {
-        BTreeMap::from([("I1".to_string(), (day(2026, 1, 1), "disqualified sanction 2026Q1 with no end".to_string()))])
+        let sanction = Sentence::new(&m::SUCCESSOR_SANCTION_OPEN, &[("kind", &sanction_kind("disqualified")), ("from", "2026Q1")]);
+        BTreeMap::from([("I1".to_string(), (day(2026, 1, 1), sanction.embed()))])
     }
 
     #[test]
@@ -198,7 +222,11 @@ mod tests {
         assert_eq!(found[0].institution_id, "I2");
         assert_eq!(found[0].strength, 1.0);
         assert_eq!(
-            found[0].evidence,
+            found[0].evidence.render(crate::vocab::Lang::Zh),
+            "与 I1 共用法定代表人 aaaaaaaaaaaa（取消资格处罚 2026Q1 起，无截止期）；2026-04-20 取得办学许可，晚于 I1 受处罚"
+        );
+        assert_eq!(
+            found[0].evidence.render(crate::vocab::Lang::En),
             "shares its legal representative aaaaaaaaaaaa with I1 (disqualified sanction 2026Q1 with no end); licensed 2026-04-20, after I1 was sanctioned"
         );
     }
@@ -209,7 +237,7 @@ mod tests {
         let found = links(&identities, &sanctioned_i1(), &|_| false, 365, 0.6);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].strength, 0.6);
-        assert!(found[0].evidence.starts_with("shares its bank account ACC1 with I1"), "{}", found[0].evidence);
+        assert!(found[0].evidence.render(crate::vocab::Lang::En).starts_with("shares its bank account ACC1 with I1"), "{:?}", found[0].evidence);
     }
 
     #[test]

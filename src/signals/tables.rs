@@ -3,12 +3,36 @@
 
 use super::benford::{expected_share, Digits};
 use super::risk::{self, Scored};
-use super::{data, Context, SignalValue};
+use super::{data, name, Context, SignalValue};
 use crate::columns as c;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::contract::Table;
+use crate::report::texts::{ARGS_SUFFIX, CODE_SUFFIX};
+use crate::vocab::messages::nested::{self, Sentence};
+use crate::vocab::messages::signals as m;
+use crate::vocab::{Lang, SignalId};
 use polars::prelude::*;
 use std::collections::BTreeMap;
+
+/// The three columns of a text kept from its sentences: `name` (rendered in Chinese, the
+/// default; the run folder renders it again in the run's language), `name_code` and
+/// `name_args` (`list[str]`).
+fn text_columns(name: &str, sentences: &[Sentence]) -> Result<[Column; 3]> {
+    let text: Vec<String> = sentences.iter().map(|s| s.render(Lang::Zh)).collect();
+    let codes: Vec<&str> = sentences.iter().map(|s| s.message.code).collect();
+    let args: Vec<Series> = sentences.iter().map(|s| Series::new("".into(), s.args.clone())).collect();
+    let args = if args.is_empty() {
+        Series::new_empty(format!("{name}{ARGS_SUFFIX}").into(), &DataType::List(Box::new(DataType::String)))
+    } else {
+        Series::new(format!("{name}{ARGS_SUFFIX}").into(), args)
+    };
+    // A sentence without arguments stores an empty list, of strings like the others.
+    let args = args.cast(&DataType::List(Box::new(DataType::String))).context("text arguments")?;
+    Ok([Column::new(name.into(), text), Column::new(format!("{name}{CODE_SUFFIX}").into(), codes), args.into()])
+}
+
+/// The text columns of `leads.parquet`, each rendered from its `_code` and `_args`.
+pub const LEAD_TEXTS: [&str; 3] = ["evidence", "related_leads", "contributions"];
 
 /// A lead with statistical evidence (a signal fired or graded above zero).
 pub const STATISTICAL: &str = "statistical";
@@ -27,23 +51,31 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
     let order = risk::rank(&scored.institutions);
     let rows: Vec<&risk::InstitutionRisk> = order.iter().map(|&i| &scored.institutions[i]).collect();
     let height = rows.len();
-    let evidence: Vec<String> = rows
+    let evidence: Vec<Sentence> = rows
         .iter()
         .map(|r| {
-            let mut parts: Vec<String> = r.fired.iter().map(|(signal, _, evidence)| format!("{signal}: {evidence}")).collect();
+            let mut parts: Vec<Sentence> = r
+                .fired
+                .iter()
+                .map(|(signal, _, evidence)| Sentence::new(&m::LEAD_FIRED, &[("signal", &name(*signal).embed()), ("evidence", &evidence.embed())]))
+                .collect();
             // Signals below their bar that still add evidence: why the lead ranks where it does.
-            parts.extend(
-                r.contributions.iter().filter(|c| !c.fired && c.evidence > 0.0).map(|c| format!("{} (below its bar): {}", c.signal, c.facts)),
-            );
+            parts.extend(r.contributions.iter().filter(|c| !c.fired && c.evidence > 0.0).map(|c| {
+                Sentence::new(&m::LEAD_BELOW_BAR, &[("signal", &name(c.signal).embed()), ("evidence", &c.facts.embed())])
+            }));
             if let Some(breaches) = r.breaches.as_ref().filter(|b| b.strength > 0.0) {
                 parts.push(breaches.evidence());
             }
             if let Some(cleared) = &r.cleared {
-                parts.push(format!("note: {cleared}"));
+                parts.push(cleared.evidence());
             }
-            parts.join(" | ")
+            Sentence::new(&m::LEAD, &[("parts", &nested::join(&parts, &m::LEAD_SEPARATOR))])
         })
         .collect();
+    let [evidence, evidence_code, evidence_args] = text_columns("evidence", &evidence)?;
+    let [related, related_code, related_args] = text_columns("related_leads", &related_leads(&rows))?;
+    let contributions: Vec<Sentence> = rows.iter().map(|r| contributions(r, ctx.config.risk.breach_weight)).collect();
+    let [contributions, contributions_code, contributions_args] = text_columns("contributions", &contributions)?;
     // Statistical leads, and leads whose only evidence is the institution's own rule breaches
     // (an inspector's list, not an analyst's); each ranked within its list too.
     let lists: Vec<&str> = rows
@@ -68,17 +100,23 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
             Column::new(c::KIND.into(), rows.iter().map(|r| ctx.kinds.get(&r.institution_id).cloned().unwrap_or_default()).collect::<Vec<_>>()),
             Column::new("risk_score".into(), rows.iter().map(|r| r.risk_score).collect::<Vec<_>>()),
             Column::new("high_priority".into(), rows.iter().map(|r| r.high_priority).collect::<Vec<_>>()),
-            Column::new("signals".into(), rows.iter().map(|r| r.fired.iter().map(|(s, _, _)| *s).collect::<Vec<_>>().join(", ")).collect::<Vec<_>>()),
+            Column::new("signals".into(), rows.iter().map(|r| r.fired.iter().map(|(s, _, _)| s.as_str()).collect::<Vec<_>>().join(", ")).collect::<Vec<_>>()),
             Column::new("signal_count".into(), rows.iter().map(|r| r.fired.len() as u32).collect::<Vec<u32>>()),
             Column::new("breach_lines".into(), rows.iter().map(|r| r.breaches.as_ref().map(|b| b.breach_lines).unwrap_or(0)).collect::<Vec<i64>>()),
             Column::new("breach_share".into(), rows.iter().map(|r| r.breaches.as_ref().map(|b| b.share).unwrap_or(0.0)).collect::<Vec<f64>>()),
-            Column::new("cleared_on".into(), rows.iter().map(|r| r.cleared.clone()).collect::<Vec<_>>()),
+            Column::new("cleared_on".into(), rows.iter().map(|r| r.cleared.as_ref().map(|c| c.on.to_string())).collect::<Vec<_>>()),
             Column::new("risk_evidence".into(), rows.iter().map(|r| r.risk_evidence).collect::<Vec<f64>>()),
-            Column::new("contributions".into(), rows.iter().map(|r| contributions(r, ctx.config.risk.breach_weight)).collect::<Vec<String>>()),
+            contributions,
             Column::new("lead_list".into(), lists.iter().map(|l| l.to_string()).collect::<Vec<String>>()),
-            Column::new("related_leads".into(), related_leads(&rows)),
+            related,
             Column::new("list_rank".into(), list_ranks),
-            Column::new("evidence".into(), evidence),
+            evidence,
+            evidence_code,
+            evidence_args,
+            related_code,
+            related_args,
+            contributions_code,
+            contributions_args,
         ],
     )
     .context("building leads")
@@ -88,40 +126,50 @@ pub fn leads(ctx: &Context, scored: &Scored) -> Result<DataFrame> {
 /// (a successor and the sanctioned institution, a pair sharing recycled trainees), or both name
 /// the same assessor. "JN-ORG-000120 (recycled_trainees); JN-ORG-000140 (assessor_pass_rate:
 /// assessor Y000037010001)", in rank order; empty when none.
-fn related_leads(rows: &[&risk::InstitutionRisk]) -> Vec<String> {
+fn related_leads(rows: &[&risk::InstitutionRisk]) -> Vec<Sentence> {
     // Indexed by key, so that a nation's thousands of leads are not compared pairwise.
     let position: BTreeMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.institution_id.as_str(), i)).collect();
-    let mut holders: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    let mut holders: BTreeMap<&str, Vec<(usize, SignalId)>> = BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
         for (key, signal) in &row.related {
-            holders.entry(key.as_str()).or_default().push((i, signal));
+            holders.entry(key.as_str()).or_default().push((i, *signal));
         }
     }
     rows.iter()
         .enumerate()
         .map(|(i, lead)| {
             // Other lead → why, first reason found: it is named, it names this one, a shared key.
-            let mut why: BTreeMap<usize, String> = BTreeMap::new();
+            let mut why: BTreeMap<usize, Sentence> = BTreeMap::new();
             for (key, signal) in &lead.related {
                 match key.strip_prefix("institution:") {
                     Some(other) => {
                         if let Some(&j) = position.get(other) {
-                            why.entry(j).or_insert_with(|| signal.to_string());
+                            why.entry(j).or_insert_with(|| name(*signal));
                         }
                     }
                     None => {
                         for &(j, _) in holders.get(key.as_str()).into_iter().flatten() {
-                            why.entry(j).or_insert_with(|| format!("{signal}: {}", key.replacen(':', " ", 1)));
+                            why.entry(j).or_insert_with(|| {
+                                let shared = match key.split_once(':') {
+                                    Some(("assessor", assessor)) => Sentence::new(&m::RELATED_ASSESSOR, &[("assessor", assessor)]).embed(),
+                                    _ => key.replacen(':', " ", 1),
+                                };
+                                Sentence::new(&m::RELATED_SHARED, &[("signal", &name(*signal).embed()), ("shared", &shared)])
+                            });
                         }
                     }
                 }
             }
             let me = format!("institution:{}", lead.institution_id);
             for &(j, signal) in holders.get(me.as_str()).into_iter().flatten() {
-                why.entry(j).or_insert_with(|| signal.to_string());
+                why.entry(j).or_insert_with(|| name(signal));
             }
             why.remove(&i);
-            why.into_iter().map(|(j, reason)| format!("{} ({reason})", rows[j].institution_id)).collect::<Vec<_>>().join("; ")
+            let leads: Vec<Sentence> = why
+                .into_iter()
+                .map(|(j, reason)| Sentence::new(&m::RELATED, &[("lead", &rows[j].institution_id), ("why", &reason.embed())]))
+                .collect();
+            Sentence::new(&m::RELATED_LEADS, &[("leads", &nested::join(&leads, &nested::SEMICOLON))])
         })
         .collect()
 }
@@ -129,32 +177,33 @@ fn related_leads(rows: &[&risk::InstitutionRisk]) -> Vec<String> {
 /// Every signal's contribution to a lead's risk evidence, largest first, then the breaches':
 /// "synchronized_sign_ins 2.975 (z 9.0, fired); manual_sign_ins 0.300 (z 3.0); benford 0.000
 /// (z −0.4); breaches 0.511". Signals not graded (too few peers, or a fact that does not hold) show "not graded".
-fn contributions(r: &risk::InstitutionRisk, breach_weight: f64) -> String {
-    let mut parts: Vec<String> = r
+fn contributions(r: &risk::InstitutionRisk, breach_weight: f64) -> Sentence {
+    let mut parts: Vec<Sentence> = r
         .contributions
         .iter()
         .map(|c| {
-            let fired = if c.fired { ", fired" } else { "" };
             // −0.04 would print as "-0.0".
-            let z = if c.z.abs() < 0.05 { 0.0 } else { c.z };
-            match (c.comparable, c.fired) {
-                (true, _) => format!("{} {:.3} (z {z:.1}{fired})", c.signal, c.evidence),
-                (false, true) => format!("{} {:.3} (a fact, fired)", c.signal, c.evidence),
-                (false, false) => format!("{} {:.3} (not graded)", c.signal, c.evidence),
-            }
+            let z = format!("{:.1}", if c.z.abs() < 0.05 { 0.0 } else { c.z });
+            let message = match (c.comparable, c.fired) {
+                (true, true) => &m::CONTRIBUTION_GRADED_FIRED,
+                (true, false) => &m::CONTRIBUTION_GRADED,
+                (false, true) => &m::CONTRIBUTION_FACT,
+                (false, false) => &m::CONTRIBUTION_NOT_GRADED,
+            };
+            Sentence::new(message, &[("signal", &name(c.signal).embed()), ("evidence", &format!("{:.3}", c.evidence)), ("z", &z)])
         })
         .collect();
     if let Some(b) = r.breaches.as_ref().filter(|b| b.strength > 0.0) {
-        parts.push(format!("breaches {:.3}", risk::hazard(breach_weight * b.strength)));
+        parts.push(Sentence::new(&m::CONTRIBUTION_BREACHES, &[("evidence", &format!("{:.3}", risk::hazard(breach_weight * b.strength)))]));
     }
-    parts.join("; ")
+    Sentence::new(&m::CONTRIBUTIONS, &[("parts", &nested::join(&parts, &nested::SEMICOLON))])
 }
 
 /// Rows for `flags.parquet`: one per concrete entity of every fired signal (the institution when
 /// the signal names none).
 pub fn signal_flags(ctx: &Context, values: &[SignalValue]) -> Result<DataFrame> {
     let strength = ctx.config.strength;
-    let mut rows: Vec<[String; 7]> = Vec::new();
+    let mut rows: Vec<([String; 6], Sentence)> = Vec::new();
     for value in values.iter().filter(|v| v.fired) {
         let severity = if value.strength >= strength.severity_high {
             "high"
@@ -164,32 +213,41 @@ pub fn signal_flags(ctx: &Context, values: &[SignalValue]) -> Result<DataFrame> 
             "low"
         };
         if value.entities.is_empty() {
-            rows.push([
-                format!("{}:{}", value.signal, value.institution_id),
-                value.signal.to_string(),
-                severity.to_string(),
-                value.institution_id.clone(),
-                "institution".to_string(),
-                value.institution_id.clone(),
-                value.evidence.clone(),
-            ]);
-        } else {
-            for entity in &value.entities {
-                rows.push([
-                    format!("{}:{}", value.signal, entity.id),
+            rows.push((
+                [
+                    format!("{}:{}", value.signal, value.institution_id),
                     value.signal.to_string(),
                     severity.to_string(),
                     value.institution_id.clone(),
-                    entity.kind.to_string(),
-                    entity.id.clone(),
-                    format!("{}; institution {}: {}", entity.evidence, value.institution_id, value.summary),
-                ]);
+                    "institution".to_string(),
+                    value.institution_id.clone(),
+                ],
+                value.evidence.clone(),
+            ));
+        } else {
+            for entity in &value.entities {
+                rows.push((
+                    [
+                        format!("{}:{}", value.signal, entity.id),
+                        value.signal.to_string(),
+                        severity.to_string(),
+                        value.institution_id.clone(),
+                        entity.kind.to_string(),
+                        entity.id.clone(),
+                    ],
+                    Sentence::new(
+                        &m::ENTITY,
+                        &[("entity", &entity.evidence.embed()), ("institution", &value.institution_id), ("summary", &value.summary.embed())],
+                    ),
+                ));
             }
         }
     }
-    rows.sort_by(|a, b| (&a[0], &a[3]).cmp(&(&b[0], &b[3])));
+    rows.sort_by(|a, b| (&a.0[0], &a.0[3]).cmp(&(&b.0[0], &b.0[3])));
     let height = rows.len();
-    let column = |index: usize| rows.iter().map(|row| row[index].clone()).collect::<Vec<_>>();
+    let column = |index: usize| rows.iter().map(|row| row.0[index].clone()).collect::<Vec<_>>();
+    let sentences: Vec<Sentence> = rows.iter().map(|row| row.1.clone()).collect();
+    let [evidence, evidence_code, evidence_args] = text_columns("evidence", &sentences)?;
     DataFrame::new(
         height,
         vec![
@@ -201,8 +259,10 @@ pub fn signal_flags(ctx: &Context, values: &[SignalValue]) -> Result<DataFrame> 
             Column::new("entity_kind".into(), column(4)),
             Column::new(c::ENTITY_ID.into(), column(5)),
             Column::new("amount_fen".into(), vec![0i64; height]),
-            Column::new("evidence".into(), column(6)),
+            evidence,
             Column::new("overturned".into(), vec![false; height]),
+            evidence_code,
+            evidence_args,
         ],
     )
     .context("building signal flags")
@@ -215,13 +275,17 @@ fn finite(value: f64) -> Option<f64> {
 /// `signal_values.parquet`, sorted by institution and signal.
 pub fn signal_values(values: &[SignalValue]) -> Result<DataFrame> {
     let mut rows: Vec<&SignalValue> = values.iter().collect();
-    rows.sort_by(|a, b| (&a.institution_id, a.signal).cmp(&(&b.institution_id, b.signal)));
+    rows.sort_by(|a, b| (&a.institution_id, a.signal.as_str()).cmp(&(&b.institution_id, b.signal.as_str())));
     let height = rows.len();
+    let peers: Vec<Sentence> = rows.iter().map(|v| v.peers.clone()).collect();
+    let [peers, peers_code, peers_args] = text_columns("peers", &peers)?;
+    let evidence: Vec<Sentence> = rows.iter().map(|v| v.evidence.clone()).collect();
+    let [evidence, evidence_code, evidence_args] = text_columns("evidence", &evidence)?;
     DataFrame::new(
         height,
         vec![
             Column::new(c::INSTITUTION_ID.into(), rows.iter().map(|v| v.institution_id.clone()).collect::<Vec<_>>()),
-            Column::new("signal".into(), rows.iter().map(|v| v.signal).collect::<Vec<_>>()),
+            Column::new("signal".into(), rows.iter().map(|v| v.signal.as_str()).collect::<Vec<_>>()),
             Column::new("value".into(), rows.iter().map(|v| finite(v.value)).collect::<Vec<_>>()),
             Column::new("peer_value".into(), rows.iter().map(|v| finite(v.peer_value)).collect::<Vec<_>>()),
             Column::new("threshold".into(), rows.iter().map(|v| finite(v.threshold)).collect::<Vec<_>>()),
@@ -229,8 +293,13 @@ pub fn signal_values(values: &[SignalValue]) -> Result<DataFrame> {
             Column::new("rows".into(), rows.iter().map(|v| v.rows).collect::<Vec<i64>>()),
             Column::new("robust_z".into(), rows.iter().map(|v| finite(v.z)).collect::<Vec<_>>()),
             Column::new("strength".into(), rows.iter().map(|v| finite(v.strength)).collect::<Vec<_>>()),
-            Column::new("peers".into(), rows.iter().map(|v| v.peers.clone()).collect::<Vec<_>>()),
-            Column::new("evidence".into(), rows.iter().map(|v| v.evidence.clone()).collect::<Vec<_>>()),
+            peers,
+            evidence,
+            Column::new("unit".into(), rows.iter().map(|v| super::unit(v.signal)).collect::<Vec<_>>()),
+            peers_code,
+            peers_args,
+            evidence_code,
+            evidence_args,
         ],
     )
     .context("building signal values")
@@ -267,6 +336,7 @@ mod tests {
     use super::*;
 
     fn lead(id: &str, related: &[(&str, &'static str)]) -> risk::InstitutionRisk {
+        let related = related.iter().map(|(k, s)| (k.to_string(), s.parse::<crate::vocab::SignalId>().unwrap())).collect();
         risk::InstitutionRisk {
             institution_id: id.into(),
             risk_score: 0.5,
@@ -274,7 +344,7 @@ mod tests {
             risk_evidence: 0.7,
             contributions: Vec::new(),
             fired: Vec::new(),
-            related: related.iter().map(|(k, s)| (k.to_string(), *s)).collect(),
+            related,
             breaches: None,
             lead: true,
             cleared: None,
@@ -292,8 +362,12 @@ mod tests {
             lead("D", &[("institution:GONE", "successor")]),
         ];
         let refs: Vec<&risk::InstitutionRisk> = rows.iter().collect();
+        let english: Vec<String> = related_leads(&refs).iter().map(|s| s.render(Lang::En)).collect();
+        let chinese: Vec<String> = related_leads(&refs).iter().map(|s| s.render(Lang::Zh)).collect();
+        assert_eq!(chinese[1], "B（学员在机构间循环培训）；C（考评员通过率偏高：考评员 Y1）");
+        assert_eq!(chinese[5], "");
         assert_eq!(
-            related_leads(&refs),
+            english,
             vec![
                 "OLD (successor)".to_string(),
                 "B (recycled_trainees); C (assessor_pass_rate: assessor Y1)".into(),

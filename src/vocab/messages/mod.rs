@@ -14,6 +14,7 @@
 pub mod cases;
 pub mod cli;
 pub mod ingest;
+pub mod nested;
 pub mod rating;
 pub mod rules;
 pub mod signals;
@@ -79,7 +80,9 @@ impl Message {
     /// The text in `lang` from stored arguments (in [`Message::params`] order).
     pub fn render_stored(&self, lang: Lang, stored: &[&str]) -> String {
         let params = self.params();
-        let named: Vec<(&str, &str)> = params.iter().copied().zip(stored.iter().copied()).collect();
+        // An argument may embed other messages (`nested`): rendered in the same language.
+        let stored: Vec<String> = stored.iter().map(|arg| nested::expand(lang, arg)).collect();
+        let named: Vec<(&str, &str)> = params.iter().copied().zip(stored.iter().map(String::as_str)).collect();
         self.render(lang, &named)
     }
 
@@ -138,7 +141,7 @@ pub const TEXT: Message = Message::new("text", "{text}", "{text}");
 
 /// Every message of every area.
 pub fn all() -> impl Iterator<Item = &'static Message> {
-    [&[&TEXT] as &[&Message], rules::ALL, signals::ALL, ingest::ALL, rating::ALL, cases::ALL, cli::ALL].into_iter().flatten().copied()
+    [&[&TEXT] as &[&Message], nested::ALL, rules::ALL, signals::ALL, ingest::ALL, rating::ALL, cases::ALL, cli::ALL].into_iter().flatten().copied()
 }
 
 /// The message of a code, if the catalogue has it.
