@@ -131,13 +131,7 @@ pub fn flags(findings: &Findings, signal_flags: &DataFrame, policy: &Policy, qua
     let procedural = flag_columns(procedural, &with_notes);
     let decisions = decision_flags(findings, quarter)?;
     let decisions = flag_columns(decisions.lazy(), &with_notes);
-    // Signals' flags are another stage's: they keep their sentence until that stage writes codes.
-    let signals = if signal_flags.get_column_index(EVIDENCE_CODE).is_some() {
-        signal_flags.clone().lazy()
-    } else {
-        super::texts::stored(signal_flags.clone().lazy(), rules::EVIDENCE)
-    };
-    let signals = flag_columns(signals, signal_flags.schema());
+    let signals = flag_columns(signal_flags.clone().lazy(), signal_flags.schema());
     let frame = concat([breaches, procedural, decisions, signals], UnionArgs::default())
         .and_then(|all| {
             all.with_column(lit(quarter.to_string()).alias(QUARTER))

@@ -47,18 +47,18 @@ pub fn render(mut frame: DataFrame, name: &str, lang: Lang) -> Result<DataFrame>
     Ok(frame)
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
 /// For a frame that still carries only its sentence in `name`: the code and arguments that keep
-/// it as it is ([`STORED_TEXT`]).
-pub fn stored(frame: LazyFrame, name: &str) -> LazyFrame {
+/// it as it is (`STORED_TEXT`).
+fn stored(frame: LazyFrame, name: &str) -> LazyFrame {
     frame.with_columns([
         STORED_TEXT.code_expr().alias(format!("{name}{CODE_SUFFIX}")),
         STORED_TEXT.args_expr(&[("text", col(name))]).alias(format!("{name}{ARGS_SUFFIX}")),
     ])
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn renders_a_text_column_from_its_code_and_arguments() {
