@@ -416,9 +416,11 @@ fn flags_table(findings: &Findings, lang: Lang) -> polars::prelude::DataFrame {
         "flag_id" => Vec::<String>::new(), "kind" => Vec::<String>::new(), "rule" => Vec::<String>::new(),
         "severity" => Vec::<String>::new(), "institution_id" => Vec::<String>::new(), "entity_kind" => Vec::<String>::new(),
         "entity_id" => Vec::<String>::new(), "amount_fen" => Vec::<i64>::new(), "evidence" => Vec::<String>::new(),
-        "overturned" => Vec::<bool>::new()
+        "overturned" => Vec::<bool>::new(), "evidence_code" => Vec::<String>::new()
     )
     .unwrap();
+    let mut no_signals = no_signals;
+    no_signals.with_column(Series::new_empty("evidence_args".into(), &DataType::List(Box::new(DataType::String))).into_column()).unwrap();
     let flags = traincredit::report::tables::flags(findings, &no_signals, &Policy::defaults().unwrap(), "2026Q3".parse().unwrap()).unwrap();
     traincredit::report::texts::render(flags, "evidence", lang).unwrap()
 }
