@@ -11,6 +11,7 @@ pub mod previous;
 pub mod render;
 pub mod parquet;
 pub mod scorecards;
+pub mod style;
 pub mod summary;
 pub mod tables;
 pub mod text;
