@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod data;
 pub mod explain;
+pub mod export;
 pub mod html;
 pub mod previous;
 pub mod render;
