@@ -510,7 +510,7 @@ pub const DOMINANT_RATIO: i64 = 10;
 
 /// Pixels of a panel of `n` bars.
 fn money_panel_height(n: usize) -> u32 {
-    (120 + 36 * n as u32).max(260)
+    (120 + 36 * n as u32).max(300)
 }
 
 impl MoneyByRule {
@@ -919,8 +919,8 @@ mod tests {
         ];
         let plot = MoneyByRule { lang: Lang::Zh, title: "各规则涉险金额 2026Q3".into(), rows: rows.clone() };
         assert!(plot.dominated());
-        // Four bars (120 + 4 × 36), then the three others on a panel of the least height.
-        assert_eq!(plot.size(), (960, 264 + 260));
+        // Four bars (120 + 4 × 36 = 264, at least 300), then the three others on a panel as high.
+        assert_eq!(plot.size(), (960, 300 + 300));
         let svg = svg(&plot, "money").unwrap();
         for (label, amount) in [
             ("R10 受处罚期间申领", " 990,000.00 元"),
@@ -942,6 +942,6 @@ mod tests {
         let even = MoneyByRule { lang: Lang::Zh, title: "t".into(), rows: vec![("R05".into(), 100), ("R06".into(), 1_000)] };
         assert!(!even.dominated());
         assert_eq!(even.sorted(), vec![("R06".to_string(), 1_000), ("R05".to_string(), 100)]);
-        assert_eq!(even.size(), (960, 260));
+        assert_eq!(even.size(), (960, 300));
     }
 }
