@@ -8,8 +8,7 @@ use std::fmt::Write;
 use traincredit::ingest::coverage::Coverage;
 use traincredit::pipeline::RunOutcome;
 use traincredit::report::summary::Summary;
-use traincredit::report::text::{money, table_name};
-use traincredit::report::text::indicator_name;
+use traincredit::report::text::{indicator_name, money, table_name};
 use traincredit::vocab::messages::cli as m;
 use traincredit::vocab::{Lang, Tier};
 
@@ -32,10 +31,8 @@ pub fn coverage(summary: &Summary, lang: Lang) -> String {
 fn coverage_lines(coverage: &Coverage, lang: Lang) -> String {
     let mut lines = vec![m::COVERAGE_HEADING.render(lang, &[])];
     for table in &coverage.tables {
-        let name = match lang {
-            Lang::Zh => table_name(lang, table.table).split(" (").next().unwrap_or(table.table).to_string(),
-            Lang::En => table.table.to_string(),
-        };
+        // 补贴申领 (claims) / claims: the contract's name stays beside the Chinese one.
+        let name = table_name(lang, table.table);
         let args = [("table", name.as_str()), ("column", table.column)];
         lines.push(match (table.present, table.first, table.last) {
             (false, ..) => m::COVERAGE_ABSENT.render(lang, &args),
