@@ -130,6 +130,9 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     report::write_parquet(&mut budget, &folder.file("budget.parquet"))?;
     let mut history = rating::history_table(&scores, options.previous, options.quarter)?;
     report::write_parquet(&mut history, &folder.file("history.parquet"))?;
+    // The tables people act on, for spreadsheets (csv/, traincredit.xlsx): the tier table first.
+    let spreadsheets = [("institution_scores", &scores), ("recoveries", &recoveries), ("holds", &holds), ("flags", &flags), ("leads", &leads.leads)];
+    report::export::write(folder.path(), options.quarter, &spreadsheets)?;
     let ledger = rating::updated_ledger(&findings.standing.ledger(), &ratings, options.quarter)?;
     let ledger = report::texts::render(ledger, crate::columns::REASON, options.lang)?;
     let publication = PublicationInput {

@@ -661,7 +661,7 @@ fn an_empty_employment_table_is_no_data_not_zero() {
     fixture.write(&dir.path().join("export"));
     let output = run(dir.path(), &["evaluate", "--data", "export", "--quarter", "2026Q3", "--out", "run", "--demo-key"]);
     assert_eq!(output.code, 0, "{}", output.stderr);
-    assert!(output.stdout.contains("no data: employment_rate (table employment has no rows): null, left out of the score\n"), "{}", output.stdout);
+    assert!(output.stdout.contains("\n无数据：就业率本季度没有可用数据，为空值，不计入得分（原因见 summary.json）\n"), "{}", output.stdout);
     let scores = read_parquet(&dir.path().join("run/institution_scores.parquet"));
     assert_eq!(
         rows(&scores, &["completion_rate", "pass_rate", "employment_rate", "retention_rate", "satisfaction", "compliance"]),
@@ -728,7 +728,7 @@ To evaluate anyway, with the uncovered indicators null (left out of the score, n
 
     // Allowed: the uncovered indicators are null for everyone, never 0, and said so.
     let output =
-        run(dir.path(), &["evaluate", "--data", &sample, "--quarter", "2027Q1", "--out", "run", "--demo-key", "--allow-incomplete"]);
+        run(dir.path(), &["evaluate", "--data", &sample, "--quarter", "2027Q1", "--out", "run", "--demo-key", "--allow-incomplete", "--lang", "en"]);
     assert_eq!(output.code, 0, "{}", output.stderr);
     assert!(output.stdout.starts_with("coverage:\n  claims (submitted_on): 2025-01-23 … 2026-09-30\n"), "{}", output.stdout);
     let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("run/summary.json")).unwrap()).unwrap();

@@ -215,7 +215,7 @@ fn demo_runs_its_three_quarters_and_refuses_quarters_past_the_sample_unless_allo
     assert!(output.stderr.contains("error: the export does not cover 2026Q4: 2026Q4 has no claims submitted in it; "), "{}", output.stderr);
     let output = run(dir.path(), &["demo", "--data", &sample, "--out", "later", "--quarter", "2027Q1", "--allow-incomplete"]);
     assert_eq!(output.code, 0, "{}", output.stderr);
-    assert!(output.stdout.contains("2027Q1: institutions per tier\n"), "{}", output.stdout);
+    assert!(output.stdout.contains("\n2027Q1 各信用等级机构数：\n"), "{}", output.stdout);
 }
 
 #[test]

@@ -11,6 +11,8 @@
 //!   `--previous` is checked before any work;
 //! - `rules`: R01–R12 and P01–P04 on hand-made exports at their boundaries, exact money;
 //! - `rating`: indicators, scores, tiers and actions chained quarter to quarter; explain;
+//! - `people`: what people act on: `evaluate`'s printout in both languages, the spreadsheets
+//!   (CSV, workbook), the report's A4 print layout;
 //! - `publication`: publication/ (credit platforms' CSV, 万元 exact, a province's mapping, the
 //!   calendar over chained quarters, credit codes in data quality);
 //! - `report`: report.html, charts with Chinese labels, scorecards, a real browser;
@@ -26,6 +28,7 @@ mod cli;
 mod dossiers;
 mod lookup;
 mod outputs;
+mod people;
 mod publication;
 mod rating;
 mod reading;

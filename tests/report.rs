@@ -645,7 +645,7 @@ fn the_report_opens_offline_in_a_real_browser() {
 /// The Chromium binary (`$CHROMIUM`, else `chromium` or `chromium-browser` on the PATH), or
 /// `None` (after saying so) when it is not installed and this is not CI; under CI (the `CI`
 /// variable set) a missing browser fails the test.
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CHROMIUM").map(PathBuf::from).filter(|p| p.is_file()) {
         return Some(path);
     }

@@ -39,13 +39,19 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
 
 /// As [`run`], with the log filter `TRAINCREDIT_LOG=filter` (e.g. `info`).
 pub fn run_logging(dir: &Path, args: &[&str], filter: &str) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_traincredit"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("TRAINCREDIT_KEY")
-        .env("TRAINCREDIT_LOG", filter)
-        .output()
-        .expect("running traincredit");
+    run_with_log(dir, args, Some(filter))
+}
+
+/// As [`run`], with `TRAINCREDIT_LOG=filter`, or without the variable (`None`: the log level is
+/// the command line's own, `-v` or not).
+pub fn run_with_log(dir: &Path, args: &[&str], filter: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_traincredit"));
+    command.args(args).current_dir(dir).env_remove("TRAINCREDIT_KEY");
+    match filter {
+        Some(filter) => command.env("TRAINCREDIT_LOG", filter),
+        None => command.env_remove("TRAINCREDIT_LOG"),
+    };
+    let output = command.output().expect("running traincredit");
     Output {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

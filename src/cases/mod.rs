@@ -15,7 +15,7 @@
 //! construction.
 
 mod carry;
-mod csv;
+pub(crate) mod csv;
 mod store;
 mod yields;
 

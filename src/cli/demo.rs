@@ -1,11 +1,14 @@
 //! `traincredit demo`: the whole job on synthetic data. Reuses the committed sample (or
 //! generates it), evaluates three consecutive quarters with the public demo key, chaining each
-//! run to the previous one, and prints where the runs are.
+//! run to the previous one, and prints where the runs are and what the last one found (as
+//! `evaluate` does, `cli::printout`).
 
 use clap::Args;
 use std::path::PathBuf;
 use traincredit::pipeline::{self, EvaluateOptions};
 use traincredit::sample::{self, SampleOptions};
+use traincredit::vocab::messages::cli as m;
+use traincredit::vocab::Lang;
 use traincredit::Quarter;
 
 #[derive(Debug, Args)]
@@ -24,16 +27,19 @@ pub struct DemoArgs {
     /// As `evaluate --allow-incomplete`, for every quarter of the demo.
     #[arg(long)]
     pub allow_incomplete: bool,
+    /// The language of the runs' texts, reports and of what is printed: zh or en.
+    #[arg(long, default_value = "zh")]
+    pub lang: Lang,
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     if !args.data.join("institutions.parquet").exists() {
         args.policy.load()?;
-        println!("no export in {}: generating the sample there", args.data.display());
+        println!("{}", m::DEMO_GENERATING.render(args.lang, &[("path", &args.data.display().to_string())]));
         sample::generate(&SampleOptions::default(), &args.data)?;
     }
     let policy = args.policy.load_for(&args.data)?;
-    println!("demo: evaluating {} with the public demo key (synthetic data only)", args.data.display());
+    println!("{}", m::DEMO_START.render(args.lang, &[("path", &args.data.display().to_string())]));
     let key = super::demo_key();
     let mut previous: Option<PathBuf> = None;
     let mut last = None;
@@ -50,53 +56,17 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             previous: previous.as_deref(),
             ingest: Default::default(),
             allow_incomplete: args.allow_incomplete,
-            lang: Default::default(),
+            lang: args.lang,
         })?;
         let rejected: usize = outcome.summary.rejects_per_table.values().sum();
-        println!("{quarter}: run written to {} ({rejected} input rows rejected)", outcome.folder.display());
+        let (quarter, folder, rejected) = (quarter.to_string(), outcome.folder.display().to_string(), rejected.to_string());
+        println!("{}", m::DEMO_QUARTER.render(args.lang, &[("quarter", &quarter), ("path", &folder), ("rejected", &rejected)]));
         previous = Some(outcome.folder.clone());
         last = Some(outcome);
     }
     if let Some(outcome) = last {
-        print!("{}", tier_table(&outcome));
+        println!();
+        print!("{}", super::printout::run_done(&outcome, args.lang));
     }
     Ok(())
-}
-
-/// Institutions per tier and the movements since the previous quarter.
-fn tier_table(outcome: &pipeline::RunOutcome) -> String {
-    use std::collections::BTreeMap;
-    use std::fmt::Write;
-    let mut out = String::new();
-    let summary = &outcome.summary;
-    writeln!(out, "\n{}: institutions per tier", summary.quarter).ok();
-    for tier in ["A", "B", "C", "D", "X", "N"] {
-        let count = summary.institutions_per_tier.get(tier).copied().unwrap_or(0);
-        writeln!(out, "  {tier}  {count:>4}").ok();
-    }
-    let mut movements: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for rating in &outcome.ratings {
-        let from = rating.previous_tier.map(|t| t.to_string()).unwrap_or_else(|| "new".into());
-        let to = rating.tier.to_string();
-        if from != to {
-            *movements.entry((from, to)).or_insert(0) += 1;
-        }
-    }
-    writeln!(out, "movements since the previous quarter:").ok();
-    if movements.is_empty() {
-        writeln!(out, "  none").ok();
-    }
-    for ((from, to), count) in movements {
-        writeln!(out, "  {from} → {to}  {count:>4}").ok();
-    }
-    let totals = &summary.totals;
-    writeln!(
-        out,
-        "claimed {} yuan; at stake {}; to recover {}; to hold {}",
-        totals.claimed, totals.at_risk, totals.to_recover, totals.to_hold
-    )
-    .ok();
-    writeln!(out, "report: {}", outcome.folder.join("report.html").display()).ok();
-    writeln!(out, "explain one institution: traincredit explain --run {} --institution ID", outcome.folder.display()).ok();
-    out
 }

@@ -30,7 +30,8 @@ pub struct EvaluateArgs {
     /// export's data: those indicators are then null (left out of the score), never 0%.
     #[arg(long)]
     pub allow_incomplete: bool,
-    /// The language of the tables' texts (evidence, reasons) and of report.html: zh or en.
+    /// The language of the tables' texts (evidence, reasons), of report.html and of what is
+    /// printed: zh or en.
     #[arg(long, default_value = "zh")]
     pub lang: traincredit::vocab::Lang,
 }
@@ -51,7 +52,9 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
         allow_incomplete: args.allow_incomplete,
         lang: args.lang,
     })?;
-    super::print_coverage(&outcome.summary);
-    println!("run written to {}", outcome.folder.display());
+    print!("{}", super::printout::coverage(&outcome.summary, args.lang));
+    let folder = outcome.folder.display().to_string();
+    println!("{}", traincredit::vocab::messages::cli::RUN_WRITTEN.render(args.lang, &[("path", &folder)]));
+    print!("{}", super::printout::run_done(&outcome, args.lang));
     Ok(())
 }

@@ -13,6 +13,7 @@ mod demo;
 mod evaluate;
 mod explain;
 mod lookup;
+mod printout;
 mod report;
 mod sample;
 mod whatif;
@@ -21,7 +22,7 @@ mod whatif;
 #[derive(Debug, Parser)]
 #[command(name = "traincredit", version, about)]
 pub struct Arguments {
-    /// More log output on stderr (-v: debug, -vv: trace).
+    /// Log output on stderr (default: warnings; -v: stage times and debug, -vv: trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Worker threads for the query engine (default: all cores).
@@ -64,10 +65,12 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
     }
 }
 
-/// Logs go to stderr, so stdout stays for results.
+/// Logs go to stderr, so stdout stays for results. Without `-v` only warnings and errors: what a
+/// run did is printed on stdout in the run's language; the stages' rows and seconds are for
+/// whoever asks (`-v`), and progress bars show on a terminal whatever the level.
 pub fn init_logging(verbose: u8) {
     let default = match verbose {
-        0 => "info",
+        0 => "warn",
         1 => "debug",
         _ => "trace",
     };
@@ -200,17 +203,6 @@ impl PolicyArgs {
                 Err(error.into())
             }
         }
-    }
-}
-
-/// The export's coverage and the indicators without data, as `evaluate` prints them.
-pub fn print_coverage(summary: &traincredit::report::summary::Summary) {
-    println!("coverage:");
-    for line in summary.coverage.lines() {
-        println!("  {line}");
-    }
-    for gap in &summary.indicators_without_data {
-        println!("{}", no_data_line(gap));
     }
 }
 

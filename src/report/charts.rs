@@ -491,17 +491,48 @@ fn axis_yuan(lang: Lang, value: f64, axis_max: f64) -> String {
     }
 }
 
-/// Money at stake per rule (horizontal bars).
+/// Money at stake per rule (horizontal bars, largest first, each labelled with its amount).
+///
+/// One rule often holds nearly all the money (claims during a ban, a disqualified institution's
+/// whole volume): on one scale every other bar is a sliver that reads as nothing. When the
+/// largest amount is more than [`DOMINANT_RATIO`] times the next, a second panel below shows the
+/// other rules on their own scale, so each amount stays readable; both panels label every bar
+/// with its money.
 pub struct MoneyByRule {
     pub lang: Lang,
     pub title: String,
-    /// (label, fen), in display order (top first).
+    /// (label, fen), in any order: drawn largest first.
     pub rows: Vec<(String, i64)>,
+}
+
+/// How many times the next amount the largest may be before the others get a panel of their own.
+pub const DOMINANT_RATIO: i64 = 10;
+
+/// Pixels of a panel of `n` bars.
+fn money_panel_height(n: usize) -> u32 {
+    (120 + 36 * n as u32).max(300)
+}
+
+impl MoneyByRule {
+    /// The rows largest first (ties by label).
+    fn sorted(&self) -> Vec<(String, i64)> {
+        let mut rows = self.rows.clone();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        rows
+    }
+
+    /// Whether the largest amount dwarfs the others: then they get a second panel.
+    pub fn dominated(&self) -> bool {
+        let rows = self.sorted();
+        rows.len() >= 2 && rows[0].1 > DOMINANT_RATIO.saturating_mul(rows[1].1)
+    }
 }
 
 impl Plot for MoneyByRule {
     fn size(&self) -> (u32, u32) {
-        (960, (120 + 36 * self.rows.len() as u32).max(300))
+        let n = self.rows.len();
+        let zoom = if self.dominated() { money_panel_height(n - 1) } else { 0 };
+        (960, money_panel_height(n) + zoom)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
@@ -509,50 +540,60 @@ impl Plot for MoneyByRule {
         if self.rows.is_empty() {
             return no_data(root, &self.title, self.lang);
         }
-        let n = self.rows.len();
-        let max = self.rows.iter().map(|r| r.1).max().unwrap_or(0) as f64 / 100.0;
-        let right = nice_max(max * 1.25);
-        let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
-        let lang = self.lang;
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, font(22.0))
-            .margin(16)
-            .margin_right(48)
-            .x_label_area_size(44)
-            .y_label_area_size(190)
-            .build_cartesian_2d(0f64..right, segments(n).into_segmented())?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n)
-            .x_labels(6)
-            .y_label_formatter(&|v| match v {
-                // Top row first: segment i shows row n-1-i.
-                SegmentValue::CenterOf(i) if *i < n => labels[n - 1 - *i].clone(),
-                _ => String::new(),
-            })
-            .x_label_formatter(&|v| axis_yuan(lang, *v, right))
-            .x_desc(self.lang.t("金额（元）", "amount (yuan)"))
-            .label_style(font(14.0))
-            .axis_desc_style(font(14.0))
-            .draw()?;
-        chart.draw_series(self.rows.iter().enumerate().map(|(row, (_, fen))| {
-            let i = n - 1 - row;
-            let mut bar =
-                Rectangle::new([(0.0, SegmentValue::Exact(i)), (*fen as f64 / 100.0, SegmentValue::Exact(i + 1))], ACCENT.filled());
-            bar.set_margin(6, 6, 0, 0);
-            bar
-        }))?;
-        chart.draw_series(self.rows.iter().enumerate().map(|(row, (_, fen))| {
-            let i = n - 1 - row;
-            Text::new(
-                format!(" {}", text::money(self.lang, *fen)),
-                (*fen as f64 / 100.0, SegmentValue::CenterOf(i)),
-                font(13.0).color(&INK),
-            )
-        }))?;
-        Ok(())
+        let rows = self.sorted();
+        if !self.dominated() {
+            return money_bars(root, &self.title, &rows, self.lang);
+        }
+        let (all, rest) = root.split_vertically(money_panel_height(rows.len()));
+        money_bars(&all, &self.title, &rows, self.lang)?;
+        let (largest, share) = (&rows[0].0, rows[0].1 as f64 / rows.iter().map(|r| r.1 as f64).sum::<f64>() * 100.0);
+        let caption = match self.lang {
+            Lang::Zh => format!("其余规则（另行缩放；{largest} 占 {share:.1}%）"),
+            Lang::En => format!("The other rules on their own scale ({largest} holds {share:.1}%)"),
+        };
+        money_bars(&rest, &caption, &rows[1..], self.lang)
     }
+}
+
+/// Horizontal money bars of `rows` (top first) on one scale, each labelled with its amount.
+fn money_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, caption: &str, rows: &[(String, i64)], lang: Lang) -> DrawResult<DB> {
+    let n = rows.len();
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0) as f64 / 100.0;
+    let right = nice_max(max * 1.3);
+    let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, font(20.0))
+        .margin(16)
+        .margin_right(48)
+        .x_label_area_size(44)
+        .y_label_area_size(190)
+        .build_cartesian_2d(0f64..right, segments(n).into_segmented())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n)
+        .x_labels(6)
+        .y_label_formatter(&|v| match v {
+            // Top row first: segment i shows row n-1-i.
+            SegmentValue::CenterOf(i) if *i < n => labels[n - 1 - *i].clone(),
+            _ => String::new(),
+        })
+        .x_label_formatter(&|v| axis_yuan(lang, *v, right))
+        .x_desc(lang.t("金额（元）", "amount (yuan)"))
+        .label_style(font(14.0))
+        .axis_desc_style(font(14.0))
+        .draw()?;
+    chart.draw_series(rows.iter().enumerate().map(|(row, (_, fen))| {
+        let i = n - 1 - row;
+        let mut bar = Rectangle::new([(0.0, SegmentValue::Exact(i)), (*fen as f64 / 100.0, SegmentValue::Exact(i + 1))], ACCENT.filled());
+        bar.set_margin(6, 6, 0, 0);
+        bar
+    }))?;
+    chart.draw_series(rows.iter().enumerate().map(|(row, (_, fen))| {
+        let i = n - 1 - row;
+        Text::new(format!(" {}", text::money(lang, *fen)), (*fen as f64 / 100.0, SegmentValue::CenterOf(i)), font(13.0).color(&INK))
+    }))?;
+    Ok(())
 }
 
 /// Institutions per tier and the median score, quarter by quarter.
@@ -856,4 +897,51 @@ pub fn draws_as_missing(ch: char) -> Result<bool> {
     let drawn = label_pixels(&ch.to_string(), 48, 48)?;
     let missing = label_pixels("\u{E000}", 48, 48)?;
     Ok(drawn == missing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How many times `text` is a text element of `svg` (plotters writes `>\nTEXT\n</text>`).
+    fn shown(svg: &str, text: &str) -> usize {
+        svg.matches(&format!(">\n{text}\n</text>")).count()
+    }
+
+    /// Every rule's label and amount are in the SVG, the small ones on a scale of their own.
+    #[test]
+    fn a_rule_holding_99_percent_of_the_money_leaves_the_others_readable() {
+        let rows = vec![
+            ("P03 同一时段重复签到".to_string(), 12_345),
+            ("R10 受处罚期间申领".to_string(), 99_000_000),
+            ("R05 未结业".to_string(), 600_000),
+            ("R06 出勤不足".to_string(), 300_000),
+        ];
+        let plot = MoneyByRule { lang: Lang::Zh, title: "各规则涉险金额 2026Q3".into(), rows: rows.clone() };
+        assert!(plot.dominated());
+        // Four bars (120 + 4 × 36 = 264, at least 300), then the three others on a panel as high.
+        assert_eq!(plot.size(), (960, 300 + 300));
+        let svg = svg(&plot, "money").unwrap();
+        for (label, amount) in [
+            ("R10 受处罚期间申领", " 990,000.00 元"),
+            ("R05 未结业", " 6,000.00 元"),
+            ("R06 出勤不足", " 3,000.00 元"),
+            ("P03 同一时段重复签到", " 123.45 元"),
+        ] {
+            // The small rules are drawn twice: on the common scale and on their own.
+            assert_eq!(shown(&svg, label), if label.starts_with("R10") { 1 } else { 2 }, "{label}");
+            assert_eq!(shown(&svg, amount), if label.starts_with("R10") { 1 } else { 2 }, "{amount}");
+        }
+        assert_eq!(shown(&svg, "其余规则（另行缩放；R10 受处罚期间申领 占 99.1%）"), 1);
+        let english = MoneyByRule { lang: Lang::En, title: "Money at stake by rule".into(), rows: rows.clone() };
+        let svg = super::svg(&english, "money").unwrap();
+        assert_eq!(shown(&svg, "The other rules on their own scale (R10 受处罚期间申领 holds 99.1%)"), 1);
+        assert_eq!(shown(&svg, " ¥123.45"), 2);
+
+        // Largest first, whatever order the rows come in; no second panel when nothing dominates.
+        let even = MoneyByRule { lang: Lang::Zh, title: "t".into(), rows: vec![("R05".into(), 100), ("R06".into(), 1_000)] };
+        assert!(!even.dominated());
+        assert_eq!(even.sorted(), vec![("R06".to_string(), 1_000), ("R05".to_string(), 100)]);
+        assert_eq!(even.size(), (960, 300));
+    }
 }

@@ -455,7 +455,7 @@ fn network_svg(id: &str, nodes: &[Node], lang: Lang) -> String {
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"{anchor}\" font-family=\"{}\">{}</text>",
             x + dx,
             y + dy,
-            escape(crate::report::html::CSS_FONTS),
+            escape(crate::report::style::CSS_FONTS),
             escape(&node.label)
         );
     }
@@ -464,7 +464,7 @@ fn network_svg(id: &str, nodes: &[Node], lang: Lang) -> String {
         svg,
         "<text x=\"{cx:.1}\" y=\"{:.1}\" font-size=\"13\" font-weight=\"bold\" text-anchor=\"middle\" font-family=\"{}\">{}</text>",
         cy + 34.0,
-        escape(crate::report::html::CSS_FONTS),
+        escape(crate::report::style::CSS_FONTS),
         escape(id)
     );
     svg.push_str("</svg></figure>");
