@@ -124,7 +124,7 @@ fn every_run_writes_csv_and_a_workbook_of_the_tables_people_act_on() {
     // One row per finding, money as the decimal's text (the evidence is the run's text).
     let flags = std::fs::read_to_string(run_folder.join("csv/flags.csv")).unwrap();
     let lines: Vec<&str> = flags.split("\r\n").collect();
-    assert_eq!(lines[0], "\u{feff}flag_id,kind,rule,severity,institution_id,entity_kind,entity_id,amount_at_risk,evidence,overturned,evidence_code,quarter");
+    assert_eq!(lines[0], "\u{feff}flag_id,kind,rule,severity,institution_id,entity_kind,entity_id,amount_at_risk,evidence,overturned,evidence_code,evidence_note_code,quarter");
     assert_eq!(lines.len(), 4, "{flags}");
     assert!(lines[1].starts_with("R05:C1/E2,breach,R05,medium,I1,claim_line,C1/E2,1234.56,") && lines[1].ends_with(",2026Q3"), "{flags}");
     assert!(lines[2].starts_with("R06:C1/E2,breach,R06,medium,I1,claim_line,C1/E2,1234.56,"), "{flags}");
