@@ -1383,3 +1383,57 @@ fn an_unknown_tier_in_a_run_folder_is_a_clear_error() {
     let output = run(dir.path(), &["explain", "--run", "run", "--institution", "I1"]);
     assert_eq!(output.code, 1, "{}", output.stderr);
 }
+
+/// The whole Chinese report of the committed sample, every scorecard and every dossier: no
+/// English sentence. What remains in Latin letters is ids and codes: a reject reason's list of
+/// the contract's allowed values, a chart's source columns, the command that renders the report.
+#[test]
+fn the_chinese_report_scorecards_and_dossiers_hold_no_english_sentence() {
+    let dir = temp_dir();
+    let sample = root().join("data-samples/jinan");
+    let output = run(dir.path(), &["evaluate", "--data", sample.to_str().unwrap(), "--quarter", "2026Q3", "--out", "run", "--demo-key"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let ids_not_sentences = ["graduate student employee disabled", "quarter tier score", "traincredit report --run"];
+    let mut pages = vec![dir.path().join("run/report.html")];
+    for folder in ["scorecards", "dossiers"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path().join("run").join(folder)).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        assert!(!files.is_empty(), "no {folder}");
+        pages.extend(files);
+    }
+    let mut english = Vec::new();
+    for page in &pages {
+        let html = std::fs::read_to_string(page).unwrap();
+        for sentence in english_sentences(&html) {
+            if !ids_not_sentences.contains(&sentence.as_str()) {
+                english.push(format!("{}: {sentence}", page.file_name().unwrap().to_string_lossy()));
+            }
+        }
+    }
+    // The tables' text columns are in the run's language too (outputs.md).
+    for (table, column) in [
+        ("flags", "evidence"),
+        ("leads", "evidence"),
+        ("leads", "contributions"),
+        ("signal_values", "evidence"),
+        ("rejects", "reason"),
+        ("sanctions", "reason"),
+        ("institution_scores", "reasons"),
+    ] {
+        let frame = read_parquet(&dir.path().join(format!("run/{table}.parquet")));
+        for text in texts(&frame, column) {
+            for sentence in english_sentences(&escape_html(&text)) {
+                if !ids_not_sentences.contains(&sentence.as_str()) {
+                    english.push(format!("{table}.{column}: {sentence}"));
+                }
+            }
+        }
+    }
+    english.dedup();
+    assert!(english.is_empty(), "{} English sentences, e.g.:\n{}", english.len(), english.iter().take(20).cloned().collect::<Vec<_>>().join("\n"));
+}
+
+/// Plain text as HTML content, for the page checker.
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
