@@ -367,6 +367,7 @@ fn explain_takes_a_rating_apart() {
 
 资金：应追回 1,000.00 元（1 条），应暂缓拨付 0.00 元（0 条）
 调查线索：第 1 名（共 1 条），风险分 0.190（0–1）；信号：—
+线索档案：run/dossiers/I1.html
 "
     );
     let output = run(dir.path(), &["explain", "--run", "run", "--institution", "I1", "--lang", "en"]);
@@ -393,6 +394,7 @@ findings by rule:
 
 money: to recover ¥1,000.00 (1 lines), to hold ¥0.00 (0 lines)
 lead: rank 1 of 1, risk score 0.190 (0–1); signals: —
+lead dossier: run/dossiers/I1.html
 "
     );
     let missing = run(dir.path(), &["explain", "--run", "run", "--institution", "I9"]);

@@ -176,6 +176,31 @@ fn list_name(lang: Lang, list: &str) -> &str {
     }
 }
 
+/// A finding's kind (`flags.parquet` `kind`) in words.
+fn finding_kind<'a>(lang: Lang, kind: &'a str) -> &'a str {
+    match kind {
+        "breach" => lang.t("违规", "breach"),
+        "procedural" => lang.t("程序问题", "procedural"),
+        "signal" => lang.t("风险信号", "risk signal"),
+        "decision" => lang.t("处理决定", "decision"),
+        other => other,
+    }
+}
+
+/// A case's status or resolution (`cases.parquet`) in words; empty stays empty.
+fn case_word<'a>(lang: Lang, word: &'a str) -> &'a str {
+    match word {
+        "new" => lang.t("新立案", "new"),
+        "open" => lang.t("在办", "open"),
+        "closed" => lang.t("已结案", "closed"),
+        "confirmed" => lang.t("确认违规", "confirmed"),
+        "cleared" => lang.t("查无问题", "cleared"),
+        "false_positive" => lang.t("误报", "false positive"),
+        "null" => "",
+        other => other,
+    }
+}
+
 /// Signal ids joined by ", " as their names.
 fn signal_names(lang: Lang, signals: &str) -> String {
     signals.split(", ").filter(|s| !s.is_empty()).map(|s| text::signal_name(lang, s)).collect::<Vec<_>>().join("；")
@@ -293,7 +318,7 @@ fn findings_section(out: &mut String, run: &Run, id: &str, lang: Lang) -> Result
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"evidence\">{}</td></tr>",
             escape(&flag_ids[i]),
-            escape(&kinds[i]),
+            escape(finding_kind(lang, &kinds[i])),
             escape(&text::money(lang, amounts[i])),
             escape(&evidence[i])
         );
@@ -338,7 +363,7 @@ fn timeline_section(out: &mut String, run: &Run, id: &str, lang: Lang) -> Result
     for ((case_id, opened), (status, resolution)) in
         cells.text_or_empty("case_id")?.into_iter().zip(cells.text_or_empty("opened_in")?).zip(cells.text_or_empty("status")?.into_iter().zip(cells.text_or_empty("resolution")?))
     {
-        events.push((opened, lang.t("案件", "Case").into(), format!("{case_id} · {status} {resolution}").trim_end().to_string()));
+        events.push((opened, lang.t("案件", "Case").into(), format!("{case_id} · {} {}", case_word(lang, &status), case_word(lang, &resolution)).trim_end().to_string()));
     }
     let flags = run.flags.of(id)?;
     let cells = Cells::new(&flags, "flags.parquet");

@@ -183,6 +183,12 @@ fn explain(data: &RunData, institution: &Institution, lang: Lang) -> String {
                         ("signals", if signals.is_empty() { "—".into() } else { signals.join(m::LIST_SEPARATOR.template(lang)) }),
                     ],
                 ));
+                // The dossier in the page's language, else the one the run wrote (Chinese).
+                let dossiers = data.dir.join(super::dossiers::DOSSIERS_DIR);
+                let dossier = [lang, Lang::Zh].map(|l| dossiers.join(super::dossiers::file_name(&institution.id, l))).into_iter().find(|p| p.is_file());
+                if let Some(dossier) = dossier {
+                    line(m::EXPLAIN_DOSSIER.render(lang, &[("path", &dossier.display().to_string())]));
+                }
             }
         },
     }

@@ -158,6 +158,8 @@ pub const EXPLAIN_MONEY: Message = Message::new(
     "资金：应追回 {recover}（{recover_lines} 条），应暂缓拨付 {hold}（{hold_lines} 条）",
     "money: to recover {recover} ({recover_lines} lines), to hold {hold} ({hold_lines} lines)",
 );
+/// Where the lead's dossier is (`dossiers/`), when the run has one for it.
+pub const EXPLAIN_DOSSIER: Message = Message::new("rating.explain.dossier", "线索档案：{path}", "lead dossier: {path}");
 pub const EXPLAIN_LEAD: Message = Message::new(
     "explain.lead",
     "调查线索：第 {rank} 名（共 {leads} 条），风险分 {risk}（0–1）{priority}；信号：{signals}",
@@ -229,6 +231,7 @@ pub const ALL: &[&Message] = &[
     &EXPLAIN_NONE,
     &EXPLAIN_MONEY,
     &EXPLAIN_LEAD,
+    &EXPLAIN_DOSSIER,
     &EXPLAIN_HIGH_PRIORITY,
     &EXPLAIN_NOT_A_LEAD,
     &EXPLAIN_NO_LEADS,
