@@ -83,8 +83,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
 
     let Judgement { findings, indicators, leads, ratings } =
         judge(&export, options.policy, options.quarter, options.previous, &coverage, options.allow_incomplete, &case_standing)?;
-    // The ledger after this quarter's leads. (Open cases are to hold uplifts, policy.md "Uplift held
-    // pending review", once rating reads them: then this moves into `judge`, before rating.)
+    // The case ledger after this quarter's leads (the previous one's open cases and resolutions
+    // were read before `judge`: they hold uplifts and label the risk model).
     let lead_list = crate::cases::leads_of(&leads.leads)?;
     let cases = crate::cases::carry(previous_cases, &lead_list, &crate::cases::money_of(&export, options.quarter)?, options.quarter, options.lang);
     let stage = Stage::start("writing the run folder");
@@ -100,8 +100,9 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     report::write_parquet(&mut holds, &folder.file("holds.parquet"))?;
     // The leads' and signal values' texts in the run's language, from the codes beside them.
     let signal_values = report::texts::render(leads.signal_values.clone(), "peers", options.lang)?;
+    let lead_table = crate::signals::render_leads(leads.leads.clone(), options.lang)?;
     for (mut table, name) in [
-        (crate::signals::render_leads(leads.leads.clone(), options.lang)?, "leads.parquet"),
+        (lead_table.clone(), "leads.parquet"),
         (report::texts::render(signal_values, "evidence", options.lang)?, "signal_values.parquet"),
         (leads.benford_digits.clone(), "benford_digits.parquet"),
     ] {
@@ -131,7 +132,7 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     let mut history = rating::history_table(&scores, options.previous, options.quarter)?;
     report::write_parquet(&mut history, &folder.file("history.parquet"))?;
     // The tables people act on, for spreadsheets (csv/, traincredit.xlsx): the tier table first.
-    let spreadsheets = [("institution_scores", &scores), ("recoveries", &recoveries), ("holds", &holds), ("flags", &flags), ("leads", &leads.leads)];
+    let spreadsheets = [("institution_scores", &scores), ("recoveries", &recoveries), ("holds", &holds), ("flags", &flags), ("leads", &lead_table)];
     report::export::write(folder.path(), options.quarter, &spreadsheets)?;
     let ledger = rating::updated_ledger(&findings.standing.ledger(), &ratings, options.quarter)?;
     let ledger = report::texts::render(ledger, crate::columns::REASON, options.lang)?;

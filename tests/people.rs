@@ -136,6 +136,15 @@ fn every_run_writes_csv_and_a_workbook_of_the_tables_people_act_on() {
         assert!(text.starts_with('\u{feff}') && text.ends_with("\r\n"), "{name}: {text}");
     }
 
+    // The leads' texts in the CSV are the table's, in the run's language.
+    let output = run(dir.path(), &["evaluate", "--data", "export", "--quarter", "2026Q3", "--out", "run_en", "--demo-key", "--lang", "en"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let leads = read_parquet(&dir.path().join("run_en/leads.parquet"));
+    let contributions = texts(&leads, "contributions");
+    assert!(!contributions.is_empty() && contributions[0].is_ascii(), "{contributions:?}");
+    let csv = std::fs::read_to_string(dir.path().join("run_en/csv/leads.csv")).unwrap();
+    assert!(csv.contains(&contributions[0]), "{csv}");
+
     let book = run_folder.join("traincredit.xlsx");
     let workbook = zip_text(&book, "xl/workbook.xml");
     let sheets: Vec<&str> = workbook.split("<sheet name=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
