@@ -34,19 +34,19 @@ fn findings(export: &Export, policy: &Policy, quarter: Quarter) -> Findings {
 
 /// The signal stage on `export` for `quarter`, with the shipped policy and `config`.
 fn detect_with(export: &Export, quarter: Quarter, config: &SignalsConfig) -> Leads {
-    let policy = Policy::defaults().unwrap();
-    let findings = findings(export, &policy, quarter);
-    let indicators = IndicatorTable::compute(export, &policy, quarter, &findings.lines_in_scope).unwrap();
-    signals::detect(&SignalsInput { export, findings: &findings, indicators: &indicators, policy: &policy, config, quarter, case_labels: &Default::default() }).unwrap()
+    detect_full(export, quarter, config, &BTreeMap::new())
 }
 
 /// The signal stage with the previous ledger's resolutions as labels.
 fn detect_labelled(export: &Export, quarter: Quarter, labels: &BTreeMap<String, bool>) -> Leads {
+    detect_full(export, quarter, &SignalsConfig::defaults(), labels)
+}
+
+fn detect_full(export: &Export, quarter: Quarter, config: &SignalsConfig, case_labels: &BTreeMap<String, bool>) -> Leads {
     let policy = Policy::defaults().unwrap();
     let findings = findings(export, &policy, quarter);
     let indicators = IndicatorTable::compute(export, &policy, quarter, &findings.lines_in_scope).unwrap();
-    let config = SignalsConfig::defaults();
-    signals::detect(&SignalsInput { export, findings: &findings, indicators: &indicators, policy: &policy, config: &config, quarter, case_labels: labels }).unwrap()
+    signals::detect(&SignalsInput { export, findings: &findings, indicators: &indicators, policy: &policy, config, quarter, case_labels }).unwrap()
 }
 
 fn detect(export: &Export, quarter: Quarter) -> Leads {

@@ -66,7 +66,7 @@ pub fn action_name(lang: Lang, action: &str) -> String {
 
 /// The unit of a risk signal's value, peer value and threshold: a share (shown as %), a robust
 /// distance in z, a mean absolute deviation (MAD), or a 0–1 score. `signal_values.unit` says it
-/// when the run has the column; otherwise the signal's id decides, here and nowhere else.
+/// when the run has the column; otherwise the unit the signal stage gives the signal's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
     Share,
@@ -75,29 +75,21 @@ pub enum Unit {
     Score,
 }
 
-/// The unit of `signal`'s numbers (`recorded`: the `unit` column, when the run has one).
+/// The unit of `signal`'s numbers (`recorded`: the `unit` column, when the run has one; a run
+/// without it takes the unit the signal stage gives the signal's id, `signals::unit`).
 pub fn signal_unit(signal: &str, recorded: Option<&str>) -> Option<Unit> {
-    match recorded.map(str::trim) {
-        Some("%" | "share" | "percent") => return Some(Unit::Share),
-        Some("z") => return Some(Unit::Z),
-        Some("MAD" | "mad") => return Some(Unit::Mad),
-        Some("0–1" | "0-1" | "score" | "risk") => return Some(Unit::Score),
-        _ => {}
+    recorded.and_then(unit_named).or_else(|| unit_named(crate::signals::unit(SignalId::parse(signal)?)))
+}
+
+/// A unit as `signal_values.unit` names it (and the spellings of runs before it).
+fn unit_named(name: &str) -> Option<Unit> {
+    match name.trim() {
+        "%" | "share" | "percent" => Some(Unit::Share),
+        "z" | "distance" => Some(Unit::Z),
+        "MAD" | "mad" => Some(Unit::Mad),
+        "0–1" | "0-1" | "score" | "risk" | "link" => Some(Unit::Score),
+        _ => None,
     }
-    Some(match SignalId::parse(signal)? {
-        SignalId::Benford => Unit::Mad,
-        SignalId::Outlier => Unit::Z,
-        SignalId::Successor => Unit::Score,
-        SignalId::SynchronizedSignIns
-        | SignalId::ManualSignIns
-        | SignalId::ScoreHeaping
-        | SignalId::AssessorPassRate
-        | SignalId::ShortEmployment
-        | SignalId::EmployerConcentration
-        | SignalId::SharedContacts
-        | SignalId::RecycledTrainees
-        | SignalId::EmploymentClusters => Unit::Share,
-    })
 }
 
 /// A signal's number with its unit: `12.5%`, `z 2.50`, `MAD 0.0169`, `0.750（0–1）`; "—" when
