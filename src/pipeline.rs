@@ -105,6 +105,8 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
         (lead_table.clone(), "leads.parquet"),
         (report::texts::render(signal_values, "evidence", options.lang)?, "signal_values.parquet"),
         (leads.benford_digits.clone(), "benford_digits.parquet"),
+        (leads.lead_evidence.rows.clone(), crate::signals::behind::LEAD_EVIDENCE_PARQUET),
+        (leads.lead_evidence.money.clone(), crate::signals::behind::LEAD_MONEY_PARQUET),
     ] {
         report::write_parquet(&mut table, &folder.file(name))?;
     }

@@ -6,6 +6,7 @@
 //! - `cases`: the case ledger carried Q2 → Q3 with investigators' edits; bad edits refused;
 //! - `cli`: the commands as a person runs them (check, evaluate, exit codes, determinism);
 //! - `dossiers`: one page per lead, its money equal to the tables, its findings and network;
+//! - `lead_evidence`: the rows behind each lead's signals and the money in their windows;
 //! - `lookup`: a pseudonym resolved to the export rows holding it, masked, exit codes;
 //! - `outputs`: `--out` never loses the user's files, killed runs leave a complete folder,
 //!   `--previous` is checked before any work;
@@ -26,6 +27,7 @@ mod bad_inputs;
 mod cases;
 mod cli;
 mod dossiers;
+mod lead_evidence;
 mod lookup;
 mod outputs;
 mod people;

@@ -20,7 +20,7 @@ mod store;
 mod yields;
 
 pub use carry::carry;
-pub use store::{leads_of, money_of, read_previous, write};
+pub use store::{leads_of, money_of, paid_and_pending, read_previous, write};
 pub use yields::{yield_frame, yields, Recovered, YieldRow, YIELD_PARQUET};
 
 use crate::error::{Error, ErrorKind};

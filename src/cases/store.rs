@@ -284,7 +284,13 @@ pub fn leads_of(leads: &DataFrame) -> Result<Vec<Lead>> {
 /// the quarter with status paid, their paid amount) and what it has pending (status pending,
 /// their amount), in fen.
 pub fn money_of(export: &Export, quarter: Quarter) -> Result<HashMap<String, (i64, i64)>> {
-    let in_quarter = col(c::SUBMITTED_ON).gt_eq(lit(quarter.first_day())).and(col(c::SUBMITTED_ON).lt_eq(lit(quarter.last_day())));
+    paid_and_pending(export, quarter.first_day(), quarter.last_day())
+}
+
+/// Per institution, fen paid on its `paid` claims and claimed on its `pending` claims submitted
+/// `from` … `to` (both days included).
+pub fn paid_and_pending(export: &Export, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<HashMap<String, (i64, i64)>> {
+    let in_quarter = col(c::SUBMITTED_ON).gt_eq(lit(from)).and(col(c::SUBMITTED_ON).lt_eq(lit(to)));
     let status = col(c::STATUS);
     let summed = export
         .frame(Table::Claims)

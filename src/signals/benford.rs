@@ -89,6 +89,46 @@ pub struct Amount {
     pub amount_fen: i64,
 }
 
+/// Digits clearly more frequent than Benford expects (observed share at least 2 points above
+/// the expected one), the strongest three at most, in digit order.
+pub fn heavy_digits(counts: &[i64; 9]) -> Vec<usize> {
+    let total: i64 = counts.iter().sum();
+    if total == 0 {
+        return Vec::new();
+    }
+    let mut excess: Vec<(usize, f64)> = (1..=9)
+        .map(|digit| (digit, counts[digit - 1] as f64 / total as f64 - expected_share(digit)))
+        .filter(|(_, excess)| *excess >= 0.02)
+        .collect();
+    excess.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    excess.truncate(3);
+    let mut heavy: Vec<usize> = excess.iter().map(|(d, _)| *d).collect();
+    heavy.sort_unstable();
+    heavy
+}
+
+/// The rows behind one institution's test: its claim lines whose amount starts with a heavy
+/// digit ([`heavy_digits`] of the distinct amounts, as [`measure`] counts them).
+pub fn behind(amounts: &[Amount]) -> Vec<super::behind::Row> {
+    let mut distinct: Vec<i64> = amounts.iter().map(|a| a.amount_fen).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let heavy = heavy_digits(&digit_counts(&distinct).0);
+    amounts
+        .iter()
+        .filter_map(|a| {
+            let digit = first_digit(a.amount_fen).filter(|d| heavy.contains(d))?;
+            let (claim, enrollment) = a.line_id.split_once('/').unwrap_or((a.line_id.as_str(), ""));
+            Some(super::behind::Row {
+                claim_id: Some(claim.to_string()),
+                enrollment_id: Some(enrollment.to_string()),
+                amount_fen: Some(a.amount_fen),
+                ..super::behind::row("claim_lines", a.line_id.clone(), format!("digit:{digit}"))
+            })
+        })
+        .collect()
+}
+
 /// The MAD a Benford-conforming set of `n` amounts shows by chance (its expectation).
 pub fn chance_mad(n: usize) -> f64 {
     if n == 0 {
@@ -111,15 +151,7 @@ pub fn measure(amounts: &[Amount], min_count: usize, bands: [f64; 3], window: &s
     }
     let lines = amounts.iter().filter(|a| a.amount_fen >= 100).count();
     let mad = nigrini_mad(&counts)?;
-    // Digits clearly more frequent than Benford expects, strongest first (at most three).
-    let mut excess: Vec<(usize, f64)> = (1..=9)
-        .map(|digit| (digit, counts[digit - 1] as f64 / total as f64 - expected_share(digit)))
-        .filter(|(_, excess)| *excess >= 0.02)
-        .collect();
-    excess.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    excess.truncate(3);
-    let mut heavy: Vec<usize> = excess.iter().map(|(d, _)| *d).collect();
-    heavy.sort_unstable();
+    let heavy = heavy_digits(&counts);
     let skipped_text = (skipped > 0).then(|| Sentence::new(&m::BENFORD_SKIPPED, &[("skipped", &skipped.to_string())]));
     let mut heavy_text = None;
     if !heavy.is_empty() {
@@ -194,15 +226,15 @@ pub fn amounts_in_window(ctx: &Context) -> Result<BTreeMap<String, Vec<Amount>>>
 }
 
 /// The signal for every institution with enough amounts, and their digit counts.
-pub fn detect(ctx: &Context) -> Result<(Vec<SignalValue>, Digits)> {
+pub fn detect(ctx: &Context, amounts: &BTreeMap<String, Vec<Amount>>) -> Result<(Vec<SignalValue>, Digits)> {
     let settings = &ctx.config.benford;
     let window = ctx.window_label();
     let mut measurements = BTreeMap::new();
     let mut digits = Digits::default();
-    for (institution, amounts) in amounts_in_window(ctx)? {
-        if let Some((measurement, counts)) = measure(&amounts, settings.min_count, settings.conformity_bands, &window) {
+    for (institution, amounts) in amounts {
+        if let Some((measurement, counts)) = measure(amounts, settings.min_count, settings.conformity_bands, &window) {
             measurements.insert(institution.clone(), measurement);
-            digits.counts.insert(institution, counts);
+            digits.counts.insert(institution.clone(), counts);
         }
     }
     let comparison = Comparison {
@@ -340,5 +372,22 @@ mod tests {
         assert_eq!(conformity(0.010, BANDS).en, "acceptable conformity");
         assert_eq!(conformity(0.014, BANDS).en, "marginally acceptable conformity");
         assert_eq!(conformity(0.016, BANDS).en, "nonconformity");
+    }
+
+    #[test]
+    fn the_rows_behind_are_the_lines_whose_first_digit_is_heavy() {
+        // 300 distinct amounts starting 4, 5 or 9 (all heavy), one line below 1 yuan, and one
+        // line starting 1 (not heavy): the 300 lines come back, by digit, and nothing else.
+        let mut fen: Vec<i64> = (0..300).map(|i| [4, 5, 9][i % 3] * 10_000 + (i as i64 * 37) % 10_000).collect();
+        fen.extend([99, 12_345]);
+        let rows = behind(&amounts(&fen));
+        assert_eq!(rows.len(), 300);
+        assert_eq!(rows.iter().filter(|r| r.part == "digit:4").count(), 100);
+        let first = &rows[0];
+        assert_eq!((first.table, first.row_key.as_str(), first.part.as_str()), ("claim_lines", "C0/E0", "digit:4"));
+        assert_eq!((first.claim_id.as_deref(), first.enrollment_id.as_deref(), first.amount_fen), (Some("C0"), Some("E0"), Some(40_000)));
+        assert!(rows.iter().all(|r| r.amount_fen != Some(12_345) && r.amount_fen != Some(99)));
+        // Amounts that follow Benford have no heavy digit: no rows.
+        assert!(behind(&amounts(&benford_like())).is_empty());
     }
 }

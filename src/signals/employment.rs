@@ -225,17 +225,46 @@ pub fn short_measurement(outcomes: &[&Outcome], min_rows: usize, min_share: f64,
     Some(Measurement { value: share, rows: outcomes.len() as i64, passes_bar: share >= min_share, facts, entities: Vec::new() })
 }
 
+/// The persons each first new employer took.
+fn persons_per_employer<'a>(outcomes: &[&'a Outcome]) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
+    let mut per_employer: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for outcome in outcomes {
+        per_employer.entry(outcome.employer_id.as_str()).or_default().insert(outcome.person_id.as_str());
+    }
+    per_employer
+}
+
+/// The first new employer of the most trainees; the smaller employer id on a tie.
+fn top_employer<'a>(outcomes: &[&'a Outcome]) -> Option<&'a str> {
+    persons_per_employer(outcomes).into_iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0))).map(|(employer, _)| employer)
+}
+
+/// Cluster employers (employer, trainees, short jobs), most trainees first, then by id.
+fn cluster_employers<'a>(outcomes: &[&'a Outcome], rules: ClusterRules) -> Vec<(&'a str, usize, usize)> {
+    let mut per_employer: BTreeMap<&str, (BTreeSet<&str>, usize)> = BTreeMap::new();
+    for outcome in outcomes {
+        let entry = per_employer.entry(outcome.employer_id.as_str()).or_default();
+        if entry.0.insert(outcome.person_id.as_str()) && outcome.short {
+            entry.1 += 1;
+        }
+    }
+    let mut clusters: Vec<(&str, usize, usize)> = per_employer
+        .iter()
+        .filter(|(_, (persons, short))| persons.len() >= rules.min_trainees && *short as f64 >= rules.min_short_share * persons.len() as f64)
+        .map(|(employer, (persons, short))| (*employer, persons.len(), *short))
+        .collect();
+    clusters.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    clusters
+}
+
 /// The `employer_concentration` measurement of one institution's outcomes.
 pub fn concentration_measurement(outcomes: &[&Outcome], min_rows: usize, min_share: f64, window: &str) -> Option<Measurement> {
     if outcomes.len() < min_rows.max(1) {
         return None;
     }
-    let mut per_employer: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for outcome in outcomes {
-        per_employer.entry(outcome.employer_id.as_str()).or_default().insert(outcome.person_id.as_str());
-    }
-    // Most trainees first; the smaller employer id on a tie.
-    let (employer, persons) = per_employer.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))?;
+    let per_employer = persons_per_employer(outcomes);
+    let employer = top_employer(outcomes)?;
+    let persons = &per_employer[employer];
     let share = persons.len() as f64 / outcomes.len() as f64;
     let facts = Sentence::new(
         &m::CONCENTRATION,
@@ -261,26 +290,21 @@ pub struct ClusterRules {
     pub min_share: f64,
 }
 
+impl ClusterRules {
+    /// The settings of `signals.toml`'s `employment_clusters`.
+    pub fn of(ctx: &Context) -> ClusterRules {
+        let k = &ctx.config.employment_clusters;
+        ClusterRules { min_trainees: k.min_trainees, min_short_share: k.min_short_share, min_employers: k.min_employers, min_rows: k.min_rows, min_share: k.min_share }
+    }
+}
+
 /// The `employment_clusters` measurement of one institution's outcomes (`None` below
 /// `min_rows`): which employers took several of its trainees mostly for short jobs.
 pub fn clusters_measurement(outcomes: &[&Outcome], rules: ClusterRules, window: &str) -> Option<Measurement> {
     if outcomes.len() < rules.min_rows.max(1) {
         return None;
     }
-    let mut per_employer: BTreeMap<&str, (BTreeSet<&str>, usize)> = BTreeMap::new();
-    for outcome in outcomes {
-        let entry = per_employer.entry(outcome.employer_id.as_str()).or_default();
-        if entry.0.insert(outcome.person_id.as_str()) && outcome.short {
-            entry.1 += 1;
-        }
-    }
-    // Cluster employers, most trainees first, then by id.
-    let mut clusters: Vec<(&str, usize, usize)> = per_employer
-        .iter()
-        .filter(|(_, (persons, short))| persons.len() >= rules.min_trainees && *short as f64 >= rules.min_short_share * persons.len() as f64)
-        .map(|(employer, (persons, short))| (*employer, persons.len(), *short))
-        .collect();
-    clusters.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let clusters = cluster_employers(outcomes, rules);
     let clustered: usize = clusters.iter().map(|(_, n, _)| n).sum();
     let share = clustered as f64 / outcomes.len() as f64;
     let named: Vec<Sentence> = clusters
@@ -305,6 +329,43 @@ pub fn clusters_measurement(outcomes: &[&Outcome], rules: ClusterRules, window: 
     );
     let passes_bar = share >= rules.min_share && clusters.len() >= rules.min_employers;
     Some(Measurement { value: share, rows: outcomes.len() as i64, passes_bar, facts, entities: Vec::new() })
+}
+
+/// The jobs behind an employment signal for `wanted`, from the same outcomes its measurement
+/// counts: every short job (`short_employment`), the jobs at the most frequent first employer
+/// (`employer_concentration`), or the jobs at the cluster employers (`employment_clusters`).
+pub fn behind(outcomes: &[Outcome], signal: SignalId, wanted: &BTreeSet<String>, rules: ClusterRules) -> Vec<(String, super::behind::Row)> {
+    let mut rows = Vec::new();
+    for (institution, list) in by_institution(outcomes) {
+        if !wanted.contains(institution) {
+            continue;
+        }
+        let chosen: Vec<&&Outcome> = match signal {
+            SHORT => list.iter().filter(|o| o.short).collect(),
+            CONCENTRATION => {
+                let top = top_employer(&list);
+                list.iter().filter(|o| Some(o.employer_id.as_str()) == top).collect()
+            }
+            CLUSTERS => {
+                let clusters: BTreeSet<&str> = cluster_employers(&list, rules).into_iter().map(|(employer, _, _)| employer).collect();
+                list.iter().filter(|o| clusters.contains(o.employer_id.as_str())).collect()
+            }
+            _ => Vec::new(),
+        };
+        for o in chosen {
+            let month = super::data::month_label(o.first_month);
+            let row = super::behind::Row {
+                enrollment_id: None,
+                person_id: Some(o.person_id.clone()),
+                at: Some(month.clone()),
+                employer_id: Some(o.employer_id.clone()),
+                months: Some(o.run_months),
+                ..super::behind::row("employment", format!("{}|{}|{month}", o.person_id, o.employer_id), format!("employer:{}", o.employer_id))
+            };
+            rows.push((institution.to_string(), row));
+        }
+    }
+    rows
 }
 
 fn short_id(id: &str) -> String {
@@ -339,7 +400,7 @@ pub fn employer_concentration(ctx: &Context, outcomes: &[Outcome]) -> Vec<Signal
 pub fn employment_clusters(ctx: &Context, outcomes: &[Outcome]) -> Vec<SignalValue> {
     let k = &ctx.config.employment_clusters;
     let window = super::quarters_label(ctx.quarter, ctx.config.short_employment.window);
-    let rules = ClusterRules { min_trainees: k.min_trainees, min_short_share: k.min_short_share, min_employers: k.min_employers, min_rows: k.min_rows, min_share: k.min_share };
+    let rules = ClusterRules::of(ctx);
     let measurements =
         by_institution(outcomes).into_iter().filter_map(|(id, list)| Some((id.to_string(), clusters_measurement(&list, rules, &window)?))).collect();
     let comparison = Comparison { direction: Direction::High, bar: k.min_share, z_threshold: k.z_threshold, min_scale: k.min_scale, format: percent };
@@ -450,5 +511,29 @@ mod tests {
         assert!(!short_measurement(&refs, 10, 0.3, "Q").unwrap().passes_bar);
         assert!(!concentration_measurement(&refs, 10, 0.5, "Q").unwrap().passes_bar);
         assert!(short_measurement(&refs[..9], 10, 0.3, "Q").is_none());
+    }
+
+    #[test]
+    fn the_rows_behind_each_employment_signal_are_its_own_jobs() {
+        let rules = ClusterRules { min_trainees: 3, min_short_share: 0.5, min_employers: 2, min_rows: 10, min_share: 0.2 };
+        // 12 trainees: 5 at EMPA (all short), 4 at EMPB (3 short), 3 at one employer each (long).
+        let mut list = Vec::new();
+        for p in 0..12 {
+            let (employer, short) = match p {
+                0..=4 => ("EMPA".to_string(), true),
+                5..=8 => ("EMPB".to_string(), p < 8),
+                _ => (format!("EMP{p}"), false),
+            };
+            list.push(outcome("I1", p, &employer, short));
+        }
+        list.push(outcome("I2", 40, "EMPA", true));
+        let wanted = BTreeSet::from(["I1".to_string()]);
+        let count = |signal| behind(&list, signal, &wanted, rules).len();
+        assert_eq!((count(SHORT), count(CONCENTRATION), count(CLUSTERS)), (8, 5, 9));
+        let rows = behind(&list, SHORT, &wanted, rules);
+        let (id, first) = &rows[0];
+        assert_eq!(id, "I1");
+        assert_eq!((first.table, first.row_key.as_str(), first.part.as_str()), ("employment", "P00|EMPA|2026-03", "employer:EMPA"));
+        assert_eq!((first.person_id.as_deref(), first.at.as_deref(), first.months), (Some("P00"), Some("2026-03"), Some(2)));
     }
 }

@@ -383,6 +383,50 @@ pub fn assessor_pass_rate(ctx: &Context, exams: &[Exam]) -> Vec<SignalValue> {
         .collect()
 }
 
+/// An exam as a row behind a lead.
+fn exam_row(exam: &Exam, part: String) -> (String, super::behind::Row) {
+    let row = super::behind::Row {
+        assessor_id: Some(exam.assessor_id.clone()),
+        score: exam.score,
+        passed: Some(exam.passed),
+        ..super::behind::row("assessments", exam.assessment_id.clone(), part)
+    };
+    (exam.institution_id.clone(), row)
+}
+
+/// The exams behind `score_heaping` for `wanted`: the scored exams in the heap (the pass mark up
+/// to `heap_width` points above it), as [`heap_stats`] counts them.
+pub fn heaping_behind(exams: &[Exam], wanted: &BTreeSet<String>, pass_mark: f64, width: f64) -> Vec<(String, super::behind::Row)> {
+    exams
+        .iter()
+        .filter(|e| wanted.contains(&e.institution_id))
+        .filter(|e| e.score.is_some_and(|s| s >= pass_mark && s < pass_mark + width))
+        .map(|e| exam_row(e, "heap".to_string()))
+        .collect()
+}
+
+/// The exams behind `assessor_pass_rate` for `wanted`: the institution's exams with the
+/// assessor its measurement reports (the largest gap, as [`assessor_measurement`] picks it).
+/// `minimums` are `min_exams_here`, `min_exams_elsewhere` and `min_institutions_elsewhere`.
+pub fn assessor_behind(exams: &[Exam], wanted: &BTreeSet<String>, [here, elsewhere, institutions]: [usize; 3]) -> Vec<(String, super::behind::Row)> {
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let worst: BTreeMap<String, String> = assessor_gaps(exams, here, elsewhere, institutions)
+        .into_iter()
+        .filter(|(institution, _)| wanted.contains(institution))
+        .filter_map(|(institution, gaps)| {
+            let worst = gaps.iter().max_by(|x, y| x.gap.total_cmp(&y.gap).then(y.assessor_id.cmp(&x.assessor_id)))?;
+            Some((institution, worst.assessor_id.clone()))
+        })
+        .collect();
+    exams
+        .iter()
+        .filter(|e| worst.get(&e.institution_id).is_some_and(|assessor| *assessor == e.assessor_id))
+        .map(|e| exam_row(e, format!("assessor:{}", e.assessor_id)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,5 +499,30 @@ mod tests {
         let mut exams = exam("I1", "AS3", true, 58);
         exams.extend(exam("I2", "AS3", false, 60));
         assert!(assessor_gaps(&exams, 20, 30, 3).is_empty());
+    }
+
+    #[test]
+    fn the_rows_behind_heaping_are_the_exams_from_the_pass_mark_up_to_the_width() {
+        let scored = |id: &str, score: f64| Exam { assessment_id: id.into(), institution_id: "I1".into(), assessor_id: "AS1".into(), score: Some(score), passed: score >= 60.0 };
+        let exams = vec![scored("A1", 59.9), scored("A2", 60.0), scored("A3", 62.9), scored("A4", 63.0), Exam { score: None, ..scored("A5", 0.0) }];
+        let wanted = BTreeSet::from(["I1".to_string()]);
+        let rows = heaping_behind(&exams, &wanted, 60.0, 3.0);
+        let keys: Vec<&str> = rows.iter().map(|(_, r)| r.row_key.as_str()).collect();
+        assert_eq!(keys, ["A2", "A3"]);
+        assert_eq!((rows[0].1.table, rows[0].1.part.as_str(), rows[0].1.score, rows[0].1.passed), ("assessments", "heap", Some(60.0), Some(true)));
+        assert!(heaping_behind(&exams, &BTreeSet::new(), 60.0, 3.0).is_empty());
+    }
+
+    #[test]
+    fn the_rows_behind_an_assessor_are_its_exams_at_the_institution_only() {
+        let mut exams = exam("I1", "AS3", true, 58);
+        exams.extend(exam("I1", "AS4", true, 5));
+        for other in ["I2", "I3", "I4", "I5"] {
+            exams.extend(exam(other, "AS3", true, 35));
+            exams.extend(exam(other, "AS3", false, 15));
+        }
+        let rows = assessor_behind(&exams, &BTreeSet::from(["I1".to_string()]), [20, 30, 3]);
+        assert_eq!(rows.len(), 58);
+        assert!(rows.iter().all(|(id, r)| id == "I1" && r.part == "assessor:AS3" && r.assessor_id.as_deref() == Some("AS3")));
     }
 }

@@ -26,6 +26,7 @@
 //! Same inputs give the same outputs: every map is sorted, ties are broken by institution id,
 //! and nothing is random.
 
+pub mod behind;
 pub mod benford;
 /// The settings of `pipelines/signals.toml` live with the rest of the policy.
 pub use crate::policy::signals as config;
@@ -96,6 +97,9 @@ pub struct Leads {
     pub signal_values: DataFrame,
     /// `benford_digits.parquet`: observed first-digit counts against Benford's shares.
     pub benford_digits: DataFrame,
+    /// `lead_evidence.parquet` and `lead_money.parquet` ([`behind`]): the rows behind every
+    /// signal that counts for a lead, and the money paid and pending in each signal's window.
+    pub lead_evidence: behind::LeadEvidence,
     /// institution → its risk score, high priority and lead rank, for every institution, for
     /// rating (the uplift hold and watch).
     pub risk: HashMap<String, LeadStanding>,
@@ -355,10 +359,14 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
     let config = input.config;
     let mut values: Vec<SignalValue> = Vec::new();
     let mut digits = benford::Digits::default();
+    // What each signal gathered, kept until the leads are known: the rows behind them.
+    let mut gathered = behind::Gathered::default();
     if config.benford.enabled {
-        let (found, counted) = timed("signal benford", || benford::detect(&ctx))?;
+        let amounts = timed("signals: claim lines in the window", || benford::amounts_in_window(&ctx))?;
+        let (found, counted) = timed("signal benford", || benford::detect(&ctx, &amounts))?;
         values.extend(found);
         digits = counted;
+        gathered.amounts = Some(amounts);
     }
     if config.synchronized_sign_ins.enabled || config.manual_sign_ins.enabled {
         let counts = timed("signals: sign-ins in the window", || sign_ins::counts_in_window(&ctx))?;
@@ -368,6 +376,7 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
         if config.manual_sign_ins.enabled {
             values.extend(timed("signal manual_sign_ins", || sign_ins::manual(&ctx, &counts))?);
         }
+        gathered.sign_ins = Some(counts);
     }
     if config.score_heaping.enabled || config.assessor_pass_rate.enabled {
         let exams = timed("signals: exams in the window", || exams::exams_in_window(&ctx))?;
@@ -377,6 +386,7 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
         if config.assessor_pass_rate.enabled {
             values.extend(timed("signal assessor_pass_rate", || exams::assessor_pass_rate(&ctx, &exams)));
         }
+        gathered.exams = Some(exams);
     }
     if config.short_employment.enabled || config.employer_concentration.enabled || config.employment_clusters.enabled {
         let outcomes = timed("signals: employment outcomes", || employment::outcomes(&ctx))?;
@@ -389,15 +399,22 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
         if config.employer_concentration.enabled {
             values.extend(timed("signal employer_concentration", || employment::employer_concentration(&ctx, &outcomes)));
         }
+        gathered.outcomes = Some(outcomes);
     }
     if config.shared_contacts.enabled {
-        values.extend(timed("signal shared_contacts", || rings::detect(&ctx))?);
+        let (found, links, rings) = timed("signal shared_contacts", || rings::detect(&ctx))?;
+        values.extend(found);
+        gathered.rings = Some((links, rings));
     }
     if config.recycled_trainees.enabled {
-        values.extend(timed("signal recycled_trainees", || recycling::detect(&ctx))?);
+        let (found, recycling) = timed("signal recycled_trainees", || recycling::detect(&ctx))?;
+        values.extend(found);
+        gathered.recycling = Some(recycling);
     }
     if config.successor.enabled {
-        values.extend(timed("signal successor", || successor::detect(&ctx))?);
+        let (found, links) = timed("signal successor", || successor::detect(&ctx))?;
+        values.extend(found);
+        gathered.successors = Some(links);
     }
     if config.outlier.enabled {
         let found = timed("signal outlier", || outlier::detect(&ctx, &values));
@@ -416,12 +433,26 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
         .iter()
         .map(|i| (i.institution_id.clone(), LeadStanding { risk_score: i.risk_score, high_priority: i.high_priority, rank: None }))
         .collect();
+    let mut wanted = Vec::new();
     for (position, &index) in risk::rank(&scored.institutions).iter().enumerate() {
-        if let Some(standing) = risk.get_mut(&scored.institutions[index].institution_id) {
+        let lead = &scored.institutions[index];
+        if let Some(standing) = risk.get_mut(&lead.institution_id) {
             standing.rank = Some(position as u32 + 1);
         }
+        // The signals that count for the lead: fired, or adding evidence to its risk.
+        wanted.extend(lead.contributions.iter().filter(|c| c.fired || c.evidence > 0.0).map(|c| behind::Wanted {
+            institution_id: lead.institution_id.clone(),
+            rank: position as u32 + 1,
+            signal: c.signal,
+            fired: c.fired,
+            contribution: c.evidence,
+        }));
     }
-    Ok(Leads { leads, signal_flags, signal_values, benford_digits, risk, model: scored.model })
+    let rows = timed("signals: the rows behind the leads", || behind::rows_of(&ctx, &gathered, &values, &wanted))?;
+    drop(gathered);
+    let money = |from, to| crate::cases::paid_and_pending(input.export, from, to);
+    let lead_evidence = behind::tables(&ctx, &wanted, rows, &money)?;
+    Ok(Leads { leads, signal_flags, signal_values, benford_digits, lead_evidence, risk, model: scored.model })
 }
 
 /// `leads.parquet` with its texts (`evidence`, `related_leads`, `contributions`) rendered in

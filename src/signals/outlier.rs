@@ -221,6 +221,32 @@ pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
 }
 
 /// A feature's value as people read it (every feature is a share).
+/// The rows behind `outlier` for `wanted`: the institution's profile, one row per feature
+/// with its value (`indicators` for an outcome indicator, `signal_values` for a signal), as
+/// [`detect`] compares it; features without a value are left out.
+pub fn behind(ctx: &Context, values: &[SignalValue], wanted: &std::collections::BTreeSet<String>) -> Vec<(String, super::behind::Row)> {
+    let o = &ctx.config.outlier;
+    let signal_values: BTreeMap<(&str, SignalId), f64> =
+        values.iter().filter(|v| wanted.contains(&v.institution_id)).map(|v| ((v.institution_id.as_str(), v.signal), v.value)).collect();
+    let mut rows = Vec::new();
+    for id in wanted {
+        for feature in &o.features {
+            let (table, value) = match feature {
+                Feature::Indicator(indicator) => {
+                    let index = IndicatorId::ALL.iter().position(|i| i == indicator);
+                    let ratio = index.and_then(|index| ctx.indicators.ratios[index].get(id)).filter(|(_, d)| *d > 0);
+                    ("indicators", ratio.map(|(n, d)| *n as f64 / *d as f64))
+                }
+                Feature::Signal(signal) => ("signal_values", signal_values.get(&(id.as_str(), *signal)).copied()),
+            };
+            if let Some(value) = value {
+                rows.push((id.clone(), super::behind::Row { value: Some(value), ..super::behind::row(table, feature.as_str(), "profile") }));
+            }
+        }
+    }
+    rows
+}
+
 fn shown(_feature: &str, value: f64) -> String {
     super::percent(value)
 }

@@ -153,8 +153,52 @@ fn enrolled(ctx: &Context) -> Result<Vec<Enrolled>> {
         .collect())
 }
 
-/// `recycled_trainees` for every institution with enough trainees.
-pub fn detect(ctx: &Context) -> Result<Vec<SignalValue>> {
+/// The enrollments behind `recycled_trainees` for `wanted`: each enrollment, in a class of the
+/// institution ending in the window, of a person also trained at a partner within
+/// `within_days` (`partner:ID`, the partner named), as [`recycling`] found them.
+pub fn behind(ctx: &Context, found: &BTreeMap<String, Recycling>, wanted: &BTreeSet<String>) -> Result<Vec<(String, super::behind::Row)>> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let classes = ctx.export.frame(Table::Classes);
+    let ids = data::text(classes, c::CLASS_ID)?;
+    let institutions = data::text(classes, c::INSTITUTION_ID)?;
+    let ends = data::date(classes, c::END_DATE)?;
+    let mut class_of: BTreeMap<&str, &str> = BTreeMap::new();
+    for i in 0..classes.height() {
+        if let (Some(id), Some(institution), Some(end)) = (ids[i], institutions[i], ends[i]) {
+            if wanted.contains(institution) && end >= ctx.from && end <= ctx.to {
+                class_of.insert(id, institution);
+            }
+        }
+    }
+    let enrollments = ctx.export.frame(Table::Enrollments);
+    let enrollment_ids = data::text(enrollments, c::ENROLLMENT_ID)?;
+    let classes_of = data::text(enrollments, c::CLASS_ID)?;
+    let persons = data::person(enrollments, c::PERSON_ID)?;
+    let mut rows = Vec::new();
+    for i in 0..enrollments.height() {
+        let (Some(enrollment), Some(class), Some(person)) = (enrollment_ids[i], classes_of[i], persons[i]) else { continue };
+        let Some(institution) = class_of.get(class) else { continue };
+        let Some(recycling) = found.get(*institution) else { continue };
+        for (partner, shared) in &recycling.partners {
+            if shared.contains(&person) {
+                let row = super::behind::Row {
+                    enrollment_id: Some(enrollment.to_string()),
+                    person_id: ctx.export.persons.pseudonym(person),
+                    other_institution_id: Some(partner.clone()),
+                    ..super::behind::row("enrollments", enrollment, format!("partner:{partner}"))
+                };
+                rows.push((institution.to_string(), row));
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// `recycled_trainees` for every institution with enough trainees, with what it found per
+/// institution (for the rows behind the leads).
+pub fn detect(ctx: &Context) -> Result<(Vec<SignalValue>, BTreeMap<String, Recycling>)> {
     let r = &ctx.config.recycled_trainees;
     let rules = Rules { within_days: r.within_days, min_rows: r.min_rows, min_share: r.min_share, min_pair_trainees: r.min_pair_trainees };
     let window = ctx.window_label();
@@ -167,7 +211,7 @@ pub fn detect(ctx: &Context) -> Result<Vec<SignalValue>> {
     for value in values.iter_mut().filter(|v| v.fired) {
         value.related = partners(&found[&value.institution_id], r.min_pair_trainees);
     }
-    Ok(values)
+    Ok((values, found))
 }
 
 /// `institution:ID` of every partner sharing at least `min_pair_trainees` trainees.

@@ -262,14 +262,43 @@ pub fn links_in_window(ctx: &Context) -> Result<Vec<Link>> {
     Ok(links)
 }
 
-/// `shared_contacts` for every institution with trainees in the window.
-pub fn detect(ctx: &Context) -> Result<Vec<SignalValue>> {
+/// `shared_contacts` for every institution with trainees in the window, with the links and
+/// rings it found (for the rows behind the leads).
+pub fn detect(ctx: &Context) -> Result<(Vec<SignalValue>, Vec<Link>, Vec<Ring>)> {
     let s = &ctx.config.shared_contacts;
     let links = links_in_window(ctx)?;
     let (rings, skipped) = find_rings(&links, s.max_degree, s.min_ring_size);
     let found = measurements(&links, &rings, &skipped, s.min_members, s.max_degree, &ctx.window_label());
     let comparison = Comparison { direction: Direction::High, bar: 0.0, z_threshold: s.z_threshold, min_scale: s.min_scale, format: percent };
-    Ok(judge_all(ctx, SIGNAL, found, comparison))
+    Ok((judge_all(ctx, SIGNAL, found, comparison), links, rings))
+}
+
+/// The enrollments behind `shared_contacts` for `wanted`: each enrollment of the institution
+/// whose person is in a ring (`ring:N`, N the ring's place among all rings), with the phone or
+/// account it shares with the ring.
+pub fn behind(links: &[Link], rings: &[Ring], wanted: &BTreeSet<String>) -> Vec<(String, super::behind::Row)> {
+    let mut ring_of: HashMap<&str, usize> = HashMap::new();
+    for (index, ring) in rings.iter().enumerate() {
+        for person in &ring.persons {
+            ring_of.insert(person.as_str(), index);
+        }
+    }
+    links
+        .iter()
+        .filter(|link| wanted.contains(&link.institution_id))
+        .filter_map(|link| {
+            let index = *ring_of.get(link.person_id.as_str())?;
+            let ring = &rings[index];
+            let shared = link.phone.clone().filter(|p| ring.phones.contains(p)).or_else(|| link.account.clone().filter(|a| ring.accounts.contains(a)));
+            let row = super::behind::Row {
+                enrollment_id: Some(link.enrollment_id.clone()),
+                person_id: Some(link.person_id.clone()),
+                contact: shared,
+                ..super::behind::row("enrollments", link.enrollment_id.clone(), format!("ring:{}", index + 1))
+            };
+            Some((link.institution_id.clone(), row))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -346,5 +375,18 @@ mod tests {
         let links = vec![link("I1", 0, "HOME", None), link("I1", 1, "HOME", None), link("I1", 2, "OTHER", None)];
         let (rings, _) = find_rings(&links, 20, 4);
         assert!(rings.is_empty());
+    }
+
+    #[test]
+    fn the_rows_behind_a_ring_are_its_members_enrollments_with_the_shared_contact() {
+        let mut links: Vec<Link> = (0..6).map(|n| link("I1", n, "PHONE-RING", None)).collect();
+        links.extend((6..10).map(|n| link("I1", n, &format!("PHONE-{n}"), None)));
+        links.push(link("I2", 10, "PHONE-RING", None));
+        let (rings, _) = find_rings(&links, 20, 4);
+        let rows = behind(&links, &rings, &BTreeSet::from(["I1".to_string()]));
+        assert_eq!(rows.len(), 6);
+        let (id, first) = &rows[0];
+        assert_eq!((id.as_str(), first.table, first.row_key.as_str(), first.part.as_str()), ("I1", "enrollments", "E000", "ring:1"));
+        assert_eq!((first.person_id.as_deref(), first.contact.as_deref()), (Some("P000"), Some("PHONE-RING")));
     }
 }

@@ -404,6 +404,107 @@ pub fn manual(ctx: &Context, counts: &SignInCounts) -> Result<Vec<SignalValue>> 
     Ok(judge_all(ctx, MANUAL, measurements, comparison))
 }
 
+/// The sign-ins behind the two signals for the leads that want them: every sign-in of each
+/// burst of a `synchronized` institution (machine methods, the class and second of a burst in
+/// `counts`), and every hand-written sign-in of a `manual` one, each as (institution, row). The
+/// window is scanned once more, for the leads' classes only.
+pub fn behind(
+    ctx: &Context,
+    counts: &SignInCounts,
+    synchronized: &std::collections::BTreeSet<String>,
+    manual: &std::collections::BTreeSet<String>,
+) -> Result<(Vec<(String, super::behind::Row)>, Vec<(String, super::behind::Row)>)> {
+    let wanted: Vec<String> = synchronized.union(manual).cloned().collect();
+    let rows = wanted_sign_ins(ctx, &wanted)?;
+    let excluded = Series::new("excluded".into(), ctx.config.synchronized_sign_ins.exclude_methods.clone());
+    let in_set = |set: &std::collections::BTreeSet<String>| {
+        col(c::INSTITUTION_ID).is_in(lit(Series::new("wanted".into(), set.iter().cloned().collect::<Vec<_>>())).implode(false), false)
+    };
+    let second = [col(c::CLASS_ID), col(c::CHECK_IN)];
+    let bursts = counts.bursts.clone().lazy().filter(in_set(synchronized)).select(second.clone());
+    let in_bursts = rows
+        .clone()
+        .lazy()
+        .filter(in_set(synchronized).and(col(c::METHOD).is_in(lit(excluded).implode(false), false).not()))
+        .join(bursts, second.clone(), second, JoinArgs::new(JoinType::Semi))
+        .collect()
+        .context("synchronized sign-ins: the sign-ins of the bursts")?;
+    let by_hand = rows
+        .lazy()
+        .filter(in_set(manual).and(col(c::METHOD).eq(lit("manual"))))
+        .collect()
+        .context("manual sign-ins: the hand-written sign-ins")?;
+    Ok((sign_in_rows(&in_bursts, true)?, sign_in_rows(&by_hand, false)?))
+}
+
+/// The window's sign-ins of `institutions`' classes: `institution_id`, `class_id`,
+/// `enrollment_id`, `check_in`, `at` (as text), `method`, `device_id`.
+fn wanted_sign_ins(ctx: &Context, institutions: &[String]) -> Result<DataFrame> {
+    let wanted = Series::new("wanted".into(), institutions.to_vec());
+    let classes = ctx
+        .export
+        .frame(Table::Classes)
+        .clone()
+        .lazy()
+        .select([col(c::CLASS_ID), col(c::INSTITUTION_ID)])
+        .filter(col(c::INSTITUTION_ID).is_in(lit(wanted).implode(false), false));
+    let enrollments = ctx
+        .export
+        .frame(Table::Enrollments)
+        .clone()
+        .lazy()
+        .select([col(c::ENROLLMENT_ID), col(c::CLASS_ID)])
+        .inner_join(classes, col(c::CLASS_ID), col(c::CLASS_ID));
+    let attendance = ctx.export.table(Table::Attendance);
+    let chunks = if attendance.streamed.is_some() { attendance.rows_used().div_ceil(SIGN_INS_PER_CHUNK).max(1) } else { 1 };
+    let mut parts = Vec::new();
+    for (first, last) in day_ranges(ctx.from, ctx.to, chunks) {
+        let day = col(c::CHECK_IN).dt().date();
+        parts.push(
+            ctx.export
+                .scan_between(Table::Attendance, first, last)
+                .filter(day.clone().gt_eq(lit(first)).and(day.lt_eq(lit(last))))
+                .select([col(c::ENROLLMENT_ID), col(c::CHECK_IN), col(c::METHOD), col(c::DEVICE_ID)])
+                .inner_join(enrollments.clone(), col(c::ENROLLMENT_ID), col(c::ENROLLMENT_ID))
+                .collect_streaming()
+                .context("the leads' sign-ins in the window")?
+                .lazy(),
+        );
+    }
+    concat(parts, UnionArgs::default())
+        .and_then(|all| {
+            all.with_column(col(c::CHECK_IN).dt().strftime("%Y-%m-%d %H:%M:%S").alias("at"))
+                .sort([c::INSTITUTION_ID, c::ENROLLMENT_ID, c::CHECK_IN], SortMultipleOptions::default().with_maintain_order(true))
+                .collect()
+        })
+        .context("the leads' sign-ins in the window")
+}
+
+/// Rows of sign-ins (`wanted_sign_ins`' columns): grouped by burst (`burst:CLASS@TIME`) or by
+/// class (`class:ID`).
+fn sign_in_rows(frame: &DataFrame, bursts: bool) -> Result<Vec<(String, super::behind::Row)>> {
+    let institutions = data::text(frame, c::INSTITUTION_ID)?;
+    let classes = data::text(frame, c::CLASS_ID)?;
+    let enrollments = data::text(frame, c::ENROLLMENT_ID)?;
+    let at = data::text(frame, "at")?;
+    let methods = data::text(frame, c::METHOD)?;
+    let devices = data::text(frame, c::DEVICE_ID)?;
+    Ok((0..frame.height())
+        .filter_map(|i| {
+            let (institution, class, enrollment, at) = (institutions[i]?, classes[i].unwrap_or(""), enrollments[i]?, at[i]?);
+            let part = if bursts { format!("burst:{class}@{at}") } else { format!("class:{class}") };
+            let row = super::behind::Row {
+                enrollment_id: Some(enrollment.to_string()),
+                at: Some(at.to_string()),
+                method: methods[i].map(str::to_string),
+                device_id: devices[i].map(str::to_string),
+                ..super::behind::row("attendance", format!("{enrollment}@{at}"), part)
+            };
+            Some((institution.to_string(), row))
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,8 +154,26 @@ pub fn identities(ctx: &Context) -> Result<Vec<Identity>> {
     Ok(found)
 }
 
-/// `successor` for every institution: value 1 with a link, 0 without.
-pub fn detect(ctx: &Context) -> Result<Vec<SignalValue>> {
+/// The rows behind `successor` for `wanted`: each sanctioned institution it shares a legal
+/// representative or bank account with (`source:ID`).
+pub fn behind(found: &BTreeMap<String, Link>, wanted: &std::collections::BTreeSet<String>) -> Vec<(String, super::behind::Row)> {
+    found
+        .iter()
+        .filter(|(id, _)| wanted.contains(*id))
+        .flat_map(|(id, link)| {
+            link.sources.iter().map(move |source| {
+                let row = super::behind::Row {
+                    other_institution_id: Some(source.clone()),
+                    ..super::behind::row("institutions", source.clone(), format!("source:{source}"))
+                };
+                (id.clone(), row)
+            })
+        })
+        .collect()
+}
+
+/// `successor` for every institution: value 1 with a link, 0 without; with the links found.
+pub fn detect(ctx: &Context) -> Result<(Vec<SignalValue>, BTreeMap<String, Link>)> {
     let s = &ctx.config.successor;
     let identities = identities(ctx)?;
     let standing = &ctx.findings.standing;
@@ -164,7 +182,7 @@ pub fn detect(ctx: &Context) -> Result<Vec<SignalValue>> {
     let found: BTreeMap<String, Link> =
         links(&identities, &sources, &excluded, s.new_within_days, s.existing_strength).into_iter().map(|l| (l.institution_id.clone(), l)).collect();
     let linked_share = found.len() as f64 / identities.len().max(1) as f64;
-    Ok(identities
+    let values = identities
         .iter()
         .map(|identity| {
             let link = found.get(&identity.institution_id);
@@ -189,7 +207,8 @@ pub fn detect(ctx: &Context) -> Result<Vec<SignalValue>> {
                 entities: Vec::new(),
             }
         })
-        .collect())
+        .collect();
+    Ok((values, found))
 }
 
 #[cfg(test)]
@@ -244,5 +263,17 @@ mod tests {
     fn no_sanctioned_institution_means_no_successor() {
         let identities = vec![identity("I1", day(2015, 3, 1), "REP", "ACC"), identity("I2", day(2026, 4, 20), "REP", "ACC")];
         assert!(links(&identities, &BTreeMap::new(), &|_| false, 365, 0.6).is_empty());
+    }
+
+    #[test]
+    fn the_rows_behind_a_successor_name_each_sanctioned_source() {
+        let found = BTreeMap::from([(
+            "I2".to_string(),
+            Link { institution_id: "I2".into(), evidence: Sentence::new(&m::SUCCESSOR_NONE, &[]), strength: 1.0, sources: vec!["I1".into(), "I9".into()] },
+        )]);
+        let rows = behind(&found, &std::collections::BTreeSet::from(["I2".to_string()]));
+        let keys: Vec<(&str, &str, &str)> = rows.iter().map(|(id, r)| (id.as_str(), r.row_key.as_str(), r.part.as_str())).collect();
+        assert_eq!(keys, [("I2", "I1", "source:I1"), ("I2", "I9", "source:I9")]);
+        assert!(behind(&found, &std::collections::BTreeSet::from(["I1".to_string()])).is_empty());
     }
 }
