@@ -184,7 +184,12 @@ pub fn evaluate(options: &EvaluateOptions) -> Result<RunOutcome> {
     summary.write(&folder.file("summary.json"))?;
     stage.done(flags.height());
     let stage = Stage::start("drawing the report, charts and scorecards");
-    let rendered = report::render(folder.path(), options.lang)?;
+    // report.html is the Chinese report in every run (outputs.md); another language is written
+    // beside it (report.en.html), never instead of it.
+    let mut rendered = report::render(folder.path(), crate::vocab::Lang::Zh)?;
+    if options.lang != crate::vocab::Lang::Zh {
+        rendered = report::render(folder.path(), options.lang)?;
+    }
     for warning in &rendered.warnings {
         tracing::warn!("{warning}");
     }

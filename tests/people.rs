@@ -97,6 +97,10 @@ fn evaluate_prints_tiers_movements_money_and_where_to_look_in_both_languages() {
         "why an institution got its tier: traincredit explain --run run-en --institution I1\n",
     )
     );
+    // The Chinese report is in every run; the English one beside it (outputs.md).
+    let zh_report = std::fs::read_to_string(dir.path().join("run-en/report.html")).unwrap();
+    assert!(zh_report.contains("<html lang=\"zh-CN\""), "{}", &zh_report[..200]);
+    assert!(dir.path().join("run-en/report.en.html").is_file());
 
     let verbose = run_plain(dir.path(), &["-v", "evaluate", "--data", "export", "--quarter", "2026Q3", "--out", "run", "--demo-key"]);
     assert_eq!(verbose.code, 0, "{}", verbose.stderr);
