@@ -386,7 +386,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_are_capped_per_signal_and_the_rest_counted() {
+    fn the_evidence_table_holds_money_as_decimal_yuan() {
         let wanted = Wanted { institution_id: "I1".into(), rank: 1, signal: SignalId::Benford, fired: true, contribution: 0.5 };
         let mut columns = Columns::default();
         for i in 0..3 {
