@@ -152,7 +152,7 @@ fn sign_ins_read_from_disk_give_the_same_tables_as_sign_ins_held() {
         assert!(one == two, "{} differs between held and streamed sign-ins", name.to_string_lossy());
         compared += 1;
     }
-    assert_eq!(compared, 14); // budget, cases, yield and drift included
+    assert_eq!(compared, 16); // budget, cases, yield, drift, lead_evidence and lead_money included
     let flags = read_parquet(&dir.path().join("streamed/flags.parquet"));
     let rules = texts(&flags, "rule");
     for rule in ["R06", "P03", "synchronized_sign_ins"] {

@@ -491,7 +491,8 @@ fn spread_sign_ins_and_hand_written_minutes_make_no_lead() {
     let leads = detect(&read(dir.path()), "2026Q3".parse().unwrap());
     assert_eq!(leads.leads.height(), 0, "{:?}", texts(&leads.leads, "evidence"));
     // A hand-written register of one institution writes everyone at 08:00: no burst, but a
-    // manual share far above its peers'.
+    // manual share far above its peers', and every trainee of a class recorded in one minute
+    // (bulk_sign_ins: typed in at one time, whatever the method).
     let dir = temp_dir();
     sign_in_fixture(1, |i| if i == 1 { "manual" } else { "face" }).write(dir.path());
     let leads = detect(&read(dir.path()), "2026Q3".parse().unwrap());
@@ -499,7 +500,11 @@ fn spread_sign_ins_and_hand_written_minutes_make_no_lead() {
     let (fired, evidence) = value_of(&leads, "I1", "manual_sign_ins").unwrap();
     assert_eq!(fired, "true", "{evidence}");
     assert!(evidence.starts_with("100 of 100 in-person sign-ins dated 2025Q4–2026Q3 (100.0%) entered by hand"), "{evidence}");
-    assert_eq!(texts(&leads.leads, "signals"), ["manual_sign_ins"]);
+    let (fired, evidence) = value_of(&leads, "I1", "bulk_sign_ins").unwrap();
+    assert_eq!(fired, "true", "{evidence}");
+    assert!(evidence.starts_with("100 of 100 in-person sign-ins dated 2025Q4–2026Q3 (100.0%) fall in 10 minutes in which 5 or more trainees of one class signed in (100 of them entered by hand)"), "{evidence}");
+    assert_eq!(value_of(&leads, "I2", "bulk_sign_ins").unwrap().0, "false");
+    assert_eq!(texts(&leads.leads, "signals"), ["bulk_sign_ins, manual_sign_ins"]);
 }
 
 #[test]

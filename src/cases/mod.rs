@@ -35,7 +35,7 @@ pub const CASES_CSV: &str = "cases.csv";
 /// of its own; a lead raised by breaches alone is the scheme [`BREACHES`].
 const SCHEMES: [(&str, &[&str]); 6] = [
     ("network", &["successor", "shared_contacts"]),
-    ("sign_ins", &["synchronized_sign_ins", "manual_sign_ins"]),
+    ("sign_ins", &["synchronized_sign_ins", "manual_sign_ins", "bulk_sign_ins"]),
     ("assessments", &["score_heaping", "assessor_pass_rate"]),
     ("employment", &["short_employment", "employer_concentration"]),
     ("claims", &["benford"]),

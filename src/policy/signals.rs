@@ -11,7 +11,7 @@ pub const DEFAULT_TOML: &str = include_str!("../../pipelines/signals.toml");
 
 /// Every signal, in the order leads list them when equally strong (not [`SignalId::ALL`]'s
 /// order: the most telling facts first).
-pub const SIGNALS: [SignalId; 12] = [
+pub const SIGNALS: [SignalId; 13] = [
     SignalId::Successor,
     SignalId::SharedContacts,
     SignalId::RecycledTrainees,
@@ -21,6 +21,7 @@ pub const SIGNALS: [SignalId; 12] = [
     SignalId::ShortEmployment,
     SignalId::Benford,
     SignalId::ManualSignIns,
+    SignalId::BulkSignIns,
     SignalId::EmployerConcentration,
     SignalId::EmploymentClusters,
     SignalId::Outlier,
@@ -90,6 +91,7 @@ pub struct SignalsConfig {
     pub benford: Benford,
     pub synchronized_sign_ins: SynchronizedSignIns,
     pub manual_sign_ins: ManualSignIns,
+    pub bulk_sign_ins: BulkSignIns,
     pub score_heaping: ScoreHeaping,
     pub assessor_pass_rate: AssessorPassRate,
     pub short_employment: ShortEmployment,
@@ -249,6 +251,25 @@ pub struct ManualSignIns {
     /// Fewest in-person (not `online`) sign-ins in the window for a value.
     pub min_rows: usize,
     /// Manual share needed to fire.
+    pub min_share: f64,
+    pub z_threshold: f64,
+    pub min_scale: f64,
+}
+
+/// Sign-ins typed in at one time: many trainees of one class recorded in the same minute,
+/// whatever the method (hand-written entries included; the machine sign-ins of a same-second
+/// burst are `synchronized_sign_ins`').
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkSignIns {
+    pub enabled: bool,
+    pub weight: f64,
+    /// A bulk minute: at least this many trainees of one class signing in in person in the same
+    /// minute.
+    pub min_bulk: usize,
+    /// Fewest in-person (not `online`) sign-ins in the window for a value.
+    pub min_rows: usize,
+    /// Share of in-person sign-ins in bulk minutes needed to fire.
     pub min_share: f64,
     pub z_threshold: f64,
     pub min_scale: f64,
@@ -419,6 +440,7 @@ impl SignalsConfig {
             SignalId::Benford => (self.benford.enabled, self.benford.weight),
             SignalId::SynchronizedSignIns => (self.synchronized_sign_ins.enabled, self.synchronized_sign_ins.weight),
             SignalId::ManualSignIns => (self.manual_sign_ins.enabled, self.manual_sign_ins.weight),
+            SignalId::BulkSignIns => (self.bulk_sign_ins.enabled, self.bulk_sign_ins.weight),
             SignalId::ScoreHeaping => (self.score_heaping.enabled, self.score_heaping.weight),
             SignalId::AssessorPassRate => (self.assessor_pass_rate.enabled, self.assessor_pass_rate.weight),
             SignalId::ShortEmployment => (self.short_employment.enabled, self.short_employment.weight),
@@ -528,6 +550,11 @@ impl SignalsConfig {
         let m = &self.manual_sign_ins;
         z("manual_sign_ins", m.z_threshold, m.min_scale, &mut check);
         unit("manual_sign_ins.min_share", m.min_share, &mut check);
+        let b = &self.bulk_sign_ins;
+        z("bulk_sign_ins", b.z_threshold, b.min_scale, &mut check);
+        check(b.min_bulk >= 2, format!("bulk_sign_ins.min_bulk {} must be at least 2", b.min_bulk));
+        check(b.min_rows >= 1, "bulk_sign_ins.min_rows must be at least 1".into());
+        unit("bulk_sign_ins.min_share", b.min_share, &mut check);
         let h = &self.score_heaping;
         z("score_heaping", h.z_threshold, h.min_scale, &mut check);
         positive("score_heaping.heap_width", h.heap_width, &mut check);

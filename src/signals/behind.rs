@@ -111,11 +111,12 @@ pub fn rows_of(ctx: &Context, gathered: &Gathered, values: &[SignalValue], wante
         }
     }
     if let Some(counts) = &gathered.sign_ins {
-        let (synchronized, manual) = (of(SignalId::SynchronizedSignIns), of(SignalId::ManualSignIns));
-        if !synchronized.is_empty() || !manual.is_empty() {
-            let (bursts, by_hand) = sign_ins::behind(ctx, counts, synchronized, manual)?;
+        let wanted = [of(SignalId::SynchronizedSignIns), of(SignalId::ManualSignIns), of(SignalId::BulkSignIns)];
+        if wanted.iter().any(|set| !set.is_empty()) {
+            let [bursts, by_hand, in_bulk] = sign_ins::behind(ctx, counts, wanted)?;
             add(SignalId::SynchronizedSignIns, bursts);
             add(SignalId::ManualSignIns, by_hand);
+            add(SignalId::BulkSignIns, in_bulk);
         }
     }
     if let Some(exams) = &gathered.exams {

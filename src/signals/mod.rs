@@ -15,7 +15,7 @@
 //!     decisions shrunk toward it) → leads (statistical, then breaches only; related leads), flags
 //! ```
 //!
-//! Signals: `benford`, `synchronized_sign_ins` and `manual_sign_ins` (sign_ins),
+//! Signals: `benford`, `synchronized_sign_ins`, `manual_sign_ins` and `bulk_sign_ins` (sign_ins),
 //! `score_heaping` and `assessor_pass_rate` (exams), `short_employment`,
 //! `employer_concentration` and `employment_clusters` (employment), `shared_contacts` (rings),
 //! `recycled_trainees` (recycling), `successor`, `outlier`.
@@ -289,6 +289,7 @@ pub fn name(signal: SignalId) -> Sentence {
         SignalId::Benford => &m::NAME_BENFORD,
         SignalId::SynchronizedSignIns => &m::NAME_SYNCHRONIZED_SIGN_INS,
         SignalId::ManualSignIns => &m::NAME_MANUAL_SIGN_INS,
+        SignalId::BulkSignIns => &m::NAME_BULK_SIGN_INS,
         SignalId::ScoreHeaping => &m::NAME_SCORE_HEAPING,
         SignalId::AssessorPassRate => &m::NAME_ASSESSOR_PASS_RATE,
         SignalId::ShortEmployment => &m::NAME_SHORT_EMPLOYMENT,
@@ -311,6 +312,7 @@ pub fn unit(signal: SignalId) -> &'static str {
         SignalId::Benford => "mad",
         SignalId::SynchronizedSignIns
         | SignalId::ManualSignIns
+        | SignalId::BulkSignIns
         | SignalId::ScoreHeaping
         | SignalId::AssessorPassRate
         | SignalId::ShortEmployment
@@ -368,13 +370,16 @@ pub fn detect(input: &SignalsInput) -> Result<Leads> {
         digits = counted;
         gathered.amounts = Some(amounts);
     }
-    if config.synchronized_sign_ins.enabled || config.manual_sign_ins.enabled {
+    if config.synchronized_sign_ins.enabled || config.manual_sign_ins.enabled || config.bulk_sign_ins.enabled {
         let counts = timed("signals: sign-ins in the window", || sign_ins::counts_in_window(&ctx))?;
         if config.synchronized_sign_ins.enabled {
             values.extend(timed("signal synchronized_sign_ins", || sign_ins::synchronized(&ctx, &counts))?);
         }
         if config.manual_sign_ins.enabled {
             values.extend(timed("signal manual_sign_ins", || sign_ins::manual(&ctx, &counts))?);
+        }
+        if config.bulk_sign_ins.enabled {
+            values.extend(timed("signal bulk_sign_ins", || sign_ins::bulk(&ctx, &counts))?);
         }
         gathered.sign_ins = Some(counts);
     }

@@ -22,10 +22,11 @@ use crate::ingest::contract::Table;
 use crate::query::CollectStreaming;
 use chrono::NaiveDate;
 use polars::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const SYNCHRONIZED: SignalId = SignalId::SynchronizedSignIns;
 pub const MANUAL: SignalId = SignalId::ManualSignIns;
+pub const BULK: SignalId = SignalId::BulkSignIns;
 
 /// Internal columns: a class's and an enrollment's position in their tables. The sign-ins of a
 /// window are grouped by class and second: numbers make those keys a few bytes, where the texts
@@ -103,17 +104,26 @@ pub struct SignInCounts {
     bursts: DataFrame,
     /// `institution_id`, `class_id`, `total`, `manual`: in-person (not `online`) sign-ins.
     in_person: DataFrame,
+    /// `institution_id`, `class_id`, `minute`, `at`, `trainees`, `sign_ins`, `manual`: every
+    /// group of `min_bulk` or more trainees of one class whose in-person sign-ins were recorded
+    /// in the same minute, machine sign-ins of a same-second burst left out (empty when
+    /// `bulk_sign_ins` is off).
+    bulk: DataFrame,
 }
 
 /// Counts the sign-in rows of `chunks` (the columns of [`window_chunks`]); `classes` names the
 /// classes ([`class_texts`]). Each chunk is gathered once, narrow, then counted per class and
 /// per second: the seconds where a class has fewer than `min_burst` machine sign-ins (nearly all
 /// of them) are dropped before the trainees and devices of a second are counted.
-pub fn count_sign_ins(chunks: Vec<LazyFrame>, classes: LazyFrame, exclude_methods: &[String], min_burst: usize) -> Result<SignInCounts> {
+///
+/// With `min_bulk`, it also counts the minutes in which `min_bulk` or more trainees of one class
+/// signed in in person, whatever the method: sign-ins typed in at one time. The machine sign-ins
+/// of a crowded second are left out of them, since `synchronized_sign_ins` counts those.
+pub fn count_sign_ins(chunks: Vec<LazyFrame>, classes: LazyFrame, exclude_methods: &[String], min_burst: usize, min_bulk: Option<usize>) -> Result<SignInCounts> {
     let excluded = Series::new("excluded".into(), exclude_methods.to_vec());
     let is_machine = col(c::METHOD).is_in(lit(excluded).implode(false), false).not();
     let second = [col(CLASS_NUMBER), col(c::CHECK_IN)];
-    let (mut per_class, mut bursts) = (Vec::new(), Vec::new());
+    let (mut per_class, mut bursts, mut bulk) = (Vec::new(), Vec::new(), Vec::new());
     for rows in chunks {
         let rows = rows.collect_streaming().context("sign-ins in the window")?;
         per_class.push(
@@ -129,13 +139,34 @@ pub fn count_sign_ins(chunks: Vec<LazyFrame>, classes: LazyFrame, exclude_method
                 .context("sign-ins per class")?
                 .lazy(),
         );
-        let machine = rows.lazy().filter(is_machine.clone());
+        let machine = rows.clone().lazy().filter(is_machine.clone());
         let crowded = machine
             .clone()
             .group_by(second.clone())
             .agg([len().alias("sign_ins")])
             .filter(col("sign_ins").gt_eq(lit(min_burst as IdxSize)))
             .select(second.clone());
+        if let Some(min_bulk) = min_bulk {
+            let in_person = rows.lazy().filter(col(c::METHOD).neq(lit("online")));
+            let not_machine = in_person.clone().filter(is_machine.clone().not());
+            let machine_alone = in_person.filter(is_machine.clone()).join(crowded.clone(), second.clone(), second.clone(), JoinArgs::new(JoinType::Anti));
+            let minute = [col(CLASS_NUMBER), col("minute")];
+            bulk.push(
+                concat([not_machine, machine_alone], UnionArgs::default())
+                    .context("bulk-entered sign-ins")?
+                    .with_column(col(c::CHECK_IN).dt().truncate(lit("1m")).alias("minute"))
+                    .group_by(minute)
+                    .agg([
+                        col(ENROLLMENT_NUMBER).n_unique().cast(DataType::Int64).alias("trainees"),
+                        len().cast(DataType::Int64).alias("sign_ins"),
+                        col(c::METHOD).eq(lit("manual")).cast(DataType::Int64).sum().alias("manual"),
+                    ])
+                    .filter(col("trainees").gt_eq(lit(min_bulk as i64)))
+                    .collect()
+                    .context("bulk-entered sign-ins")?
+                    .lazy(),
+            );
+        }
         bursts.push(
             machine
                 .join(crowded, second.clone(), second.clone(), JoinArgs::new(JoinType::Semi))
@@ -193,13 +224,40 @@ pub fn count_sign_ins(chunks: Vec<LazyFrame>, classes: LazyFrame, exclude_method
                 .collect()
         })
         .context("synchronized sign-ins: bursts")?;
-    Ok(SignInCounts { machine, bursts, in_person })
+    let bulk = if bulk.is_empty() {
+        DataFrame::empty_with_schema(&Schema::from_iter([
+            Field::new(c::INSTITUTION_ID.into(), DataType::String),
+            Field::new(c::CLASS_ID.into(), DataType::String),
+            Field::new("at".into(), DataType::String),
+            Field::new("trainees".into(), DataType::Int64),
+            Field::new("sign_ins".into(), DataType::Int64),
+            Field::new("manual".into(), DataType::Int64),
+        ]))
+    } else {
+        concat(bulk, UnionArgs::default())
+            .and_then(|all| {
+                named(all)
+                    .select([
+                        col(c::INSTITUTION_ID),
+                        col(c::CLASS_ID),
+                        col("minute").dt().strftime("%Y-%m-%d %H:%M").alias("at"),
+                        col("trainees"),
+                        col("sign_ins"),
+                        col("manual"),
+                    ])
+                    .sort([c::INSTITUTION_ID, c::CLASS_ID, "at"], SortMultipleOptions::default().with_maintain_order(true))
+                    .collect()
+            })
+            .context("bulk-entered sign-ins")?
+    };
+    Ok(SignInCounts { machine, bursts, in_person, bulk })
 }
 
 /// The sign-in counts of the window, for whichever sign-in signals are enabled.
 pub fn counts_in_window(ctx: &Context) -> Result<SignInCounts> {
     let s = &ctx.config.synchronized_sign_ins;
-    count_sign_ins(window_chunks(ctx), class_texts(ctx), &s.exclude_methods, s.min_burst)
+    let b = &ctx.config.bulk_sign_ins;
+    count_sign_ins(window_chunks(ctx), class_texts(ctx), &s.exclude_methods, s.min_burst, b.enabled.then_some(b.min_bulk))
 }
 
 /// Enrollments per class (the "of N trainees" in evidence).
@@ -404,37 +462,163 @@ pub fn manual(ctx: &Context, counts: &SignInCounts) -> Result<Vec<SignalValue>> 
     Ok(judge_all(ctx, MANUAL, measurements, comparison))
 }
 
-/// The sign-ins behind the two signals for the leads that want them: every sign-in of each
-/// burst of a `synchronized` institution (machine methods, the class and second of a burst in
-/// `counts`), and every hand-written sign-in of a `manual` one, each as (institution, row). The
-/// window is scanned once more, for the leads' classes only.
-pub fn behind(
-    ctx: &Context,
-    counts: &SignInCounts,
-    synchronized: &std::collections::BTreeSet<String>,
-    manual: &std::collections::BTreeSet<String>,
-) -> Result<(Vec<(String, super::behind::Row)>, Vec<(String, super::behind::Row)>)> {
-    let wanted: Vec<String> = synchronized.union(manual).cloned().collect();
+/// `bulk_sign_ins` measurements from the counts: per institution with at least `min_rows`
+/// in-person sign-ins, the share of them recorded in a bulk minute (`min_bulk` or more trainees
+/// of one class in the same minute).
+pub fn bulk_measurements(counts: &SignInCounts, min_bulk: usize, min_rows: usize, min_share: f64, window: &str) -> Result<BTreeMap<String, Measurement>> {
+    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
+    for (institution, total) in data::text(&counts.in_person, c::INSTITUTION_ID)?.into_iter().zip(data::int(&counts.in_person, "total")?) {
+        if let (Some(institution), Some(total)) = (institution, total) {
+            *totals.entry(institution).or_default() += total;
+        }
+    }
+    struct Group<'a> {
+        class: &'a str,
+        at: &'a str,
+        trainees: i64,
+        sign_ins: i64,
+        manual: i64,
+    }
+    let bulk = &counts.bulk;
+    let (institutions, classes, at) = (data::text(bulk, c::INSTITUTION_ID)?, data::text(bulk, c::CLASS_ID)?, data::text(bulk, "at")?);
+    let (trainees, sign_ins, manual) = (data::int(bulk, "trainees")?, data::int(bulk, "sign_ins")?, data::int(bulk, "manual")?);
+    let mut groups: BTreeMap<&str, Vec<Group>> = BTreeMap::new();
+    for i in 0..bulk.height() {
+        let Some(institution) = institutions[i] else { continue };
+        groups.entry(institution).or_default().push(Group {
+            class: classes[i].unwrap_or(""),
+            at: at[i].unwrap_or(""),
+            trainees: trainees[i].unwrap_or(0),
+            sign_ins: sign_ins[i].unwrap_or(0),
+            manual: manual[i].unwrap_or(0),
+        });
+    }
+    let mut measurements = BTreeMap::new();
+    for (institution, total) in totals {
+        if (total as usize) < min_rows.max(1) {
+            continue;
+        }
+        let list = groups.remove(institution).unwrap_or_default();
+        let in_bulk: i64 = list.iter().map(|g| g.sign_ins).sum();
+        let by_hand: i64 = list.iter().map(|g| g.manual).sum();
+        let share = in_bulk as f64 / total as f64;
+        let largest = list.iter().max_by(|a, b| a.trainees.cmp(&b.trainees).then(b.class.cmp(a.class)).then(b.at.cmp(a.at))).map(|g| {
+            Sentence::new(&m::BULK_LARGEST, &[("trainees", &g.trainees.to_string()), ("class", g.class), ("at", g.at)])
+        });
+        let facts = Sentence::new(
+            &m::BULK,
+            &[
+                ("in_bulk", &in_bulk.to_string()),
+                ("total", &total.to_string()),
+                ("window", window),
+                ("share", &percent(share)),
+                ("groups", &list.len().to_string()),
+                ("min_bulk", &min_bulk.to_string()),
+                ("manual", &by_hand.to_string()),
+                ("largest", &optional(largest)),
+            ],
+        );
+        let mut per_class: BTreeMap<&str, Vec<&Group>> = BTreeMap::new();
+        for group in &list {
+            per_class.entry(group.class).or_default().push(group);
+        }
+        let entities = per_class
+            .into_iter()
+            .map(|(class, groups)| {
+                let largest = groups.iter().max_by(|a, b| a.trainees.cmp(&b.trainees).then(b.at.cmp(a.at))).expect("non-empty");
+                Entity {
+                    kind: "class",
+                    id: class.to_string(),
+                    evidence: Sentence::new(
+                        &m::BULK_CLASS,
+                        &[
+                            ("class", class),
+                            ("minutes", &groups.len().to_string()),
+                            ("min_bulk", &min_bulk.to_string()),
+                            ("trainees", &largest.trainees.to_string()),
+                            ("at", largest.at),
+                        ],
+                    ),
+                }
+            })
+            .collect();
+        measurements.insert(
+            institution.to_string(),
+            Measurement { value: share, rows: total, passes_bar: share >= min_share && !list.is_empty(), facts, entities },
+        );
+    }
+    Ok(measurements)
+}
+
+/// `bulk_sign_ins` for every institution with enough in-person sign-ins.
+pub fn bulk(ctx: &Context, counts: &SignInCounts) -> Result<Vec<SignalValue>> {
+    let b = &ctx.config.bulk_sign_ins;
+    let measurements = bulk_measurements(counts, b.min_bulk, b.min_rows, b.min_share, &ctx.window_label())?;
+    let comparison = Comparison { direction: Direction::High, bar: b.min_share, z_threshold: b.z_threshold, min_scale: b.min_scale, format: percent };
+    Ok(judge_all(ctx, BULK, measurements, comparison))
+}
+
+/// The sign-ins behind the sign-in signals for the leads that want them, each as (institution,
+/// row): every sign-in of each burst of a `synchronized` institution (machine methods, the class
+/// and second of a burst in `counts`), every hand-written sign-in of a `manual` one, and every
+/// sign-in of each bulk minute of a `bulk` one (as [`count_sign_ins`] counts them: in person,
+/// the machine sign-ins of a crowded second left out). The window is scanned once more, for
+/// the leads' classes only.
+pub fn behind(ctx: &Context, counts: &SignInCounts, [synchronized, manual, bulk]: [&BTreeSet<String>; 3]) -> Result<[Vec<(String, super::behind::Row)>; 3]> {
+    let wanted: Vec<String> = synchronized.iter().chain(manual).chain(bulk).cloned().collect::<BTreeSet<_>>().into_iter().collect();
     let rows = wanted_sign_ins(ctx, &wanted)?;
-    let excluded = Series::new("excluded".into(), ctx.config.synchronized_sign_ins.exclude_methods.clone());
-    let in_set = |set: &std::collections::BTreeSet<String>| {
-        col(c::INSTITUTION_ID).is_in(lit(Series::new("wanted".into(), set.iter().cloned().collect::<Vec<_>>())).implode(false), false)
-    };
+    let s = &ctx.config.synchronized_sign_ins;
+    let excluded = Series::new("excluded".into(), s.exclude_methods.clone());
+    let is_machine = col(c::METHOD).is_in(lit(excluded).implode(false), false).not();
+    let in_set = |set: &BTreeSet<String>| col(c::INSTITUTION_ID).is_in(lit(Series::new("wanted".into(), set.iter().cloned().collect::<Vec<_>>())).implode(false), false);
     let second = [col(c::CLASS_ID), col(c::CHECK_IN)];
     let bursts = counts.bursts.clone().lazy().filter(in_set(synchronized)).select(second.clone());
     let in_bursts = rows
         .clone()
         .lazy()
-        .filter(in_set(synchronized).and(col(c::METHOD).is_in(lit(excluded).implode(false), false).not()))
-        .join(bursts, second.clone(), second, JoinArgs::new(JoinType::Semi))
+        .filter(in_set(synchronized).and(is_machine.clone()))
+        .join(bursts, second.clone(), second.clone(), JoinArgs::new(JoinType::Semi))
         .collect()
         .context("synchronized sign-ins: the sign-ins of the bursts")?;
     let by_hand = rows
+        .clone()
         .lazy()
         .filter(in_set(manual).and(col(c::METHOD).eq(lit("manual"))))
         .collect()
         .context("manual sign-ins: the hand-written sign-ins")?;
-    Ok((sign_in_rows(&in_bursts, true)?, sign_in_rows(&by_hand, false)?))
+    let in_person = rows.lazy().filter(in_set(bulk).and(col(c::METHOD).neq(lit("online"))));
+    let crowded = in_person
+        .clone()
+        .filter(is_machine.clone())
+        .group_by(second.clone())
+        .agg([len().alias("sign_ins")])
+        .filter(col("sign_ins").gt_eq(lit(s.min_burst as IdxSize)))
+        .select(second.clone());
+    let minute = [col(c::CLASS_ID), col("minute")];
+    let groups = counts.bulk.clone().lazy().filter(in_set(bulk)).select([col(c::CLASS_ID), col("at").alias("minute")]);
+    let in_bulk = concat(
+        [in_person.clone().filter(is_machine.clone().not()), in_person.filter(is_machine).join(crowded, second.clone(), second, JoinArgs::new(JoinType::Anti))],
+        UnionArgs::default(),
+    )
+    .and_then(|all| {
+        all.with_column(col(c::CHECK_IN).dt().strftime("%Y-%m-%d %H:%M").alias("minute"))
+            .join(groups, minute.clone(), minute, JoinArgs::new(JoinType::Semi))
+            .sort([c::INSTITUTION_ID, c::ENROLLMENT_ID, c::CHECK_IN], SortMultipleOptions::default().with_maintain_order(true))
+            .collect()
+    })
+    .context("bulk-entered sign-ins: the sign-ins of the bulk minutes")?;
+    Ok([sign_in_rows(&in_bursts, Part::Burst)?, sign_in_rows(&by_hand, Part::Class)?, sign_in_rows(&in_bulk, Part::Minute)?])
+}
+
+/// How [`sign_in_rows`] groups its rows.
+#[derive(Clone, Copy)]
+enum Part {
+    /// `burst:CLASS@TIME`
+    Burst,
+    /// `class:ID`
+    Class,
+    /// `minute:CLASS@MINUTE`
+    Minute,
 }
 
 /// The window's sign-ins of `institutions`' classes: `institution_id`, `class_id`,
@@ -480,9 +664,8 @@ fn wanted_sign_ins(ctx: &Context, institutions: &[String]) -> Result<DataFrame> 
         .context("the leads' sign-ins in the window")
 }
 
-/// Rows of sign-ins (`wanted_sign_ins`' columns): grouped by burst (`burst:CLASS@TIME`) or by
-/// class (`class:ID`).
-fn sign_in_rows(frame: &DataFrame, bursts: bool) -> Result<Vec<(String, super::behind::Row)>> {
+/// Rows of sign-ins (`wanted_sign_ins`' columns), grouped as `part` says.
+fn sign_in_rows(frame: &DataFrame, part: Part) -> Result<Vec<(String, super::behind::Row)>> {
     let institutions = data::text(frame, c::INSTITUTION_ID)?;
     let classes = data::text(frame, c::CLASS_ID)?;
     let enrollments = data::text(frame, c::ENROLLMENT_ID)?;
@@ -492,7 +675,11 @@ fn sign_in_rows(frame: &DataFrame, bursts: bool) -> Result<Vec<(String, super::b
     Ok((0..frame.height())
         .filter_map(|i| {
             let (institution, class, enrollment, at) = (institutions[i]?, classes[i].unwrap_or(""), enrollments[i]?, at[i]?);
-            let part = if bursts { format!("burst:{class}@{at}") } else { format!("class:{class}") };
+            let part = match part {
+                Part::Burst => format!("burst:{class}@{at}"),
+                Part::Class => format!("class:{class}"),
+                Part::Minute => format!("minute:{class}@{}", &at[..at.len().min(16)]),
+            };
             let row = super::behind::Row {
                 enrollment_id: Some(enrollment.to_string()),
                 at: Some(at.to_string()),
@@ -567,7 +754,7 @@ mod tests {
 
     /// The counts of `rows` with bursts of 5, the rows in one chunk.
     fn counted(rows: LazyFrame, exclude: &[&str]) -> SignInCounts {
-        count_sign_ins(vec![rows], classes(), &exclude.iter().map(|m| m.to_string()).collect::<Vec<_>>(), 5).unwrap()
+        count_sign_ins(vec![rows], classes(), &exclude.iter().map(|m| m.to_string()).collect::<Vec<_>>(), 5, Some(5)).unwrap()
     }
 
     fn day(text: &str) -> NaiveDate {
@@ -598,10 +785,11 @@ mod tests {
         let early: Vec<_> = list.iter().filter(|r| day_of(r) <= 4).cloned().collect();
         let late: Vec<_> = list.iter().filter(|r| day_of(r) > 4).cloned().collect();
         let excluded = vec!["manual".to_string(), "online".to_string()];
-        let chunked = count_sign_ins(vec![rows(&late), rows(&early)], classes(), &excluded, 5).unwrap();
+        let chunked = count_sign_ins(vec![rows(&late), rows(&early)], classes(), &excluded, 5, Some(5)).unwrap();
         assert!(chunked.machine.equals(&whole.machine), "{:?} {:?}", chunked.machine, whole.machine);
         assert!(chunked.bursts.equals(&whole.bursts));
         assert!(chunked.in_person.equals(&whole.in_person));
+        assert!(chunked.bulk.equals(&whole.bulk));
         assert_eq!(whole.bursts.height(), 20);
         let totals = data::int(&whole.machine, "total").unwrap();
         assert_eq!(totals, vec![Some(120), Some(60)]);
@@ -671,5 +859,45 @@ mod tests {
         let clean = &found["I2"];
         assert_eq!(clean.value, 0.0);
         assert!(!clean.passes_bar);
+    }
+
+    #[test]
+    fn trainees_typed_in_at_one_minute_are_bulk_whatever_the_method_but_a_machine_burst_is_not() {
+        // K1: 12 card sign-ins in one second (a synchronized burst, left to that signal);
+        // K2: 12 hand-written at 08:00 (bulk); K3 of I2: 12 card sign-ins spread 67 s apart.
+        let mut list = sessions("I1", "K1", 12, true, "card");
+        list.extend(sessions("I1", "K2", 12, true, "manual"));
+        list.extend(sessions("I2", "K3", 12, false, "card"));
+        let counts = counted(rows(&list), &["manual", "online"]);
+        let found = bulk_measurements(&counts, 5, 100, 0.1, "2026Q3").unwrap();
+        let m = &found["I1"];
+        assert_eq!((m.value, m.rows, m.passes_bar), (0.5, 240, true));
+        assert_eq!(
+            m.facts.render(crate::vocab::Lang::En),
+            "120 of 240 in-person sign-ins dated 2026Q3 (50.0%) fall in 10 minutes in which 5 or more trainees of one class signed in (120 of them entered by hand); the largest: 12 trainees of class K2 at 2026-07-01 08:00"
+        );
+        assert_eq!(
+            m.facts.render(crate::vocab::Lang::Zh),
+            "2026Q3 的现场签到 240 次中，120 次（50.0%）落在 10 个“同班 5 人及以上同一分钟签到”的时段内（其中手工录入 120 次）；最多一次为班级 K2 在 2026-07-01 08:00 同一分钟 12 人"
+        );
+        assert_eq!((m.entities.len(), m.entities[0].id.as_str()), (1, "K2"));
+        let spread = &found["I2"];
+        assert_eq!((spread.value, spread.passes_bar), (0.0, false));
+    }
+
+    #[test]
+    fn a_bulk_minute_needs_min_bulk_trainees() {
+        // Five trainees of K2 hand-written at 08:00 each day, then four: 5 is bulk, 4 is not.
+        let five = sessions("I1", "K2", 5, true, "manual");
+        let four = sessions("I1", "K2", 4, true, "manual");
+        let spread = sessions("I1", "K1", 12, false, "card");
+        let share = |extra: &Vec<(&'static str, &'static str, String, String, &'static str, &'static str)>| {
+            let mut list = spread.clone();
+            list.extend(extra.iter().cloned());
+            let counts = counted(rows(&list), &["manual", "online"]);
+            bulk_measurements(&counts, 5, 100, 0.1, "Q").unwrap()["I1"].value
+        };
+        assert_eq!(share(&five), 50.0 / 170.0);
+        assert_eq!(share(&four), 0.0);
     }
 }

@@ -6,6 +6,7 @@ super::id_enum! {
         Benford => "benford",
         SynchronizedSignIns => "synchronized_sign_ins",
         ManualSignIns => "manual_sign_ins",
+        BulkSignIns => "bulk_sign_ins",
         ScoreHeaping => "score_heaping",
         AssessorPassRate => "assessor_pass_rate",
         ShortEmployment => "short_employment",

@@ -10,6 +10,7 @@ use super::Message;
 pub const NAME_BENFORD: Message = Message::new("signal.name.benford", "金额首位数字分布（本福特检验）", "benford");
 pub const NAME_SYNCHRONIZED_SIGN_INS: Message = Message::new("signal.name.synchronized_sign_ins", "同秒集中签到", "synchronized_sign_ins");
 pub const NAME_MANUAL_SIGN_INS: Message = Message::new("signal.name.manual_sign_ins", "手工录入签到", "manual_sign_ins");
+pub const NAME_BULK_SIGN_INS: Message = Message::new("signal.name.bulk_sign_ins", "同一分钟集中录入签到", "bulk_sign_ins");
 pub const NAME_SCORE_HEAPING: Message = Message::new("signal.name.score_heaping", "鉴定分数堆积在合格线", "score_heaping");
 pub const NAME_ASSESSOR_PASS_RATE: Message = Message::new("signal.name.assessor_pass_rate", "考评员通过率偏高", "assessor_pass_rate");
 pub const NAME_SHORT_EMPLOYMENT: Message = Message::new("signal.name.short_employment", "结业后短期就业", "short_employment");
@@ -78,6 +79,18 @@ pub const MANUAL: Message = Message::new(
     "signal.manual_sign_ins.facts",
     "{window} 的现场签到 {total} 次中，{manual} 次（{share}）为手工录入{top}",
     "{manual} of {total} in-person sign-ins dated {window} ({share}) entered by hand{top}",
+);
+pub const BULK: Message = Message::new(
+    "signal.bulk_sign_ins.facts",
+    "{window} 的现场签到 {total} 次中，{in_bulk} 次（{share}）落在 {groups} 个“同班 {min_bulk} 人及以上同一分钟签到”的时段内（其中手工录入 {manual} 次）{largest}",
+    "{in_bulk} of {total} in-person sign-ins dated {window} ({share}) fall in {groups} minutes in which {min_bulk} or more trainees of one class signed in ({manual} of them entered by hand){largest}",
+);
+pub const BULK_LARGEST: Message =
+    Message::new("signal.bulk_sign_ins.largest", "；最多一次为班级 {class} 在 {at} 同一分钟 {trainees} 人", "; the largest: {trainees} trainees of class {class} at {at}");
+pub const BULK_CLASS: Message = Message::new(
+    "signal.bulk_sign_ins.class",
+    "班级 {class} 有 {minutes} 个时段同一分钟签到 {min_bulk} 人及以上，最多 {trainees} 人（{at}）",
+    "class {class}: {minutes} minutes with {min_bulk} or more trainees signing in, at most {trainees} ({at})",
 );
 pub const MANUAL_TOP: Message = Message::new("signal.manual_sign_ins.top", "；主要集中在{classes}", "; most in {classes}");
 pub const MANUAL_CLASS: Message = Message::new("signal.manual_sign_ins.class", "班级 {class}（{total} 次中 {manual} 次，{share}）", "class {class} {manual} of {total} ({share})");
@@ -221,6 +234,7 @@ pub const ALL: &[&Message] = &[
     &NAME_BENFORD,
     &NAME_SYNCHRONIZED_SIGN_INS,
     &NAME_MANUAL_SIGN_INS,
+    &NAME_BULK_SIGN_INS,
     &NAME_SCORE_HEAPING,
     &NAME_ASSESSOR_PASS_RATE,
     &NAME_SHORT_EMPLOYMENT,
@@ -256,6 +270,9 @@ pub const ALL: &[&Message] = &[
     &ON_DEVICE,
     &ON_DEVICES,
     &MANUAL,
+    &BULK,
+    &BULK_LARGEST,
+    &BULK_CLASS,
     &MANUAL_TOP,
     &MANUAL_CLASS,
     &HEAPING,
