@@ -104,6 +104,9 @@ def metrics(ranking, schemes, other, institutions):
     return out
 
 
+THRESHOLDS = [0.01, 0.05, 0.1, 0.2, 0.3, 0.5]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=Path, required=True, help="folder of <size>-<seed>-<intensity>/ with export/ and run/")
@@ -116,9 +119,16 @@ def main():
         ranking, scores = engine_ranking(folder / "run")
         uplift = sorted((i, round(scores[i]["risk_score"] or 0.0, 3)) for i in schemes if scores[i]["action"] == "uplift")
         held = sorted(i for i in schemes if scores[i]["action"] == "uplift_held")
+        # Every institution the uplift concerns (tier A: `uplift` or `uplift_held`), with its risk
+        # score and whether a scheme is planted there: what a hold threshold would catch and cost.
+        eligible = sorted(
+            (i, round(r["risk_score"] or 0.0, 6), i in schemes, i in other)
+            for i, r in scores.items()
+            if r["action"] in ("uplift", "uplift_held")
+        )
         engine = metrics(ranking, schemes, other, int(size))
         forest = metrics(forest_ranking(folder / "run", int(seed)), schemes, other, int(size))
-        rows.append({"size": int(size), "seed": int(seed), "intensity": intensity, "engine": engine, "forest": forest, "uplift": uplift, "held": held})
+        rows.append({"size": int(size), "seed": int(seed), "intensity": intensity, "engine": engine, "forest": forest, "uplift": uplift, "held": held, "eligible": eligible})
         (folder / "metrics.json").write_text(json.dumps(rows[-1], indent=1, sort_keys=True, default=float))
 
     def med(values):
@@ -151,6 +161,17 @@ def main():
             f" | {med([r['forest']['recall_all'] for r in runs]):.2f} | {med([r['forest']['honest_at_k'] for r in runs]):g} | {med([r['forest']['honest_at_n'] for r in runs]):g} | {med([r['forest']['ap_all'] for r in runs]):.2f}"
             f" | {sum(len(r['uplift']) for r in runs)} | {sum(len(r['held']) for r in runs)} |"
         )
+    print()
+    print("Tier-A institutions (uplift or uplift_held) by risk score, all runs: scheme / honest institutions a hold from each risk score would catch")
+    print()
+    print("| intensity | tier A: schemes | tier A: honest | " + " | ".join(f"risk ≥ {t:g}" for t in THRESHOLDS) + " |")
+    print("|---|---|---|" + "---|" * len(THRESHOLDS))
+    for intensity in sorted({r["intensity"] for r in rows}, key=lambda x: int(x) if x.isdigit() else 999):
+        eligible = [e for r in rows if r["intensity"] == intensity for e in r["eligible"]]
+        schemes_a = [e for e in eligible if e[2]]
+        honest_a = [e for e in eligible if not e[2] and not e[3]]
+        cells = [f"{sum(1 for e in schemes_a if e[1] >= t)} / {sum(1 for e in honest_a if e[1] >= t)}" for t in THRESHOLDS]
+        print(f"| {intensity} | {len(schemes_a)} | {len(honest_a)} | " + " | ".join(cells) + " |")
     uplifted = [(r["size"], r["seed"], r["intensity"], i, risk) for r in rows for i, risk in r["uplift"]]
     if uplifted:
         print("\nplanted-scheme institutions given `uplift` (size, seed, intensity, id, risk_score):")

@@ -591,12 +591,12 @@ mod tests {
     fn unknown_key_is_refused_with_its_name() {
         let found = problems(texts_with("tiers.toml", ("ban_quarters = 4", "ban_quarters = 4\nban_years = 1")));
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0], "tiers.toml: unknown field `ban_years`, expected `subsidy_uplift_pct` or `ban_quarters` (line 38)");
+        assert_eq!(found[0], "tiers.toml: unknown field `ban_years`, expected `subsidy_uplift_pct` or `ban_quarters` (line 41)");
     }
 
     #[test]
     fn an_uplift_hold_score_above_the_high_priority_cut_off_is_refused() {
-        let found = problems(texts_with("tiers.toml", ("uplift_hold_risk_score = 0.5", "uplift_hold_risk_score = 0.91")));
+        let found = problems(texts_with("tiers.toml", ("uplift_hold_risk_score = 0.3", "uplift_hold_risk_score = 0.91")));
         assert_eq!(found, vec!["tiers.toml: cutoffs.uplift_hold_risk_score must be 0 … high_priority_risk_score (0.9), found 0.91".to_string()]);
     }
 

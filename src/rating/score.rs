@@ -492,11 +492,11 @@ mod tests {
     #[test]
     fn a_lead_at_the_hold_score_holds_the_uplift_of_tier_a_only() {
         let policy = Policy::defaults().unwrap();
-        assert_eq!(policy.tiers.cutoffs.uplift_hold_risk_score, 0.5);
-        let held = decide_action(Tier::A, false, holds(Some(&lead(0.5, Some(3))), None, None, &policy), &policy);
+        assert_eq!(policy.tiers.cutoffs.uplift_hold_risk_score, 0.3);
+        let held = decide_action(Tier::A, false, holds(Some(&lead(0.3, Some(3))), None, None, &policy), &policy);
         assert_eq!((held.action, held.subsidy_uplift_pct), (Action::UpliftHeld, 0.0));
-        assert_eq!(held.holds[0].render(Lang::En), "uplift held pending review: lead #3 with risk score 0.500 ≥ 0.5");
-        let paid = decide_action(Tier::A, false, holds(Some(&lead(0.499999, Some(3))), None, None, &policy), &policy);
+        assert_eq!(held.holds[0].render(Lang::En), "uplift held pending review: lead #3 with risk score 0.300 ≥ 0.3");
+        let paid = decide_action(Tier::A, false, holds(Some(&lead(0.299999, Some(3))), None, None, &policy), &policy);
         assert_eq!((paid.action, paid.subsidy_uplift_pct, paid.holds.len()), (Action::Uplift, 10.0, 0));
         // Not a lead (a risk score from the learned model alone): nothing to review.
         assert_eq!(decide_action(Tier::A, false, holds(Some(&lead(0.7, None)), None, None, &policy), &policy).action, Action::Uplift);
