@@ -164,7 +164,7 @@ fn sign_ins_read_from_disk_give_the_same_tables_as_sign_ins_held() {
     let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "flag_id repeats in flags.parquet");
     let p03: Vec<&String> = ids.iter().filter(|id| id.starts_with("P03:")).collect();
-    assert_eq!(p03, ["P03:JN-ENR-0017111+JN-ENR-0017112@JN-ORG-000176", "P03:JN-ENR-0017111+JN-ENR-0017112@JN-ORG-000233"]);
+    assert_eq!(p03, ["P03:JN-ENR-0017111+JN-ENR-0017112@JN-ORG-000113", "P03:JN-ENR-0017111+JN-ENR-0017112@JN-ORG-000116"]);
     // The sample's fraud_confirmed decision of 2026-07-20 states no amount: its flag carries the
     // paid lines it reclaims in full, which are its DECISION rows in recoveries.parquet.
     let decision = rows(&flags, &["flag_id", "amount_at_risk", "evidence_code"]).into_iter().find(|row| row.starts_with("DECISION:JN-ORG-000222@")).unwrap();
@@ -224,7 +224,7 @@ fn check_says_whether_the_export_covers_a_quarter() {
     let sample = root().join("data-samples/jinan").display().to_string();
     let output = run(dir.path(), &["check", "--data", &sample, "--quarter", "2026Q3"]);
     assert_eq!(output.code, 0, "{}", output.stderr);
-    assert!(output.stdout.ends_with("\n2026Q3: 421 claims submitted\n  evaluate --quarter 2026Q3 would run\n"), "{}", output.stdout);
+    assert!(output.stdout.ends_with("\n2026Q3: 379 claims submitted\n  evaluate --quarter 2026Q3 would run\n"), "{}", output.stdout);
     let output = run(dir.path(), &["check", "--data", &sample, "--quarter", "2027Q1"]);
     assert_eq!(output.code, 3, "{}", output.stderr);
     assert!(

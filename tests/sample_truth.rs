@@ -161,7 +161,7 @@ fn the_committed_sample_finds_every_planted_case_and_nothing_else() {
 #[test]
 fn the_committed_sample_is_what_the_generator_writes() {
     let dir = temp_dir();
-    sample::generate(&SampleOptions::default(), dir.path()).unwrap();
+    sample::generate(&SampleOptions::demo(), dir.path()).unwrap();
     for name in ["institutions.parquet", "claims.parquet", "claim_lines.parquet", "enrollments.parquet", "truth.json"] {
         let committed = std::fs::read(root().join("data-samples/jinan").join(name)).unwrap();
         let generated = std::fs::read(dir.path().join(name)).unwrap();
@@ -224,6 +224,86 @@ fn money_invariants(dir: &Path) {
         let reclaimed_history = rules_column.iter().any(|r| r.contains("DECISION"));
         if !reclaimed_history {
             assert!(breach_money <= in_scope, "{quarter}: recoveries + holds {breach_money} > claimed {in_scope}");
+        }
+    }
+}
+
+/// The demo's chain on the committed sample (`sample --stop-banned`): the institutions the
+/// engine bans stop claiming from their ban on, so claims during a ban (R10) are exactly the
+/// planted defiants' (`truth.json`: a sanction in the export's ledger or a fraud decision), line
+/// for line and to the fen; and the engine bans exactly the institutions the sample stopped,
+/// from the quarter they stop.
+#[test]
+fn in_the_demo_only_the_planted_defiants_claim_while_banned() {
+    let sample = root().join("data-samples/jinan");
+    let truth = truth(&sample);
+    let dir = temp_dir();
+    let output = run(dir.path(), &["demo", "--data", sample.to_str().unwrap(), "--out", "demo"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let mut r10_fen = Vec::new();
+    for quarter in ["2026Q1", "2026Q2", "2026Q3"] {
+        let flags = read_parquet(&dir.path().join("demo").join(quarter).join("flags.parquet"));
+        let mut found: BTreeMap<String, (usize, i64)> = BTreeMap::new();
+        for row in rows(&flags, &["rule", "institution_id", "amount_at_risk"]) {
+            let fields: Vec<&str> = row.split(" | ").collect();
+            if fields[0] == "R10" {
+                let entry = found.entry(fields[1].to_string()).or_default();
+                entry.0 += 1;
+                entry.1 += yuan_to_fen(fields[2]);
+            }
+        }
+        // A line of a rejected claim or one overturned on appeal puts nothing at stake.
+        let mut planted: BTreeMap<String, (usize, i64)> = BTreeMap::new();
+        for line in truth["lines"].as_array().unwrap().iter().filter(|l| l["quarter"] == quarter) {
+            if line["rules"].as_array().unwrap().iter().any(|r| r == "R10") {
+                let entry = planted.entry(line["institution_id"].as_str().unwrap().to_string()).or_default();
+                entry.0 += 1;
+                if line["status"] != "rejected" && line["overturned"] != true {
+                    entry.1 += yuan_to_fen(line["part_at_stake"].as_str().unwrap());
+                }
+            }
+        }
+        assert_eq!(found, planted, "R10 flags in the demo's {quarter}");
+        r10_fen.push(found.values().map(|(_, fen)| fen).sum::<i64>());
+    }
+    // The planted defiants: JN-ORG-000115 (disqualified from 2026Q1), 000166 (banned from
+    // 2026Q2), 000161 and 000222 (fraud confirmed on 2026-05-12 and 2026-07-20).
+    assert_eq!(r10_fen, [5_163_000, 7_504_200, 3_425_560]);
+
+    let planted: BTreeSet<String> = truth["sanctions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(truth["decisions"].as_array().unwrap().iter().filter(|d| d["finding"] == "fraud_confirmed"))
+        .map(|s| s["institution_id"].as_str().unwrap().to_string())
+        .collect();
+    let stopped: BTreeMap<String, String> = truth["stopped"]
+        .as_array()
+        .expect("truth.json lists the stopped institutions")
+        .iter()
+        .map(|s| (s["institution_id"].as_str().unwrap().to_string(), s["from_quarter"].as_str().unwrap().to_string()))
+        .collect();
+    let ledger = read_parquet(&dir.path().join("demo/2026Q2/sanctions.parquet"));
+    let mut banned: BTreeMap<String, String> = BTreeMap::new();
+    for row in rows(&ledger, &["institution_id", "from_quarter"]) {
+        let (institution, from) = row.split_once(" | ").unwrap();
+        if !planted.contains(institution) {
+            let first = banned.entry(institution.to_string()).or_insert_with(|| from.to_string());
+            *first = (*first).clone().min(from.to_string());
+        }
+    }
+    assert_eq!(banned, stopped, "the engine's bans in 2026Q1 and Q2 against the stopped institutions");
+    assert_eq!(stopped.len(), 8);
+    // Nothing filed or started by a stopped institution from the first day of its ban.
+    let claims = read_parquet(&sample.join("claims.parquet"));
+    let classes = read_parquet(&sample.join("classes.parquet"));
+    for (table, date) in [(&claims, "submitted_on"), (&classes, "start_date")] {
+        for row in rows(table, &["institution_id", date]) {
+            let (institution, on) = row.split_once(" | ").unwrap();
+            if let Some(from) = stopped.get(institution) {
+                let first_day = from.parse::<Quarter>().unwrap().first_day().to_string();
+                assert!(on < first_day.as_str(), "{institution} ({date} {on}) is stopped from {from}");
+            }
         }
     }
 }

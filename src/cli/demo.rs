@@ -36,7 +36,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     if !args.data.join("institutions.parquet").exists() {
         args.policy.load()?;
         println!("{}", m::DEMO_GENERATING.render(args.lang, &[("path", &args.data.display().to_string())]));
-        sample::generate(&SampleOptions::default(), &args.data)?;
+        sample::generate(&SampleOptions::demo(), &args.data)?;
     }
     let policy = args.policy.load_for(&args.data)?;
     println!("{}", m::DEMO_START.render(args.lang, &[("path", &args.data.display().to_string())]));

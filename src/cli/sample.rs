@@ -30,6 +30,12 @@ pub struct SampleArgs {
     /// trainees, sign-ins, claims or exams involved (default: the strong catalogue schemes).
     #[arg(long, value_name = "PERCENT")]
     pub intensity: Option<u8>,
+    /// Institutions the engine bans stop claiming: the generator evaluates the two quarters
+    /// before the last (as `demo` chains them) and generates again with the banned institutions
+    /// starting no class and filing no claim from their ban on, until the bans settle. The planted
+    /// sanctions keep claiming (R10). Costs two evaluations per round; the committed sample uses it.
+    #[arg(long)]
+    pub stop_banned: bool,
 }
 
 /// Preset export sizes.
@@ -52,7 +58,7 @@ impl Scale {
 
 pub fn run(args: SampleArgs) -> anyhow::Result<()> {
     let institutions = args.institutions.or(args.scale.map(Scale::institutions)).unwrap_or(SampleOptions::default().institutions);
-    let options = SampleOptions { institutions, seed: args.seed, from: args.from, to: args.to, intensity_percent: args.intensity };
+    let options = SampleOptions { institutions, seed: args.seed, from: args.from, to: args.to, intensity_percent: args.intensity, stop_banned: args.stop_banned };
     let summary = sample::generate(&options, &args.out)?;
     println!("sample export written to {} (synthetic; ID numbers are fake but checksum-valid)", args.out.display());
     for (table, rows) in &summary.tables {

@@ -903,6 +903,7 @@ pub fn build_lines(world: &mut World) {
 
 /// Capacities, claim totals and payments, claim numbers: the last touches before writing.
 pub fn finalise(world: &mut World) {
+    let withdrawn: Vec<bool> = (0..world.classes.len() as u32).map(|c| world.withdrawn_class(c)).collect();
     for class in &mut world.classes {
         let read =
             class.enrollments.iter().filter(|&&e| world.enrollments[e as usize].flags & REJECTED_ON_READ == 0).count()
@@ -910,7 +911,7 @@ pub fn finalise(world: &mut World) {
         class.capacity = (read + class.capacity_margin).max(1) as u32;
     }
     let mut seats_by_quarter: BTreeMap<(u32, Quarter), u32> = BTreeMap::new();
-    for class in &world.classes {
+    for (class, _) in world.classes.iter().zip(&withdrawn).filter(|(_, &withdrawn)| !withdrawn) {
         *seats_by_quarter.entry((class.institution, Quarter::of_date(class.start))).or_default() += class.capacity;
     }
     for ((institution, _), seats) in seats_by_quarter {

@@ -10,8 +10,12 @@
 //!   → honest::enroll → schemes::make_rings → plant::before_outcomes (planted trainees, dates,
 //!   capacities) → honest::outcomes (exams, jobs, surveys) → honest::build_lines (claims)
 //!   → plant::after_lines (line edits, sanctions, decisions, appeals, rejects)
-//!   → schemes::record → honest::finalise → write::write_all + truth::assemble
+//!   → schemes::record → settle::withdraw → honest::finalise → write::write_all + truth::assemble
 //! ```
+//!
+//! With `stop_banned` (`--stop-banned`, the committed demo sample) that pass runs in rounds:
+//! `settle` evaluates each round's world with the engine and stops the institutions it bans, so
+//! that they file no claims under their ban (`settle`'s module doc says how and why).
 //!
 //! Same options → byte-identical files: one seeded ChaCha8 stream drives everything (attendance
 //! uses per-enrollment streams derived from the seed), nothing iterates a hash map, and every
@@ -37,6 +41,7 @@ mod model;
 mod people;
 mod plant;
 mod schemes;
+mod settle;
 mod truth;
 mod write;
 
@@ -62,6 +67,9 @@ pub struct SampleOptions {
     /// in percent (the detection benchmark plants 5, 15 and 40); `None`: the strong catalogue
     /// schemes (65% manual sign-ins, 85% short jobs, …), which the committed sample uses.
     pub intensity_percent: Option<u8>,
+    /// Institutions the engine bans in the demo's chain stop claiming from their ban on (asked
+    /// of the engine itself, `settle`); the committed demo sample sets it.
+    pub stop_banned: bool,
 }
 
 impl SampleOptions {
@@ -79,7 +87,17 @@ impl Default for SampleOptions {
             from: Quarter::new(2025, 1).expect("valid quarter"),
             to: Quarter::new(2026, 3).expect("valid quarter"),
             intensity_percent: None,
+            stop_banned: false,
         }
+    }
+}
+
+impl SampleOptions {
+    /// The committed demo sample (`data-samples/jinan`): the defaults with banned institutions
+    /// stopped, so that the demo's money at stake is not claims during bans the sample never
+    /// meant (`sample --stop-banned`).
+    pub fn demo() -> SampleOptions {
+        SampleOptions { stop_banned: true, ..SampleOptions::default() }
     }
 }
 
@@ -114,7 +132,7 @@ pub fn generate(options: &SampleOptions, out: &Path) -> Result<SampleSummary> {
 
 /// Builds the world and writes its tables and truth file into the existing folder `out`.
 fn write_into(options: &SampleOptions, out: &Path) -> Result<SampleSummary> {
-    let world = build(options)?;
+    let world = if options.stop_banned { settle::settled_world(options)? } else { build(options)? };
     std::fs::create_dir_all(out).map_err(|e| Error::io("creating the sample folder", out, e))?;
     let tables = write::write_all(&world, out)?;
     let truth = truth::assemble(&world);
@@ -132,8 +150,17 @@ fn write_into(options: &SampleOptions, out: &Path) -> Result<SampleSummary> {
 
 /// Builds the whole world in memory (tests inspect it directly).
 fn build(options: &SampleOptions) -> Result<model::World> {
+    build_with(options, &settle::Stops::new(), &settle::Stops::new())
+}
+
+/// The same with `stops` (institution → first quarter of its ban) stopped, their classes and
+/// claims from the ban on withdrawn, and `spared` institutions hosting no planted case from
+/// their quarter on (`settle`).
+fn build_with(options: &SampleOptions, stops: &settle::Stops, spared: &settle::Stops) -> Result<model::World> {
     validate(options)?;
     let mut world = model::World::new(*options, ChaCha8Rng::seed_from_u64(options.seed));
+    world.stops = stops.clone();
+    world.spared = spared.clone();
     honest::build_institutions(&mut world);
     schemes::link_successors(&mut world);
     honest::schedule_classes(&mut world);
@@ -145,6 +172,7 @@ fn build(options: &SampleOptions) -> Result<model::World> {
     honest::build_lines(&mut world);
     plant::after_lines(&mut world, pending)?;
     schemes::record(&mut world);
+    settle::withdraw(&mut world);
     honest::finalise(&mut world);
     Ok(world)
 }

@@ -580,6 +580,10 @@ pub struct Employer {
     pub code: String,
 }
 
+/// Days after a class's end within which planted cases file their claims (a training claim up to
+/// 30 days after the end, a supplementary or allowance claim up to 40 days after that), with room.
+const HOST_MARGIN_DAYS: i64 = 120;
+
 pub struct World {
     pub options: SampleOptions,
     pub first_day: NaiveDate,
@@ -614,6 +618,15 @@ pub struct World {
     pub enrollment_line_rules: Vec<(u32, u16)>,
     /// Classes drawn so far per scheme institution (a set intensity involves its share of them).
     pub scheme_classes: BTreeMap<u32, u32>,
+    /// Institutions the engine bans in the demo's chain, with the first quarter of the ban: from
+    /// its first day they start no class and file no claim (`settle`); empty unless settling.
+    pub stops: BTreeMap<u32, Quarter>,
+    /// Institutions kept free of planted cases from this quarter on (with a margin): every one
+    /// the engine banned in any round so far (`settle`), so that a case is never planted where
+    /// its claims would be withdrawn. Kept apart from `stops` because moving a case reshuffles
+    /// the hosts chosen after it: it only grows, and once it holds every banned institution the
+    /// rounds change nothing but the withdrawals.
+    pub spared: BTreeMap<u32, Quarter>,
 }
 
 impl World {
@@ -648,7 +661,44 @@ impl World {
             schemes: Vec::new(),
             rejects: Vec::new(),
             enrollment_line_rules: Vec::new(),
+            stops: BTreeMap::new(),
+            spared: BTreeMap::new(),
         }
+    }
+
+    /// Whether an institution may host planted cases whenever they are filed: an ordinary one
+    /// (`hosts_plants`) that is not spared, since a stopped institution's later claims and
+    /// classes are withdrawn and a case planted there would vanish with them.
+    pub fn may_host(&self, institution: u32) -> bool {
+        self.institutions[institution as usize].hosts_plants() && !self.spared.contains_key(&institution)
+    }
+
+    /// Whether a class may host a planted case: its institution is ordinary and, when it is
+    /// spared, the class ended long enough before (`HOST_MARGIN_DAYS`) that every claim a case
+    /// files about it comes before the stop. Spared institutions keep their earlier cases, so a
+    /// stop moves as few planted cases (and the breach shares they carry) as it can.
+    pub fn may_host_class(&self, class: u32) -> bool {
+        let class = &self.classes[class as usize];
+        self.institutions[class.institution as usize].hosts_plants()
+            && self.spared.get(&class.institution).is_none_or(|from| {
+                class.end() + chrono::Duration::days(HOST_MARGIN_DAYS) < from.first_day()
+            })
+    }
+
+    /// Whether the institution is stopped on `date` (it neither opens classes nor files claims).
+    pub fn stopped_on(&self, institution: u32, date: NaiveDate) -> bool {
+        self.stops.get(&institution).is_some_and(|from| date >= from.first_day())
+    }
+
+    /// Whether a class was withdrawn: it would start after its institution was stopped.
+    pub fn withdrawn_class(&self, class: u32) -> bool {
+        let class = &self.classes[class as usize];
+        self.stopped_on(class.institution, class.start)
+    }
+
+    /// Whether an enrollment was withdrawn with its class.
+    pub fn withdrawn_enrollment(&self, enrollment: u32) -> bool {
+        self.withdrawn_class(self.enrollments[enrollment as usize].class)
     }
 
     /// Dates of the planted decisions against an institution of this role: the decision (a

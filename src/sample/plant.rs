@@ -126,7 +126,7 @@ fn host_ok(world: &World, c: u32) -> bool {
         && class.training_claims.len() == 1
         && class.end() <= world.last_day
         && class.enrollments.len() >= 4
-        && world.institutions[class.institution as usize].hosts_plants()
+        && world.may_host_class(c)
 }
 
 fn training_claim(world: &World, class: u32) -> u32 {
@@ -603,7 +603,7 @@ fn mismatches(world: &mut World, pending: &mut Pending) -> Result<()> {
     world.enrollments[trainee as usize].flags |= NO_TRAINING_LINE;
     let owner = world.classes[class as usize].institution;
     let claimants: Vec<u32> = (0..world.institutions.len() as u32)
-        .filter(|&i| i != owner && world.institutions[i as usize].hosts_plants())
+        .filter(|&i| i != owner && world.may_host(i))
         .collect();
     let claimant =
         *claimants.choose(&mut world.rng).ok_or_else(|| Error::invalid("sample: no institution can claim R07"))?;
@@ -773,7 +773,7 @@ fn over_capacity(world: &mut World) -> Result<()> {
                 let class = &world.classes[c as usize];
                 !class.used
                     && Quarter::of_date(class.start) == quarter
-                    && world.institutions[class.institution as usize].hosts_plants()
+                    && world.may_host_class(c)
             })
             .collect();
         let class = *candidates
@@ -818,7 +818,7 @@ fn double_presence(world: &mut World) -> Result<()> {
                     !class.used
                         && !class.split_claims
                         && class.enrollments.len() >= 4
-                        && world.institutions[class.institution as usize].hosts_plants()
+                        && world.may_host_class(c)
                         && class.start >= quarter.first_day()
                         && class.end() <= quarter.last_day().min(world.last_day)
                 })

@@ -453,7 +453,7 @@ fn rejected_rows_are_in_the_files() {
 fn other_ranges_and_sizes_generate() {
     // The smallest accepted world, over four quarters ending earlier in the year.
     let options =
-        SampleOptions { institutions: 40, seed: 3, from: "2025Q2".parse().unwrap(), to: "2026Q1".parse().unwrap(), intensity_percent: None };
+        SampleOptions { institutions: 40, seed: 3, from: "2025Q2".parse().unwrap(), to: "2026Q1".parse().unwrap(), intensity_percent: None, stop_banned: false };
     let world = build(&options).expect("a small world builds");
     let (mut rules, mut findings) = (0u16, BTreeSet::new());
     for line in 0..world.lines.len() as u32 {

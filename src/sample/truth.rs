@@ -30,6 +30,18 @@ pub struct Truth {
     pub schemes: Vec<SchemeTruth>,
     pub rejects: Vec<RejectTruth>,
     pub profiles: Vec<ProfileTruth>,
+    /// Institutions the engine bans in the demo's chain, which therefore stop claiming (absent
+    /// when the sample was not settled, `--stop-banned`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stopped: Vec<StoppedTruth>,
+}
+
+/// An institution the engine banned: from the first day of `from_quarter` it starts no class and
+/// files no claim.
+#[derive(Serialize)]
+pub struct StoppedTruth {
+    pub institution_id: String,
+    pub from_quarter: String,
 }
 
 /// District → wage, in the catalogue's order.
@@ -154,7 +166,8 @@ pub fn assemble(world: &World) -> Truth {
     for line in 0..world.lines.len() as u32 {
         let l = &world.lines[line as usize];
         let claim = &world.claims[l.claim as usize];
-        if claim.dropped {
+        // A line taken off its claim (its enrollment was withdrawn, `settle`) was never filed.
+        if claim.dropped || (!world.stops.is_empty() && !claim.lines.contains(&line)) {
             continue;
         }
         let (rules, notes) = line_rules(world, line);
@@ -274,6 +287,11 @@ pub fn assemble(world: &World) -> Truth {
         schemes,
         rejects,
         profiles,
+        stopped: world
+            .stops
+            .iter()
+            .map(|(&i, from)| StoppedTruth { institution_id: world.institutions[i as usize].id(), from_quarter: from.to_string() })
+            .collect(),
     }
 }
 

@@ -148,11 +148,14 @@ fn institutions(world: &World, path: &Path) -> Result<usize> {
 }
 
 fn classes(world: &World, path: &Path) -> Result<usize> {
-    let rows = &world.classes;
+    // A withdrawn class (its institution was stopped before it started) is not written; the
+    // others keep their ids.
+    let kept: Vec<u32> = (0..world.classes.len() as u32).filter(|&c| !world.withdrawn_class(c)).collect();
+    let rows: Vec<&Class> = kept.iter().map(|&c| &world.classes[c as usize]).collect();
     write_table(
         path,
         vec![
-            strings("class_id", (0..rows.len() as u32).map(class_id).collect()),
+            strings("class_id", kept.iter().map(|&c| class_id(c)).collect()),
             strings("institution_id", rows.iter().map(|c| world.institutions[c.institution as usize].id()).collect()),
             strings("occupation_code", rows.iter().map(|c| c.occupation().code.to_string()).collect()),
             strings("occupation_name", rows.iter().map(|c| c.occupation().name.to_string()).collect()),
@@ -160,7 +163,7 @@ fn classes(world: &World, path: &Path) -> Result<usize> {
             strings("category", rows.iter().map(|c| c.category.name().to_string()).collect()),
             strings("mode", rows.iter().map(|c| c.mode.name().to_string()).collect()),
             dates("start_date", rows.iter().map(|c| c.start).collect()),
-            dates("end_date", rows.iter().map(Class::end).collect()),
+            dates("end_date", rows.iter().map(|c| c.end()).collect()),
             int32("planned_hours", rows.iter().map(|c| c.planned_hours as i32).collect()),
             int32("capacity", rows.iter().map(|c| c.capacity as i32).collect()),
             money("subsidy_per_head", rows.iter().map(|c| Some(c.subsidy_fen)).collect(), 12)?,
@@ -180,10 +183,11 @@ fn enrolled_person_id(world: &World, person: u32) -> String {
 }
 
 fn enrollments(world: &World, path: &Path) -> Result<usize> {
-    write_chunked(path, world.enrollments.len(), |range| {
-        let rows = &world.enrollments[range.clone()];
+    let kept: Vec<u32> = (0..world.enrollments.len() as u32).filter(|&e| !world.withdrawn_enrollment(e)).collect();
+    write_chunked(path, kept.len(), |range| {
+        let rows: Vec<&Enrollment> = kept[range.clone()].iter().map(|&e| &world.enrollments[e as usize]).collect();
         Ok(vec![
-            strings("enrollment_id", range.map(|i| Enrollment::id_of(i as u32)).collect()),
+            strings("enrollment_id", kept[range].iter().map(|&e| Enrollment::id_of(e)).collect()),
             strings("class_id", rows.iter().map(|e| class_id(e.class)).collect()),
             strings("person_id", rows.iter().map(|e| enrolled_person_id(world, e.person)).collect()),
             borrowed("group", rows.iter().map(|e| e.group.name())),
@@ -218,6 +222,9 @@ fn attendance(world: &World, folder: &Path) -> Result<usize> {
     fs::create_dir_all(folder).map_err(|e| Error::io("creating the attendance folder", folder, e))?;
     let mut months: BTreeMap<(i32, u32), Vec<u32>> = BTreeMap::new();
     for (index, class) in world.classes.iter().enumerate() {
+        if world.withdrawn_class(index as u32) {
+            continue;
+        }
         // Planted early sessions start up to four days before the class.
         let first = month_start_after(class.start - chrono::Duration::days(5), 0);
         let last = class.end().min(world.last_day);
@@ -244,7 +251,7 @@ fn attendance(world: &World, folder: &Path) -> Result<usize> {
             }
         }
         for extra in &world.extra_sign_ins {
-            if (extra.check_in.year(), extra.check_in.month()) == (year, month) {
+            if (extra.check_in.year(), extra.check_in.month()) == (year, month) && !world.withdrawn_enrollment(extra.enrollment) {
                 let row = SignIn {
                     check_in: extra.check_in,
                     check_out: extra.check_out,
@@ -275,10 +282,14 @@ fn attendance(world: &World, folder: &Path) -> Result<usize> {
 }
 
 fn assessments(world: &World, path: &Path) -> Result<usize> {
-    write_chunked(path, world.assessments.len(), |range| {
-        let rows = &world.assessments[range.clone()];
+    // An exam of a withdrawn enrollment was never sat.
+    let kept: Vec<usize> = (0..world.assessments.len())
+        .filter(|&a| !world.assessments[a].enrollment.is_some_and(|e| world.withdrawn_enrollment(e)))
+        .collect();
+    write_chunked(path, kept.len(), |range| {
+        let rows: Vec<&Assessment> = kept[range.clone()].iter().map(|&a| &world.assessments[a]).collect();
         Ok(vec![
-            strings("assessment_id", range.map(|i| format!("JN-ASM-{:07}", i + 1)).collect()),
+            strings("assessment_id", kept[range].iter().map(|&i| format!("JN-ASM-{:07}", i + 1)).collect()),
             borrowed("person_id", rows.iter().map(|a| world.persons[a.person as usize].id.as_str())),
             optional_strings(
                 "enrollment_id",
@@ -366,7 +377,8 @@ fn claims(world: &World, out: &Path) -> Result<(usize, usize)> {
 }
 
 fn surveys(world: &World, path: &Path) -> Result<usize> {
-    let mut rows: Vec<&Survey> = world.surveys.iter().collect();
+    let withdrawn = |s: &Survey| matches!(s.enrollment, EnrollmentRef::Known(e) if world.withdrawn_enrollment(e));
+    let mut rows: Vec<&Survey> = world.surveys.iter().filter(|s| !withdrawn(s)).collect();
     rows.sort_by_key(|s| s.enrollment);
     write_table(
         path,
