@@ -1,37 +1,22 @@
-//! `report.html`: the quarter's evaluation report for people (a finance bureau, evaluators,
-//! investigators), in Chinese by default.
+//! The sections of `report.html` (layer 3: built from the figures with the kit; `render`
+//! assembles them into the page): the quarter at a glance, the tiers, the leads, the money, the
+//! budget, the trend, publication, data quality and the sources with their checks.
 //!
-//! The page is one self-contained file: inline CSS, charts inline as SVG (their PNG twins sit in
-//! `charts/`), no script, and a Content-Security-Policy that forbids every fetch, so opening it
-//! offline or from a mail attachment makes no network request. All text is escaped.
-//!
-//! Key figures carry machine-readable attributes (`data-figure="to-recover"
-//! data-value="1234.50"`), so a test or an auditor can compare them with the tables.
+//! Each section is a function writing its markup from the run's rows and figures; every table is
+//! a [`Table`] of the kit, so escaping and alignment are the kit's. Key figures carry
+//! machine-readable attributes (`data-figure="to-recover" data-value="1234.50"`), so a test or an
+//! auditor can compare them with the tables.
 
 use crate::rating::INDICATORS;
-use crate::report::data::{tier_rank, Institution, Lead, MoneyRow, RunData, Said, Settings, SettingsSource};
-use crate::report::render::{self, ChartSet, Check};
-use crate::report::style::css;
+use crate::report::chart_set::ChartSet;
+use crate::report::data::{Institution, Lead, MoneyRow, RunData, Said, SettingsSource};
+use crate::report::figures::{self, lead_standing, movement, reason, Check, Movement};
+use crate::report::kit::{card, figure, inline_svg, link, section, tier_badge, Align, Cell, Column, Row, Table};
+use crate::report::links::{dossier_file, scorecard_file, DOSSIERS_DIR, SCORECARDS_DIR};
 use crate::report::text::{self, escape, Lang};
-use crate::vocab::{Action, Message, Tier};
+use crate::vocab::{Action, Tier};
 use std::collections::BTreeMap;
 use std::fmt::Write;
-
-/// The page's Content-Security-Policy: nothing may be fetched (no image, font, script, frame or
-/// connection) and no script may run; only the inline style sheet applies.
-pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
-
-/// A whole HTML document.
-pub fn page(lang: Lang, title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n{}\n</body>\n</html>\n",
-        lang.html(),
-        escape(CSP),
-        escape(title),
-        css(),
-        body
-    )
-}
 
 /// The indicators without data this quarter (`summary.json` → `indicators_without_data`), said
 /// first: every score of the page was computed without them.
@@ -63,150 +48,20 @@ fn without_data(out: &mut String, data: &RunData, lang: Lang) {
     };
 }
 
-/// A tier badge.
-pub fn tier_badge(lang: Lang, tier: &str) -> String {
-    if tier.is_empty() {
-        return "—".into();
-    }
-    format!("<span class=\"tier tier-{0}\" title=\"{1}\">{0}</span>", escape(tier), escape(&text::tier_name(lang, tier)))
-}
-
-/// A column heading of [`table_start`]: text, or a number column (right-aligned).
-pub enum Heading<'a> {
-    Text(&'a str),
-    Number(&'a str),
-}
-
-/// Opens a table, `id` for the tests and the page's links, through its heading row; the caller
-/// writes the body rows and `</tbody></table>`. Headings are the report's own labels, not data,
-/// so they are written as they are.
-pub fn table_start(out: &mut String, id: Option<&str>, headings: &[Heading]) {
-    match id {
-        Some(id) => {
-            let _ = write!(out, "<table id=\"{id}\"><thead><tr>");
-        }
-        None => out.push_str("<table><thead><tr>"),
-    }
-    for heading in headings {
-        let _ = match heading {
-            Heading::Text(label) => write!(out, "<th>{label}</th>"),
-            Heading::Number(label) => write!(out, "<th class=\"num\">{label}</th>"),
-        };
-    }
-    out.push_str("</tr></thead><tbody>");
-}
-
-/// A key figure with its machine-readable value.
-pub fn figure(key: &str, value: &str, shown: &str) -> String {
-    format!("<span class=\"figure\" data-figure=\"{}\" data-value=\"{}\">{}</span>", escape(key), escape(value), escape(shown))
-}
-
-fn card(label: &str, key: &str, value: &str, shown: &str, class: &str) -> String {
-    format!(
-        "<div class=\"card {class}\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>",
-        escape(label),
-        figure(key, value, shown)
-    )
-}
-
-/// An SVG document as an inline element (no XML prolog).
-pub fn inline_svg(svg: &str) -> &str {
-    match svg.find("<svg") {
-        Some(start) => &svg[start..],
-        None => svg,
+/// A link to an institution's scorecard from the run folder, showing its id and name; an id
+/// the run does not rate is shown as it is.
+fn institution_cell(data: &RunData, id: &str, lang: Lang) -> Cell {
+    match data.institution(id) {
+        Some(institution) => Cell::link(&format!("{SCORECARDS_DIR}/{}", scorecard_file(id, lang)), id, Some(&institution.name)),
+        None => Cell::text(id),
     }
 }
 
-/// The file name of an institution's scorecard: the id with anything but letters, digits, `-`,
-/// `_` and `.` replaced, so any id makes a safe file name.
-pub fn scorecard_file(id: &str, lang: Lang) -> String {
-    let safe: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' }).collect();
-    let safe = if safe.is_empty() || safe.starts_with('.') { format!("_{safe}") } else { safe };
-    format!("{safe}{}.html", lang.file_suffix())
-}
-
-/// A link to an institution's scorecard from the run folder, showing its id and name.
+/// [`institution_cell`] as markup, for a cell that shows more beside it.
 fn institution_link(data: &RunData, id: &str, lang: Lang) -> String {
-    let name = data.institution(id).map(|i| i.name.as_str()).unwrap_or("");
-    if data.institution(id).is_none() {
-        return escape(id);
-    }
-    format!(
-        "<a href=\"scorecards/{}\">{}</a> <span class=\"muted\">{}</span>",
-        escape(&scorecard_file(id, lang)),
-        escape(id),
-        escape(name)
-    )
-}
-
-/// Why an institution has its tier, in the report's language: its rule rendered from the code
-/// and arguments of `institution_scores` (`tier_rule`, `tier_rule_args`), its deductions, and why
-/// its uplift is held or it is watched, all from the row's columns. Nothing is parsed back from a
-/// sentence: rewording a message changes no reason. A run from before the codes has no
-/// arguments: its reasons are shown as it wrote them.
-pub fn reason(lang: Lang, institution: &Institution, settings: &Settings) -> String {
-    use crate::vocab::messages::{self, rating as m};
-    let say = |message: &Message, args: &[(&str, String)]| {
-        let named: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        message.render(lang, &named)
-    };
-    let (Some(args), Some(_)) = (&institution.tier_rule_args, messages::find(&institution.tier_rule)) else {
-        return institution.reasons.clone();
-    };
-    let stored: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mut parts = vec![messages::render_code(lang, &institution.tier_rule, &stored)];
-    let counts: Vec<String> = [
-        (&m::COUNT_BREACH_LINES, institution.breach_lines),
-        (&m::COUNT_PROCEDURAL, institution.procedural_findings),
-        (&m::COUNT_VIOLATIONS, institution.violations),
-    ]
-    .into_iter()
-    .filter_map(|(message, count)| count.filter(|n| *n > 0).map(|n| say(message, &[("count", n.to_string())])))
-    .collect();
-    if let Some(deductions) = institution.deductions.filter(|d| *d > 0.0) {
-        let joined = counts.join(m::LIST_SEPARATOR.template(lang));
-        parts.push(say(&m::DEDUCTED, &[("points", format!("{deductions:.0}")), ("parts", joined)]));
-    }
-    if institution.action == Action::UpliftHeld {
-        // Runs before the open-case hold name no cause: theirs was the lead.
-        let causes: Vec<&str> = institution.uplift_hold.as_deref().unwrap_or("lead").split(',').collect();
-        if causes.contains(&"lead") {
-            let rank = institution.lead_rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into());
-            let risk = institution.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into());
-            parts.push(say(&m::HOLD_LEAD, &[("rank", rank), ("risk", risk), ("threshold", settings.uplift_hold_risk_score.to_string())]));
-        }
-        if let Some(case) = institution.hold_case.as_deref().filter(|_| causes.contains(&"open_case")) {
-            parts.push(say(&m::HOLD_CASE, &[("case", case.to_string())]));
-        }
-    }
-    if institution.tier == Tier::N && institution.action == Action::Watch {
-        parts.push(say(&m::WATCH_LEAD, &[]));
-    }
-    parts.join(m::SEPARATOR.template(lang))
-}
-
-/// How an institution moved since the previous quarter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Movement {
-    Up,
-    Down,
-    Same,
-    /// No previous tier is known.
-    New,
-    /// Not rated (N) this quarter.
-    NotRated,
-}
-
-pub fn movement(institution: &Institution) -> Movement {
-    if institution.tier == Tier::N {
-        return Movement::NotRated;
-    }
-    let Some(previous) = institution.previous_tier else { return Movement::New };
-    match (tier_rank(previous.as_str()), tier_rank(institution.tier.as_str())) {
-        (Some(before), Some(now)) if now > before => Movement::Up,
-        (Some(before), Some(now)) if now < before => Movement::Down,
-        (Some(_), Some(_)) => Movement::Same,
-        _ => Movement::New,
+    match data.institution(id) {
+        Some(institution) => link(&format!("{SCORECARDS_DIR}/{}", scorecard_file(id, lang)), id, Some(&institution.name)),
+        None => escape(id),
     }
 }
 
@@ -241,32 +96,20 @@ fn money_table_by<F: Fn(&MoneyRow) -> String>(
     }
     let mut groups: Vec<(String, (usize, i64))> = groups.into_iter().collect();
     groups.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then_with(|| a.0.cmp(&b.0)));
-    table_start(
-        out,
-        None,
-        &[
-            Heading::Text(&escape(key_label)),
-            Heading::Number(lang.t("行数", "rows")),
-            Heading::Number(lang.t("金额", "amount")),
-        ],
-    );
+    let mut table = Table::new(lang, None, vec![Column::text(key_label), Column::number(lang.t("行数", "rows")), Column::money(lang.t("金额", "amount"))]);
     for (group, (count, fen)) in &groups {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            shown(group),
-            count,
-            escape(&text::money(lang, *fen))
-        );
+        table.row([Cell::pre_escaped(shown(group)), Cell::number(count), Cell::money(*fen)]);
     }
     let total: i64 = rows.iter().map(|r| r.amount_fen).sum();
-    let _ = write!(
-        out,
-        "<tr class=\"total\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr></tbody></table>",
-        lang.t("合计", "total"),
-        rows.len(),
-        figure(total_key, &text::yuan(total), &text::money(lang, total))
+    table.row_with(
+        Row::new().class("total"),
+        [
+            Cell::text(lang.t("合计", "total")),
+            Cell::number(rows.len()),
+            Cell::pre_escaped(figure(total_key, &text::yuan(total), &text::money(lang, total))),
+        ],
     );
+    out.push_str(&table.finish());
 }
 
 fn rules_shown(lang: Lang, rules: &str) -> String {
@@ -281,112 +124,48 @@ fn rules_shown(lang: Lang, rules: &str) -> String {
         )
 }
 
-/// The report page.
-pub fn report(data: &RunData, lang: Lang, charts: &ChartSet, checks: &[Check]) -> String {
-    let quarter = &data.quarter;
-    let title = match lang {
-        Lang::Zh => format!("济南市职业技能培训机构信用评价报告 {quarter}"),
-        Lang::En => format!("Jinan vocational training institutions: credit evaluation report {quarter}"),
-    };
-    let mut out = String::new();
-    let _ = write!(out, "<header class=\"top\"><h1 id=\"title\">{}</h1>", escape(&title));
-    let engine = data.summary["engine_version"].as_str().unwrap_or("?");
-    let policy = data.summary["policy_hash"].as_str().unwrap_or("");
-    let _ = write!(
-        out,
-        "<p>{} {} · {} {} · {} <code>{}</code></p>",
-        lang.t("评价季度", "Quarter"),
-        escape(quarter),
-        lang.t("引擎版本", "engine"),
-        escape(engine),
-        lang.t("政策文件哈希", "policy hash"),
-        escape(&policy.chars().take(12).collect::<String>())
-    );
-    if data.summary["pseudonymisation_key"].as_str() == Some("demo") {
-        let _ = write!(
-            out,
-            "<p><strong>{}</strong></p>",
-            lang.t("演示密钥：本报告基于合成数据，仅供演示。", "Demo key: synthetic data, for demonstration only.")
-        );
-    }
-    out.push_str("</header>\n");
-    let _ = write!(
-        out,
-        "<nav class=\"toc\"><a href=\"#glance\">{}</a><a href=\"#tiers\">{}</a><a href=\"#leads\">{}</a><a href=\"#yield\">{}</a><a href=\"#money\">{}</a><a href=\"#budget\">{}</a><a href=\"#trend\">{}</a><a href=\"#publication\">{}</a><a href=\"#quality\">{}</a><a href=\"#sources\">{}</a></nav>\n<main>\n",
-        lang.t("本季概览", "At a glance"),
-        lang.t("信用等级", "Tiers"),
-        lang.t("调查线索", "Leads"),
-        lang.t("线索成效", "Yield"),
-        lang.t("追回与暂缓", "Recoveries and holds"),
-        lang.t("下季度预算", "Next quarter's budget"),
-        lang.t("趋势", "Trend"),
-        lang.t("信用公示", "Publication"),
-        lang.t("数据质量", "Data quality"),
-        lang.t("数据来源与核对", "Sources and checks")
-    );
-    glance(&mut out, data, lang);
-    tiers(&mut out, data, lang, charts);
-    leads(&mut out, data, lang, charts);
-    super::yield_section::section(&mut out, &data.dir, lang);
-    money(&mut out, data, lang, charts);
-    budget(&mut out, data, lang);
-    trend(&mut out, data, lang, charts);
-    publication(&mut out, data, lang);
-    quality(&mut out, data, lang);
-    sources(&mut out, data, lang, checks);
-    out.push_str("</main>\n");
-    let _ = write!(
-        out,
-        "<footer>{}</footer>",
-        escape(&match lang {
-            Lang::Zh => format!("本报告由 traincredit {engine} 根据本文件夹中的数据表生成；可用 `traincredit report --run <本文件夹>` 重新生成。"),
-            Lang::En => format!("Generated by traincredit {engine} from the tables in this folder; `traincredit report --run <this folder>` renders it again."),
-        })
-    );
-    page(lang, &title, &out)
-}
-
 /// What next quarter's uplifts will cost and what the bans take out of the program, by district
 /// (`budget.parquet`; the basis is `pipelines/budget.toml`).
-fn budget(out: &mut String, data: &RunData, lang: Lang) {
-    let _ = write!(out, "<section id=\"budget\"><h2>{}</h2>", lang.t("下季度预算（按区县）", "Next quarter's budget, by district"));
+pub(crate) fn budget(out: &mut String, data: &RunData, lang: Lang) {
+    out.push_str(&section(Some("budget"), lang.t("下季度预算（按区县）", "Next quarter's budget, by district")));
     let Some(lines) = &data.budget else {
         let _ = write!(out, "<p class=\"muted\">{}</p></section>", lang.t("budget.parquet 不存在（较早的引擎所写）。", "budget.parquet is absent (written by an earlier engine)."));
         return;
     };
     let _ = write!(out, "<p class=\"muted\">{}</p>", text::budget_basis(lang));
-    table_start(
-        out,
+    let mut table = Table::new(
+        lang,
         Some("budget-table"),
-        &[
-            Heading::Text(lang.t("区县", "district")),
-            Heading::Number(lang.t("机构数", "institutions")),
-            Heading::Number(lang.t("补贴基数", "subsidy base")),
-            Heading::Number(lang.t("上浮成本", "uplift cost")),
-            Heading::Number(lang.t("禁入机构资金", "banned volume")),
-            Heading::Number(lang.t("下季度补贴", "next quarter's subsidy")),
+        vec![
+            Column::text(lang.t("区县", "district")),
+            Column::number(lang.t("机构数", "institutions")),
+            Column::money(lang.t("补贴基数", "subsidy base")),
+            Column::money(lang.t("上浮成本", "uplift cost")),
+            Column::money(lang.t("禁入机构资金", "banned volume")),
+            Column::money(lang.t("下季度补贴", "next quarter's subsidy")),
         ],
     );
     let districts = lines.iter().filter(|line| line.scope == "district");
     for line in districts.chain(lines.iter().filter(|line| line.scope == "total")) {
         let label = if line.scope == "total" { lang.t("全市", "whole city").to_string() } else { line.group.clone() };
-        let _ = write!(
-            out,
-            "<tr data-budget=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            escape(&line.group),
-            escape(&label),
-            line.institutions,
-            text::money(lang, line.subsidy_base_fen),
-            text::money(lang, line.uplift_cost_fen),
-            text::money(lang, line.banned_volume_fen),
-            text::money(lang, line.next_quarter_fen)
+        table.row_with(
+            Row::new().data("budget", &line.group),
+            [
+                Cell::text(label),
+                Cell::number(line.institutions),
+                Cell::money(line.subsidy_base_fen),
+                Cell::money(line.uplift_cost_fen),
+                Cell::money(line.banned_volume_fen),
+                Cell::money(line.next_quarter_fen),
+            ],
         );
     }
-    out.push_str("</tbody></table></section>");
+    out.push_str(&table.finish());
+    out.push_str("</section>");
 }
 
-fn glance(out: &mut String, data: &RunData, lang: Lang) {
-    let _ = write!(out, "<section id=\"glance\"><h2>{}</h2>", lang.t("本季概览", "The quarter at a glance"));
+pub(crate) fn glance(out: &mut String, data: &RunData, lang: Lang) {
+    out.push_str(&section(Some("glance"), lang.t("本季概览", "The quarter at a glance")));
     without_data(out, data, lang);
     let counts = data.tier_counts();
     out.push_str("<div class=\"cards\">");
@@ -401,7 +180,7 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
     // Money.
     out.push_str("<div class=\"cards\">");
     let claimed = data.summary_total_fen("claimed");
-    let at_risk = data.summary_total_fen("at_risk").unwrap_or_else(|| render::at_stake_from_flags(data));
+    let at_risk = data.summary_total_fen("at_risk").unwrap_or_else(|| figures::at_stake_from_flags(data));
     let to_recover = data.summary_total_fen("to_recover").unwrap_or_else(|| data.recoveries_fen());
     let to_hold = data.summary_total_fen("to_hold").unwrap_or_else(|| data.holds_fen());
     match claimed {
@@ -551,15 +330,6 @@ fn glance(out: &mut String, data: &RunData, lang: Lang) {
     out.push_str("</section>\n");
 }
 
-/// "#3 · 0.712" for a lead, "—" otherwise: shown beside the tier, so that a reader sees a tier A
-/// that is also a lead (its uplift held) without opening the leads table.
-pub fn lead_standing(institution: &Institution) -> String {
-    match (institution.lead_rank, institution.risk_score) {
-        (Some(rank), Some(risk)) => format!("#{rank} · {risk:.3}"),
-        _ => "—".into(),
-    }
-}
-
 /// Where a tier's rows stand in the tier table: by action, the heaviest first (X, D, C, B, A,
 /// then N).
 fn tier_order(tier: Tier) -> usize {
@@ -573,8 +343,8 @@ fn tier_order(tier: Tier) -> usize {
     }
 }
 
-fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
-    let _ = write!(out, "<section id=\"tiers\"><h2>{}</h2>", lang.t("信用等级", "Credit tiers"));
+pub(crate) fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
+    out.push_str(&section(Some("tiers"), lang.t("信用等级", "Credit tiers")));
     chart(out, charts, "tiers_by_district", lang);
     chart(out, charts, "score_distribution", lang);
     chart(out, charts, "pass_vs_employment", lang);
@@ -587,18 +357,18 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             "Ordered by action: disqualified, banned and watched first. Click an id for its scorecard."
         )
     );
-    table_start(
-        out,
+    let mut table = Table::new(
+        lang,
         Some("tier-table"),
-        &[
-            Heading::Text(lang.t("机构", "Institution")),
-            Heading::Text(lang.t("类型", "Kind")),
-            Heading::Text(lang.t("区县", "District")),
-            Heading::Number(lang.t("得分", "Score")),
-            Heading::Text(lang.t("上季度 → 本季度", "Before → now")),
-            Heading::Text(lang.t("线索排名 · 风险分（0–1）", "Lead rank · risk (0–1)")),
-            Heading::Text(lang.t("处理", "Action")),
-            Heading::Text(lang.t("原因", "Reason")),
+        vec![
+            Column::text(lang.t("机构", "Institution")),
+            Column::text(lang.t("类型", "Kind")),
+            Column::text(lang.t("区县", "District")),
+            Column::number(lang.t("得分", "Score")),
+            Column::text(lang.t("上季度 → 本季度", "Before → now")),
+            Column::text(lang.t("线索排名 · 风险分（0–1）", "Lead rank · risk (0–1)")),
+            Column::text(lang.t("处理", "Action")),
+            Column::text(lang.t("原因", "Reason")).class("evidence"),
         ],
     );
     let mut rows: Vec<&Institution> = data.institutions.iter().collect();
@@ -622,25 +392,25 @@ fn tiers(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
         if let Some(pct) = institution.subsidy_uplift_pct.filter(|p| *p > 0.0) {
             let _ = write!(action, " <span class=\"muted\">+{pct:.0}%</span>");
         }
-        let _ = write!(
-            out,
-            "<tr data-institution=\"{}\" data-tier=\"{}\" data-score=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{} → {}{}</td><td>{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
-            escape(&institution.id),
-            escape(institution.tier.as_str()),
-            institution.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
-            institution_link(data, &institution.id, lang),
-            escape(&text::kind_name(lang, &institution.kind)),
-            escape(&institution.district),
-            text::score(institution.score),
-            previous,
-            tier_badge(lang, institution.tier.as_str()),
-            arrow,
-            lead_standing(institution),
-            action,
-            escape(&reason(lang, institution, &data.settings))
+        table.row_with(
+            Row::new()
+                .data("institution", &institution.id)
+                .data("tier", institution.tier.as_str())
+                .data("score", institution.score.map(|s| format!("{s:.2}")).unwrap_or_default()),
+            [
+                institution_cell(data, &institution.id, lang),
+                Cell::text(text::kind_name(lang, &institution.kind)),
+                Cell::text(&institution.district),
+                Cell::number(text::score(institution.score)),
+                Cell::pre_escaped(format!("{previous} → {}{arrow}", tier_badge(lang, institution.tier.as_str()))),
+                Cell::text(lead_standing(institution)),
+                Cell::pre_escaped(action),
+                Cell::text(reason(lang, institution, &data.settings)),
+            ],
         );
     }
-    out.push_str("</tbody></table></section>\n");
+    out.push_str(&table.finish());
+    out.push_str("</section>\n");
 }
 
 /// One table of leads (rank among all leads, institution, tier, risk, signals, evidence).
@@ -648,16 +418,16 @@ fn lead_table(out: &mut String, data: &RunData, lang: Lang, id: &str, leads: &[&
     if leads.is_empty() {
         return;
     }
-    table_start(
-        out,
+    let mut table = Table::new(
+        lang,
         Some(id),
-        &[
-            Heading::Number(lang.t("排名", "Rank")),
-            Heading::Text(lang.t("机构", "Institution")),
-            Heading::Text(lang.t("等级", "Tier")),
-            Heading::Number(lang.t("风险分（0–1）", "Risk score (0–1)")),
-            Heading::Text(lang.t("信号", "Signals")),
-            Heading::Text(lang.t("证据", "Evidence")),
+        vec![
+            Column::number(lang.t("排名", "Rank")),
+            Column::text(lang.t("机构", "Institution")),
+            Column::text(lang.t("等级", "Tier")),
+            Column::number(lang.t("风险分（0–1）", "Risk score (0–1)")),
+            Column::text(lang.t("信号", "Signals")),
+            Column::text(lang.t("证据", "Evidence")).class("evidence"),
         ],
     );
     for lead in leads {
@@ -672,34 +442,36 @@ fn lead_table(out: &mut String, data: &RunData, lang: Lang, id: &str, leads: &[&
         let _ = write!(
             hp,
             " <a class=\"dossier\" href=\"{}/{}\">{}</a>",
-            super::dossiers::DOSSIERS_DIR,
-            escape(&super::dossiers::file_name(&lead.institution_id, lang)),
+            DOSSIERS_DIR,
+            escape(&dossier_file(&lead.institution_id, lang)),
             lang.t("线索档案", "dossier")
         );
-        let _ = write!(
-            out,
-            "<tr data-lead=\"{}\"><td class=\"num\">{}</td><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
-            escape(&lead.institution_id),
-            lead.rank,
-            institution_link(data, &lead.institution_id, lang),
-            hp,
-            tier_badge(lang, tier),
-            lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
-            escape(&signals.join("；")),
-            lead.evidence
-                .show(lang)
-                .split(" | ")
-                .map(escape)
-                .chain((!lead.related_leads.is_empty()).then(|| format!("<strong>{}</strong> {}", lang.t("关联线索：", "Related leads:"), escape(&lead.related_leads))))
-                .collect::<Vec<_>>()
-                .join("<br>")
+        // The evidence one signal a line; related leads after them.
+        let evidence = lead
+            .evidence
+            .show(lang)
+            .split(" | ")
+            .map(escape)
+            .chain((!lead.related_leads.is_empty()).then(|| format!("<strong>{}</strong> {}", lang.t("关联线索：", "Related leads:"), escape(&lead.related_leads))))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        table.row_with(
+            Row::new().data("lead", &lead.institution_id),
+            [
+                Cell::number(lead.rank),
+                Cell::pre_escaped(format!("{}{hp}", institution_link(data, &lead.institution_id, lang))),
+                Cell::pre_escaped(tier_badge(lang, tier)),
+                Cell::number(lead.risk_score.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into())),
+                Cell::text(signals.join("；")),
+                Cell::pre_escaped(evidence),
+            ],
         );
     }
-    out.push_str("</tbody></table>");
+    out.push_str(&table.finish());
 }
 
-fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
-    let _ = write!(out, "<section id=\"leads\"><h2>{}</h2>", lang.t("调查线索", "Investigation leads"));
+pub(crate) fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
+    out.push_str(&section(Some("leads"), lang.t("调查线索", "Investigation leads")));
     let _ = write!(
         out,
         "<p class=\"muted\">{}</p>",
@@ -750,35 +522,33 @@ fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
             let fired: Vec<_> = values.iter().filter(|v| v.fired && top.contains(&v.institution_id.as_str())).collect();
             if !fired.is_empty() {
                 let _ = write!(out, "<h3>{}</h3>", lang.t("前十条线索触发的信号", "Signals fired for the top ten leads"));
-                table_start(
-                    out,
+                let mut table = Table::new(
+                    lang,
                     Some("signal-table"),
-                    &[
-                        Heading::Text(lang.t("机构", "Institution")),
-                        Heading::Text(lang.t("信号", "Signal")),
-                        Heading::Number(lang.t("本机构值", "Value")),
-                        Heading::Number(lang.t("同类值", "Peer value")),
-                        Heading::Number(lang.t("阈值", "Threshold")),
-                        Heading::Text(lang.t("涉及记录", "Rows")),
-                        Heading::Text(lang.t("证据", "Evidence")),
+                    vec![
+                        Column::text(lang.t("机构", "Institution")),
+                        Column::text(lang.t("信号", "Signal")),
+                        Column::number(lang.t("本机构值", "Value")),
+                        Column::number(lang.t("同类值", "Peer value")),
+                        Column::number(lang.t("阈值", "Threshold")),
+                        Column::text(lang.t("涉及记录", "Rows")).class("evidence"),
+                        Column::text(lang.t("证据", "Evidence")).class("evidence"),
                     ],
                 );
                 let unit = |value: &crate::report::data::SignalValue| text::signal_unit(&value.signal, value.unit.as_deref());
                 let number = |value: &crate::report::data::SignalValue, v: Option<f64>| text::signal_number(lang, v, unit(value));
                 for value in fired {
-                    let _ = write!(
-                        out,
-                        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"evidence\">{}</td><td class=\"evidence\">{}</td></tr>",
-                        institution_link(data, &value.institution_id, lang),
-                        escape(&text::signal_name(lang, &value.signal)),
-                        number(value, value.value),
-                        number(value, value.peer_value),
-                        number(value, value.threshold),
-                        escape(value.rows.as_deref().unwrap_or("")),
-                        escape(&value.evidence.show(lang))
-                    );
+                    table.row([
+                        institution_cell(data, &value.institution_id, lang),
+                        Cell::text(text::signal_name(lang, &value.signal)),
+                        Cell::number(number(value, value.value)),
+                        Cell::number(number(value, value.peer_value)),
+                        Cell::number(number(value, value.threshold)),
+                        Cell::text(value.rows.as_deref().unwrap_or("")),
+                        Cell::text(value.evidence.show(lang)),
+                    ]);
                 }
-                out.push_str("</tbody></table>");
+                out.push_str(&table.finish());
             }
         }
         None => {
@@ -804,8 +574,8 @@ fn leads(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
     out.push_str("</section>\n");
 }
 
-fn money(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
-    let _ = write!(out, "<section id=\"money\"><h2>{}</h2>", lang.t("追回与暂缓拨付", "Recoveries and holds"));
+pub(crate) fn money(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
+    out.push_str(&section(Some("money"), lang.t("追回与暂缓拨付", "Recoveries and holds")));
     let _ = write!(
         out,
         "<p class=\"muted\">{}</p>",
@@ -815,31 +585,24 @@ fn money(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
         )
     );
     chart(out, charts, "money_by_rule", lang);
-    let by_rule = render::money_by_rule(data);
+    let by_rule = figures::money_by_rule(data);
     if !by_rule.is_empty() {
-        table_start(
-            out,
+        let mut table = Table::new(
+            lang,
             Some("at-stake-by-rule"),
-            &[
-                Heading::Text(lang.t("规则", "Rule")),
-                Heading::Number(lang.t("问题数", "findings")),
-                Heading::Number(lang.t("涉险金额", "at stake")),
+            vec![
+                Column::text(lang.t("规则", "Rule")),
+                Column::number(lang.t("问题数", "findings")),
+                Column::money(lang.t("涉险金额", "at stake")),
             ],
         );
         for (rule, fen, n) in &by_rule {
-            let _ = write!(
-                out,
-                "<tr data-rule=\"{}\" data-fen=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                escape(rule),
-                fen,
-                escape(&text::rule_label(lang, rule)),
-                n,
-                escape(&text::money(lang, *fen))
-            );
+            table.row_with(Row::new().data("rule", rule).data("fen", fen), [Cell::text(text::rule_label(lang, rule)), Cell::number(n), Cell::money(*fen)]);
         }
+        out.push_str(&table.finish());
         let _ = write!(
             out,
-            "</tbody></table><p class=\"muted\">{}</p>",
+            "<p class=\"muted\">{}</p>",
             lang.t(
                 "一条明细可能同时违反多条规则，按规则分列的金额之和可能大于涉险总额。",
                 "A line may break several rules, so the amounts per rule may add up to more than the total at stake."
@@ -878,8 +641,8 @@ fn money(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
     out.push_str("</section>\n");
 }
 
-fn trend(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
-    let _ = write!(out, "<section id=\"trend\"><h2>{}</h2>", lang.t("逐季度趋势与等级迁移", "Trend and tier migration"));
+pub(crate) fn trend(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
+    out.push_str(&section(Some("trend"), lang.t("逐季度趋势与等级迁移", "Trend and tier migration")));
     if data.history.is_none() {
         let _ = write!(
             out,
@@ -900,22 +663,18 @@ fn trend(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
         return;
     }
     chart(out, charts, "trend", lang);
-    let series = render::quarter_series(data);
-    let _ = write!(out, "<table id=\"trend-table\"><thead><tr><th>{}</th>", lang.t("季度", "Quarter"));
-    for tier in Tier::ALL {
-        let _ = write!(out, "<th class=\"num\">{}</th>", tier_badge(lang, tier.as_str()));
-    }
-    let _ = write!(out, "<th class=\"num\">{}</th></tr></thead><tbody>", lang.t("得分中位数", "median score"));
+    let series = figures::quarter_series(data);
+    let mut columns = vec![Column::text(lang.t("季度", "Quarter"))];
+    columns.extend(Tier::ALL.iter().map(|tier| Column::pre_escaped_heading(tier_badge(lang, tier.as_str()), Align::Number)));
+    columns.push(Column::number(lang.t("得分中位数", "median score")));
+    let mut table = Table::new(lang, Some("trend-table"), columns);
     for (index, quarter) in series.quarters.iter().enumerate() {
-        let _ = write!(out, "<tr><td>{}</td>", escape(quarter));
-        for count in series.counts[index] {
-            let _ = write!(out, "<td class=\"num\">{count}</td>");
-        }
-        let _ = write!(out, "<td class=\"num\">{}</td></tr>", text::score(series.medians[index]));
+        let counts = series.counts[index].into_iter().map(Cell::number);
+        table.row(std::iter::once(Cell::text(quarter)).chain(counts).chain([Cell::number(text::score(series.medians[index]))]));
     }
-    out.push_str("</tbody></table>");
+    out.push_str(&table.finish());
     chart(out, charts, "tier_migration", lang);
-    if let Some((from, _, unmatched)) = render::migration(data) {
+    if let Some((from, _, unmatched)) = figures::migration(data) {
         if unmatched > 0 {
             let _ = write!(
                 out,
@@ -933,8 +692,8 @@ fn trend(out: &mut String, data: &RunData, lang: Lang, charts: &ChartSet) {
 
 /// What the bureau publishes, withdraws or ends by repair on the credit platforms this quarter,
 /// from the ledger's calendar (`sanctions.parquet`); the files themselves are in `publication/`.
-fn publication(out: &mut String, data: &RunData, lang: Lang) {
-    let _ = write!(out, "<section id=\"publication\"><h2>{}</h2>", lang.t("信用公示", "Credit publication"));
+pub(crate) fn publication(out: &mut String, data: &RunData, lang: Lang) {
+    out.push_str(&section(Some("publication"), lang.t("信用公示", "Credit publication")));
     let _ = write!(
         out,
         "<p>{}</p>",
@@ -963,18 +722,18 @@ fn publication(out: &mut String, data: &RunData, lang: Lang) {
         );
         return;
     }
-    table_start(
-        out,
+    let mut table = Table::new(
+        lang,
         Some("publication-table"),
-        &[
-            Heading::Text(lang.t("机构", "Institution")),
-            Heading::Text(lang.t("处罚", "Sanction")),
-            Heading::Text(lang.t("失信等级", "Class")),
-            Heading::Text(lang.t("决定日期", "Decided")),
-            Heading::Text(lang.t("公示截止", "Published until")),
-            Heading::Text(lang.t("最早可修复", "Repairable from")),
-            Heading::Text(lang.t("本季处理", "This quarter")),
-            Heading::Text(lang.t("原因", "Reason")),
+        vec![
+            Column::text(lang.t("机构", "Institution")),
+            Column::text(lang.t("处罚", "Sanction")),
+            Column::text(lang.t("失信等级", "Class")),
+            Column::text(lang.t("决定日期", "Decided")),
+            Column::text(lang.t("公示截止", "Published until")),
+            Column::text(lang.t("最早可修复", "Repairable from")),
+            Column::text(lang.t("本季处理", "This quarter")),
+            Column::text(lang.t("原因", "Reason")).class("evidence"),
         ],
     );
     for row in due {
@@ -986,26 +745,26 @@ fn publication(out: &mut String, data: &RunData, lang: Lang) {
             Some(day) if row.publication_status == "repaired" => format!("{} {day}", text::publication_status_name(lang, &row.publication_status)),
             _ => text::publication_status_name(lang, &row.publication_status),
         };
-        let _ = write!(
-            out,
-            "<tr data-status=\"{}\"><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
-            escape(&row.publication_status),
-            institution_link(data, &row.institution_id, lang),
-            escape(&text::sanction_kind_name(lang, &row.kind)),
-            escape(&period),
-            escape(&text::credit_class_name(lang, &row.class)),
-            escape(&row.decided_on),
-            escape(row.publication_end.as_deref().unwrap_or("—")),
-            escape(&row.earliest_repair),
-            escape(&status),
-            escape(&row.reason.show(lang))
+        table.row_with(
+            Row::new().data("status", &row.publication_status),
+            [
+                institution_cell(data, &row.institution_id, lang),
+                Cell::text(format!("{} {period}", text::sanction_kind_name(lang, &row.kind))),
+                Cell::text(text::credit_class_name(lang, &row.class)),
+                Cell::text(&row.decided_on),
+                Cell::text(row.publication_end.as_deref().unwrap_or("—")),
+                Cell::text(&row.earliest_repair),
+                Cell::text(status),
+                Cell::text(row.reason.show(lang)),
+            ],
         );
     }
-    out.push_str("</tbody></table></section>\n");
+    out.push_str(&table.finish());
+    out.push_str("</section>\n");
 }
 
-fn quality(out: &mut String, data: &RunData, lang: Lang) {
-    let _ = write!(out, "<section id=\"quality\"><h2>{}</h2>", lang.t("数据质量", "Data quality"));
+pub(crate) fn quality(out: &mut String, data: &RunData, lang: Lang) {
+    out.push_str(&section(Some("quality"), lang.t("数据质量", "Data quality")));
     let inputs = data.summary["inputs"].as_array().cloned().unwrap_or_default();
     let read: u64 = inputs.iter().map(|t| t["rows_read"].as_u64().unwrap_or(0)).sum();
     let rejected: u64 = inputs.iter().map(|t| t["rows_rejected"].as_u64().unwrap_or(0)).sum();
@@ -1035,15 +794,15 @@ fn quality(out: &mut String, data: &RunData, lang: Lang) {
                 ),
             }
         );
-        table_start(
-            out,
+        let mut inputs_table = Table::new(
+            lang,
             Some("inputs-table"),
-            &[
-                Heading::Text(lang.t("输入表", "Input table")),
-                Heading::Number(lang.t("读取", "read")),
-                Heading::Number(lang.t("使用", "used")),
-                Heading::Number(lang.t("拒收", "rejected")),
-                Heading::Text(lang.t("说明", "notes")),
+            vec![
+                Column::text(lang.t("输入表", "Input table")),
+                Column::number(lang.t("读取", "read")),
+                Column::number(lang.t("使用", "used")),
+                Column::number(lang.t("拒收", "rejected")),
+                Column::text(lang.t("说明", "notes")).class("evidence"),
             ],
         );
         for table in &inputs {
@@ -1053,18 +812,13 @@ fn quality(out: &mut String, data: &RunData, lang: Lang) {
                 table["coercions"].as_array().into_iter().flatten().filter_map(|c| c.as_str().map(str::to_string)).collect();
             let note =
                 if present { coercions.join("; ") } else { lang.t("未提供（可选表）", "not supplied (optional)").to_string() };
-            let _ = write!(
-                out,
-                "<tr data-table=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"evidence\">{}</td></tr>",
-                escape(name),
-                escape(&text::table_name(lang, name)),
-                text::count(table["rows_read"].as_u64().unwrap_or(0) as usize),
-                text::count(table["rows_used"].as_u64().unwrap_or(0) as usize),
-                text::count(table["rows_rejected"].as_u64().unwrap_or(0) as usize),
-                escape(&note)
+            let rows = |key: &str| Cell::number(text::count(table[key].as_u64().unwrap_or(0) as usize));
+            inputs_table.row_with(
+                Row::new().data("table", name),
+                [Cell::text(text::table_name(lang, name)), rows("rows_read"), rows("rows_used"), rows("rows_rejected"), Cell::text(note)],
             );
         }
-        out.push_str("</tbody></table>");
+        out.push_str(&inputs_table.finish());
     }
     coverage_table(out, data, lang);
     // Rejected rows by reason: rejects.parquet's, rendered in the report's language from their
@@ -1086,25 +840,19 @@ fn quality(out: &mut String, data: &RunData, lang: Lang) {
         let _ = write!(out, "<p>{}</p>", lang.t("没有被拒收的行。", "No row was rejected."));
     } else {
         let _ = write!(out, "<h3>{}</h3>", lang.t("拒收原因", "Rejected by reason"));
-        table_start(
-            out,
+        let mut table = Table::new(
+            lang,
             Some("rejects-table"),
-            &[
-                Heading::Text(lang.t("输入表", "Table")),
-                Heading::Text(lang.t("原因", "Reason")),
-                Heading::Number(lang.t("行数", "rows")),
+            vec![
+                Column::text(lang.t("输入表", "Table")),
+                Column::text(lang.t("原因", "Reason")).class("evidence"),
+                Column::number(lang.t("行数", "rows")),
             ],
         );
-        for ((table, reason), count) in &by_reason {
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td class=\"evidence\">{}</td><td class=\"num\">{}</td></tr>",
-                escape(&text::table_name(lang, table)),
-                escape(reason),
-                count
-            );
+        for ((name, reason), count) in &by_reason {
+            table.row([Cell::text(text::table_name(lang, name)), Cell::text(reason), Cell::number(count)]);
         }
-        out.push_str("</tbody></table>");
+        out.push_str(&table.finish());
     }
     if let Some(warnings) = data.summary["warnings"].as_array().filter(|w| !w.is_empty()) {
         let _ = write!(out, "<h3>{}</h3><ul>", lang.t("读取时的警告", "Warnings while reading"));
@@ -1158,7 +906,8 @@ fn credit_codes(out: &mut String, data: &RunData, lang: Lang) {
     if findings.is_empty() || codes["column_present"].as_bool() != Some(true) {
         return;
     }
-    table_start(out, Some("credit-codes-table"), &[Heading::Text(lang.t("机构", "Institution")), Heading::Text(lang.t("问题", "Problem"))]);
+    let mut table =
+        Table::new(lang, Some("credit-codes-table"), vec![Column::text(lang.t("机构", "Institution")), Column::text(lang.t("问题", "Problem")).class("evidence")]);
     for finding in &findings {
         let id = finding["institution_id"].as_str().unwrap_or("");
         let problem = match (lang, finding["problem"].as_str().unwrap_or("")) {
@@ -1174,9 +923,9 @@ fn credit_codes(out: &mut String, data: &RunData, lang: Lang) {
             ),
             _ => finding["message"].as_str().unwrap_or("").to_string(),
         };
-        let _ = write!(out, "<tr><td>{}</td><td class=\"evidence\">{}</td></tr>", institution_link(data, id, lang), escape(&problem));
+        table.row([institution_cell(data, id, lang), Cell::text(problem)]);
     }
-    out.push_str("</tbody></table>");
+    out.push_str(&table.finish());
 }
 
 /// The export's coverage (`summary.json` → `coverage`): the first and last day of each dated
@@ -1185,14 +934,14 @@ fn credit_codes(out: &mut String, data: &RunData, lang: Lang) {
 fn coverage_table(out: &mut String, data: &RunData, lang: Lang) {
     let Some(tables) = data.summary["coverage"].as_array().filter(|tables| !tables.is_empty()) else { return };
     let _ = write!(out, "<h3>{}</h3>", lang.t("数据覆盖期间", "Coverage of the export"));
-    table_start(
-        out,
+    let mut coverage = Table::new(
+        lang,
         Some("coverage-table"),
-        &[
-            Heading::Text(lang.t("输入表", "Table")),
-            Heading::Text(lang.t("日期列", "Dated by")),
-            Heading::Text(lang.t("最早", "First")),
-            Heading::Text(lang.t("最晚", "Last")),
+        vec![
+            Column::text(lang.t("输入表", "Table")),
+            Column::text(lang.t("日期列", "Dated by")),
+            Column::text(lang.t("最早", "First")),
+            Column::text(lang.t("最晚", "Last")),
         ],
     );
     for table in tables {
@@ -1202,21 +951,21 @@ fn coverage_table(out: &mut String, data: &RunData, lang: Lang) {
             (_, Some(day)) => day.to_string(),
             (_, None) => lang.t("无数据", "no rows").to_string(),
         };
-        let _ = write!(
-            out,
-            "<tr data-table=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(name),
-            escape(&text::table_name(lang, name)),
-            escape(table["column"].as_str().unwrap_or_default()),
-            escape(&day("first")),
-            escape(&day("last"))
+        coverage.row_with(
+            Row::new().data("table", name),
+            [
+                Cell::text(text::table_name(lang, name)),
+                Cell::text(table["column"].as_str().unwrap_or_default()),
+                Cell::text(day("first")),
+                Cell::text(day("last")),
+            ],
         );
     }
-    out.push_str("</tbody></table>");
+    out.push_str(&coverage.finish());
 }
 
-fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
-    let _ = write!(out, "<section id=\"sources\"><h2>{}</h2>", lang.t("数据来源与核对", "Sources and checks"));
+pub(crate) fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
+    out.push_str(&section(Some("sources"), lang.t("数据来源与核对", "Sources and checks")));
     let _ = write!(
         out,
         "<p>{}</p><ul>",
@@ -1257,33 +1006,33 @@ fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
     out.push_str("</ul>");
     if !checks.is_empty() {
         let _ = write!(out, "<h3>{}</h3>", lang.t("摘要与数据表核对", "summary.json against the tables"));
-        table_start(
-            out,
+        let mut table = Table::new(
+            lang,
             Some("checks-table"),
-            &[
-                Heading::Text(lang.t("核对项", "Check")),
-                Heading::Number("summary.json"),
-                Heading::Number(lang.t("数据表", "tables")),
-                Heading::Text(lang.t("结果", "result")),
+            vec![
+                Column::text(lang.t("核对项", "Check")),
+                Column::number("summary.json"),
+                Column::number(lang.t("数据表", "tables")),
+                Column::text(lang.t("结果", "result")),
             ],
         );
         for check in checks {
-            let _ = write!(
-                out,
-                "<tr data-check=\"{}\" data-ok=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-                check.key,
-                check.ok,
-                escape(&check.label),
-                escape(check.summary.as_deref().unwrap_or("—")),
-                escape(&check.tables),
-                if check.ok {
-                    format!("<span class=\"ok\">✓ {}</span>", lang.t("一致", "agree"))
-                } else {
-                    format!("<span class=\"bad\">✗ {}</span>", lang.t("不一致", "differ"))
-                }
+            let result = if check.ok {
+                format!("<span class=\"ok\">✓ {}</span>", lang.t("一致", "agree"))
+            } else {
+                format!("<span class=\"bad\">✗ {}</span>", lang.t("不一致", "differ"))
+            };
+            table.row_with(
+                Row::new().data("check", check.key).data("ok", check.ok),
+                [
+                    Cell::text(&check.label),
+                    Cell::number(check.summary.as_deref().unwrap_or("—")),
+                    Cell::number(&check.tables),
+                    Cell::pre_escaped(result),
+                ],
             );
         }
-        out.push_str("</tbody></table>");
+        out.push_str(&table.finish());
         if checks.iter().any(|c| !c.ok) {
             let _ = write!(
                 out,
@@ -1334,90 +1083,4 @@ fn sources(out: &mut String, data: &RunData, lang: Lang, checks: &[Check]) {
         )
     );
     out.push_str("</section>\n");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// An institution's row as `institution_scores.parquet` holds it: tier, action, rule code and
-    /// arguments; its `reasons` text deliberately says something else, so a test sees that the
-    /// reason comes from the code and never from a sentence.
-    fn row(tier: Tier, action: Action, rule: &str, args: &[&str]) -> Institution {
-        Institution {
-            id: "I1".into(),
-            tier,
-            action,
-            tier_rule: rule.into(),
-            tier_rule_args: Some(args.iter().map(|a| a.to_string()).collect()),
-            reasons: "the reasons as the run wrote them".into(),
-            ..Institution::default()
-        }
-    }
-
-    fn both(institution: &Institution) -> (String, String) {
-        let settings = Settings::defaults().unwrap();
-        (reason(Lang::Zh, institution, &settings), reason(Lang::En, institution, &settings))
-    }
-
-    #[test]
-    fn a_tiers_reason_is_rendered_from_its_code_and_numbers_in_either_language() {
-        let mut d = row(Tier::D, Action::Ban, "tier.d.breach_share", &["7.46", "5", "2026Q4", "2027Q3"]);
-        d.breach_lines = Some(3);
-        d.deductions = Some(6.0);
-        assert_eq!(
-            both(&d),
-            (
-                "违规金额占比 7.46% 超过 5%：禁入 2026Q4–2027Q3；扣 6 分（违规明细 3 条）".into(),
-                "breach share 7.46% > 5%: ban 2026Q4–2027Q3; −6 points (3 breach line(s))".into()
-            )
-        );
-        let b = row(Tier::B, Action::Standard, "tier.b.previous_tier", &["90.00", "85.00", "C"]);
-        assert_eq!(
-            both(&b),
-            (
-                "得分 90.00 ≥ 85.00，但上季度等级为 C：不能直接升为 A".into(),
-                "score 90.00 ≥ 85.00 but previous tier C: no jump to A".into()
-            )
-        );
-        let x = row(Tier::X, Action::Disqualify, "tier.x.decision", &["2026-05-12"]);
-        assert_eq!(
-            both(&x),
-            ("2026-05-12 调查处理决定认定骗取补贴资金：取消培训资格".into(), "disqualified: fraud_confirmed decision of 2026-05-12".into())
-        );
-        let mut n = row(Tier::N, Action::Watch, "tier.n.few_completed", &["13", "20", "2025Q4", "2026Q3"]);
-        n.procedural_findings = Some(2);
-        n.violations = Some(1);
-        n.deductions = Some(12.0);
-        assert_eq!(
-            both(&n),
-            (
-                "2025Q4–2026Q3 结束的培训班结业人数 13 人，少于 20 人：不评级；扣 12 分（程序问题 2 项，违规处理决定 1 项）；高优先级调查线索：重点监管".into(),
-                "13 completed enrollments < 20 in classes ending in 2025Q4–2026Q3; −12 points (2 procedural finding(s), 1 violation decision(s)); a high-priority investigation lead: watch".into()
-            )
-        );
-        let mut a = row(Tier::A, Action::UpliftHeld, "tier.a.score", &["91.20", "85.00"]);
-        a.lead_rank = Some(4);
-        a.risk_score = Some(0.6123);
-        a.uplift_hold = Some("lead,open_case".into());
-        a.hold_case = Some("I1/sign_ins".into());
-        assert_eq!(
-            both(&a),
-            (
-                "得分 91.20 ≥ 85.00，无违规明细，上季度等级允许评 A；调查线索 #4，风险分 0.612（0–1）≥ 0.5：暂缓上浮补贴，待核查结论后发放；案件 I1/sign_ins 尚未结案：暂缓上浮补贴，结案后发放".into(),
-                "score 91.20 ≥ 85.00, no breach line, previous tier allows A; uplift held pending review: lead #4 with risk score 0.612 ≥ 0.5; case I1/sign_ins is not closed: uplift held until it is".into()
-            )
-        );
-    }
-
-    #[test]
-    fn a_run_from_before_the_codes_shows_its_reasons_as_written() {
-        let mut old = row(Tier::B, Action::Standard, "score 75.00 in 70.00–84.99", &[]);
-        old.tier_rule_args = None;
-        old.reasons = "tier B: score 75.00 in 70.00–84.99".into();
-        assert_eq!(both(&old).0, "tier B: score 75.00 in 70.00–84.99");
-        // An unknown code (a newer engine): the text as written, not the bare code.
-        let newer = row(Tier::B, Action::Standard, "tier.b.someday", &["1"]);
-        assert_eq!(both(&newer).1, "the reasons as the run wrote them");
-    }
 }
