@@ -22,14 +22,13 @@
 use crate::error::{Error, PolarsContext, Result};
 use crate::report::data::{read_table, Cells};
 use crate::report::kit::{page, section, Cell, Column, Facts, Table};
-use crate::report::links::{dossier_file, scorecard_file};
+use crate::report::links::{dossier_file, scorecard_file, DOSSIERS_DIR};
 use crate::report::text::{self, escape, Lang};
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-pub use crate::report::links::DOSSIERS_DIR;
 
 /// Findings listed row by row on one dossier; the rest are counted (they are in flags.parquet).
 pub const FINDING_ROWS: usize = 200;

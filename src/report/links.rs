@@ -8,7 +8,7 @@ use crate::report::text::Lang;
 pub(crate) const SCORECARDS_DIR: &str = "scorecards";
 
 /// The folder of the dossiers in a run folder.
-pub const DOSSIERS_DIR: &str = "dossiers";
+pub(crate) const DOSSIERS_DIR: &str = "dossiers";
 
 /// The file name of an institution's scorecard: the id with anything but letters, digits, `-`,
 /// `_` and `.` replaced, so any id makes a safe file name.
@@ -19,7 +19,7 @@ pub(crate) fn scorecard_file(id: &str, lang: Lang) -> String {
 }
 
 /// The dossier's file name: the institution id made safe for a file name.
-pub fn dossier_file(institution: &str, lang: Lang) -> String {
+pub(crate) fn dossier_file(institution: &str, lang: Lang) -> String {
     let safe: String = institution.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
     format!("{safe}{}.html", lang.file_suffix())
 }
