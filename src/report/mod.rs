@@ -10,7 +10,7 @@
 //!    words and number formats of `text` and `texts`;
 //! 2. the kit: `kit` (tables, sections' openings, key figures, the page shell), `style` (the
 //!    style sheet), `charts` (drawing) and `chart_set` (the report's charts from the figures);
-//! 3. the sections: `sections` (report.html's), `yield_section`, `scorecards` and `dossiers`
+//! 3. the sections: `sections` (report.html's, one module each), `scorecards` and `dossiers`
 //!    (each page's own sections and their assembly);
 //! 4. the pages: `render` writes report.html, the charts, the scorecards and the dossiers.
 //!
@@ -36,7 +36,6 @@ pub mod summary;
 pub mod tables;
 pub mod text;
 pub mod texts;
-pub(crate) mod yield_section;
 
 pub use render::{render, render_scorecard, RenderSummary};
 pub use parquet::write_parquet;

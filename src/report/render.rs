@@ -15,9 +15,9 @@ use crate::report::chart_set::{self, ChartSet};
 use crate::report::data::RunData;
 use crate::report::figures::{checks, Check};
 use crate::report::kit::page;
-use crate::report::sections::{budget, glance, leads, money, publication, quality, sources, tiers, trend};
+use crate::report::sections::{budget, glance, leads, money, publication, quality, sources, tiers, trend, yields};
 use crate::report::text::{escape, Lang};
-use crate::report::{dossiers, scorecards, yield_section};
+use crate::report::{dossiers, scorecards};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -131,7 +131,7 @@ fn report(data: &RunData, lang: Lang, charts: &ChartSet, checks: &[Check]) -> St
     glance(&mut out, data, lang);
     tiers(&mut out, data, lang, charts);
     leads(&mut out, data, lang, charts);
-    yield_section::section(&mut out, &data.dir, lang);
+    yields::section(&mut out, &data.dir, lang);
     money(&mut out, data, lang, charts);
     budget(&mut out, data, lang);
     trend(&mut out, data, lang, charts);

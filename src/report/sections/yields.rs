@@ -4,7 +4,7 @@
 //! previous quarter). Both tables are read from the run folder, so every figure shown is a cell
 //! of them; a run written before they existed says so instead of showing zeros.
 //!
-//! Layer 3 (a section of report.html, its tables the kit's); `render` places it.
+//! Layer 3 (a section of report.html, `#yield`, its tables the kit's); `render` places it.
 
 use crate::report::data::{read_table, Cells};
 use crate::report::kit::{self, Cell, Column, Row, Table};
