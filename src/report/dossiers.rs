@@ -15,18 +15,20 @@
 //!
 //! Texts of findings are rendered from their codes in the page's language when the run keeps
 //! them (`evidence_code`, `evidence_args`), else shown as the run wrote them.
+//!
+//! Layer 3 (sections, each table a kit [`Table`] or [`Facts`]), with the assembly of its sections
+//! into one page per lead; `render` (the pages) calls [`write_all`].
 
 use crate::error::{Error, PolarsContext, Result};
 use crate::report::data::{read_table, Cells};
-use crate::report::html;
+use crate::report::kit::{page, section, Cell, Column, Facts, Table};
+use crate::report::links::{dossier_file, scorecard_file, DOSSIERS_DIR};
 use crate::report::text::{self, escape, Lang};
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-/// The folder of the dossiers in a run folder.
-pub const DOSSIERS_DIR: &str = "dossiers";
 
 /// Findings listed row by row on one dossier; the rest are counted (they are in flags.parquet).
 pub const FINDING_ROWS: usize = 200;
@@ -103,17 +105,11 @@ pub fn write_all(run: &Path, lang: Lang) -> Result<Vec<PathBuf>> {
     let mut written = Vec::with_capacity(ids.len());
     for id in ids {
         let page = dossier(&tables, id, lang)?;
-        let path = dir.join(file_name(id, lang));
+        let path = dir.join(dossier_file(id, lang));
         std::fs::write(&path, page).map_err(|e| Error::io("writing a dossier", &path, e))?;
         written.push(path);
     }
     Ok(written)
-}
-
-/// The dossier's file name: the institution id made safe for a file name.
-pub fn file_name(institution: &str, lang: Lang) -> String {
-    let safe: String = institution.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    format!("{safe}{}.html", lang.file_suffix())
 }
 
 fn dossier(run: &Run, id: &str, lang: Lang) -> Result<String> {
@@ -130,7 +126,7 @@ fn dossier(run: &Run, id: &str, lang: Lang) -> Result<String> {
         "<header class=\"top\"><h1>{}</h1><p>{} · <a style=\"color:#fff\" href=\"../scorecards/{}\">{}</a> · <a style=\"color:#fff\" href=\"../report{}.html\">{}</a></p></header>\n<main>\n",
         escape(&title),
         escape(&name),
-        escape(&html::scorecard_file(id, lang)),
+        escape(&scorecard_file(id, lang)),
         lang.t("评分卡", "scorecard"),
         lang.file_suffix(),
         lang.t("返回报告", "back to the report")
@@ -142,7 +138,7 @@ fn dossier(run: &Run, id: &str, lang: Lang) -> Result<String> {
     timeline_section(&mut body, run, id, lang)?;
     network_section(&mut body, run, id, &lead, lang)?;
     body.push_str("</main>\n");
-    Ok(html::page(lang, &title, &body))
+    Ok(page(lang, &title, &body))
 }
 
 fn lead_section(out: &mut String, lead: &Cells, run: &Run, id: &str, lang: Lang) -> Result<()> {
@@ -159,11 +155,11 @@ fn lead_section(out: &mut String, lead: &Cells, run: &Run, id: &str, lang: Lang)
         (lang.t("等级", "Tier"), text::tier_name(lang, &first(score.texts("tier")?))),
         (lang.t("措施", "Action"), text::action_name(lang, &first(score.texts("action")?))),
     ];
-    let _ = write!(out, "<section><h2>{}</h2><table><tbody>", lang.t("线索", "The lead"));
+    let mut facts = Facts::new(lang);
     for (label, value) in rows {
-        let _ = write!(out, "<tr><th>{}</th><td>{}</td></tr>", escape(label), escape(&value));
+        facts.text(label, &value);
     }
-    out.push_str("</tbody></table></section>\n");
+    let _ = write!(out, "<section><h2>{}</h2>{}</section>\n", lang.t("线索", "The lead"), facts.finish());
     Ok(())
 }
 
@@ -224,28 +220,30 @@ fn money_section(out: &mut String, run: &Run, id: &str, lang: Lang) -> Result<()
         (lang.t("应暂扣", "To hold"), sum_fen(&run.holds.of(id)?, "holds.parquet", "amount")?),
         (lang.t("各项发现涉及金额", "At stake in the findings"), sum_fen(&flags, "flags.parquet", "amount_at_risk")?),
     ];
-    let _ = write!(out, "<section><h2>{}</h2><table><tbody>", lang.t("线索背后的资金", "Money behind the lead"));
+    let mut facts = Facts::new(lang);
     for (label, fen) in rows {
-        let _ = write!(out, "<tr><th>{}</th><td class=\"num\">{}</td></tr>", escape(label), escape(&text::money(lang, fen)));
+        facts.money(label, fen);
     }
-    out.push_str("</tbody></table></section>\n");
+    let _ = write!(out, "<section><h2>{}</h2>{}</section>\n", lang.t("线索背后的资金", "Money behind the lead"), facts.finish());
     Ok(())
 }
 
 fn signals_section(out: &mut String, run: &Run, id: &str, lang: Lang) -> Result<()> {
     let values = run.signal_values.of(id)?;
     let cells = Cells::new(&values, "signal_values.parquet");
-    let _ = write!(
-        out,
-        "<section><h2>{}</h2><table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        lang.t("信号与同类机构比较", "Signals against peers"),
-        lang.t("信号", "Signal"),
-        lang.t("本机构", "Value"),
-        lang.t("同类中位数", "Peer median"),
-        lang.t("稳健 z", "Robust z"),
-        lang.t("依据行数", "Rows"),
-        lang.t("是否触发", "Fired"),
-        lang.t("依据", "Evidence"),
+    out.push_str(&section(None, lang.t("信号与同类机构比较", "Signals against peers")));
+    let mut table = Table::new(
+        lang,
+        None,
+        vec![
+            Column::text(lang.t("信号", "Signal")),
+            Column::number(lang.t("本机构", "Value")),
+            Column::number(lang.t("同类中位数", "Peer median")),
+            Column::number(lang.t("稳健 z", "Robust z")),
+            Column::number(lang.t("依据行数", "Rows")),
+            Column::text(lang.t("是否触发", "Fired")),
+            Column::text(lang.t("依据", "Evidence")).class("evidence"),
+        ],
     );
     let number = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.4}"));
     let (signals, value, peer, z, rows, fired, evidence) = (
@@ -258,19 +256,18 @@ fn signals_section(out: &mut String, run: &Run, id: &str, lang: Lang) -> Result<
         cells.text_or_empty("evidence")?,
     );
     for i in 0..cells.height() {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
-            escape(&text::signal_name(lang, &signals[i])),
-            number(value[i]),
-            number(peer[i]),
-            z[i].map_or("—".to_string(), |z| format!("{z:.1}")),
-            escape(rows[i].as_deref().unwrap_or("—")),
-            if fired[i] { lang.t("是", "yes") } else { lang.t("否", "no") },
-            escape(&evidence[i]),
-        );
+        table.row([
+            Cell::text(text::signal_name(lang, &signals[i])),
+            Cell::number(number(value[i])),
+            Cell::number(number(peer[i])),
+            Cell::number(z[i].map_or("—".to_string(), |z| format!("{z:.1}"))),
+            Cell::text(rows[i].as_deref().unwrap_or("—")),
+            Cell::text(if fired[i] { lang.t("是", "yes") } else { lang.t("否", "no") }),
+            Cell::text(&evidence[i]),
+        ]);
     }
-    out.push_str("</tbody></table></section>\n");
+    out.push_str(&table.finish());
+    out.push_str("</section>\n");
     Ok(())
 }
 
@@ -285,45 +282,31 @@ fn findings_section(out: &mut String, run: &Run, id: &str, lang: Lang) -> Result
         entry.0 += 1;
         entry.1 += amount;
     }
-    let _ = write!(
-        out,
-        "<section><h2>{}</h2><table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-        lang.t("发现（按规则）", "Findings by rule"),
-        lang.t("规则或信号", "Rule or signal"),
-        lang.t("条数", "Findings"),
-        lang.t("涉及金额", "At stake"),
+    out.push_str(&section(None, lang.t("发现（按规则）", "Findings by rule")));
+    let mut table = Table::new(
+        lang,
+        None,
+        vec![Column::text(lang.t("规则或信号", "Rule or signal")), Column::number(lang.t("条数", "Findings")), Column::money(lang.t("涉及金额", "At stake"))],
     );
     for (rule, (count, fen)) in &by_rule {
-        let _ = write!(
-            out,
-            "<tr><td>{} {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            escape(rule),
-            escape(&text::rule_name(lang, rule)),
-            count,
-            escape(&text::money(lang, *fen))
-        );
+        table.row([Cell::text(format!("{rule} {}", text::rule_name(lang, rule))), Cell::number(count), Cell::money(*fen)]);
     }
-    out.push_str("</tbody></table>");
-    let _ = write!(
-        out,
-        "<h3>{}</h3><table><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
-        lang.t("逐条发现", "Finding by finding"),
-        lang.t("编号", "Flag"),
-        lang.t("类别", "Kind"),
-        lang.t("涉及金额", "At stake"),
-        lang.t("依据", "Evidence"),
+    out.push_str(&table.finish());
+    let _ = write!(out, "<h3>{}</h3>", lang.t("逐条发现", "Finding by finding"));
+    let mut table = Table::new(
+        lang,
+        None,
+        vec![
+            Column::text(lang.t("编号", "Flag")),
+            Column::text(lang.t("类别", "Kind")),
+            Column::money(lang.t("涉及金额", "At stake")),
+            Column::text(lang.t("依据", "Evidence")).class("evidence"),
+        ],
     );
     for i in 0..cells.height().min(FINDING_ROWS) {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"evidence\">{}</td></tr>",
-            escape(&flag_ids[i]),
-            escape(finding_kind(lang, &kinds[i])),
-            escape(&text::money(lang, amounts[i])),
-            escape(&evidence[i])
-        );
+        table.row([Cell::text(&flag_ids[i]), Cell::text(finding_kind(lang, &kinds[i])), Cell::money(amounts[i]), Cell::text(&evidence[i])]);
     }
-    out.push_str("</tbody></table>");
+    out.push_str(&table.finish());
     if cells.height() > FINDING_ROWS {
         let left = cells.height() - FINDING_ROWS;
         let _ = write!(
@@ -374,18 +357,17 @@ fn timeline_section(out: &mut String, run: &Run, id: &str, lang: Lang) -> Result
         }
     }
     events.sort();
-    let _ = write!(
-        out,
-        "<section><h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        lang.t("时间线", "Timeline"),
-        lang.t("时间", "When"),
-        lang.t("事项", "What"),
-        lang.t("内容", "Detail"),
+    out.push_str(&section(None, lang.t("时间线", "Timeline")));
+    let mut table = Table::new(
+        lang,
+        None,
+        vec![Column::text(lang.t("时间", "When")), Column::text(lang.t("事项", "What")), Column::text(lang.t("内容", "Detail")).class("evidence")],
     );
     for (when, what, detail) in events {
-        let _ = write!(out, "<tr><td>{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>", escape(&when), escape(&what), escape(&detail));
+        table.row([Cell::text(when), Cell::text(what), Cell::text(detail)]);
     }
-    out.push_str("</tbody></table></section>\n");
+    out.push_str(&table.finish());
+    out.push_str("</section>\n");
     Ok(())
 }
 
@@ -432,7 +414,7 @@ fn network_section(out: &mut String, run: &Run, id: &str, lead: &Cells, lang: La
             }
         }
     }
-    let _ = write!(out, "<section><h2>{}</h2>", lang.t("关系图", "Network"));
+    out.push_str(&section(None, lang.t("关系图", "Network")));
     if nodes.is_empty() {
         let _ = write!(out, "<p class=\"muted\">{}</p></section>\n", lang.t("本线索没有关联的报名、班级或机构。", "No enrollment, class or institution is linked to this lead."));
         return Ok(());
@@ -499,12 +481,6 @@ fn network_svg(id: &str, nodes: &[Node], lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_names_are_safe_and_carry_the_language() {
-        assert_eq!(file_name("JN-ORG-000210", Lang::Zh), "JN-ORG-000210.html");
-        assert_eq!(file_name("a/b c", Lang::En), "a_b_c.en.html");
-    }
 
     #[test]
     fn the_network_places_every_node_and_the_institution() {

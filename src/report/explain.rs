@@ -10,8 +10,10 @@
 
 use crate::error::{Error, Result};
 use crate::rating::INDICATORS;
-use crate::report::data::{median, Institution, RunData};
-use crate::report::{html, text};
+use crate::report::data::{median, Institution, MoneyRow, RunData};
+use crate::report::figures::reason;
+use crate::report::links::{dossier_file, DOSSIERS_DIR};
+use crate::report::text;
 use crate::vocab::messages::rating as m;
 use crate::vocab::{Lang, Message};
 use std::collections::BTreeMap;
@@ -72,7 +74,7 @@ fn explain(data: &RunData, institution: &Institution, lang: Lang) -> String {
     if let Some(until) = &institution.banned_until {
         line(say(lang, &m::EXPLAIN_BANNED, &[("until", until.clone())]));
     }
-    line(say(lang, &m::EXPLAIN_REASON, &[("reason", html::reason(lang, institution, &data.settings))]));
+    line(say(lang, &m::EXPLAIN_REASON, &[("reason", reason(lang, institution, &data.settings))]));
 
     // Indicators against the peers' medians, with weights and points.
     let peers: Vec<&Institution> = data.peers(&institution.kind).collect();
@@ -148,7 +150,7 @@ fn explain(data: &RunData, institution: &Institution, lang: Lang) -> String {
     }
 
     // Money and the lead.
-    let mine = |rows: &[crate::report::data::MoneyRow]| {
+    let mine = |rows: &[MoneyRow]| {
         rows.iter().filter(|r| r.institution_id == institution.id).fold((0i64, 0usize), |(fen, n), r| (fen + r.amount_fen, n + 1))
     };
     let (recover, recover_lines) = mine(&data.recoveries);
@@ -184,8 +186,8 @@ fn explain(data: &RunData, institution: &Institution, lang: Lang) -> String {
                     ],
                 ));
                 // The dossier in the page's language, else the one the run wrote (Chinese).
-                let dossiers = data.dir.join(super::dossiers::DOSSIERS_DIR);
-                let dossier = [lang, Lang::Zh].map(|l| dossiers.join(super::dossiers::file_name(&institution.id, l))).into_iter().find(|p| p.is_file());
+                let dossiers = data.dir.join(DOSSIERS_DIR);
+                let dossier = [lang, Lang::Zh].map(|l| dossiers.join(dossier_file(&institution.id, l))).into_iter().find(|p| p.is_file());
                 if let Some(dossier) = dossier {
                     line(m::EXPLAIN_DOSSIER.render(lang, &[("path", &dossier.display().to_string())]));
                 }

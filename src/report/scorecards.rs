@@ -3,13 +3,17 @@
 //! score over the quarters of history; each deduction with the findings and evidence behind it;
 //! its risk signals and the money to recover or hold. Same rules as the report: one file,
 //! inline CSS and SVG, no script, no fetch, everything escaped, every figure from the tables.
+//!
+//! Layer 3 (sections, built from the figures with the kit's tables), with the assembly of its
+//! sections into one page per institution; `render` (the pages) calls [`write_all`].
 
 use crate::error::{Error, Result};
 use crate::rating::INDICATORS;
 use crate::report::charts;
 use crate::report::data::{Flag, HistoryRow, Institution, Lead, MoneyRow, RunData, SignalValue};
-use crate::report::html::{self, figure, inline_svg, scorecard_file, table_start, tier_badge, Heading};
-use crate::report::render::peer_medians;
+use crate::report::figures::{peer_medians, reason};
+use crate::report::kit::{figure, inline_svg, page, section, tier_badge, Cell, Column, Row, Table};
+use crate::report::links::{dossier_file, scorecard_file, DOSSIERS_DIR, SCORECARDS_DIR};
 use crate::report::text::{self, escape, Lang};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -59,8 +63,8 @@ impl<'a> ByInstitution<'a> {
 }
 
 /// Writes the scorecards (all, or only `only`) into `scorecards/`; returns their paths.
-pub fn write_all(data: &RunData, lang: Lang, only: Option<&str>) -> Result<Vec<PathBuf>> {
-    let dir = data.dir.join("scorecards");
+pub(crate) fn write_all(data: &RunData, lang: Lang, only: Option<&str>) -> Result<Vec<PathBuf>> {
+    let dir = data.dir.join(SCORECARDS_DIR);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating the scorecards folder", &dir, e))?;
     let by = ByInstitution::new(data);
     let mut medians: BTreeMap<&str, [Option<f64>; 6]> = BTreeMap::new();
@@ -134,8 +138,8 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
     let dossier = if institution.lead_rank.is_some() {
         format!(
             " <a style=\"font-size:14px\" href=\"../{}/{}\">{}</a>",
-            super::dossiers::DOSSIERS_DIR,
-            escape(&super::dossiers::file_name(id, lang)),
+            DOSSIERS_DIR,
+            escape(&dossier_file(id, lang)),
             lang.t("线索档案", "dossier")
         )
     } else {
@@ -148,7 +152,7 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
         institution.lead_rank.map(|r| format!("#{r}")).unwrap_or_else(|| "—".into())
     );
     out.push_str("</div>");
-    let _ = write!(out, "<p><strong>{}</strong> {}</p>", lang.t("原因：", "Why:"), escape(&html::reason(lang, institution, &data.settings)));
+    let _ = write!(out, "<p><strong>{}</strong> {}</p>", lang.t("原因：", "Why:"), escape(&reason(lang, institution, &data.settings)));
     out.push_str("</section>");
 
     // Indicators.
@@ -175,17 +179,17 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
     );
     let profile = charts::IndicatorProfile { lang, title: profile_title.to_string(), rows };
     let _ = write!(out, "<figure>{}</figure>", inline_svg(&charts::svg(&profile, "an indicator profile")?));
-    table_start(
-        &mut out,
+    let mut table = Table::new(
+        lang,
         Some("indicator-table"),
-        &[
-            Heading::Text(lang.t("指标", "Indicator")),
-            Heading::Number(lang.t("本机构", "value")),
-            Heading::Number(lang.t("同类中位数", "peer median")),
-            Heading::Number(lang.t("下限", "floor")),
-            Heading::Number(lang.t("目标", "target")),
-            Heading::Number(lang.t("权重", "weight")),
-            Heading::Number(lang.t("得分", "points")),
+        vec![
+            Column::text(lang.t("指标", "Indicator")),
+            Column::number(lang.t("本机构", "value")),
+            Column::number(lang.t("同类中位数", "peer median")),
+            Column::number(lang.t("下限", "floor")),
+            Column::number(lang.t("目标", "target")),
+            Column::number(lang.t("权重", "weight")),
+            Column::number(lang.t("得分", "points")),
         ],
     );
     for (i, id) in INDICATORS.iter().enumerate() {
@@ -193,20 +197,23 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
         let points = institution.points[i]
             .map(|p| format!("{p:.2}"))
             .unwrap_or_else(|| lang.t("无数据，权重重新分配", "no data, left out").to_string());
-        let _ = write!(
-            out,
-            "<tr data-indicator=\"{id}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.0}%</td><td class=\"num\">{:.0}%</td><td class=\"num\">{weight:.0}</td><td class=\"num\">{}</td></tr>",
-            escape(&text::indicator_name(lang, id)),
-            text::percent(institution.values[i]),
-            text::percent(peers[i]),
-            floor * 100.0,
-            target * 100.0,
-            escape(&points)
+        table.row_with(
+            Row::new().data("indicator", id),
+            [
+                Cell::text(text::indicator_name(lang, id)),
+                Cell::number(text::percent(institution.values[i])),
+                Cell::number(text::percent(peers[i])),
+                Cell::number(format!("{:.0}%", floor * 100.0)),
+                Cell::number(format!("{:.0}%", target * 100.0)),
+                Cell::number(format!("{weight:.0}")),
+                Cell::number(points),
+            ],
         );
     }
+    out.push_str(&table.finish());
     let _ = write!(
         out,
-        "</tbody></table><p>{} <strong>{}</strong> − {} <strong>{}</strong> = {} <strong>{}</strong>. {}</p></section>",
+        "<p>{} <strong>{}</strong> − {} <strong>{}</strong> = {} <strong>{}</strong>. {}</p></section>",
         lang.t("加权得分", "Weighted points"),
         text::score(institution.weighted_points),
         lang.t("扣分", "deductions"),
@@ -241,12 +248,12 @@ fn scorecard(data: &RunData, lang: Lang, institution: &Institution, peers: &[Opt
             "Source: the institution_scores, flags, recoveries, holds, leads, signal_values and history tables of the same run folder."
         )
     );
-    Ok(html::page(lang, &title, &out))
+    Ok(page(lang, &title, &out))
 }
 
 fn deductions(out: &mut String, data: &RunData, lang: Lang, institution: &Institution, flags: &[&Flag]) {
     let s = &data.settings;
-    let _ = write!(out, "<section id=\"deductions\"><h2>{}</h2>", lang.t("扣分及其证据", "Deductions and their evidence"));
+    out.push_str(&section(Some("deductions"), lang.t("扣分及其证据", "Deductions and their evidence")));
     let breach_lines = institution.breach_lines.unwrap_or(0) as f64;
     let procedural = institution.procedural_findings.unwrap_or(0) as f64;
     let violations = institution.violations.unwrap_or(0) as f64;
@@ -255,47 +262,52 @@ fn deductions(out: &mut String, data: &RunData, lang: Lang, institution: &Instit
         (lang.t("程序问题", "procedural findings"), procedural, s.per_procedural_finding, Some(s.procedural_max)),
         (lang.t("违规处理决定", "violation decisions"), violations, s.per_violation, None),
     ];
-    table_start(
-        out,
+    let mut table = Table::new(
+        lang,
         Some("deduction-table"),
-        &[
-            Heading::Text(lang.t("扣分项", "Item")),
-            Heading::Number(lang.t("数量", "count")),
-            Heading::Number(lang.t("每项扣分", "each")),
-            Heading::Number(lang.t("上限", "cap")),
-            Heading::Number(lang.t("扣分", "points")),
+        vec![
+            Column::text(lang.t("扣分项", "Item")),
+            Column::number(lang.t("数量", "count")),
+            Column::number(lang.t("每项扣分", "each")),
+            Column::number(lang.t("上限", "cap")),
+            Column::number(lang.t("扣分", "points")),
         ],
     );
     for (label, count, each, cap) in parts {
         let points = cap.map_or(count * each, |cap| (count * each).min(cap));
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{count:.0}</td><td class=\"num\">{each:.0}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            escape(label),
-            cap.map(|c| format!("{c:.0}")).unwrap_or_else(|| "—".into()),
-            if points > 0.0 { format!("−{points:.0}") } else { "0".into() }
-        );
+        table.row([
+            Cell::text(label),
+            Cell::number(format!("{count:.0}")),
+            Cell::number(format!("{each:.0}")),
+            Cell::number(cap.map(|c| format!("{c:.0}")).unwrap_or_else(|| "—".into())),
+            Cell::number(if points > 0.0 { format!("−{points:.0}") } else { "0".into() }),
+        ]);
     }
-    let _ = write!(
-        out,
-        "<tr class=\"total\"><td>{}</td><td></td><td></td><td></td><td class=\"num\">{}</td></tr></tbody></table>",
-        lang.t("合计（institution_scores.deductions）", "total (institution_scores.deductions)"),
-        institution.deductions.filter(|d| *d > 0.0).map(|d| format!("−{d:.0}")).unwrap_or_else(|| "0".into())
+    table.row_with(
+        Row::new().class("total"),
+        [
+            Cell::text(lang.t("合计（institution_scores.deductions）", "total (institution_scores.deductions)")),
+            Cell::empty(),
+            Cell::empty(),
+            Cell::empty(),
+            Cell::number(institution.deductions.filter(|d| *d > 0.0).map(|d| format!("−{d:.0}")).unwrap_or_else(|| "0".into())),
+        ],
     );
+    out.push_str(&table.finish());
     if flags.is_empty() {
         let _ = write!(out, "<p>{}</p></section>", lang.t("本季度没有任何问题记录。", "No finding this quarter."));
         return;
     }
-    table_start(
-        out,
+    let mut table = Table::new(
+        lang,
         Some("finding-table"),
-        &[
-            Heading::Text(lang.t("类别", "Kind")),
-            Heading::Text(lang.t("规则", "Rule")),
-            Heading::Text(lang.t("对象", "Entity")),
-            Heading::Text(lang.t("严重程度", "Severity")),
-            Heading::Number(lang.t("涉险金额", "At stake")),
-            Heading::Text(lang.t("证据", "Evidence")),
+        vec![
+            Column::text(lang.t("类别", "Kind")),
+            Column::text(lang.t("规则", "Rule")),
+            Column::text(lang.t("对象", "Entity")),
+            Column::text(lang.t("严重程度", "Severity")),
+            Column::money(lang.t("涉险金额", "At stake")),
+            Column::text(lang.t("证据", "Evidence")).class("evidence"),
         ],
     );
     let mut sorted: Vec<&&Flag> = flags.iter().collect();
@@ -307,24 +319,24 @@ fn deductions(out: &mut String, data: &RunData, lang: Lang, institution: &Instit
         } else {
             String::new()
         };
-        let _ = write!(
-            out,
-            "<tr data-flag=\"{}\"><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"evidence\">{}</td></tr>",
-            escape(&flag.flag_id),
-            escape(&text::flag_kind_name(lang, &flag.kind)),
-            overturned,
-            escape(&text::rule_label(lang, &flag.rule)),
-            escape(&flag.entity_id),
-            escape(&text::severity_name(lang, &flag.severity)),
-            escape(&text::money(lang, flag.amount_fen)),
-            escape(&flag.evidence.show(lang))
+        table.row_with(
+            Row::new().data("flag", &flag.flag_id),
+            [
+                Cell::pre_escaped(format!("{}{overturned}", escape(&text::flag_kind_name(lang, &flag.kind)))),
+                Cell::text(text::rule_label(lang, &flag.rule)),
+                Cell::text(&flag.entity_id),
+                Cell::text(text::severity_name(lang, &flag.severity)),
+                Cell::money(flag.amount_fen),
+                Cell::text(flag.evidence.show(lang)),
+            ],
         );
     }
-    out.push_str("</tbody></table></section>");
+    out.push_str(&table.finish());
+    out.push_str("</section>");
 }
 
 fn trend(out: &mut String, data: &RunData, lang: Lang, institution: &Institution, history: &[&HistoryRow]) -> Result<()> {
-    let _ = write!(out, "<section id=\"trend\"><h2>{}</h2>", lang.t("历次评价", "Over the quarters"));
+    out.push_str(&section(Some("trend"), lang.t("历次评价", "Over the quarters")));
     if data.history.is_none() {
         let _ = write!(
             out,
@@ -352,32 +364,31 @@ fn trend(out: &mut String, data: &RunData, lang: Lang, institution: &Institution
         cutoffs: (s.cutoff_c, s.cutoff_b, s.cutoff_a),
     };
     let _ = write!(out, "<figure>{}</figure>", inline_svg(&charts::svg(&plot, "a score trend")?));
-    table_start(
-        out,
+    let mut table = Table::new(
+        lang,
         Some("history-table"),
-        &[
-            Heading::Text(lang.t("季度", "Quarter")),
-            Heading::Number(lang.t("得分", "Score")),
-            Heading::Text(lang.t("等级", "Tier")),
-            Heading::Text(lang.t("处理", "Action")),
+        vec![
+            Column::text(lang.t("季度", "Quarter")),
+            Column::number(lang.t("得分", "Score")),
+            Column::text(lang.t("等级", "Tier")),
+            Column::text(lang.t("处理", "Action")),
         ],
     );
     for (quarter, score, tier, action) in &rows {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-            escape(quarter),
-            text::score(*score),
-            tier_badge(lang, tier),
-            escape(&text::action_name(lang, action))
-        );
+        table.row([
+            Cell::text(quarter),
+            Cell::number(text::score(*score)),
+            Cell::pre_escaped(tier_badge(lang, tier)),
+            Cell::text(text::action_name(lang, action)),
+        ]);
     }
-    out.push_str("</tbody></table></section>");
+    out.push_str(&table.finish());
+    out.push_str("</section>");
     Ok(())
 }
 
 fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Institution, by: &ByInstitution) {
-    let _ = write!(out, "<section id=\"signals\"><h2>{}</h2>", lang.t("风险信号", "Risk signals"));
+    out.push_str(&section(Some("signals"), lang.t("风险信号", "Risk signals")));
     // Looked up in maps built once: a nation's 66,000 scorecards each scanning every lead and
     // signal value took minutes.
     let lead = by.leads.get(institution.id.as_str()).copied();
@@ -412,40 +423,43 @@ fn signals(out: &mut String, data: &RunData, lang: Lang, institution: &Instituti
     if data.signal_values.is_some() {
         let mine: Vec<&SignalValue> = by.signal_values.get(institution.id.as_str()).cloned().unwrap_or_default();
         if !mine.is_empty() {
-            table_start(
-                out,
+            let mut table = Table::new(
+                lang,
                 Some("signal-table"),
-                &[
-                    Heading::Text(lang.t("信号", "Signal")),
-                    Heading::Number(lang.t("本机构值", "value")),
-                    Heading::Number(lang.t("同类值", "peer value")),
-                    Heading::Number(lang.t("阈值", "threshold")),
-                    Heading::Text(lang.t("触发", "fired")),
-                    Heading::Text(lang.t("证据", "evidence")),
+                vec![
+                    Column::text(lang.t("信号", "Signal")),
+                    Column::number(lang.t("本机构值", "value")),
+                    Column::number(lang.t("同类值", "peer value")),
+                    Column::number(lang.t("阈值", "threshold")),
+                    Column::text(lang.t("触发", "fired")),
+                    Column::text(lang.t("证据", "evidence")).class("evidence"),
                 ],
             );
-            let unit = |value: &crate::report::data::SignalValue| text::signal_unit(&value.signal, value.unit.as_deref());
-                let number = |value: &crate::report::data::SignalValue, v: Option<f64>| text::signal_number(lang, v, unit(value));
+            let unit = |value: &SignalValue| text::signal_unit(&value.signal, value.unit.as_deref());
+            let number = |value: &SignalValue, v: Option<f64>| Cell::number(text::signal_number(lang, v, unit(value)));
             for value in mine {
-                let _ = write!(
-                    out,
-                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"evidence\">{}</td></tr>",
-                    escape(&text::signal_name(lang, &value.signal)),
+                let fired = if value.fired {
+                    Cell::pre_escaped(format!("<span class=\"bad\">{}</span>", escape(lang.t("是", "yes"))))
+                } else {
+                    Cell::text(lang.t("否", "no"))
+                };
+                table.row([
+                    Cell::text(text::signal_name(lang, &value.signal)),
                     number(value, value.value),
                     number(value, value.peer_value),
                     number(value, value.threshold),
-                    if value.fired { format!("<span class=\"bad\">{}</span>", lang.t("是", "yes")) } else { lang.t("否", "no").to_string() },
-                    escape(&value.evidence.show(lang))
-                );
+                    fired,
+                    Cell::text(value.evidence.show(lang)),
+                ]);
             }
-            out.push_str("</tbody></table>");
+            out.push_str(&table.finish());
         }
     }
     out.push_str("</section>");
 }
 
 fn money(out: &mut String, lang: Lang, recoveries: &[&MoneyRow], holds: &[&MoneyRow]) {
-    let _ = write!(out, "<section id=\"money\"><h2>{}</h2>", lang.t("追回与暂缓拨付", "Recoveries and holds"));
+    out.push_str(&section(Some("money"), lang.t("追回与暂缓拨付", "Recoveries and holds")));
     for (rows, title, key) in
         [(recoveries, lang.t("应追回", "To recover"), "recoveries"), (holds, lang.t("应暂缓拨付", "To hold"), "holds")]
     {
@@ -454,27 +468,25 @@ fn money(out: &mut String, lang: Lang, recoveries: &[&MoneyRow], holds: &[&Money
         if rows.is_empty() {
             continue;
         }
-        table_start(
-            out,
+        let mut table = Table::new(
+            lang,
             None,
-            &[
-                Heading::Text(lang.t("申领", "Claim")),
-                Heading::Text(lang.t("报名", "Enrollment")),
-                Heading::Text(lang.t("规则", "Rules")),
-                Heading::Number(lang.t("金额", "Amount")),
+            vec![
+                Column::text(lang.t("申领", "Claim")),
+                Column::text(lang.t("报名", "Enrollment")),
+                Column::text(lang.t("规则", "Rules")),
+                Column::money(lang.t("金额", "Amount")),
             ],
         );
         for row in rows.iter() {
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-                escape(row.claim_id.as_deref().unwrap_or("—")),
-                escape(row.enrollment_id.as_deref().unwrap_or("—")),
-                escape(&row.rules.split(',').map(|r| text::rule_label(lang, r.trim())).collect::<Vec<_>>().join("、")),
-                escape(&text::money(lang, row.amount_fen))
-            );
+            table.row([
+                Cell::text(row.claim_id.as_deref().unwrap_or("—")),
+                Cell::text(row.enrollment_id.as_deref().unwrap_or("—")),
+                Cell::text(row.rules.split(',').map(|r| text::rule_label(lang, r.trim())).collect::<Vec<_>>().join("、")),
+                Cell::money(row.amount_fen),
+            ]);
         }
-        out.push_str("</tbody></table>");
+        out.push_str(&table.finish());
     }
     out.push_str("</section>");
 }

@@ -1,7 +1,7 @@
 //! `whatif.html`: the what-if for people, in the report's look and its strict offline page (no
 //! script, no fetch): the changed parameters with their articles, the program's money under each
 //! step with each step's contribution, the tier transitions, and institutions in five bands of
-//! money change; two charts (SVG and PNG under `charts/`).
+//! money change; two charts (SVG and PNG under `charts/`). Its tables are the report's HTML kit's.
 
 use crate::rating::budget::Money;
 use super::tables::budget_rows;
@@ -9,8 +9,8 @@ use super::{Band, Scenario};
 use crate::error::{Error, Result};
 use crate::quarter::Quarter;
 use crate::report::charts::{self, MoneyByRule};
-use crate::report::html::{page, table_start, Heading};
-use crate::report::text::{escape, money, Lang};
+use crate::report::kit::{inline_svg, page, section, Cell, Column, Row, Table};
+use crate::report::text::{escape, Lang};
 use crate::vocab::Tier;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -30,35 +30,33 @@ pub fn write(scenarios: &[Scenario], quarter: Quarter, lang: Lang, dir: &Path) -
     let _ = write!(body, "<header class=\"top\"><h1 id=\"title\">{}</h1></header><main>", escape(&title));
 
     // What changed.
-    let _ = write!(body, "<section id=\"parameters\"><h2>{}</h2>", lang.t("变化的参数", "Changed parameters"));
-    table_start(
-        &mut body,
+    body.push_str(&section(Some("parameters"), lang.t("变化的参数", "Changed parameters")));
+    let mut table = Table::new(
+        lang,
         Some("parameters-table"),
-        &[
-            Heading::Text(lang.t("步骤", "step")),
-            Heading::Text(lang.t("文件", "file")),
-            Heading::Text(lang.t("参数", "parameter")),
-            Heading::Text(lang.t("原值", "before")),
-            Heading::Text(lang.t("新值", "after")),
-            Heading::Text(lang.t("政策条款", "article")),
+        vec![
+            Column::text(lang.t("步骤", "step")),
+            Column::text(lang.t("文件", "file")),
+            Column::text(lang.t("参数", "parameter")),
+            Column::text(lang.t("原值", "before")),
+            Column::text(lang.t("新值", "after")),
+            Column::text(lang.t("政策条款", "article")),
         ],
     );
     for (index, scenario) in scenarios.iter().enumerate().skip(1) {
         for change in &scenario.changes {
-            let _ = write!(
-                body,
-                "<tr><td>{} <span class=\"muted\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&step_name(index)),
-                escape(&scenario.label),
-                escape(&change.file),
-                escape(&change.key),
-                escape(&change.before),
-                escape(&change.after),
-                escape(change.article.unwrap_or("—"))
-            );
+            table.row([
+                Cell::pre_escaped(format!("{} <span class=\"muted\">{}</span>", escape(&step_name(index)), escape(&scenario.label))),
+                Cell::text(&change.file),
+                Cell::text(&change.key),
+                Cell::text(&change.before),
+                Cell::text(&change.after),
+                Cell::text(change.article.unwrap_or("—")),
+            ]);
         }
     }
-    body.push_str("</tbody></table></section>");
+    body.push_str(&table.finish());
+    body.push_str("</section>");
 
     // The program's money.
     let budget = budget_rows(scenarios);
@@ -69,39 +67,37 @@ pub fn write(scenarios: &[Scenario], quarter: Quarter, lang: Lang, dir: &Path) -
         lang.t("下季度资金（全市）", "Next quarter's money (whole city)"),
         crate::report::text::budget_basis(lang)
     );
-    table_start(
-        &mut body,
+    let mut table = Table::new(
+        lang,
         Some("budget-table"),
-        &[
-            Heading::Text(lang.t("情景", "scenario")),
-            Heading::Number(lang.t("补贴基数", "subsidy base")),
-            Heading::Number(lang.t("上浮成本", "uplift cost")),
-            Heading::Number(lang.t("禁入机构资金", "banned volume")),
-            Heading::Number(lang.t("下季度补贴", "next quarter's subsidy")),
-            Heading::Number(lang.t("追回", "recoveries")),
-            Heading::Number(lang.t("暂缓拨付", "holds")),
+        vec![
+            Column::text(lang.t("情景", "scenario")),
+            Column::money(lang.t("补贴基数", "subsidy base")),
+            Column::money(lang.t("上浮成本", "uplift cost")),
+            Column::money(lang.t("禁入机构资金", "banned volume")),
+            Column::money(lang.t("下季度补贴", "next quarter's subsidy")),
+            Column::money(lang.t("追回", "recoveries")),
+            Column::money(lang.t("暂缓拨付", "holds")),
         ],
     );
-    let money_row = |body: &mut String, label: &str, m: &Money| {
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            escape(label),
-            money(lang, m.base),
-            money(lang, m.uplift),
-            money(lang, m.banned),
-            money(lang, m.next_quarter()),
-            money(lang, m.recoveries),
-            money(lang, m.holds)
-        );
+    let money_row = |table: &mut Table, label: &str, m: &Money| {
+        table.row([
+            Cell::text(label),
+            Cell::money(m.base),
+            Cell::money(m.uplift),
+            Cell::money(m.banned),
+            Cell::money(m.next_quarter()),
+            Cell::money(m.recoveries),
+            Cell::money(m.holds),
+        ]);
     };
-    money_row(&mut body, &step_name(0), &total("baseline"));
+    money_row(&mut table, &step_name(0), &total("baseline"));
     for index in 1..scenarios.len() {
-        money_row(&mut body, &format!("{} ({})", step_name(index), scenarios[index].label), &total(&format!("reform_{index}")));
-        money_row(&mut body, &format!("{} {}", lang.t("其中本步变化", "change of step"), index), &total(&format!("change_{index}")));
+        money_row(&mut table, &format!("{} ({})", step_name(index), scenarios[index].label), &total(&format!("reform_{index}")));
+        money_row(&mut table, &format!("{} {}", lang.t("其中本步变化", "change of step"), index), &total(&format!("change_{index}")));
     }
-    money_row(&mut body, lang.t("合计变化（改革 − 基准）", "total change (reform − baseline)"), &total("difference"));
-    body.push_str("</tbody></table>");
+    money_row(&mut table, lang.t("合计变化（改革 − 基准）", "total change (reform − baseline)"), &total("difference"));
+    body.push_str(&table.finish());
     let rows: Vec<(String, i64)> = (0..scenarios.len())
         .map(|index| (step_name(index), total(&if index == 0 { "baseline".to_string() } else { format!("reform_{index}") }).next_quarter()))
         .collect();
@@ -120,21 +116,20 @@ pub fn write(scenarios: &[Scenario], quarter: Quarter, lang: Lang, dir: &Path) -
             *matrix.entry((tier_key(&row.tier), tier_key(&after.tier))).or_insert(0) += 1;
         }
     }
-    let _ = write!(body, "<section id=\"transitions\"><h2>{}</h2>", lang.t("等级迁移（行：基准，列：改革）", "Tier transitions (rows: baseline, columns: reform)"));
-    let headings: Vec<String> = tiers.iter().map(|t| t.to_string()).collect();
-    let mut heading_cells = vec![Heading::Text(lang.t("基准 \\ 改革", "baseline \\ reform"))];
-    heading_cells.extend(headings.iter().map(|t| Heading::Number(t.as_str())));
-    table_start(&mut body, Some("transitions-table"), &heading_cells);
+    body.push_str(&section(Some("transitions"), lang.t("等级迁移（行：基准，列：改革）", "Tier transitions (rows: baseline, columns: reform)")));
+    let mut columns = vec![Column::text(lang.t("基准 \\ 改革", "baseline \\ reform"))];
+    columns.extend(tiers.iter().map(|tier| Column::number(tier)));
+    let mut table = Table::new(lang, Some("transitions-table"), columns);
     for &from in &tiers {
-        let _ = write!(body, "<tr><td>{from}</td>");
-        for &to in &tiers {
+        let counts = tiers.iter().map(|&to| {
             let count = matrix.get(&(from, to)).copied().unwrap_or(0);
-            let class = if from != to && count > 0 { "num changed" } else { "num" };
-            let _ = write!(body, "<td class=\"{class}\">{count}</td>");
-        }
-        body.push_str("</tr>");
+            // A count off the diagonal is institutions whose tier the reform changes.
+            if from != to && count > 0 { Cell::number(count).class("changed") } else { Cell::number(count) }
+        });
+        table.row(std::iter::once(Cell::text(from)).chain(counts));
     }
-    body.push_str("</tbody></table></section>");
+    body.push_str(&table.finish());
+    body.push_str("</section>");
 
     // Bands of money change.
     let mut bands: BTreeMap<Band, (u32, i64)> = BTreeMap::new();
@@ -145,23 +140,17 @@ pub fn write(scenarios: &[Scenario], quarter: Quarter, lang: Lang, dir: &Path) -
             entry.1 += after.money.next_quarter() - row.money.next_quarter();
         }
     }
-    let _ = write!(body, "<section id=\"bands\"><h2>{}</h2>", lang.t("机构下季度补贴变化分档", "Institutions by change of next quarter's subsidy"));
-    table_start(
-        &mut body,
+    body.push_str(&section(Some("bands"), lang.t("机构下季度补贴变化分档", "Institutions by change of next quarter's subsidy")));
+    let mut table = Table::new(
+        lang,
         Some("bands-table"),
-        &[Heading::Text(lang.t("分档", "band")), Heading::Number(lang.t("机构数", "institutions")), Heading::Number(lang.t("资金变化", "change"))],
+        vec![Column::text(lang.t("分档", "band")), Column::number(lang.t("机构数", "institutions")), Column::money(lang.t("资金变化", "change"))],
     );
     for band in Band::ALL {
         let (count, change) = bands.get(&band).copied().unwrap_or_default();
-        let _ = write!(
-            body,
-            "<tr data-band=\"{}\"><td>{}</td><td class=\"num\">{count}</td><td class=\"num\">{}</td></tr>",
-            band.code(),
-            band.label(lang),
-            money(lang, change)
-        );
+        table.row_with(Row::new().data("band", band.code()), [Cell::text(band.label(lang)), Cell::number(count), Cell::money(change)]);
     }
-    body.push_str("</tbody></table>");
+    body.push_str(&table.finish());
     body.push_str("</section></main>");
 
     let path = dir.join(format!("whatif{}.html", lang.file_suffix()));
@@ -181,7 +170,7 @@ fn chart(body: &mut String, dir: &Path, stem: &str, lang: Lang, title: &str, row
     let _ = write!(
         body,
         "<figure data-chart=\"{stem}\">{}<figcaption><a href=\"charts/{file}.png\">PNG</a> · <a href=\"charts/{file}.svg\">SVG</a></figcaption></figure>",
-        crate::report::html::inline_svg(&svg)
+        inline_svg(&svg)
     );
     Ok(())
 }

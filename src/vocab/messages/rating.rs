@@ -111,7 +111,7 @@ pub const LEAD_CLEARED: Message = Message::new(
 );
 pub const WATCH_LEAD: Message = Message::new("rating.watch.lead", "高优先级调查线索：重点监管", "a high-priority investigation lead: watch");
 
-// The report's short account of a tier (`report::html::reason`), from the table's columns.
+// The report's short account of a tier (`report::figures::reason`), from the table's columns.
 pub const DEDUCTED: Message = Message::new("report.deducted", "扣 {points} 分（{parts}）", "−{points} points ({parts})");
 pub const COUNT_BREACH_LINES: Message = Message::new("report.count.breach_lines", "违规明细 {count} 条", "{count} breach line(s)");
 pub const COUNT_PROCEDURAL: Message = Message::new("report.count.procedural", "程序问题 {count} 项", "{count} procedural finding(s)");

@@ -3,15 +3,18 @@
 //! signal) and `drift.parquet` (each indicator's population stability index against the
 //! previous quarter). Both tables are read from the run folder, so every figure shown is a cell
 //! of them; a run written before they existed says so instead of showing zeros.
+//!
+//! Layer 3 (a section of report.html, `#yield`, its tables the kit's); `render` places it.
 
 use crate::report::data::{read_table, Cells};
+use crate::report::kit::{self, Cell, Column, Row, Table};
 use crate::report::text::{self, escape, Lang};
 use std::fmt::Write;
 use std::path::Path;
 
 /// Writes the section `#yield` into `out`.
-pub fn section(out: &mut String, dir: &Path, lang: Lang) {
-    let _ = write!(out, "<section id=\"yield\"><h2>{}</h2>", lang.t("线索成效与指标漂移", "What the leads have yielded, and drift"));
+pub(crate) fn section(out: &mut String, dir: &Path, lang: Lang) {
+    out.push_str(&kit::section(Some("yield"), lang.t("线索成效与指标漂移", "What the leads have yielded, and drift")));
     let _ = write!(
         out,
         "<p class=\"muted\">{}</p>",
@@ -68,39 +71,33 @@ fn yield_table(out: &mut String, frame: &polars::prelude::DataFrame, lang: Lang)
         let _ = write!(out, "<p class=\"warn\">{}</p>", lang.t("yield.parquet 无法读取。", "yield.parquet cannot be read."));
         return;
     };
-    let headings = [
-        lang.t("来源", "Source"),
-        lang.t("线索", "Leads"),
-        lang.t("本季立案", "Opened"),
-        lang.t("在办", "Open"),
-        lang.t("已结案", "Closed"),
-        lang.t("确认违规", "Confirmed"),
-        lang.t("查无问题", "Cleared"),
-        lang.t("误报", "False positive"),
-        lang.t("精确率", "Precision"),
-        lang.t("线索背后资金", "Identified"),
-        lang.t("已追回", "Recovered"),
-    ];
-    out.push_str("<table id=\"yield-table\"><thead><tr>");
-    for (i, heading) in headings.iter().enumerate() {
-        let class = if i == 0 { "" } else { " class=\"num\"" };
-        let _ = write!(out, "<th{class}>{}</th>", escape(heading));
-    }
-    out.push_str("</tr></thead><tbody>");
+    let mut table = Table::new(
+        lang,
+        Some("yield-table"),
+        vec![
+            Column::text(lang.t("来源", "Source")),
+            Column::number(lang.t("线索", "Leads")),
+            Column::number(lang.t("本季立案", "Opened")),
+            Column::number(lang.t("在办", "Open")),
+            Column::number(lang.t("已结案", "Closed")),
+            Column::number(lang.t("确认违规", "Confirmed")),
+            Column::number(lang.t("查无问题", "Cleared")),
+            Column::number(lang.t("误报", "False positive")),
+            Column::number(lang.t("精确率", "Precision")),
+            Column::money(lang.t("线索背后资金", "Identified")),
+            Column::money(lang.t("已追回", "Recovered")),
+        ],
+    );
     for i in 0..cells.height() {
-        let _ = write!(out, "<tr data-source=\"{}\"><td>{}</td>", escape(&sources[i]), escape(&source_name(lang, &sources[i])));
-        for column in &counts {
-            let _ = write!(out, "<td class=\"num\">{}</td>", column[i].map_or("—".to_string(), |v| v.to_string()));
-        }
-        let _ = write!(
-            out,
-            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            text::percent(precision[i]),
-            escape(&text::money(lang, identified[i])),
-            escape(&text::money(lang, recovered[i]))
+        let counts = counts.iter().map(|column| Cell::number(column[i].map_or("—".to_string(), |v| v.to_string())));
+        table.row_with(
+            Row::new().data("source", &sources[i]),
+            std::iter::once(Cell::text(source_name(lang, &sources[i])))
+                .chain(counts)
+                .chain([Cell::number(text::percent(precision[i])), Cell::money(identified[i]), Cell::money(recovered[i])]),
         );
     }
-    out.push_str("</tbody></table>");
+    out.push_str(&table.finish());
 }
 
 fn drift_table(out: &mut String, frame: &polars::prelude::DataFrame, lang: Lang) {
@@ -124,14 +121,16 @@ fn drift_table(out: &mut String, frame: &polars::prelude::DataFrame, lang: Lang)
             (None, Lang::En) => "No previous run (--previous): nothing to compare with.".to_string(),
         })
     );
-    let _ = write!(
-        out,
-        "<table id=\"drift-table\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
-        lang.t("指标", "Indicator"),
-        lang.t("本季有数据机构", "Institutions with data"),
-        lang.t("上季有数据机构", "Before"),
-        lang.t("稳定性指数 PSI", "PSI"),
-        lang.t("判断", "Reading"),
+    let mut table = Table::new(
+        lang,
+        Some("drift-table"),
+        vec![
+            Column::text(lang.t("指标", "Indicator")),
+            Column::number(lang.t("本季有数据机构", "Institutions with data")),
+            Column::number(lang.t("上季有数据机构", "Before")),
+            Column::number(lang.t("稳定性指数 PSI", "PSI")),
+            Column::text(lang.t("判断", "Reading")),
+        ],
     );
     for i in 0..cells.height() {
         let reading = match psi[i] {
@@ -140,16 +139,16 @@ fn drift_table(out: &mut String, frame: &polars::prelude::DataFrame, lang: Lang)
             Some(v) if v > 0.1 => lang.t("轻度变化", "moderate"),
             Some(_) => lang.t("稳定", "stable"),
         };
-        let _ = write!(
-            out,
-            "<tr data-indicator=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            escape(&indicators[i]),
-            escape(&text::indicator_name(lang, &indicators[i])),
-            now[i].map_or("—".to_string(), |v| v.to_string()),
-            before[i].map_or("—".to_string(), |v| v.to_string()),
-            psi[i].map_or("—".to_string(), |v| format!("{v:.4}")),
-            escape(reading)
+        table.row_with(
+            Row::new().data("indicator", &indicators[i]),
+            [
+                Cell::text(text::indicator_name(lang, &indicators[i])),
+                Cell::number(now[i].map_or("—".to_string(), |v| v.to_string())),
+                Cell::number(before[i].map_or("—".to_string(), |v| v.to_string())),
+                Cell::number(psi[i].map_or("—".to_string(), |v| format!("{v:.4}"))),
+                Cell::text(reading),
+            ],
         );
     }
-    out.push_str("</tbody></table>");
+    out.push_str(&table.finish());
 }
