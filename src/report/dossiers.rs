@@ -6,6 +6,8 @@
 //! - the money behind it: paid and pending in the quarter (`cases.parquet`), to recover and to
 //!   hold (`recoveries`, `holds`), at stake in the findings;
 //! - every signal's value against its peers (`signal_values.parquet`), fired or not;
+//! - the rows behind its signals (`lead_evidence.parquet`, the first [`EVIDENCE_ROWS`] of each
+//!   signal) and the money paid and pending in each signal's window (`lead_money.parquet`);
 //! - the findings, grouped by rule with count and money, then row by row (the first
 //!   [`FINDING_ROWS`], the number left out said; all of them are in `flags.parquet`);
 //! - a timeline: tiers and scores by quarter, sanctions, cases and their resolutions;
@@ -32,6 +34,10 @@ use std::path::{Path, PathBuf};
 
 /// Findings listed row by row on one dossier; the rest are counted (they are in flags.parquet).
 pub const FINDING_ROWS: usize = 200;
+
+/// Rows behind each signal listed on a dossier; the rest are counted (they are in
+/// lead_evidence.parquet, itself capped per lead and signal, see `signals::behind`).
+pub const EVIDENCE_ROWS: usize = 30;
 
 /// Nodes of the network picture besides the institution; the rest are counted.
 pub const NETWORK_NODES: usize = 16;
@@ -82,6 +88,8 @@ struct Run {
     cases: ByInstitution,
     sanctions: ByInstitution,
     history: ByInstitution,
+    lead_money: ByInstitution,
+    lead_evidence: ByInstitution,
 }
 
 /// Writes a dossier for every lead of the run folder `run`, in `lang` (the Chinese pages
@@ -97,6 +105,8 @@ pub fn write_all(run: &Path, lang: Lang) -> Result<Vec<PathBuf>> {
         cases: ByInstitution::read(run, "cases.parquet", lang)?,
         sanctions: ByInstitution::read(run, "sanctions.parquet", lang)?,
         history: ByInstitution::read(run, "history.parquet", lang)?,
+        lead_money: ByInstitution::read(run, "lead_money.parquet", lang)?,
+        lead_evidence: ByInstitution::read(run, "lead_evidence.parquet", lang)?,
     };
     let dir = run.join(DOSSIERS_DIR);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating the dossiers folder", &dir, e))?;
@@ -134,6 +144,7 @@ fn dossier(run: &Run, id: &str, lang: Lang) -> Result<String> {
     lead_section(&mut body, &lead, run, id, lang)?;
     money_section(&mut body, run, id, lang)?;
     signals_section(&mut body, run, id, lang)?;
+    rows_section(&mut body, run, id, lang)?;
     findings_section(&mut body, run, id, lang)?;
     timeline_section(&mut body, run, id, lang)?;
     network_section(&mut body, run, id, &lead, lang)?;
@@ -245,7 +256,7 @@ fn signals_section(out: &mut String, run: &Run, id: &str, lang: Lang) -> Result<
             Column::text(lang.t("依据", "Evidence")).class("evidence"),
         ],
     );
-    let number = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.4}"));
+    let units = cells.texts("unit")?;
     let (signals, value, peer, z, rows, fired, evidence) = (
         cells.text_or_empty("signal")?,
         cells.numbers("value")?,
@@ -256,17 +267,121 @@ fn signals_section(out: &mut String, run: &Run, id: &str, lang: Lang) -> Result<
         cells.text_or_empty("evidence")?,
     );
     for i in 0..cells.height() {
+        // Each value with its unit (%, MAD, z, 0–1), as the report prints it.
+        let unit = text::signal_unit(&signals[i], units[i].as_deref());
         table.row([
             Cell::text(text::signal_name(lang, &signals[i])),
-            Cell::number(number(value[i])),
-            Cell::number(number(peer[i])),
-            Cell::number(z[i].map_or("—".to_string(), |z| format!("{z:.1}"))),
+            Cell::number(text::signal_number(lang, value[i], unit)),
+            Cell::number(text::signal_number(lang, peer[i], unit)),
+            Cell::number(z[i].map_or("—".to_string(), |z| crate::signals::z_text(z))),
             Cell::text(rows[i].as_deref().unwrap_or("—")),
             Cell::text(if fired[i] { lang.t("是", "yes") } else { lang.t("否", "no") }),
             Cell::text(&evidence[i]),
         ]);
     }
     out.push_str(&table.finish());
+    out.push_str("</section>\n");
+    Ok(())
+}
+
+/// The rows behind the lead's signals (`lead_evidence.parquet`): per signal, the window, the
+/// money paid and pending in it, how many rows there are (and how many the run left out), then
+/// the first [`EVIDENCE_ROWS`] rows of each signal.
+fn rows_section(out: &mut String, run: &Run, id: &str, lang: Lang) -> Result<()> {
+    let money = run.lead_money.of(id)?;
+    if money.height() == 0 {
+        return Ok(());
+    }
+    let m = Cells::new(&money, "lead_money.parquet");
+    out.push_str(&section(None, lang.t("信号背后的数据行", "The rows behind the signals")));
+    let mut table = Table::new(
+        lang,
+        None,
+        vec![
+            Column::text(lang.t("信号", "Signal")),
+            Column::text(lang.t("是否触发", "Fired")),
+            Column::text(lang.t("数据期间", "Window")),
+            Column::money(lang.t("期间已支付", "Paid in the window")),
+            Column::money(lang.t("期间待支付", "Pending in the window")),
+            Column::number(lang.t("数据行", "Rows")),
+            Column::number(lang.t("未写入（超出上限）", "Left out (cap)")),
+        ],
+    );
+    let (signals, fired, windows, paid, pending, rows, left) =
+        (m.text_or_empty("signal")?, m.booleans("fired")?, m.text_or_empty("window")?, m.fen("paid")?, m.fen("pending")?, m.texts("rows")?, m.texts("rows_left_out")?);
+    for i in 0..m.height() {
+        table.row([
+            Cell::text(text::signal_name(lang, &signals[i])),
+            Cell::text(if fired[i] { lang.t("是", "yes") } else { lang.t("否（低于阈值，计入风险）", "no (below its bar, counted in the risk)") }),
+            Cell::text(&windows[i]),
+            Cell::money(paid[i]),
+            Cell::money(pending[i]),
+            Cell::number(rows[i].as_deref().unwrap_or("0")),
+            Cell::number(left[i].as_deref().unwrap_or("0")),
+        ]);
+    }
+    out.push_str(&table.finish());
+    let evidence = run.lead_evidence.of(id)?;
+    let e = Cells::new(&evidence, "lead_evidence.parquet");
+    let texts = |name: &str| e.texts(name);
+    let (signal, part, source, key, at, person) = (texts("signal")?, texts("part")?, texts("table")?, texts("row_key")?, texts("at")?, texts("person_id")?);
+    // The facts a row may carry, each with its label; a row shows those it has.
+    let labelled: Vec<(&str, Vec<Option<String>>)> = vec![
+        (lang.t("方式", "method"), texts("method")?),
+        (lang.t("设备", "device"), texts("device_id")?),
+        (lang.t("考评机构", "assessor"), texts("assessor_id")?),
+        (lang.t("分数", "score"), texts("score")?),
+        (lang.t("单位", "employer"), texts("employer_id")?),
+        (lang.t("连续月数", "months"), texts("months")?),
+        (lang.t("申领", "claim"), texts("claim_id")?),
+        (lang.t("金额", "amount"), texts("amount")?),
+        (lang.t("共用联系方式", "shared contact"), texts("contact")?.into_iter().map(|c| c.map(|c| crate::signals::short(&c))).collect()),
+        (lang.t("关联机构", "other institution"), texts("other_institution_id")?),
+        (lang.t("数值", "value"), texts("value")?),
+    ];
+    let mut table = Table::new(
+        lang,
+        None,
+        vec![
+            Column::text(lang.t("信号", "Signal")),
+            Column::text(lang.t("分组", "Part")),
+            Column::text(lang.t("来源表与行", "Source row")),
+            Column::text(lang.t("时间", "When")),
+            Column::text(lang.t("人员（假名）", "Person (pseudonym)")),
+            Column::text(lang.t("其他", "Facts")).class("evidence"),
+        ],
+    );
+    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut left_out = 0;
+    for i in 0..e.height() {
+        let name = signal[i].as_deref().unwrap_or("");
+        let count = shown.entry(name).or_default();
+        if *count >= EVIDENCE_ROWS {
+            left_out += 1;
+            continue;
+        }
+        *count += 1;
+        let facts: Vec<String> = labelled.iter().filter_map(|(label, values)| values[i].as_ref().map(|v| format!("{label} {v}"))).collect();
+        table.row([
+            Cell::text(text::signal_name(lang, name)),
+            Cell::text(part[i].as_deref().unwrap_or("")),
+            Cell::text(format!("{} {}", source[i].as_deref().unwrap_or(""), key[i].as_deref().unwrap_or(""))),
+            Cell::text(at[i].as_deref().unwrap_or("")),
+            Cell::text(person[i].as_deref().map(crate::signals::short).unwrap_or_default()),
+            Cell::text(facts.join(lang.t("；", "; "))),
+        ]);
+    }
+    out.push_str(&table.finish());
+    if left_out > 0 {
+        let _ = write!(
+            out,
+            "<p class=\"muted\">{}</p>",
+            escape(&match lang {
+                Lang::Zh => format!("每个信号列出前 {EVIDENCE_ROWS} 行，另有 {left_out} 行未列出，全部见 lead_evidence.parquet（institution_id = {id}）。"),
+                Lang::En => format!("The first {EVIDENCE_ROWS} rows of each signal are listed; {left_out} more are in lead_evidence.parquet (institution_id = {id})."),
+            })
+        );
+    }
     out.push_str("</section>\n");
     Ok(())
 }

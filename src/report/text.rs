@@ -153,6 +153,7 @@ pub fn signal_name(lang: Lang, signal: &str) -> String {
         (&["employment_cluster"], "多家单位短期集中吸纳学员", "employment clusters"),
         (&["benford"], "本福特首位数字偏离", "Benford first-digit deviation"),
         (&["sync"], "同步签到", "synchronized sign-ins"),
+        (&["bulk"], "同一分钟集中录入签到", "bulk-entered sign-ins"),
         (&["manual"], "手工签到占比高", "manual sign-ins"),
         (&["heap"], "成绩堆积于及格线", "score heaping"),
         (&["near_perfect", "perfect_pass", "pass_rate_spread", "high_pass"], "通过率畸高", "near-perfect pass rates"),

@@ -245,7 +245,7 @@ pub fn score_heaping(ctx: &Context, exams: &[Exam]) -> Vec<SignalValue> {
                         ("pass_rate", &percent(pass_rate)),
                         ("spread", &one_decimal(s.spread)),
                         ("peer_spread", &one_decimal(peers.median)),
-                        ("z", &format!("{:.1}", flat.z)),
+                        ("z", &super::z_text(flat.z)),
                     ],
                 );
                 value.evidence = Sentence::new(&m::EVIDENCE_MORE, &[("evidence", &value.evidence.embed()), ("more", &flat_text.embed())]);
@@ -329,7 +329,7 @@ pub fn assessor_measurement(gaps: &[AssessorGap], min_gap: f64, min_test_z: f64,
             ("institutions", &worst.institutions_elsewhere.to_string()),
             ("window", window),
             ("gap", &one_decimal(worst.gap * 100.0)),
-            ("z", &format!("{:.1}", worst.test_z)),
+            ("z", &super::z_text(worst.test_z)),
             ("compared", &super::optional(compared)),
         ],
     );

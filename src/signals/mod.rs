@@ -256,7 +256,7 @@ pub fn judged(ctx: &Context, signal: SignalId, id: String, measured: Measurement
     );
     let strength = robust::strength(judgement.z, ctx.config.strength.z_mid, ctx.config.strength.z_scale);
     let format = comparison.format;
-    let z = format!("{:.1}", judgement.z);
+    let z = z_text(judgement.z);
     let peer_text = if peer.count == 0 || !peer.median.is_finite() {
         Sentence::new(&m::NO_PEERS, &[])
     } else if peer.reference {
@@ -338,6 +338,12 @@ pub fn percent(share: f64) -> String {
 /// A plain number with four decimals.
 pub fn number(value: f64) -> String {
     format!("{value:.4}")
+}
+
+/// A robust z with one decimal, never "-0.0": a value a hair below its peers' median reads 0.0.
+pub fn z_text(z: f64) -> String {
+    let text = format!("{z:.1}");
+    if text == "-0.0" { "0.0".to_string() } else { text }
 }
 
 /// A number with one decimal.
@@ -472,4 +478,12 @@ pub fn render_leads(mut leads: DataFrame, lang: crate::vocab::Lang) -> Result<Da
 /// Position of a signal in [`SIGNALS`].
 pub fn signal_order(signal: SignalId) -> usize {
     SIGNALS.iter().position(|s| *s == signal).unwrap_or(SIGNALS.len())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_z_a_hair_below_zero_reads_zero_and_others_keep_their_sign() {
+        assert_eq!((super::z_text(-0.04), super::z_text(-0.05), super::z_text(0.0), super::z_text(50.0)), ("0.0".into(), "-0.1".into(), "0.0".into(), "50.0".into()));
+    }
 }

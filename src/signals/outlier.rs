@@ -195,7 +195,7 @@ pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
                     let value = profile.values[f].unwrap_or(f64::NAN);
                     Sentence::new(
                         &m::OUTLIER_FEATURE,
-                        &[("feature", names[f]), ("value", &shown(names[f], value)), ("median", &shown(names[f], medians[f])), ("z", &format!("{:.1}", z[f]))],
+                        &[("feature", names[f]), ("value", &shown(names[f], value)), ("median", &shown(names[f], medians[f])), ("z", &super::z_text(z[f]))],
                     )
                 })
                 .collect();
