@@ -110,4 +110,18 @@ fn the_rows_behind_each_lead_are_those_its_signals_counted_and_exist_in_the_expo
         tables.insert(f[0].to_string());
     }
     assert_eq!(tables.into_iter().collect::<Vec<_>>(), ["assessments", "attendance", "claim_lines", "employment", "enrollments", "indicators", "institutions"]);
+
+    // Each lead's dossier shows its rows: the count per signal and the first rows themselves.
+    let first: BTreeMap<String, String> = {
+        let mut first = BTreeMap::new();
+        for (id, key) in texts(&evidence, "institution_id").into_iter().zip(texts(&evidence, "row_key")) {
+            first.entry(id).or_insert(key);
+        }
+        first
+    };
+    for (id, key) in &first {
+        let html = std::fs::read_to_string(run_dir.join("dossiers").join(format!("{id}.html"))).unwrap();
+        assert!(html.contains("信号背后的数据行"), "{id}");
+        assert!(html.contains(&key.replace('&', "&amp;")), "{id}: {key}");
+    }
 }
