@@ -140,20 +140,11 @@ pub fn count_sign_ins(chunks: Vec<LazyFrame>, classes: LazyFrame, exclude_method
                 .lazy(),
         );
         let machine = rows.clone().lazy().filter(is_machine.clone());
-        let crowded = machine
-            .clone()
-            .group_by(second.clone())
-            .agg([len().alias("sign_ins")])
-            .filter(col("sign_ins").gt_eq(lit(min_burst as IdxSize)))
-            .select(second.clone());
+        let crowded = crowded_seconds(machine.clone(), CLASS_NUMBER, min_burst);
         if let Some(min_bulk) = min_bulk {
-            let in_person = rows.lazy().filter(col(c::METHOD).neq(lit("online")));
-            let not_machine = in_person.clone().filter(is_machine.clone().not());
-            let machine_alone = in_person.filter(is_machine.clone()).join(crowded.clone(), second.clone(), second.clone(), JoinArgs::new(JoinType::Anti));
             let minute = [col(CLASS_NUMBER), col("minute")];
             bulk.push(
-                concat([not_machine, machine_alone], UnionArgs::default())
-                    .context("bulk-entered sign-ins")?
+                bulk_candidates(rows.lazy(), CLASS_NUMBER, &is_machine, min_burst)?
                     .with_column(col(c::CHECK_IN).dt().truncate(lit("1m")).alias("minute"))
                     .group_by(minute)
                     .agg([
@@ -251,6 +242,25 @@ pub fn count_sign_ins(chunks: Vec<LazyFrame>, classes: LazyFrame, exclude_method
             .context("bulk-entered sign-ins")?
     };
     Ok(SignInCounts { machine, bursts, in_person, bulk })
+}
+
+/// The seconds (`class`, `check_in`) in which a class has `min_burst` or more of `machine`'s
+/// sign-ins.
+fn crowded_seconds(machine: LazyFrame, class: &str, min_burst: usize) -> LazyFrame {
+    let second = [col(class), col(c::CHECK_IN)];
+    machine.group_by(second.clone()).agg([len().alias("sign_ins")]).filter(col("sign_ins").gt_eq(lit(min_burst as IdxSize))).select(second)
+}
+
+/// The sign-ins `bulk_sign_ins` groups by minute: in person (not `online`), whatever the method,
+/// but for the machine sign-ins of a crowded second (`synchronized_sign_ins` counts those). One
+/// definition for the counting and for the rows behind a lead; `class` names the class column.
+fn bulk_candidates(rows: LazyFrame, class: &str, is_machine: &Expr, min_burst: usize) -> Result<LazyFrame> {
+    let second = [col(class), col(c::CHECK_IN)];
+    let in_person = rows.filter(col(c::METHOD).neq(lit("online")));
+    let crowded = crowded_seconds(in_person.clone().filter(is_machine.clone()), class, min_burst);
+    let not_machine = in_person.clone().filter(is_machine.clone().not());
+    let machine_alone = in_person.filter(is_machine.clone()).join(crowded, second.clone(), second, JoinArgs::new(JoinType::Anti));
+    concat([not_machine, machine_alone], UnionArgs::default()).context("bulk-entered sign-ins")
 }
 
 /// The sign-in counts of the window, for whichever sign-in signals are enabled.
@@ -586,27 +596,14 @@ pub fn behind(ctx: &Context, counts: &SignInCounts, [synchronized, manual, bulk]
         .filter(in_set(manual).and(col(c::METHOD).eq(lit("manual"))))
         .collect()
         .context("manual sign-ins: the hand-written sign-ins")?;
-    let in_person = rows.lazy().filter(in_set(bulk).and(col(c::METHOD).neq(lit("online"))));
-    let crowded = in_person
-        .clone()
-        .filter(is_machine.clone())
-        .group_by(second.clone())
-        .agg([len().alias("sign_ins")])
-        .filter(col("sign_ins").gt_eq(lit(s.min_burst as IdxSize)))
-        .select(second.clone());
     let minute = [col(c::CLASS_ID), col("minute")];
     let groups = counts.bulk.clone().lazy().filter(in_set(bulk)).select([col(c::CLASS_ID), col("at").alias("minute")]);
-    let in_bulk = concat(
-        [in_person.clone().filter(is_machine.clone().not()), in_person.filter(is_machine).join(crowded, second.clone(), second, JoinArgs::new(JoinType::Anti))],
-        UnionArgs::default(),
-    )
-    .and_then(|all| {
-        all.with_column(col(c::CHECK_IN).dt().strftime("%Y-%m-%d %H:%M").alias("minute"))
-            .join(groups, minute.clone(), minute, JoinArgs::new(JoinType::Semi))
-            .sort([c::INSTITUTION_ID, c::ENROLLMENT_ID, c::CHECK_IN], SortMultipleOptions::default().with_maintain_order(true))
-            .collect()
-    })
-    .context("bulk-entered sign-ins: the sign-ins of the bulk minutes")?;
+    let in_bulk = bulk_candidates(rows.lazy().filter(in_set(bulk)), c::CLASS_ID, &is_machine, s.min_burst)?
+        .with_column(col(c::CHECK_IN).dt().strftime("%Y-%m-%d %H:%M").alias("minute"))
+        .join(groups, minute.clone(), minute, JoinArgs::new(JoinType::Semi))
+        .sort([c::INSTITUTION_ID, c::ENROLLMENT_ID, c::CHECK_IN], SortMultipleOptions::default().with_maintain_order(true))
+        .collect()
+        .context("bulk-entered sign-ins: the sign-ins of the bulk minutes")?;
     Ok([sign_in_rows(&in_bursts, Part::Burst)?, sign_in_rows(&by_hand, Part::Class)?, sign_in_rows(&in_bulk, Part::Minute)?])
 }
 
