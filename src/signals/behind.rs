@@ -8,7 +8,8 @@
 //! gathered during detection ([`Gathered`]), for the leads only and only for the signals that
 //! count for each lead (fired, or adding evidence to its risk).
 //!
-//! Rows are capped at [`ROWS_PER_SIGNAL`] per lead and signal, the first in key order;
+//! Rows are capped at [`ROWS_PER_SIGNAL`] per lead and signal, the first by part, then source
+//! table (claim lines after the rows they follow from), then row key;
 //! `lead_money.parquet` says for each lead and signal how many rows there were and how many were
 //! left out, so a cap never hides that rows exist.
 
@@ -166,10 +167,17 @@ pub fn rows_of(ctx: &Context, gathered: &Gathered, values: &[SignalValue], wante
         grouped.entry((id, signal)).or_default().push(row);
     }
     for rows in grouped.values_mut() {
-        rows.sort_by(|a, b| (&a.part, &a.row_key, a.table).cmp(&(&b.part, &b.row_key, b.table)));
+        rows.sort_by(|a, b| (&a.part, table_rank(a.table), &a.row_key).cmp(&(&b.part, table_rank(b.table), &b.row_key)));
         rows.dedup_by(|a, b| a.part == b.part && a.row_key == b.row_key && a.table == b.table);
     }
     Ok(grouped)
+}
+
+/// Where a source table's rows come within a part: the rows a signal counted first, the claim
+/// lines that follow from them (a ring's enrollments, then what was claimed for them) last, so
+/// that the cap keeps the former.
+fn table_rank(table: &str) -> usize {
+    usize::from(table == "claim_lines")
 }
 
 /// Claim lines of claims submitted in the window for `enrollments`: enrollment → (claim, fen).
