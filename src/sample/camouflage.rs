@@ -14,8 +14,8 @@
 //! - `ghost_trainees`: ⌈p × class size⌉ trainees of each class exist on paper only: claimed
 //!   (training and living allowance), signed in by hand at every session, no exam, job or
 //!   survey. Each keeps their own phone (distinct), but their allowances are paid into a few
-//!   shared accounts, four or more ghosts to an account: the residual trace a ghost scheme
-//!   cannot avoid, since the money has to reach the organiser. Meant for `shared_contacts`
+//!   shared accounts, four or more consecutive ghosts to an account: the residual trace a
+//!   ghost scheme cannot avoid, since the money has to reach the organiser. Meant for `shared_contacts`
 //!   (accounts) and `manual_sign_ins`.
 //!
 //! Each takes an ordinary institution (no scheme, no special role, a good or mediocre profile)
@@ -185,11 +185,13 @@ pub fn plant_ghosts(world: &mut World) {
             ghosts.push(enrollment);
         }
     }
-    // Groups of four or more: the remainder joins the first groups, one each.
+    // Consecutive ghosts (same or neighbouring classes, so at the same time) share an account,
+    // four or more to one: an account handed round over years would link nobody within the
+    // signals' window, which is not how an organiser collects.
     let accounts = (ghosts.len() / GHOSTS_PER_ACCOUNT).max(usize::from(!ghosts.is_empty()));
     let numbers: Vec<u64> = (0..accounts).map(|k| people::bank_card(&mut world.rng, 950_000_000 + k as u64)).collect();
     for (n, &enrollment) in ghosts.iter().enumerate() {
-        world.enrollments[enrollment as usize].payout_account = Some(numbers[n % accounts]);
+        world.enrollments[enrollment as usize].payout_account = Some(numbers[n * accounts / ghosts.len()]);
     }
     world.camouflage.ghost_enrollments = ghosts;
     world.camouflage.ghost_accounts = accounts;
