@@ -367,7 +367,7 @@ fn a_district_without_a_minimum_wage_is_a_policy_error_listed_with_the_others() 
     assert_eq!(output.code, 4, "{}", output.stderr);
     assert_eq!(
         output.stderr.trim(),
-        format!("error: policy in policy: tiers.toml: unknown field `ban_years`, expected `subsidy_uplift_pct` or `ban_quarters` (line 38); {wages}")
+        format!("error: policy in policy: tiers.toml: unknown field `ban_years`, expected `subsidy_uplift_pct` or `ban_quarters` (line 41); {wages}")
     );
 }
 

@@ -449,18 +449,18 @@ fn rated_with_leads(fixture: &Fixture, leads: &[(&str, traincredit::rating::scor
 #[test]
 fn a_tier_a_lead_at_the_hold_score_keeps_a_but_its_uplift_is_held() {
     use traincredit::rating::score::LeadStanding;
-    // The shipped hold score is 0.5 (tiers.toml); the high-priority cut-off 0.9.
-    let held = LeadStanding { risk_score: 0.5, high_priority: false, rank: Some(2) };
+    // The shipped hold score is 0.3 (tiers.toml); the high-priority cut-off 0.9.
+    let held = LeadStanding { risk_score: 0.3, high_priority: false, rank: Some(2) };
     let (table, reasons) = rated_with_leads(&cohort(20, 15), &[("I1", held)]);
-    assert_eq!(table, vec!["I1 | 86.36 | A | uplift_held | 0.0 | 2 | 0.5"]);
+    assert_eq!(table, vec!["I1 | 86.36 | A | uplift_held | 0.0 | 2 | 0.3"]);
     assert!(
-        reasons[0].ends_with("tier A: score 86.36 ≥ 85.00, no breach line, previous tier allows A; uplift held pending review: lead #2 with risk score 0.500 ≥ 0.5"),
+        reasons[0].ends_with("tier A: score 86.36 ≥ 85.00, no breach line, previous tier allows A; uplift held pending review: lead #2 with risk score 0.300 ≥ 0.3"),
         "{}",
         reasons[0]
     );
     // Just below the hold score: the uplift is paid; the lead's rank and risk still show.
-    let below = LeadStanding { risk_score: 0.499999, high_priority: false, rank: Some(7) };
-    assert_eq!(rated_with_leads(&cohort(20, 15), &[("I1", below)]).0, vec!["I1 | 86.36 | A | uplift | 10.0 | 7 | 0.499999"]);
+    let below = LeadStanding { risk_score: 0.299999, high_priority: false, rank: Some(7) };
+    assert_eq!(rated_with_leads(&cohort(20, 15), &[("I1", below)]).0, vec!["I1 | 86.36 | A | uplift | 10.0 | 7 | 0.299999"]);
     // A high-priority lead is tier C (watch) before A is considered: nothing to hold.
     let high = LeadStanding { risk_score: 0.93, high_priority: true, rank: Some(1) };
     assert_eq!(rated_with_leads(&cohort(20, 15), &[("I1", high)]).0, vec!["I1 | 86.36 | C | watch | 0.0 | 1 | 0.93"]);

@@ -1155,13 +1155,13 @@ fn an_uplift_held_shows_its_label_and_the_leads_rank_beside_the_tier() {
             "zh",
             "暂缓上浮（待核查）",
             "#2 · 0.610",
-            "<td class=\"evidence\">得分 86.00 ≥ 85.00，无违规明细，上季度等级允许评 A；调查线索 #2，风险分 0.610（0–1）≥ 0.5：暂缓上浮补贴，待核查结论后发放</td>",
+            "<td class=\"evidence\">得分 86.00 ≥ 85.00，无违规明细，上季度等级允许评 A；调查线索 #2，风险分 0.610（0–1）≥ 0.3：暂缓上浮补贴，待核查结论后发放</td>",
         ),
         (
             "en",
             "uplift held pending review",
             "#2 · 0.610",
-            "<td class=\"evidence\">score 86.00 ≥ 85.00, no breach line, previous tier allows A; uplift held pending review: lead #2 with risk score 0.610 ≥ 0.5</td>",
+            "<td class=\"evidence\">score 86.00 ≥ 85.00, no breach line, previous tier allows A; uplift held pending review: lead #2 with risk score 0.610 ≥ 0.3</td>",
         ),
     ] {
         let output = run(dir.path(), &["report", "--run", "run", "--lang", lang]);

@@ -1404,8 +1404,8 @@ mod tests {
         assert_eq!(
             both(&a),
             (
-                "得分 91.20 ≥ 85.00，无违规明细，上季度等级允许评 A；调查线索 #4，风险分 0.612（0–1）≥ 0.5：暂缓上浮补贴，待核查结论后发放；案件 I1/sign_ins 尚未结案：暂缓上浮补贴，结案后发放".into(),
-                "score 91.20 ≥ 85.00, no breach line, previous tier allows A; uplift held pending review: lead #4 with risk score 0.612 ≥ 0.5; case I1/sign_ins is not closed: uplift held until it is".into()
+                "得分 91.20 ≥ 85.00，无违规明细，上季度等级允许评 A；调查线索 #4，风险分 0.612（0–1）≥ 0.3：暂缓上浮补贴，待核查结论后发放；案件 I1/sign_ins 尚未结案：暂缓上浮补贴，结案后发放".into(),
+                "score 91.20 ≥ 85.00, no breach line, previous tier allows A; uplift held pending review: lead #4 with risk score 0.612 ≥ 0.3; case I1/sign_ins is not closed: uplift held until it is".into()
             )
         );
     }
