@@ -179,6 +179,18 @@ fn other_seeds_find_every_planted_case_and_keep_the_money_invariants() {
     }
 }
 
+#[test]
+fn graded_samples_plant_no_breach_they_do_not_list() {
+    // At a set intensity the statistical and camouflaged schemes (typed-in sign-ins, spread
+    // jobs, ghost trainees, recycled trainees) are planted too: none may add a rule breach,
+    // procedural finding or reject that truth.json does not list.
+    for (seed, intensity) in [(1, 40), (2, 15)] {
+        let dir = temp_dir();
+        sample::generate(&SampleOptions { seed, intensity_percent: Some(intensity), ..SampleOptions::default() }, dir.path()).unwrap();
+        check_export(dir.path());
+    }
+}
+
 /// Recoveries + holds never exceed what was claimed; every recovery and hold line exists in the
 /// input with its claim's status; rejected claims recover and hold nothing.
 fn money_invariants(dir: &Path) {

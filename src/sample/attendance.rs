@@ -35,19 +35,29 @@ pub fn sign_ins(world: &World, enrollment: u32) -> Vec<SignIn> {
         make_session(world, enrollment, class, index, exact, rng)
     };
     let mut rows = Vec::new();
+    // Sign-ins typed in for absent trainees (`camouflage`) take the place of the session,
+    // whether the trainee skipped it or had left: nobody is there.
+    let typed_in = super::camouflage::TypedIn::of(world, enrollment);
+    let forged = |index: u32| typed_in.as_ref().filter(|t| t.forged(world, index)).map(|t| t.row(world, index));
     match row.plan {
         AttendancePlan::None => {}
         AttendancePlan::Full | AttendancePlan::Perfect => {
             let skipped = if row.plan == AttendancePlan::Full { skipped_sessions(class, &mut rng) } else { Vec::new() };
             for index in 0..class.sessions {
-                if !skipped.contains(&index) {
+                if let Some(row) = forged(index) {
+                    rows.push(row);
+                } else if !skipped.contains(&index) {
                     rows.push(session(&mut rng, index, None));
                 }
             }
         }
         AttendancePlan::Dropout { sessions } => {
-            for index in 0..sessions.min(class.sessions) {
-                rows.push(session(&mut rng, index, None));
+            for index in 0..class.sessions {
+                if let Some(row) = forged(index) {
+                    rows.push(row);
+                } else if index < sessions {
+                    rows.push(session(&mut rng, index, None));
+                }
             }
         }
         AttendancePlan::Exact { seconds } => {
@@ -181,8 +191,12 @@ fn make_session(
         (class.start_seconds as i64, rng.gen_range(-1200..=600))
     };
     let duration = exact.unwrap_or_else(|| scheduled + rng.gen_range(-1200..=1500));
+    let ghost = world.enrollments[enrollment as usize].flags & super::model::GHOST != 0;
     let method = if online {
         Method::Online
+    } else if ghost {
+        // Nobody to sign: the register is filled in by hand.
+        Method::Manual
     } else if exact.is_none() && rng.gen_range(0..100) < class.manual_percent {
         Method::Manual
     } else if rng.gen_bool(0.92) {

@@ -281,7 +281,7 @@ fn new_class(world: &mut World, institution: u32, start: NaiveDate) -> Class {
     let colluding = involved && scheme == Some(Scheme::AssessorCollusion);
     let rng = &mut world.rng;
     let category = match scheme {
-        Some(Scheme::ShortEmployment | Scheme::EmployerConcentration | Scheme::Ring) => {
+        Some(Scheme::ShortEmployment | Scheme::EmployerConcentration | Scheme::Ring | Scheme::SpreadJobs | Scheme::GhostTrainees) => {
             weighted(rng, &[(Category::Employment, 70), (Category::Reemployment, 30)])
         }
         _ => match kind {
@@ -779,12 +779,20 @@ fn employment(world: &mut World, enrollment: u32) {
         if !rng.gen_bool(rate) {
             return;
         }
-        let employer = if scheme == Some(Scheme::EmployerConcentration) && rng.gen_bool(concentration_share) {
+        // A fake job of the spread-jobs host (`camouflage`): an even share of its employed.
+        let spread = if scheme == Some(Scheme::SpreadJobs) {
+            world.camouflage.spread_job(enrollment, world.options.intensity_percent)
+        } else {
+            None
+        };
+        let employer = if let Some(employer) = spread {
+            employer as usize
+        } else if scheme == Some(Scheme::EmployerConcentration) && rng.gen_bool(concentration_share) {
             concentrated
         } else {
             rng.gen_range(0..employers)
         };
-        if scheme == Some(Scheme::ShortEmployment) && rng.gen_bool(short_share) {
+        if spread.is_some() || (scheme == Some(Scheme::ShortEmployment) && rng.gen_bool(short_share)) {
             // Signed on the month after the class for a month or two, just long enough to count.
             (employer, month_start_after(end, 1), rng.gen_range(1..=2))
         } else {

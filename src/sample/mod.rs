@@ -6,11 +6,13 @@
 //! The world is built in one pass, in this order:
 //!
 //! ```text
-//! honest::build_institutions → schemes::link_successors → honest::schedule_classes
-//!   → honest::enroll → schemes::make_rings → plant::before_outcomes (planted trainees, dates,
-//!   capacities) → honest::outcomes (exams, jobs, surveys) → honest::build_lines (claims)
-//!   → plant::after_lines (line edits, sanctions, decisions, appeals, rejects)
-//!   → schemes::record → settle::withdraw → honest::finalise → write::write_all + truth::assemble
+//! honest::build_institutions → camouflage::choose_hosts → schemes::link_successors
+//!   → honest::schedule_classes → honest::enroll → schemes::recycle_trainees
+//!   → schemes::make_rings → camouflage::plant_ghosts → plant::before_outcomes (planted
+//!   trainees, dates, capacities) → honest::outcomes (exams, jobs, surveys) → honest::build_lines
+//!   (claims) → plant::after_lines (line edits, sanctions, decisions, appeals, rejects)
+//!   → schemes::record → camouflage::record → settle::withdraw → honest::finalise
+//!   → write::write_all + truth::assemble
 //! ```
 //!
 //! With `stop_banned` (`--stop-banned`, the committed demo sample) that pass runs in rounds:
@@ -35,6 +37,7 @@
 //!   enrollment's institution and names both in the note.
 
 mod attendance;
+mod camouflage;
 mod catalogue;
 mod honest;
 mod model;
@@ -162,16 +165,19 @@ fn build_with(options: &SampleOptions, stops: &settle::Stops, spared: &settle::S
     world.stops = stops.clone();
     world.spared = spared.clone();
     honest::build_institutions(&mut world);
+    camouflage::choose_hosts(&mut world);
     schemes::link_successors(&mut world);
     honest::schedule_classes(&mut world);
     honest::enroll(&mut world);
     schemes::recycle_trainees(&mut world);
     schemes::make_rings(&mut world);
+    camouflage::plant_ghosts(&mut world);
     let pending = plant::before_outcomes(&mut world)?;
     honest::outcomes(&mut world);
     honest::build_lines(&mut world);
     plant::after_lines(&mut world, pending)?;
     schemes::record(&mut world);
+    camouflage::record(&mut world);
     settle::withdraw(&mut world);
     honest::finalise(&mut world);
     Ok(world)

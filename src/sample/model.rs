@@ -123,6 +123,13 @@ pub enum Scheme {
     /// Trainees put through training again at two other institutions (planted only at a set
     /// intensity, so never in the catalogue sample: not in [`Scheme::ALL`]).
     RecycledTrainees,
+    /// Camouflaged variants (`camouflage`), likewise only at a set intensity: sign-ins of absent
+    /// trainees typed in by hand at one minute per session…
+    TypedInSignIns,
+    /// …fake short jobs spread over several employers so that no one employer stands out…
+    SpreadJobs,
+    /// …and trainees on paper only, with distinct phones but shared allowance accounts.
+    GhostTrainees,
 }
 
 impl Scheme {
@@ -150,6 +157,9 @@ impl Scheme {
             Scheme::Ring => "ring",
             Scheme::Successor => "successor",
             Scheme::RecycledTrainees => "recycled_trainees",
+            Scheme::TypedInSignIns => "typed_in_sign_ins",
+            Scheme::SpreadJobs => "spread_jobs",
+            Scheme::GhostTrainees => "ghost_trainees",
         }
     }
 }
@@ -368,6 +378,8 @@ pub const NO_EMPLOYMENT: u16 = 1 << 4;
 pub const NO_SURVEY: u16 = 1 << 5;
 /// Planted to be rejected on read (unknown group): the engine never sees it.
 pub const REJECTED_ON_READ: u16 = 1 << 6;
+/// A ghost trainee (`camouflage`): on paper only, every in-person sign-in written by hand.
+pub const GHOST: u16 = 1 << 7;
 
 pub struct Enrollment {
     pub class: u32,
@@ -627,6 +639,8 @@ pub struct World {
     /// the hosts chosen after it: it only grows, and once it holds every banned institution the
     /// rounds change nothing but the withdrawals.
     pub spared: BTreeMap<u32, Quarter>,
+    /// Hosts and bookkeeping of the camouflaged schemes (empty without a set intensity).
+    pub camouflage: super::camouflage::Plan,
 }
 
 impl World {
@@ -663,6 +677,7 @@ impl World {
             enrollment_line_rules: Vec::new(),
             stops: BTreeMap::new(),
             spared: BTreeMap::new(),
+            camouflage: super::camouflage::Plan::default(),
         }
     }
 

@@ -104,10 +104,23 @@ pub fn recycle_trainees(world: &mut World) {
         let wanted = (trainees.len() * percent as usize).div_ceil(100);
         for (n, &enrollment) in trainees.iter().take(wanted).enumerate() {
             let person = world.enrollments[enrollment as usize].person;
+            // The person's other classes (a returning trainee has one more): the new class must
+            // not run at the same time as any of them (P03, two places at once) nor teach their
+            // occupation (R01).
+            let theirs: Vec<u32> = world.enrollments.iter().filter(|e| e.person == person).map(|e| e.class).collect();
+            let clashes = |other: &super::model::Class| {
+                theirs.iter().any(|&t| {
+                    let mine = &world.classes[t as usize];
+                    mine.occupation == other.occupation || (other.start <= mine.end() && mine.start <= other.end())
+                })
+            };
             // Alternate between the two partners, the nearest class in time that has a seat.
             let near = partner_classes.iter().copied().filter(|&c| {
                 let other = &world.classes[c as usize];
-                other.institution == [first, second][n % 2] && other.occupation != occupation && (other.start - start).num_days().abs() <= 365
+                other.institution == [first, second][n % 2]
+                    && other.occupation != occupation
+                    && (other.start - start).num_days().abs() <= 365
+                    && !clashes(other)
             });
             let seat = near
                 .flat_map(|c| world.classes[c as usize].enrollments.clone())
@@ -144,7 +157,11 @@ pub fn record(world: &mut World) {
             Scheme::ShortEmployment => "85% of employed trainees contribute only 1-2 months starting the month after the class",
             Scheme::EmployerConcentration => "about 80% of employed trainees at one employer",
             Scheme::Ring => "groups of six trainees share one phone and one payout account",
-            Scheme::Successor | Scheme::RecycledTrainees => continue,
+            Scheme::Successor
+            | Scheme::RecycledTrainees
+            | Scheme::TypedInSignIns
+            | Scheme::SpreadJobs
+            | Scheme::GhostTrainees => continue,
         };
         let note = match (world.options.intensity_percent, scheme) {
             (Some(percent), _) => format!("planted at {percent}% intensity (of classes, sign-ins, jobs or exams): {}", scheme.name()),

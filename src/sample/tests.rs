@@ -523,3 +523,126 @@ fn scale() {
         let _ = std::fs::remove_dir_all(&folder);
     }
 }
+
+#[test]
+fn camouflaged_schemes_are_planted_in_exact_counts() {
+    let options = SampleOptions { intensity_percent: Some(15), ..SampleOptions::default() };
+    let world = build(&options).expect("a graded world builds");
+    let plan = &world.camouflage;
+    let host_of = |scheme: Scheme| {
+        let hosts: Vec<u32> = world.schemes.iter().filter(|s| s.scheme == scheme).map(|s| s.institution).collect();
+        assert_eq!(hosts.len(), 1, "{scheme:?}: one host");
+        assert_eq!(world.institutions[hosts[0] as usize].scheme, Some(scheme));
+        hosts[0]
+    };
+    let world = &world;
+    let classes_of = |host: u32| (0..world.classes.len() as u32).filter(move |&c| world.classes[c as usize].institution == host).collect::<Vec<u32>>();
+    let ceil_share = |n: usize| (n * 15).div_ceil(100);
+
+    // Typed-in sign-ins: per in-person session, ⌈15% of the class⌉ manual rows at one minute,
+    // the session's scheduled hours long, from the manual register.
+    let typed_in = host_of(Scheme::TypedInSignIns);
+    let (mut forged, mut sessions_seen) = (0usize, 0usize);
+    for class in classes_of(typed_in) {
+        let c = &world.classes[class as usize];
+        let rows: Vec<_> = c.enrollments.iter().flat_map(|&e| sign_ins(world, e).into_iter().map(move |r| (e, r))).collect();
+        let mut forged_by_enrollment: BTreeMap<u32, usize> = BTreeMap::new();
+        for session in (0..c.sessions).filter(|&s| !c.session_online(s) && c.session_date(s) <= world.last_day) {
+            sessions_seen += 1;
+            let mut minutes: BTreeMap<chrono::NaiveDateTime, Vec<u32>> = BTreeMap::new();
+            for (e, row) in rows.iter().filter(|(_, r)| r.method == Method::Manual && r.check_in.date() == c.session_date(session)) {
+                assert!(row.device.ends_with("-M00"), "{}", row.device);
+                minutes.entry(row.check_in).or_default().push(*e);
+            }
+            let (at, at_minute) = minutes.iter().max_by_key(|(_, list)| list.len()).expect("a typed-in minute every session");
+            // An honest hand-written sign-in may fall in the same minute: the forged ones are
+            // those of the trainees whose turn it is.
+            let typed: Vec<u32> = at_minute
+                .iter()
+                .copied()
+                .filter(|&e| super::camouflage::TypedIn::of(world, e).is_some_and(|t| t.forged(world, session)))
+                .collect();
+            assert!(at_minute.len() <= typed.len() + 1, "class {class} session {session}: {at_minute:?}");
+            assert_eq!(typed.len(), ceil_share(c.enrollments.len()), "class {class} session {session}");
+            let row = &rows.iter().find(|(e, r)| *e == typed[0] && r.check_in == *at).unwrap().1;
+            assert_eq!(row.check_out.unwrap() - row.check_in, chrono::Duration::hours(c.session_hours as i64));
+            forged += typed.len();
+            for e in &typed {
+                *forged_by_enrollment.entry(*e).or_default() += 1;
+            }
+        }
+        // The forged block goes round the class: nobody is typed in at every session.
+        let in_person = (0..c.sessions).filter(|&s| !c.session_online(s) && c.session_date(s) <= world.last_day).count();
+        if in_person > 1 {
+            assert!(forged_by_enrollment.values().all(|&n| n < in_person), "class {class}");
+        }
+    }
+    assert_eq!((forged, sessions_seen), (super::camouflage::typed_in_count(world).1, 159));
+    assert_eq!(forged, 820);
+
+    // Spread jobs: ⌈15% of the employed⌉ 1–2-month jobs from the month after the class, at the
+    // five employers three at a time; the persons' months there say the same.
+    let spread = host_of(Scheme::SpreadJobs);
+    assert_eq!(plan.spread, Some(spread));
+    assert_eq!(plan.spread_jobs.len(), (plan.employed as usize * 15).div_ceil(100));
+    assert_eq!((plan.spread_jobs.len(), plan.employed), (17, 113));
+    let mut per_employer: BTreeMap<u32, usize> = BTreeMap::new();
+    for &(enrollment, employer) in &plan.spread_jobs {
+        let e = &world.enrollments[enrollment as usize];
+        assert_eq!(world.classes[e.class as usize].institution, spread);
+        let months: Vec<chrono::NaiveDate> =
+            world.employment.iter().filter(|m| m.person == e.person && m.employer == employer).map(|m| m.month).collect();
+        let first = month_start_after(world.class_of(enrollment).end(), 1);
+        if world.persons[e.person as usize].enrollments == 1 {
+            assert!((1..=2).contains(&months.len()), "{months:?}");
+            assert_eq!(months[0], first);
+        } else {
+            // A returning trainee may have worked there after another class too.
+            assert!(months.contains(&first), "{months:?}");
+        }
+        *per_employer.entry(employer).or_default() += 1;
+    }
+    assert_eq!(per_employer.len(), 5);
+    assert!(per_employer.values().all(|&n| n >= 3), "{per_employer:?}");
+
+    // Ghost trainees: ⌈15% of each class⌉, distinct phones, allowance accounts shared by four or
+    // more, every in-person sign-in by hand, no exam, no survey; claimed when the class ended.
+    let ghosts = host_of(Scheme::GhostTrainees);
+    let expected: usize = classes_of(ghosts).into_iter().map(|c| ceil_share(world.classes[c as usize].enrollments.len())).sum();
+    assert_eq!(plan.ghost_enrollments.len(), expected);
+    assert_eq!(expected, 72);
+    let phones: BTreeSet<u64> = plan.ghost_enrollments.iter().map(|&e| world.enrollments[e as usize].phone).collect();
+    assert_eq!(phones.len(), plan.ghost_enrollments.len(), "distinct phones");
+    let mut accounts: BTreeMap<u64, usize> = BTreeMap::new();
+    for &g in &plan.ghost_enrollments {
+        let e = &world.enrollments[g as usize];
+        *accounts.entry(e.payout_account.expect("an allowance account")).or_default() += 1;
+        assert!(e.group.allowance_eligible() && e.flags & GHOST != 0);
+        assert!(world.assessments.iter().all(|a| a.enrollment != Some(g)), "no exam");
+        assert!(world.surveys.iter().all(|s| s.enrollment != EnrollmentRef::Known(g)), "no survey");
+        let class = world.class_of(g);
+        assert_eq!(e.completed, class.end() <= world.last_day);
+        assert!(sign_ins(world, g).iter().all(|r| r.method == Method::Manual || r.method == Method::Online));
+    }
+    assert_eq!(accounts.len(), plan.ghost_accounts);
+    assert_eq!(accounts.len(), 18);
+    assert!(accounts.values().all(|&n| n >= 4), "{accounts:?}");
+    let claimed = plan.ghost_enrollments.iter().filter(|&&g| {
+        world.lines.iter().any(|l| l.enrollment == EnrollmentRef::Known(g) && world.claims[l.claim as usize].kind == ClaimKind::LivingAllowance)
+    });
+    assert!(claimed.count() > 0, "ghosts draw living allowances");
+
+    // The truth file says what was planted; the catalogue sample has none of it.
+    let truth = serde_json::to_value(super::truth::assemble(&world)).unwrap();
+    for (scheme, words) in [("typed_in_sign_ins", "(820 forged sign-ins)"), ("spread_jobs", "17 of its 113 trainees"), ("ghost_trainees", "72 ghost trainees")] {
+        let row = truth["schemes"].as_array().unwrap().iter().find(|s| s["scheme"] == scheme).expect(scheme);
+        assert!(row["note"].as_str().unwrap().contains(words), "{row}");
+    }
+    let camouflaged = [Scheme::TypedInSignIns, Scheme::SpreadJobs, Scheme::GhostTrainees];
+    assert!(default_world().schemes.iter().all(|s| !camouflaged.contains(&s.scheme)));
+    assert!(default_world().institutions.iter().all(|i| !i.scheme.is_some_and(|s| camouflaged.contains(&s))));
+    // Same seed, same plants.
+    let again = build(&options).unwrap();
+    assert_eq!(again.camouflage.spread_jobs, plan.spread_jobs);
+    assert_eq!(again.camouflage.ghost_enrollments, plan.ghost_enrollments);
+}
