@@ -136,42 +136,43 @@ pub fn invert(mut matrix: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
 
 pub use crate::policy::signals::{Feature, FEATURE_SIGNALS};
 
+/// The other signals' values by (institution, signal), the profile's signal features.
+type SignalValues<'a> = BTreeMap<(&'a str, SignalId), f64>;
+
+/// One institution's profile as `outlier` compares it: each feature's value, `None` where an
+/// indicator rests on fewer than `min_denominator` rows or a signal has no value; `None`
+/// altogether below `min_indicators` indicators with a value.
+fn profile(ctx: &Context, id: &str, kind: &str, signal_values: &SignalValues) -> Option<Profile> {
+    let o = &ctx.config.outlier;
+    // An indicator resting on fewer than `min_denominator` rows is too noisy to compare.
+    // (Satisfaction's denominator is 4 × surveys.)
+    let indicators: [Option<f64>; 6] = std::array::from_fn(|index| match ctx.indicators.ratios[index].get(id) {
+        Some(&(numerator, denominator)) if denominator > 0 => {
+            let rows = if IndicatorId::ALL[index] == IndicatorId::Satisfaction { denominator / 4 } else { denominator };
+            (rows >= o.min_denominator as i64).then(|| numerator as f64 / denominator as f64)
+        }
+        _ => None,
+    });
+    if indicators.iter().filter(|x| x.is_some()).count() < o.min_indicators {
+        return None;
+    }
+    let values = o
+        .features
+        .iter()
+        .map(|feature| match feature {
+            Feature::Indicator(indicator) => IndicatorId::ALL.iter().position(|i| i == indicator).and_then(|index| indicators[index]),
+            Feature::Signal(signal) => signal_values.get(&(id, *signal)).copied(),
+        })
+        .collect();
+    Some(Profile { institution_id: id.to_string(), kind: kind.to_string(), values })
+}
+
 /// `outlier` for every institution with enough indicators, from the other signals' values.
 pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
     let o = &ctx.config.outlier;
-    let mut signal_values: BTreeMap<(&str, &str), f64> = BTreeMap::new();
-    let indicator_count = |v: &[Option<f64>; 6]| v.iter().filter(|x| x.is_some()).count();
-    for value in values {
-        signal_values.insert((value.institution_id.as_str(), value.signal.as_str()), value.value);
-    }
+    let signal_values: SignalValues = values.iter().map(|v| ((v.institution_id.as_str(), v.signal), v.value)).collect();
     let names: Vec<&str> = o.features.iter().map(|f| f.as_str()).collect();
-    let profiles: Vec<Profile> = ctx
-        .kinds
-        .iter()
-        .filter_map(|(id, kind)| {
-            // An indicator resting on fewer than `min_denominator` rows is too noisy to compare.
-            // (Satisfaction's denominator is 4 × surveys.)
-            let indicators: [Option<f64>; 6] = std::array::from_fn(|index| match ctx.indicators.ratios[index].get(id) {
-                Some(&(numerator, denominator)) if denominator > 0 => {
-                    let rows = if IndicatorId::ALL[index] == IndicatorId::Satisfaction { denominator / 4 } else { denominator };
-                    (rows >= o.min_denominator as i64).then(|| numerator as f64 / denominator as f64)
-                }
-                _ => None,
-            });
-            if indicator_count(&indicators) < o.min_indicators {
-                return None;
-            }
-            let vector: Vec<Option<f64>> = o
-                .features
-                .iter()
-                .map(|feature| match feature {
-                    Feature::Indicator(indicator) => IndicatorId::ALL.iter().position(|i| i == indicator).and_then(|index| indicators[index]),
-                    Feature::Signal(signal) => signal_values.get(&(id.as_str(), signal.as_str())).copied(),
-                })
-                .collect();
-            Some(Profile { institution_id: id.clone(), kind: kind.clone(), values: vector })
-        })
-        .collect();
+    let profiles: Vec<Profile> = ctx.kinds.iter().filter_map(|(id, kind)| profile(ctx, id, kind, &signal_values)).collect();
     // Peer groups: a kind with enough profiles, else everyone.
     let mut per_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for profile in &profiles {
@@ -225,19 +226,15 @@ pub fn detect(ctx: &Context, values: &[SignalValue]) -> Vec<SignalValue> {
 /// with its value (`indicators` for an outcome indicator, `signal_values` for a signal), as
 /// [`detect`] compares it; features without a value are left out.
 pub fn behind(ctx: &Context, values: &[SignalValue], wanted: &std::collections::BTreeSet<String>) -> Vec<(String, super::behind::Row)> {
-    let o = &ctx.config.outlier;
-    let signal_values: BTreeMap<(&str, SignalId), f64> =
-        values.iter().filter(|v| wanted.contains(&v.institution_id)).map(|v| ((v.institution_id.as_str(), v.signal), v.value)).collect();
+    let signal_values: SignalValues = values.iter().filter(|v| wanted.contains(&v.institution_id)).map(|v| ((v.institution_id.as_str(), v.signal), v.value)).collect();
     let mut rows = Vec::new();
     for id in wanted {
-        for feature in &o.features {
-            let (table, value) = match feature {
-                Feature::Indicator(indicator) => {
-                    let index = IndicatorId::ALL.iter().position(|i| i == indicator);
-                    let ratio = index.and_then(|index| ctx.indicators.ratios[index].get(id)).filter(|(_, d)| *d > 0);
-                    ("indicators", ratio.map(|(n, d)| *n as f64 / *d as f64))
-                }
-                Feature::Signal(signal) => ("signal_values", signal_values.get(&(id.as_str(), *signal)).copied()),
+        let kind = ctx.kinds.get(id).map(String::as_str).unwrap_or("");
+        let Some(profile) = profile(ctx, id, kind, &signal_values) else { continue };
+        for (feature, value) in ctx.config.outlier.features.iter().zip(profile.values) {
+            let table = match feature {
+                Feature::Indicator(_) => "indicators",
+                Feature::Signal(_) => "signal_values",
             };
             if let Some(value) = value {
                 rows.push((id.clone(), super::behind::Row { value: Some(value), ..super::behind::row(table, feature.as_str(), "profile") }));
