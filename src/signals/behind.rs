@@ -133,8 +133,17 @@ pub fn rows_of(ctx: &Context, gathered: &Gathered, values: &[SignalValue], wante
     }
     if let Some((links, found_rings)) = &gathered.rings {
         let members = rings::behind(links, found_rings, of(SignalId::SharedContacts));
-        // What the ring was claimed for: the claim lines of its enrollments in the window.
-        let lines = claim_lines_of(ctx, members.iter().filter_map(|(_, r)| r.enrollment_id.clone()).collect())?;
+        // What the ring was claimed for: the claim lines of its enrollments in the window, from
+        // the window's claim lines benford gathered (read here when benford is off).
+        let enrollments: BTreeSet<&str> = members.iter().filter_map(|(_, r)| r.enrollment_id.as_deref()).collect();
+        let lines = if enrollments.is_empty() {
+            BTreeMap::new()
+        } else {
+            match &gathered.amounts {
+                Some(amounts) => lines_of(amounts, &enrollments),
+                None => lines_of(&benford::amounts_in_window(ctx)?, &enrollments),
+            }
+        };
         let mut claimed = Vec::new();
         for (id, member) in &members {
             for (claim, amount) in lines.get(member.enrollment_id.as_deref().unwrap_or("")).into_iter().flatten() {
@@ -180,41 +189,17 @@ fn table_rank(table: &str) -> usize {
     usize::from(table == "claim_lines")
 }
 
-/// Claim lines of claims submitted in the window for `enrollments`: enrollment → (claim, fen).
-fn claim_lines_of(ctx: &Context, enrollments: BTreeSet<String>) -> Result<BTreeMap<String, Vec<(String, i64)>>> {
-    if enrollments.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    use crate::ingest::contract::Table;
-    let wanted = Series::new("wanted".into(), enrollments.into_iter().collect::<Vec<_>>());
-    let claims = ctx
-        .export
-        .frame(Table::Claims)
-        .clone()
-        .lazy()
-        .filter(col(c::SUBMITTED_ON).gt_eq(lit(ctx.from)).and(col(c::SUBMITTED_ON).lt_eq(lit(ctx.to))))
-        .select([col(c::CLAIM_ID)]);
-    let lines = ctx
-        .export
-        .frame(Table::ClaimLines)
-        .clone()
-        .lazy()
-        .filter(col(c::ENROLLMENT_ID).is_in(lit(wanted).implode(false), false))
-        .select([col(c::CLAIM_ID), col(c::ENROLLMENT_ID), col(c::fen(c::AMOUNT))])
-        .join(claims, [col(c::CLAIM_ID)], [col(c::CLAIM_ID)], JoinArgs::new(JoinType::Semi))
-        .sort([c::ENROLLMENT_ID, c::CLAIM_ID], SortMultipleOptions::default().with_maintain_order(true))
-        .collect()
-        .context("shared contacts: the rings' claim lines")?;
-    let claim_ids = crate::frame::text(&lines, c::CLAIM_ID)?;
-    let enrollment_ids = crate::frame::text(&lines, c::ENROLLMENT_ID)?;
-    let amounts = crate::frame::int(&lines, &c::fen(c::AMOUNT))?;
+/// The claim lines among `amounts` (the window's, per institution) of `enrollments`:
+/// enrollment → (claim, fen).
+fn lines_of(amounts: &BTreeMap<String, Vec<benford::Amount>>, enrollments: &BTreeSet<&str>) -> BTreeMap<String, Vec<(String, i64)>> {
     let mut found: BTreeMap<String, Vec<(String, i64)>> = BTreeMap::new();
-    for i in 0..lines.height() {
-        if let (Some(claim), Some(enrollment), Some(amount)) = (claim_ids[i], enrollment_ids[i], amounts[i]) {
-            found.entry(enrollment.to_string()).or_default().push((claim.to_string(), amount));
+    for amount in amounts.values().flatten() {
+        let (claim, enrollment) = amount.line_id.split_once('/').unwrap_or((amount.line_id.as_str(), ""));
+        if enrollments.contains(enrollment) {
+            found.entry(enrollment.to_string()).or_default().push((claim.to_string(), amount.amount_fen));
         }
     }
-    Ok(found)
+    found
 }
 
 /// Both tables for the wanted (lead, signal) pairs; `money` gives an institution's paid and

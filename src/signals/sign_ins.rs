@@ -140,11 +140,13 @@ pub fn count_sign_ins(chunks: Vec<LazyFrame>, classes: LazyFrame, exclude_method
                 .lazy(),
         );
         let machine = rows.clone().lazy().filter(is_machine.clone());
-        let crowded = crowded_seconds(machine.clone(), CLASS_NUMBER, min_burst);
+        let mut crowded = crowded_seconds(machine.clone(), CLASS_NUMBER, min_burst);
         if let Some(min_bulk) = min_bulk {
+            // The bursts and the bulk minutes both need the crowded seconds: found once.
+            crowded = crowded.collect().context("crowded seconds")?.lazy();
             let minute = [col(CLASS_NUMBER), col("minute")];
             bulk.push(
-                bulk_candidates(rows.lazy(), CLASS_NUMBER, &is_machine, min_burst)?
+                bulk_candidates(rows.lazy(), CLASS_NUMBER, &is_machine, crowded.clone())?
                     .with_column(col(c::CHECK_IN).dt().truncate(lit("1m")).alias("minute"))
                     .group_by(minute)
                     .agg([
@@ -252,12 +254,12 @@ fn crowded_seconds(machine: LazyFrame, class: &str, min_burst: usize) -> LazyFra
 }
 
 /// The sign-ins `bulk_sign_ins` groups by minute: in person (not `online`), whatever the method,
-/// but for the machine sign-ins of a crowded second (`synchronized_sign_ins` counts those). One
-/// definition for the counting and for the rows behind a lead; `class` names the class column.
-fn bulk_candidates(rows: LazyFrame, class: &str, is_machine: &Expr, min_burst: usize) -> Result<LazyFrame> {
+/// but for the machine sign-ins of a `crowded` second ([`crowded_seconds`] of the machine
+/// sign-ins: `synchronized_sign_ins` counts those). One definition for the counting and for the
+/// rows behind a lead; `class` names the class column.
+fn bulk_candidates(rows: LazyFrame, class: &str, is_machine: &Expr, crowded: LazyFrame) -> Result<LazyFrame> {
     let second = [col(class), col(c::CHECK_IN)];
     let in_person = rows.filter(col(c::METHOD).neq(lit("online")));
-    let crowded = crowded_seconds(in_person.clone().filter(is_machine.clone()), class, min_burst);
     let not_machine = in_person.clone().filter(is_machine.clone().not());
     let machine_alone = in_person.filter(is_machine.clone()).join(crowded, second.clone(), second, JoinArgs::new(JoinType::Anti));
     concat([not_machine, machine_alone], UnionArgs::default()).context("bulk-entered sign-ins")
@@ -598,7 +600,9 @@ pub fn behind(ctx: &Context, counts: &SignInCounts, [synchronized, manual, bulk]
         .context("manual sign-ins: the hand-written sign-ins")?;
     let minute = [col(c::CLASS_ID), col("minute")];
     let groups = counts.bulk.clone().lazy().filter(in_set(bulk)).select([col(c::CLASS_ID), col("at").alias("minute")]);
-    let in_bulk = bulk_candidates(rows.lazy().filter(in_set(bulk)), c::CLASS_ID, &is_machine, s.min_burst)?
+    let of_bulk = rows.lazy().filter(in_set(bulk));
+    let crowded = crowded_seconds(of_bulk.clone().filter(is_machine.clone()), c::CLASS_ID, s.min_burst);
+    let in_bulk = bulk_candidates(of_bulk, c::CLASS_ID, &is_machine, crowded)?
         .with_column(col(c::CHECK_IN).dt().strftime("%Y-%m-%d %H:%M").alias("minute"))
         .join(groups, minute.clone(), minute, JoinArgs::new(JoinType::Semi))
         .sort([c::INSTITUTION_ID, c::ENROLLMENT_ID, c::CHECK_IN], SortMultipleOptions::default().with_maintain_order(true))
