@@ -568,7 +568,7 @@ fn a_pair_of_institutions_sharing_their_trainees_is_two_related_leads() {
     let (fired, evidence) = value_of(&leads, "I1", "recycled_trainees").unwrap();
     assert_eq!(fired, "true", "{evidence}");
     assert!(
-        evidence.starts_with("8 of 20 trainees of classes ending 2025Q4–2026Q3 (40.0%) were also trained at another institution within 365 days; 8 of them (40.0%) at I2 (e.g. persons "),
+        evidence.starts_with("8 of 20 trainees (40.0%) were trained both here and at another institution within 365 days, one of the two classes ending 2025Q4–2026Q3; 8 of them (40.0%) at I2 (e.g. persons "),
         "{evidence}"
     );
     assert_eq!(value_of(&leads, "I2", "recycled_trainees").unwrap().0, "true");

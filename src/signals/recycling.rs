@@ -4,14 +4,18 @@
 //! split the cohort, shows as a share of trainees far above peers and as a pair of institutions
 //! sharing many of them.
 //!
-//! A trainee of an institution is a distinct person enrolled in one of its classes ending in the
-//! window (Q−3 … Q). The trainee is **recycled** when the same person has an enrollment at
-//! another institution whose class starts within `within_days` of this class's start, before or
-//! after. Retraining somewhere is common (a person learns a second trade), so the value is the
-//! share of the institution's trainees recycled at **one** other institution, the one sharing
-//! most: a pair passing trainees back and forth. It fires from `min_share` with at least
-//! `min_pair_trainees` shared; the evidence gives the share recycled anywhere, the institutions
-//! shared with and example persons (pseudonyms, shortened).
+//! A person is **shared** by two institutions when the person has an enrollment at each, in
+//! classes starting within `within_days` of each other, and at least one of the two classes ends
+//! in the window (Q−3 … Q). The pair is symmetric: both ends count the same persons, whichever
+//! trained first and whichever class ended in the window (a partner that trained the host's
+//! trainees a year before the window is as much part of the pair as the host). An institution's
+//! trainees are the persons of its classes ending in the window and the persons it shares; it is
+//! measured from `min_rows` persons of classes ending in the window. Retraining somewhere is
+//! common (a person learns a second trade), so the value is the share of the institution's
+//! trainees shared with **one** other institution, the one sharing most: a pair passing trainees
+//! back and forth. It fires from `min_share` with at least `min_pair_trainees` shared; the
+//! evidence gives the share shared with anyone, the institutions shared with and example persons
+//! (pseudonyms, shortened).
 
 use super::robust::Direction;
 use super::{data, judge_all, percent, short, Comparison, Context, Measurement, SignalValue};
@@ -28,18 +32,26 @@ pub const SIGNAL: crate::vocab::SignalId = crate::vocab::SignalId::RecycledTrain
 /// One enrollment reduced to what recycling needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Enrolled {
+    /// The enrollment's row in the export's enrollments table (the rows behind a lead).
+    pub row: usize,
     pub institution_id: String,
     pub person: u32,
     pub class_start: NaiveDate,
     pub class_end: NaiveDate,
 }
 
-/// One institution's trainees and who of them trained elsewhere within the window.
+/// One institution's trainees and whom it shares with other institutions.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Recycling {
+    /// Persons of its classes ending in the window, and the persons it shares.
     pub trainees: BTreeSet<u32>,
-    /// Other institution → the trainees also trained there.
+    /// How many persons of its classes ending in the window (what `min_rows` counts).
+    pub in_window: usize,
+    /// Other institution → the persons shared with it.
     pub partners: BTreeMap<String, BTreeSet<u32>>,
+    /// Other institution → this institution's enrollment rows of those persons, in the classes
+    /// that make the pair.
+    pub rows: BTreeMap<String, BTreeSet<usize>>,
 }
 
 impl Recycling {
@@ -48,23 +60,36 @@ impl Recycling {
     }
 }
 
-/// Recycling per institution with trainees in classes ending `from` … `to`.
+/// Recycling per institution with trainees in classes ending `from` … `to`, or sharing a person
+/// with a class elsewhere ending then.
 pub fn recycling(enrolled: &[Enrolled], from: NaiveDate, to: NaiveDate, within_days: i64) -> BTreeMap<String, Recycling> {
     let mut by_person: BTreeMap<u32, Vec<&Enrolled>> = BTreeMap::new();
     for e in enrolled {
         by_person.entry(e.person).or_default().push(e);
     }
+    let in_window = |e: &Enrolled| e.class_end >= from && e.class_end <= to;
     let mut found: BTreeMap<String, Recycling> = BTreeMap::new();
+    let mut window_persons: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
     for list in by_person.values() {
-        for here in list.iter().filter(|e| e.class_end >= from && e.class_end <= to) {
-            let entry = found.entry(here.institution_id.clone()).or_default();
-            entry.trainees.insert(here.person);
+        for here in list.iter() {
+            if in_window(here) {
+                window_persons.entry(here.institution_id.as_str()).or_default().insert(here.person);
+            }
             for there in list.iter().filter(|e| e.institution_id != here.institution_id) {
-                if (there.class_start - here.class_start).num_days().abs() <= within_days {
+                let close = (there.class_start - here.class_start).num_days().abs() <= within_days;
+                if close && (in_window(here) || in_window(there)) {
+                    let entry = found.entry(here.institution_id.clone()).or_default();
                     entry.partners.entry(there.institution_id.clone()).or_default().insert(here.person);
+                    entry.rows.entry(there.institution_id.clone()).or_default().insert(here.row);
+                    entry.trainees.insert(here.person);
                 }
             }
         }
+    }
+    for (institution, persons) in window_persons {
+        let entry = found.entry(institution.to_string()).or_default();
+        entry.in_window = persons.len();
+        entry.trainees.extend(persons);
     }
     found
 }
@@ -82,7 +107,7 @@ pub struct Rules {
 /// person in evidence.
 pub fn measurement(found: &Recycling, rules: Rules, window: &str, pseudonym: &dyn Fn(u32) -> String) -> Option<Measurement> {
     let trainees = found.trainees.len();
-    if trainees < rules.min_rows.max(1) {
+    if found.in_window < rules.min_rows.max(1) {
         return None;
     }
     let recycled = found.recycled();
@@ -146,50 +171,37 @@ fn enrolled(ctx: &Context) -> Result<Vec<Enrolled>> {
     Ok(classes_of
         .iter()
         .zip(persons)
-        .filter_map(|(class, person)| {
+        .enumerate()
+        .filter_map(|(row, (class, person))| {
             let (institution, start, end) = facts.get((*class)?)?;
-            Some(Enrolled { institution_id: institution.to_string(), person: person?, class_start: *start, class_end: *end })
+            Some(Enrolled { row, institution_id: institution.to_string(), person: person?, class_start: *start, class_end: *end })
         })
         .collect())
 }
 
-/// The enrollments behind `recycled_trainees` for `wanted`: each enrollment, in a class of the
-/// institution ending in the window, of a person also trained at a partner within
-/// `within_days` (`partner:ID`, the partner named), as [`recycling`] found them.
+/// The enrollments behind `recycled_trainees` for `wanted`: each of the institution's
+/// enrollments of a person it shares with a partner, in a class that makes the pair
+/// (`partner:ID`, the partner named), as [`recycling`] found them.
 pub fn behind(ctx: &Context, found: &BTreeMap<String, Recycling>, wanted: &BTreeSet<String>) -> Result<Vec<(String, super::behind::Row)>> {
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
-    let classes = ctx.export.frame(Table::Classes);
-    let ids = data::text(classes, c::CLASS_ID)?;
-    let institutions = data::text(classes, c::INSTITUTION_ID)?;
-    let ends = data::date(classes, c::END_DATE)?;
-    let mut class_of: BTreeMap<&str, &str> = BTreeMap::new();
-    for i in 0..classes.height() {
-        if let (Some(id), Some(institution), Some(end)) = (ids[i], institutions[i], ends[i]) {
-            if wanted.contains(institution) && end >= ctx.from && end <= ctx.to {
-                class_of.insert(id, institution);
-            }
-        }
-    }
     let enrollments = ctx.export.frame(Table::Enrollments);
     let enrollment_ids = data::text(enrollments, c::ENROLLMENT_ID)?;
-    let classes_of = data::text(enrollments, c::CLASS_ID)?;
     let persons = data::person(enrollments, c::PERSON_ID)?;
     let mut rows = Vec::new();
-    for i in 0..enrollments.height() {
-        let (Some(enrollment), Some(class), Some(person)) = (enrollment_ids[i], classes_of[i], persons[i]) else { continue };
-        let Some(institution) = class_of.get(class) else { continue };
-        let Some(recycling) = found.get(*institution) else { continue };
-        for (partner, shared) in &recycling.partners {
-            if shared.contains(&person) {
+    for institution in wanted {
+        let Some(recycling) = found.get(institution) else { continue };
+        for (partner, shared_rows) in &recycling.rows {
+            for &i in shared_rows {
+                let (Some(enrollment), Some(person)) = (enrollment_ids[i], persons[i]) else { continue };
                 let row = super::behind::Row {
                     enrollment_id: Some(enrollment.to_string()),
                     person_id: ctx.export.persons.pseudonym(person),
                     other_institution_id: Some(partner.clone()),
                     ..super::behind::row("enrollments", enrollment, format!("partner:{partner}"))
                 };
-                rows.push((institution.to_string(), row));
+                rows.push((institution.clone(), row));
             }
         }
     }
@@ -228,7 +240,7 @@ mod tests {
     }
 
     fn enrolled(institution: &str, person: u32, start: &str, end: &str) -> Enrolled {
-        Enrolled { institution_id: institution.into(), person, class_start: day(start), class_end: day(end) }
+        Enrolled { row: 0, institution_id: institution.into(), person, class_start: day(start), class_end: day(end) }
     }
 
     const RULES: Rules = Rules { within_days: 365, min_rows: 10, min_share: 0.15, min_pair_trainees: 5 };
@@ -249,26 +261,67 @@ mod tests {
         list.push(enrolled("A", 7, "2026-06-01", "2026-07-31"));
         let found = recycling(&list, day("2025-10-01"), day("2026-09-30"), 365);
         let a = &found["A"];
-        assert_eq!(a.trainees.len(), 20);
+        assert_eq!((a.trainees.len(), a.in_window), (20, 20));
         assert_eq!(a.recycled(), (0..5).chain([6]).collect::<BTreeSet<u32>>());
         assert_eq!(a.partners["B"].len(), 5);
-        // B's and C's classes end outside the window: they have no trainees judged here…
-        assert!(!found.contains_key("B"));
-        // …but C's class ends 2025-10-31, inside: C's one trainee was recycled at A.
+        // The pair is symmetric: B's classes end after the window, but A's end in it, so B
+        // shares the same five persons; with no trainee of its own in the window it is not
+        // measured.
+        assert_eq!(found["B"].partners["A"], (0..5).collect::<BTreeSet<u32>>());
+        assert_eq!((found["B"].trainees.len(), found["B"].in_window), (5, 0));
+        assert!(measurement(&found["B"], RULES, "Q", &|p| format!("P{p}")).is_none());
+        // C's class ends 2025-10-31, inside: C's one trainee was also trained at A.
         assert_eq!(found["C"].partners["A"], BTreeSet::from([6]));
         let m = measurement(a, RULES, "2025Q4–2026Q3", &|p| format!("P{p}")).unwrap();
         assert_eq!(m.value, 0.25);
         assert!(m.passes_bar);
         assert_eq!(
             m.facts.render(crate::vocab::Lang::Zh),
-            "2025Q4–2026Q3 结业班级的 20 名学员中，6 人（30.0%）在 365 天内又在其他机构参加培训；其中 5 人（25.0%）去了 B，其次是 C（1 人）（例如人员 P0、P1、P2）"
+            "20 名学员中，6 人（30.0%）在 365 天内先后在本机构和其他机构参加培训，两个班级中至少一个在 2025Q4–2026Q3 结业；其中 5 人（25.0%）去了 B，其次是 C（1 人）（例如人员 P0、P1、P2）"
         );
         assert_eq!(
             m.facts.render(crate::vocab::Lang::En),
-            "6 of 20 trainees of classes ending 2025Q4–2026Q3 (30.0%) were also trained at another institution within 365 days; 5 of them (25.0%) at B, then C 1 (e.g. persons P0, P1, P2)"
+            "6 of 20 trainees (30.0%) were trained both here and at another institution within 365 days, one of the two classes ending 2025Q4–2026Q3; 5 of them (25.0%) at B, then C 1 (e.g. persons P0, P1, P2)"
         );
         // One fewer shared with B: below min_pair_trainees.
         assert!(!measurement(a, Rules { min_pair_trainees: 6, ..RULES }, "Q", &|p| format!("P{p}")).unwrap().passes_bar);
+    }
+
+    #[test]
+    fn a_partner_that_trained_the_persons_before_the_window_shares_them_as_much_as_the_host() {
+        let mut list = Vec::new();
+        // Host H: 40 trainees in a class ending in the window; P: 30 trainees of its own in a
+        // class ending in the window, and, in a class ending before the window (2025-06), 10 of
+        // H's trainees, 300 days before H's class started. Person 99 at P 366 days before: not
+        // shared.
+        for p in 0..40 {
+            list.push(Enrolled { row: p as usize, ..enrolled("H", p, "2026-03-01", "2026-04-30") });
+        }
+        for p in 100..130 {
+            list.push(enrolled("P", p, "2026-02-01", "2026-03-31"));
+        }
+        for p in 0..10 {
+            list.push(Enrolled { row: 1000 + p as usize, ..enrolled("P", p, "2025-05-05", "2025-06-30") });
+        }
+        list.push(enrolled("H", 99, "2026-03-01", "2026-04-30"));
+        list.push(enrolled("P", 99, "2025-02-28", "2025-04-30"));
+        let found = recycling(&list, day("2025-10-01"), day("2026-09-30"), 365);
+        let (h, p) = (&found["H"], &found["P"]);
+        assert_eq!(h.partners["P"], (0..10).collect::<BTreeSet<u32>>());
+        assert_eq!(p.partners["H"], h.partners["P"]);
+        // P's trainees: its 30 of the window and the 10 it shares (their class ended before).
+        assert_eq!((p.trainees.len(), p.in_window), (40, 30));
+        assert_eq!((h.trainees.len(), h.in_window), (41, 41));
+        // The rows behind: each end's own enrollments of the shared persons.
+        assert_eq!(p.rows["H"], (1000..1010).collect::<BTreeSet<usize>>());
+        assert_eq!(h.rows["P"], (0..10).collect::<BTreeSet<usize>>());
+        let rules = Rules { min_rows: 30, ..RULES };
+        let of_p = measurement(p, rules, "Q", &|p| format!("P{p}")).unwrap();
+        assert_eq!((of_p.value, of_p.rows, of_p.passes_bar), (0.25, 40, true));
+        // 29 persons of its own in the window: below min_rows 30, whatever it shares.
+        let fewer: Vec<Enrolled> = list.iter().filter(|e| e.person != 129).cloned().collect();
+        let found = recycling(&fewer, day("2025-10-01"), day("2026-09-30"), 365);
+        assert!(measurement(&found["P"], rules, "Q", &|p| format!("P{p}")).is_none());
     }
 
     #[test]
@@ -286,7 +339,7 @@ mod tests {
         let m = measurement(&found["A"], RULES, "Q", &|p| format!("P{p}")).unwrap();
         assert_eq!(m.value, 0.05);
         assert!(!m.passes_bar);
-        assert!(m.facts.render(crate::vocab::Lang::En).starts_with("4 of 20 trainees of classes ending Q (20.0%) were also trained at another institution within 365 days; 1 of them (5.0%) at B, then C 1, D 1"), "{:?}", m.facts);
+        assert!(m.facts.render(crate::vocab::Lang::En).starts_with("4 of 20 trainees (20.0%) were trained both here and at another institution within 365 days, one of the two classes ending Q; 1 of them (5.0%) at B, then C 1, D 1"), "{:?}", m.facts);
         assert!(measurement(&found["A"], Rules { min_rows: 21, ..RULES }, "Q", &|p| format!("P{p}")).is_none());
     }
 }

@@ -164,8 +164,8 @@ pub const CAPPED_ACCOUNT: Message =
 // recycled_trainees
 pub const RECYCLED: Message = Message::new(
     "signal.recycled_trainees.facts",
-    "{window} 结业班级的 {trainees} 名学员中，{recycled} 人（{share}）在 {days} 天内又在其他机构参加培训{partner}",
-    "{recycled} of {trainees} trainees of classes ending {window} ({share}) were also trained at another institution within {days} days{partner}",
+    "{trainees} 名学员中，{recycled} 人（{share}）在 {days} 天内先后在本机构和其他机构参加培训，两个班级中至少一个在 {window} 结业{partner}",
+    "{recycled} of {trainees} trainees ({share}) were trained both here and at another institution within {days} days, one of the two classes ending {window}{partner}",
 );
 pub const RECYCLED_PARTNER: Message = Message::new(
     "signal.recycled_trainees.partner",
